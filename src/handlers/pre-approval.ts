@@ -1,0 +1,4 @@
+import { lambdaHandler } from '../runtime/lambda';
+import { PreApprovalService } from '../services/pre-approval';
+
+export const handler = lambdaHandler('pre_approval', (deps) => new PreApprovalService(deps));

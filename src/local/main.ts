@@ -1,0 +1,45 @@
+/** `npm start`: the four webhooks on 127.0.0.1 over DynamoDB Local, seeded with the demo. */
+import { JavaMissingError } from './dynamodb-local';
+import { startLocalRuntime } from './runtime';
+
+async function main(): Promise<void> {
+  const runtime = await startLocalRuntime({
+    port: Number(process.env.PORT ?? 3000),
+    ...(process.env.LUMOS_WEBHOOK_TOKEN ? { token: process.env.LUMOS_WEBHOOK_TOKEN } : {}),
+    ...(process.env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
+    ...(process.env.DYNAMODB_PORT ? { dynamoPort: Number(process.env.DYNAMODB_PORT) } : {}),
+    env: process.env,
+  });
+  const header = (process.env.AUTH_HEADER ?? 'Authorization').toLowerCase() === 'authorization' ? 'Authorization: Bearer' : `${process.env.AUTH_HEADER}:`;
+  const lines = [
+    'Lumos webhook receiver is running locally.',
+    ...runtime.paths.map((path) => `  POST ${runtime.baseUrl}${path}`),
+    `  Token:    ${runtime.token}`,
+    `  DynamoDB: ${runtime.dynamoEndpoint} (tables ${Object.values(runtime.tables).join(', ')})`,
+    '',
+    'Try the Lumos docs example (peterparker@lumos.com is on call for demo-oncall, so PREAPPROVED):',
+    `  curl -sS -X POST ${runtime.baseUrl}/pre-approval -H '${header} ${runtime.token}' -H 'content-type: application/json' --data @fixtures/lumos/pre-approval.json`,
+    '',
+    'Ctrl-C stops everything.',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping`);
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof JavaMissingError) console.error(error.message);
+  else console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

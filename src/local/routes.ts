@@ -1,0 +1,8 @@
+import type { KindService } from '../http/pipeline';
+import type { Dependencies } from '../runtime/dependencies';
+import { PreApprovalService } from '../services/pre-approval';
+
+/** The paths `npm start` serves; each matches a route of the deployed REST API. */
+export const LOCAL_ROUTES: ReadonlyArray<{ path: string; service: (deps: Dependencies) => KindService }> = [
+  { path: '/pre-approval', service: (deps) => new PreApprovalService(deps) },
+];

@@ -1,0 +1,85 @@
+/**
+ * Everything `npm start` runs, as a function the end-to-end tests call too: DynamoDB Local,
+ * tables from the shared definitions, the seed, then the HTTP server.
+ */
+import { ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Pipeline } from '../http/pipeline';
+import { loadConfig } from '../runtime/config';
+import { createDependencies } from '../runtime/dependencies';
+import { buildPipeline } from '../runtime/lambda';
+import { createTable } from '../store/create-tables';
+import { createDocumentClient, createDynamoClient } from '../store/dynamo-client';
+import { TABLE_DEFINITIONS } from '../store/table-definitions';
+import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
+import { LOCAL_ROUTES } from './routes';
+import { seed } from './seed';
+import { createLocalServer } from './server';
+
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  token?: string;
+  /** An already running DynamoDB (Local) instead of starting one. */
+  dynamoEndpoint?: string;
+  /** Where to start DynamoDB Local; default 8000 if free, else any free port. */
+  dynamoPort?: number;
+  tablePrefix?: string;
+  /** Other settings (AUTH_HEADER, RULE_CACHE_SECONDS, ...), as in Lambda. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalRuntime {
+  baseUrl: string;
+  token: string;
+  dynamoEndpoint: string;
+  tables: Record<'RULES_TABLE' | 'STATE_TABLE' | 'AUDIT_TABLE', string>;
+  paths: string[];
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const prefix = options.tablePrefix ?? 'lumos-';
+  let dynamo: RunningDynamoDb | undefined;
+  if (!options.dynamoEndpoint) dynamo = await startDynamoDbLocal(options.dynamoPort);
+  const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo as RunningDynamoDb).endpoint;
+
+  try {
+    const tables = Object.fromEntries(TABLE_DEFINITIONS.map((table) => [table.envVar, `${prefix}${table.id}`])) as LocalRuntime['tables'];
+    const admin = createDynamoClient(dynamoEndpoint);
+    for (const definition of TABLE_DEFINITIONS) {
+      await createTable(admin, definition, tables[definition.envVar]).catch((error: unknown) => {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      });
+    }
+    await seed(createDocumentClient(dynamoEndpoint), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
+    admin.destroy();
+
+    const config = loadConfig({ ...options.env, ...tables, LUMOS_WEBHOOK_TOKEN: token, TOKEN_SECRET_ID: undefined });
+    const deps = createDependencies(config, dynamoEndpoint);
+    const routes = new Map<string, Pipeline>(LOCAL_ROUTES.map((route) => [route.path, buildPipeline(deps, route.service(deps))]));
+    const server = createLocalServer(routes);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      baseUrl: `http://127.0.0.1:${port}`,
+      token,
+      dynamoEndpoint,
+      tables,
+      paths: [...routes.keys()],
+      stop: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await dynamo?.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Condition evaluation: pure, given the request, the loaded state and `now`. Each result
+ * carries a sentence saying why, which lands in the audit trace for the admin reading it.
+ */
+import type { CustomFieldValue, ParsedRequest } from '../lumos/payload';
+import { MAX_MATCHED_VALUE_LENGTH, type Condition, type Who } from './conditions';
+import { formatClock, inTimeWindow } from './time-window';
+
+export interface RequestFacts {
+  appId: string;
+  permissions: string[];
+  /** The subject: whose access this is. */
+  target: string;
+  requester: string | null;
+  /** Seconds; null = unlimited. */
+  accessLength: number | null;
+  customFields: Record<string, CustomFieldValue>;
+}
+
+export interface Shift {
+  schedule: string;
+  email: string;
+  starts_at: string;
+  ends_at: string;
+}
+
+export interface Facts {
+  request: RequestFacts;
+  now: Date;
+  /** On-call shifts loaded for the people the rules ask about (any time; checked against `now`). */
+  shifts: readonly Shift[];
+}
+
+export interface Outcome {
+  ok: boolean;
+  detail: string;
+}
+
+export function requestFacts({ payload, subject }: ParsedRequest): RequestFacts {
+  return {
+    appId: payload.application.app_id,
+    permissions: payload.permissions.map((permission) => permission.value),
+    target: subject,
+    requester: payload.requester_user?.email ?? null,
+    accessLength: payload.access_length,
+    customFields: payload.custom_fields,
+  };
+}
+
+function person(facts: Facts, who: Who): string | null {
+  return who === 'target' ? facts.request.target : facts.request.requester;
+}
+
+const pass = (detail: string): Outcome => ({ ok: true, detail });
+const fail = (detail: string): Outcome => ({ ok: false, detail });
+
+export function isOnCall(shifts: readonly Shift[], schedule: string, email: string, now: Date): Shift | undefined {
+  const at = now.getTime();
+  return shifts.find(
+    (shift) =>
+      shift.schedule === schedule &&
+      shift.email === email &&
+      Date.parse(shift.starts_at) <= at &&
+      at < Date.parse(shift.ends_at),
+  );
+}
+
+export function evaluate(condition: Condition, facts: Facts): Outcome {
+  switch (condition.type) {
+    case 'all': {
+      for (const child of condition.of) {
+        const outcome = evaluate(child, facts);
+        if (!outcome.ok) return outcome;
+      }
+      return pass(condition.of.length === 0 ? 'no conditions' : 'all conditions hold');
+    }
+    case 'any': {
+      const failures: string[] = [];
+      for (const child of condition.of) {
+        const outcome = evaluate(child, facts);
+        if (outcome.ok) return outcome;
+        failures.push(outcome.detail);
+      }
+      return fail(failures.length === 0 ? 'empty "any" never holds' : `none of: ${failures.join('; ')}`);
+    }
+    case 'not': {
+      const outcome = evaluate(condition.of, facts);
+      return { ok: !outcome.ok, detail: `not (${outcome.detail})` };
+    }
+    case 'on_call': {
+      const email = person(facts, condition.who);
+      if (email === null) return fail(`no ${condition.who} email to check on call`);
+      const shift = isOnCall(facts.shifts, condition.schedule, email, facts.now);
+      return shift
+        ? pass(`${email} is on call for ${condition.schedule} until ${shift.ends_at}`)
+        : fail(`${email} is not on call for ${condition.schedule}`);
+    }
+    case 'email_in': {
+      const email = person(facts, condition.who);
+      if (email === null) return fail(`no ${condition.who} email`);
+      return condition.emails.includes(email) ? pass(`${email} is listed`) : fail(`${email} is not in the list`);
+    }
+    case 'email_domain_in': {
+      const email = person(facts, condition.who);
+      if (email === null) return fail(`no ${condition.who} email`);
+      const domain = email.slice(email.lastIndexOf('@') + 1);
+      return condition.domains.includes(domain)
+        ? pass(`domain ${domain} is listed`)
+        : fail(`domain ${domain} is not in ${condition.domains.join(', ')}`);
+    }
+    case 'permission_in': {
+      const outside = facts.request.permissions.filter((value) => !condition.values.includes(value));
+      return outside.length === 0 ? pass('every permission is listed') : fail(`permission ${outside.join(', ')} is not listed`);
+    }
+    case 'access_length_at_most': {
+      const length = facts.request.accessLength;
+      if (length === null) return fail(`unlimited access is longer than ${condition.seconds} s`);
+      return length <= condition.seconds
+        ? pass(`access_length ${length} s ≤ ${condition.seconds} s`)
+        : fail(`access_length ${length} s > ${condition.seconds} s`);
+    }
+    case 'self_request': {
+      const { requester, target } = facts.request;
+      if (requester === null) return fail('no requester email to compare');
+      const isSelf = requester === target;
+      return isSelf === condition.value
+        ? pass(isSelf ? 'requester is the target' : 'requester is not the target')
+        : fail(isSelf ? 'requester is the target' : 'requester is not the target');
+    }
+    case 'custom_field':
+      return evaluateCustomField(condition, facts.request.customFields[condition.name]);
+    case 'time_window': {
+      const window = `${condition.days.join(',')} ${formatClock(condition.from)}–${formatClock(condition.to)} ${condition.tz}`;
+      return inTimeWindow(condition, facts.now) ? pass(`inside ${window}`) : fail(`outside ${window}`);
+    }
+  }
+}
+
+function evaluateCustomField(
+  condition: Extract<Condition, { type: 'custom_field' }>,
+  value: CustomFieldValue | undefined,
+): Outcome {
+  const label = `custom field "${condition.name}"`;
+  if (value === undefined) return fail(`${label} is absent`);
+  const values = typeof value === 'string' ? [value] : value;
+  const test = (candidate: string): boolean => {
+    if (condition.equals !== undefined) return candidate === condition.equals;
+    if (condition.in !== undefined) return condition.in.includes(candidate);
+    // Length-capped input plus a safe-regex-checked pattern keeps matching bounded.
+    return candidate.length <= MAX_MATCHED_VALUE_LENGTH && new RegExp(condition.matches ?? '(?!)').test(candidate);
+  };
+  const how = condition.equals !== undefined ? `equal "${condition.equals}"` : condition.in !== undefined ? 'in the list' : `match /${condition.matches}/`;
+  return values.some(test) ? pass(`${label} does ${how}`) : fail(`${label} does not ${how}`);
+}

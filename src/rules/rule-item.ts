@@ -1,0 +1,109 @@
+/**
+ * A rule item as an admin writes it in the rules table (README "Writing rules"). Unknown
+ * top-level attributes (notes, tickets) are ignored; inside `when` everything is checked.
+ * An item that fails here is kept as an `InvalidRule` so the engine can fail closed on it.
+ */
+import * as z from 'zod';
+import { formatPath } from '../lumos/payload';
+import { parseCondition, type Condition } from './conditions';
+
+export const RULE_KINDS = ['pre_approval', 'request_validation', 'provisioning'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+const nonEmpty = z.string().trim().min(1);
+
+const RuleItemSchema = z
+  .object({
+    app_id: nonEmpty,
+    rule_id: nonEmpty,
+    kind: z.enum(RULE_KINDS, `kind must be one of ${RULE_KINDS.join(', ')}`),
+    description: z.string().optional(),
+    enabled: z.boolean('enabled must be true or false').default(true),
+    priority: z.number('priority must be a number').int().default(0),
+    permissions: z.array(nonEmpty).min(1, 'permissions, when given, must list at least one value').optional(),
+    when: z.unknown().optional(),
+    effect: z.enum(['allow', 'deny'], 'effect must be "allow" or "deny"').optional(),
+    message: z.string().optional(),
+    mode: z.enum(['enforce', 'shadow'], 'mode must be "enforce" or "shadow"').default('enforce'),
+    updated_by: z.string().optional(),
+    updated_at: z.string().optional(),
+  })
+  .transform((item, ctx) => {
+    if (item.kind === 'pre_approval' && item.effect === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['effect'], message: 'a pre_approval rule needs effect "allow" or "deny"' });
+    }
+    if (item.when === undefined) {
+      if (item.kind !== 'provisioning') {
+        ctx.addIssue({ code: 'custom', path: ['when'], message: 'a condition is required; use {"all": []} to match every request' });
+      }
+      return { ...item, when: undefined };
+    }
+    const { condition, issues } = parseCondition(item.when, ['when']);
+    for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return { ...item, when: condition };
+  });
+
+export type Rule = z.output<typeof RuleItemSchema> & { when?: Condition };
+
+/** A rule item that failed validation: enough of it to decide whether it is in scope. */
+export interface InvalidRule {
+  app_id: string;
+  rule_id: string;
+  kind: unknown;
+  enabled: unknown;
+  permissions: unknown;
+  problems: string[];
+}
+
+export type RuleEntry = { valid: true; rule: Rule } | { valid: false; invalid: InvalidRule };
+
+export function parseRuleItem(raw: Record<string, unknown>): RuleEntry {
+  const parsed = RuleItemSchema.safeParse(raw);
+  if (parsed.success) return { valid: true, rule: parsed.data };
+  return {
+    valid: false,
+    invalid: {
+      app_id: String(raw.app_id ?? '(missing)'),
+      rule_id: String(raw.rule_id ?? '(missing)'),
+      kind: raw.kind,
+      enabled: raw.enabled,
+      permissions: raw.permissions,
+      problems: parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    },
+  };
+}
+
+/** Every requested permission is in the rule's list (or the rule has no list). */
+export function coversPermissions(limit: readonly string[] | undefined, requested: readonly string[]): boolean {
+  return limit === undefined || requested.every((value) => limit.includes(value));
+}
+
+export type ScopeResult = { inScope: true } | { inScope: false; why: string } | { inScope: false; why: null };
+
+/**
+ * Whether an entry takes part in a decision of `kind` for these permissions. `why: null` means
+ * "another kind, leave it out of the trace". An invalid item whose kind cannot be read is
+ * treated as in scope: an ignored deny rule must never widen access.
+ */
+export function scopeOf(entry: RuleEntry, kind: RuleKind, requested: readonly string[]): ScopeResult {
+  if (entry.valid) {
+    const { rule } = entry;
+    if (rule.kind !== kind) return { inScope: false, why: null };
+    if (!rule.enabled) return { inScope: false, why: 'disabled' };
+    if (!coversPermissions(rule.permissions, requested)) {
+      return { inScope: false, why: `limited to permissions ${JSON.stringify(rule.permissions)}` };
+    }
+    return { inScope: true };
+  }
+  const { invalid } = entry;
+  const kindKnown = typeof invalid.kind === 'string' && (RULE_KINDS as readonly string[]).includes(invalid.kind);
+  if (kindKnown && invalid.kind !== kind) return { inScope: false, why: null };
+  if (invalid.enabled === false) return { inScope: false, why: 'disabled' };
+  const limit = invalid.permissions;
+  if (Array.isArray(limit) && limit.every((value) => typeof value === 'string') && limit.length > 0) {
+    if (!coversPermissions(limit as string[], requested)) {
+      return { inScope: false, why: `limited to permissions ${JSON.stringify(limit)}` };
+    }
+  }
+  return { inScope: true };
+}

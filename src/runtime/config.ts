@@ -1,0 +1,42 @@
+/**
+ * Settings from the environment, validated once per container. The CDK stack sets them in
+ * Lambda; `npm start` sets them locally. README "Configuration" lists each one.
+ */
+import * as z from 'zod';
+import { formatPath } from '../lumos/payload';
+import { ConfigError } from './errors';
+
+const seconds = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+
+const EnvSchema = z
+  .object({
+    RULES_TABLE: z.string().min(1),
+    STATE_TABLE: z.string().min(1),
+    AUDIT_TABLE: z.string().min(1),
+    /** Secrets Manager secret (name or ARN) holding the accepted token(s); used in AWS. */
+    TOKEN_SECRET_ID: z.string().min(1).optional(),
+    /** A fixed token, for local runs only; ignored when TOKEN_SECRET_ID is set. */
+    LUMOS_WEBHOOK_TOKEN: z.string().min(1).optional(),
+    AUTH_HEADER: z.string().trim().toLowerCase().min(1).default('authorization'),
+    /** How long rule items are cached; short, so disabling a rule in an incident takes effect quickly. */
+    RULE_CACHE_SECONDS: seconds(15, 30),
+    TOKEN_CACHE_SECONDS: seconds(300, 3600),
+    /** A token mismatch re-reads the secret at most this often, so a just-added token works at once. */
+    TOKEN_REFRESH_MIN_SECONDS: seconds(10, 3600),
+    /** Budget for all outside calls of one invocation; stays well inside Lumos's 15 s. */
+    DEADLINE_MS: z.coerce.number().int().min(100).max(12_000).default(8_000),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  })
+  .refine((env) => env.TOKEN_SECRET_ID !== undefined || env.LUMOS_WEBHOOK_TOKEN !== undefined, {
+    message: 'set TOKEN_SECRET_ID (in AWS) or LUMOS_WEBHOOK_TOKEN (locally)',
+    path: ['TOKEN_SECRET_ID'],
+  });
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}

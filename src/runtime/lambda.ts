@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { fromProxyEvent, toProxyResult } from '../http/api-gateway';
+import { createPipeline, failureReason, type KindService, type Pipeline } from '../http/pipeline';
+import type { WebhookKind } from '../lumos/payload';
+import { replies } from '../lumos/replies';
+import { loadConfig } from './config';
+import { createDependencies, type Dependencies } from './dependencies';
+import { logger } from './logger';
+
+export type LambdaHandler = (event: APIGatewayProxyEvent, context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) => Promise<APIGatewayProxyResult>;
+
+/** Builds a kind's pipeline from its dependencies (shared by Lambda and the local runtime). */
+export function buildPipeline(deps: Dependencies, service: KindService): Pipeline {
+  const { config } = deps;
+  return createPipeline(service, { tokens: deps.tokens, authHeader: config.AUTH_HEADER, deadlineMs: config.DEADLINE_MS, audit: deps.audit });
+}
+
+/**
+ * A Lambda handler for one kind. Everything is built at module load (once per container);
+ * a configuration error is kept and answered with the kind's safe reply on every call, so a
+ * broken deployment never approves anything and says why in its logs.
+ */
+export function lambdaHandler(kind: WebhookKind, makeService: (deps: Dependencies) => KindService): LambdaHandler {
+  let pipeline: Pipeline | undefined;
+  let initError: unknown;
+  try {
+    const deps = createDependencies(loadConfig());
+    pipeline = buildPipeline(deps, makeService(deps));
+  } catch (error) {
+    initError = error;
+  }
+  return async (event, context) => {
+    if (!pipeline) {
+      logger.error('function is misconfigured; answering the safe reply', { kind, error: initError instanceof Error ? initError.message : String(initError) });
+      return toProxyResult(replies.failure(kind, failureReason(initError)));
+    }
+    const requestId = context?.awsRequestId ?? event.requestContext?.requestId ?? randomUUID();
+    const request = fromProxyEvent(event, requestId, context?.getRemainingTimeInMillis());
+    return toProxyResult(await pipeline(request));
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Pre-approval: load rules (cached) and only the on-call state they ask about, decide with the
+ * pure engine, audit, reply. A warm call costs one state read and one audit write.
+ */
+import type { CallContext, KindService } from '../http/pipeline';
+import { auditBase } from '../http/pipeline';
+import type { ParsedRequest } from '../lumos/payload';
+import { replies, type Reply } from '../lumos/replies';
+import { requestFacts } from '../rules/evaluate';
+import { shiftLookups } from '../rules/lookups';
+import { decidePreApproval } from '../rules/pre-approval';
+import type { Dependencies } from '../runtime/dependencies';
+import { logger } from '../runtime/logger';
+
+export class PreApprovalService implements KindService {
+  readonly kind = 'pre_approval' as const;
+
+  constructor(private readonly deps: Pick<Dependencies, 'rules' | 'state' | 'audit' | 'now'>) {}
+
+  async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
+    const { rules, state, audit, now } = this.deps;
+    const request = requestFacts(parsed);
+    const entries = await rules.rulesFor(request.appId, call.deadline);
+    const lookups = shiftLookups(entries, this.kind, request);
+    const shifts = lookups.length > 0 ? await state.shifts(lookups, call.deadline) : [];
+    const decidedAt = now();
+    const decision = decidePreApproval(entries, { request, now: decidedAt, shifts });
+
+    for (const item of decision.trace) {
+      if (item.outcome === 'invalid') {
+        logger.error('invalid rule item in scope: answering NOT_PREAPPROVED until it is fixed', {
+          app_id: item.app_id,
+          rule_id: item.rule_id,
+          problems: item.detail,
+        });
+      }
+    }
+
+    const detail = { reason: decision.reason, ...(decision.rule_id === undefined ? {} : { rule_id: decision.rule_id }) };
+    const reply = decision.approved ? replies.preApproved(detail) : replies.notPreApproved(detail);
+    try {
+      await audit.record(
+        {
+          ...auditBase(this.kind, parsed, call),
+          decision: String(reply.body?.response),
+          status_code: reply.statusCode,
+          reason: decision.reason,
+          ...(decision.rule_id === undefined ? {} : { rule_id: decision.rule_id }),
+          trace: decision.trace,
+          latency_ms: Date.now() - call.receivedAt,
+        },
+        decidedAt,
+        call.deadline,
+      );
+    } catch {
+      // An approval nobody can later explain is not given: fail closed.
+      logger.error('audit item could not be written', { app_id: request.appId, approved: decision.approved });
+      if (decision.approved) return replies.notPreApproved({ reason: 'audit_unavailable' });
+    }
+    return reply;
+  }
+}

@@ -1,0 +1,58 @@
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WebhookKind } from '../lumos/payload';
+import type { RuleTrace } from '../rules/pre-approval';
+import { AuditWriteError } from '../runtime/errors';
+import type { Deadline } from '../runtime/deadline';
+import { storeCall } from './call';
+
+/** What one webhook call decided and why (README "Reading the audit trail"). */
+export interface AuditRecord {
+  kind: WebhookKind;
+  app_id: string;
+  subject: string | null;
+  requester: string | null;
+  permissions: string[];
+  /** Lumos's `response` value, or what happened instead (`invalid_payload`, `failure`). */
+  decision: string;
+  status_code: number;
+  reason: string;
+  rule_id?: string;
+  trace: RuleTrace[];
+  latency_ms: number;
+  request_task_url?: string | null;
+  request_id: string;
+}
+
+export interface AuditSink {
+  record(record: AuditRecord, at: Date, deadline: Deadline): Promise<void>;
+}
+
+/** Keeps one item well under DynamoDB's 400 KB even with many rules in scope. */
+const MAX_TRACE_ENTRIES = 100;
+
+/** Append-only: the functions may only PutItem here. */
+export class DynamoAuditSink implements AuditSink {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retentionDays: number,
+  ) {}
+
+  async record(record: AuditRecord, at: Date, deadline: Deadline): Promise<void> {
+    const iso = at.toISOString();
+    const item = {
+      ...record,
+      trace: record.trace.slice(0, MAX_TRACE_ENTRIES),
+      at: `${iso}#${record.request_id}`,
+      recorded_at: iso,
+      ttl: Math.floor(at.getTime() / 1000) + this.retentionDays * 86_400,
+    };
+    try {
+      await storeCall('writing the audit item', deadline, (abortSignal) =>
+        this.client.send(new PutCommand({ TableName: this.tableName, Item: item }), { abortSignal }),
+      );
+    } catch (error) {
+      throw new AuditWriteError('the audit item could not be written', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { DeadlineExceededError, StoreUnavailableError } from '../runtime/errors';
+import type { Deadline } from '../runtime/deadline';
+
+/** Runs one DynamoDB call inside the deadline; failures become errors the pipeline maps. */
+export async function storeCall<T>(what: string, deadline: Deadline, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const abortSignal = deadline.signal();
+  try {
+    return await call(abortSignal);
+  } catch (error) {
+    if (abortSignal.aborted) throw new DeadlineExceededError(`deadline reached while ${what}`, { cause: error });
+    throw new StoreUnavailableError(`DynamoDB failed while ${what}`, { cause: error });
+  }
+}

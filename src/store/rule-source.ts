@@ -1,0 +1,63 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Deadline } from '../runtime/deadline';
+import { parseRuleItem, type RuleEntry } from '../rules/rule-item';
+import { storeCall } from './call';
+
+/** Rules for an app: its own partition plus `*` (every app). */
+export interface RuleSource {
+  rulesFor(appId: string, deadline: Deadline): Promise<RuleEntry[]>;
+}
+
+export const ALL_APPS = '*';
+const MAX_CACHED_APPS = 1_000;
+
+/**
+ * Reads rule items with a short in-memory cache per partition, so a warm call costs no rule
+ * read, and an admin's edit (disabling a rule in an incident) is live within `cacheMs`.
+ */
+export class DynamoRuleSource implements RuleSource {
+  private readonly cache = new Map<string, { entries: RuleEntry[]; until: number }>();
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly cacheMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async rulesFor(appId: string, deadline: Deadline): Promise<RuleEntry[]> {
+    const partitions = appId === ALL_APPS ? [ALL_APPS] : [appId, ALL_APPS];
+    const lists = await Promise.all(partitions.map((partition) => this.partition(partition, deadline)));
+    return lists.flat();
+  }
+
+  private async partition(appId: string, deadline: Deadline): Promise<RuleEntry[]> {
+    const cached = this.cache.get(appId);
+    if (cached && cached.until > this.now()) return cached.entries;
+    const entries = (await this.query(appId, deadline)).map(parseRuleItem);
+    if (this.cache.size >= MAX_CACHED_APPS) this.cache.clear();
+    this.cache.set(appId, { entries, until: this.now() + this.cacheMs });
+    return entries;
+  }
+
+  private async query(appId: string, deadline: Deadline): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await storeCall(`reading rules for ${appId}`, deadline, (abortSignal) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'app_id = :app',
+            ExpressionAttributeValues: { ':app': appId },
+            ExclusiveStartKey: startKey,
+          }),
+          { abortSignal },
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
