@@ -1,0 +1,31 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { WebhookTable } from './tables';
+import type { TokenSecret } from './token-secret';
+
+/**
+ * What a function may do to one table. Written out as explicit actions because the
+ * `grant*Data` helpers also allow Scan, BatchWrite, UpdateItem and DeleteItem.
+ * `append` keeps the audit trail append-only: a function can add records, never change them.
+ */
+export type AccessLevel = 'read' | 'append';
+
+const ACTIONS: Record<AccessLevel, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  append: ['dynamodb:PutItem'],
+};
+
+/** Grants one access level to one table and tells the function the table's name, in one call. */
+export function grantTable(fn: lambda.Function, { definition, table }: WebhookTable, level: AccessLevel): void {
+  const resources = [table.tableArn];
+  // Only reads use indexes; listing them only when they exist keeps the policy exact.
+  if (level === 'read' && definition.indexes.length > 0) resources.push(`${table.tableArn}/index/*`);
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...ACTIONS[level]], resources }));
+  fn.addEnvironment(definition.envVar, table.tableName);
+}
+
+/** Lets the function read the token secret's value (without DescribeSecret, which `grantRead` adds). */
+export function grantTokenRead(fn: lambda.Function, token: TokenSecret): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [token.readArn] }));
+  fn.addEnvironment('TOKEN_SECRET_ID', token.secretId);
+}

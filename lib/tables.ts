@@ -1,0 +1,32 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import type { TableDefinition } from '../src/store/table-definitions';
+import { pascalCase } from './names';
+
+/** A deployed table together with the definition it was built from (keys, indexes, env var). */
+export interface WebhookTable {
+  readonly definition: TableDefinition;
+  readonly table: dynamodb.TableV2;
+}
+
+const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+
+/** Builds one on-demand table from its shared definition, so keys and indexes are written once (in src/). */
+export function buildTable(scope: Construct, definition: TableDefinition): WebhookTable {
+  const table = new dynamodb.TableV2(scope, `${pascalCase(definition.id)}Table`, {
+    partitionKey: stringKey(definition.partitionKey),
+    sortKey: stringKey(definition.sortKey),
+    billing: dynamodb.Billing.onDemand(),
+    timeToLiveAttribute: definition.ttlAttribute,
+    globalSecondaryIndexes: definition.indexes.map((index) => ({
+      indexName: index.name,
+      partitionKey: stringKey(index.partitionKey),
+      sortKey: stringKey(index.sortKey),
+    })),
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    // Rules, state and the audit trail outlive the stack: deleting it must not delete them.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  return { definition, table };
+}
