@@ -11,7 +11,7 @@ const MAX_TOKEN_LENGTH = 4_096;
 export function extractToken(headers: Readonly<Record<string, string | undefined>>, headerName: string): string | null {
   const raw = headers[headerName.toLowerCase()];
   if (typeof raw !== 'string') return null;
-  const token = raw.trim().replace(/^bearer\s+/i, '');
+  const token = raw.trim().replace(/^bearer(\s+|$)/i, '');
   return token.length > 0 && token.length <= MAX_TOKEN_LENGTH ? token : null;
 }
 
