@@ -1,0 +1,77 @@
+/** The local runtime over real HTTP, as Lumos would call it. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
+import { fixture, preApprovalBody } from '../support/events';
+
+let runtime: LocalRuntime;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    port: 0,
+    token: 'e2e-token-0123456789',
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tablePrefix: `e2e${Date.now()}-`,
+  });
+});
+afterAll(() => runtime.stop());
+
+async function post(path: string, body: string | object, headers: Record<string, string> = { authorization: `Bearer ${runtime.token}` }) {
+  const response = await fetch(`${runtime.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+describe('local pre-approval endpoint over HTTP', () => {
+  it('answers PREAPPROVED for the docs example (seeded on-call shift and rule)', async () => {
+    const { status, json } = await post('/pre-approval', fixture('pre-approval.json'));
+    expect(status).toBe(200);
+    expect(json.response).toBe('PREAPPROVED');
+  });
+
+  it('answers NOT_PREAPPROVED for someone else', async () => {
+    const { status, json } = await post('/pre-approval', preApprovalBody({ email: 'maryjane@lumos.com' }));
+    expect(status).toBe(200);
+    expect(json.response).toBe('NOT_PREAPPROVED');
+  });
+
+  it('answers 401 without detail for a missing or wrong credential', async () => {
+    expect(await post('/pre-approval', fixture('pre-approval.json'), {})).toEqual({ status: 401, json: { error: 'unauthorized' } });
+    expect(await post('/pre-approval', fixture('pre-approval.json'), { authorization: 'Bearer wrong' })).toEqual({ status: 401, json: { error: 'unauthorized' } });
+  });
+
+  it('answers 400 for a body that is not a JSON object, still readable by Lumos', async () => {
+    for (const body of ['{"application":', '[1,2]', 'null']) {
+      const { status, json } = await post('/pre-approval', body);
+      expect(status).toBe(400);
+      expect(json).toMatchObject({ error: 'invalid_json', response: 'NOT_PREAPPROVED' });
+    }
+  });
+
+  it('answers 422 with the path of each problem', async () => {
+    const { status, json } = await post('/pre-approval', fixture('invalid/missing-app-id.json'));
+    expect(status).toBe(422);
+    expect(json).toEqual({
+      error: 'invalid_payload',
+      issues: [{ path: 'application.app_id', message: 'required' }],
+      response: 'NOT_PREAPPROVED',
+    });
+  });
+
+  it('answers 413 for a body over 256 KiB', async () => {
+    const { status, json } = await post('/pre-approval', { padding: 'x'.repeat(256 * 1024) });
+    expect(status).toBe(413);
+    expect(json.error).toBe('payload_too_large');
+  });
+
+  it('answers 405 for another method and 404 for another path', async () => {
+    const get = await fetch(`${runtime.baseUrl}/pre-approval`);
+    expect(get.status).toBe(405);
+    expect(await get.json()).toMatchObject({ error: 'method_not_allowed' });
+    const { status } = await post('/nowhere', {});
+    expect(status).toBe(404);
+  });
+});

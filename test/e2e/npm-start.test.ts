@@ -1,0 +1,112 @@
+/** `npm start` as a developer runs it: banner, a working curl line, Ctrl-C stops everything. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../support/events';
+
+const ROOT = join(__dirname, '..', '..');
+
+function startNpm(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  // Its own process group, so a signal reaches the whole tree as Ctrl-C in a terminal does.
+  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** True while any process of the child's group (npm, tsx, node, java) is alive. */
+function groupAlive(child: ChildProcess): boolean {
+  try {
+    process.kill(-(child.pid as number), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+describe('npm start', () => {
+  it('prints the URL, token and a curl line that works, and Ctrl-C leaves no process behind', async () => {
+    // Prepare
+    const { child, output } = startNpm({ PORT: '0', LUMOS_WEBHOOK_TOKEN: 'npm-start-token-0123456789', DYNAMODB_PORT: '' });
+    try {
+      await waitFor(() => output().includes('Ctrl-C stops everything'), 40_000);
+      const url = /POST (http:\/\/127\.0\.0\.1:\d+\/pre-approval)/.exec(output())?.[1];
+      const dynamoPort = Number(/DynamoDB: http:\/\/127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
+      expect(output()).toContain('Token:    npm-start-token-0123456789');
+      expect(output()).toMatch(/curl -sS -X POST http:\/\/127\.0\.0\.1:\d+\/pre-approval -H 'Authorization: Bearer npm-start-token-0123456789'/);
+      // Act
+      const response = await fetch(url as string, {
+        method: 'POST',
+        headers: { authorization: 'Bearer npm-start-token-0123456789', 'content-type': 'application/json' },
+        body: JSON.stringify(fixture('pre-approval.json')),
+      });
+      const body = (await response.json()) as { response: string };
+      process.kill(-(child.pid as number), 'SIGINT');
+      await exited(child);
+      // Assess
+      expect(body.response).toBe('PREAPPROVED');
+      await waitFor(() => !groupAlive(child), 10_000);
+      expect(output()).toContain('SIGINT: stopping');
+      expect(await accepts(dynamoPort)).toBe(false);
+    } finally {
+      if (child.exitCode === null) killGroup(child);
+    }
+  });
+
+  it('says how to install Java when it is missing, and exits non-zero', async () => {
+    // Prepare: a PATH with node and a shell (npm runs scripts with sh) but no java.
+    const bin = mkdtempSync(join(tmpdir(), 'nojava-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    symlinkSync('/bin/sh', join(bin, 'sh'));
+    const npmCli = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+    const child = spawn(process.execPath, [npmCli, 'start', '--silent'], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: bin, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // Act
+    const code = await exited(child);
+    // Assess
+    expect(code).not.toBe(0);
+    expect(output).toContain('apt-get install -y openjdk-17-jre-headless');
+  });
+});
