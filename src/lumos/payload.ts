@@ -73,7 +73,8 @@ const customFields = z
   .transform((fields): Record<string, CustomFieldValue> => normaliseCustomFields(fields ?? null));
 
 function normaliseCustomFields(fields: Record<string, unknown> | null): Record<string, CustomFieldValue> {
-  const result: Record<string, CustomFieldValue> = {};
+  // No prototype: a field named "__proto__" or "constructor" is just a field.
+  const result: Record<string, CustomFieldValue> = Object.create(null) as Record<string, CustomFieldValue>;
   for (const [name, value] of Object.entries(fields ?? {})) {
     const normalised = toFieldValue(value);
     if (normalised !== null) result[name] = normalised;

@@ -31,8 +31,14 @@ export interface Facts {
   shifts: readonly Shift[];
 }
 
+/**
+ * `ok` is true only when the condition holds. `unknown` marks a condition that could not be
+ * decided (a custom-field value too long to match safely): it is not `ok`, and a deny rule
+ * treats it as holding, so nobody can dodge a deny rule that way.
+ */
 export interface Outcome {
   ok: boolean;
+  unknown?: true;
   detail: string;
 }
 
@@ -53,6 +59,7 @@ function person(facts: Facts, who: Who): string | null {
 
 const pass = (detail: string): Outcome => ({ ok: true, detail });
 const fail = (detail: string): Outcome => ({ ok: false, detail });
+const unknown = (detail: string): Outcome => ({ ok: false, unknown: true, detail });
 
 export function isOnCall(shifts: readonly Shift[], schedule: string, email: string, now: Date): Shift | undefined {
   const at = now.getTime();
@@ -67,24 +74,30 @@ export function isOnCall(shifts: readonly Shift[], schedule: string, email: stri
 
 export function evaluate(condition: Condition, facts: Facts): Outcome {
   switch (condition.type) {
+    // Three-valued (Kleene) logic: false decides `all`, true decides `any`, otherwise unknown spreads.
     case 'all': {
+      let undecided: Outcome | undefined;
       for (const child of condition.of) {
         const outcome = evaluate(child, facts);
-        if (!outcome.ok) return outcome;
+        if (!outcome.ok && !outcome.unknown) return outcome;
+        if (outcome.unknown) undecided ??= outcome;
       }
-      return pass(condition.of.length === 0 ? 'no conditions' : 'all conditions hold');
+      return undecided ?? pass(condition.of.length === 0 ? 'no conditions' : 'all conditions hold');
     }
     case 'any': {
       const failures: string[] = [];
+      let undecided: Outcome | undefined;
       for (const child of condition.of) {
         const outcome = evaluate(child, facts);
         if (outcome.ok) return outcome;
+        if (outcome.unknown) undecided ??= outcome;
         failures.push(outcome.detail);
       }
-      return fail(failures.length === 0 ? 'empty "any" never holds' : `none of: ${failures.join('; ')}`);
+      return undecided ?? fail(failures.length === 0 ? 'empty "any" never holds' : `none of: ${failures.join('; ')}`);
     }
     case 'not': {
       const outcome = evaluate(condition.of, facts);
+      if (outcome.unknown) return unknown(`not (${outcome.detail})`);
       return { ok: !outcome.ok, detail: `not (${outcome.detail})` };
     }
     case 'on_call': {
@@ -127,8 +140,11 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
         ? pass(isSelf ? 'requester is the target' : 'requester is not the target')
         : fail(isSelf ? 'requester is the target' : 'requester is not the target');
     }
-    case 'custom_field':
-      return evaluateCustomField(condition, facts.request.customFields[condition.name]);
+    case 'custom_field': {
+      const fields = facts.request.customFields;
+      // Own properties only: a field named "constructor" must not find Object's.
+      return evaluateCustomField(condition, Object.hasOwn(fields, condition.name) ? fields[condition.name] : undefined);
+    }
     case 'time_window': {
       const window = `${condition.days.join(',')} ${formatClock(condition.from)}–${formatClock(condition.to)} ${condition.tz}`;
       return inTimeWindow(condition, facts.now) ? pass(`inside ${window}`) : fail(`outside ${window}`);
@@ -143,12 +159,16 @@ function evaluateCustomField(
   const label = `custom field "${condition.name}"`;
   if (value === undefined) return fail(`${label} is absent`);
   const values = typeof value === 'string' ? [value] : value;
-  const test = (candidate: string): boolean => {
-    if (condition.equals !== undefined) return candidate === condition.equals;
-    if (condition.in !== undefined) return condition.in.includes(candidate);
-    // Length-capped input plus a safe-regex-checked pattern keeps matching bounded.
-    return candidate.length <= MAX_MATCHED_VALUE_LENGTH && new RegExp(condition.matches ?? '(?!)').test(candidate);
-  };
   const how = condition.equals !== undefined ? `equal "${condition.equals}"` : condition.in !== undefined ? 'in the list' : `match /${condition.matches}/`;
-  return values.some(test) ? pass(`${label} does ${how}`) : fail(`${label} does not ${how}`);
+  if (condition.matches !== undefined) {
+    // A checked pattern on a length-capped value keeps matching bounded; longer values stay undecided.
+    const pattern = new RegExp(condition.matches);
+    if (values.some((candidate) => candidate.length <= MAX_MATCHED_VALUE_LENGTH && pattern.test(candidate))) return pass(`${label} does ${how}`);
+    if (values.some((candidate) => candidate.length > MAX_MATCHED_VALUE_LENGTH)) {
+      return unknown(`${label} is longer than ${MAX_MATCHED_VALUE_LENGTH} characters; not matched against /${condition.matches}/`);
+    }
+    return fail(`${label} does not ${how}`);
+  }
+  const holds = values.some((candidate) => (condition.equals !== undefined ? candidate === condition.equals : (condition.in ?? []).includes(candidate)));
+  return holds ? pass(`${label} does ${how}`) : fail(`${label} does not ${how}`);
 }

@@ -9,7 +9,8 @@ import { scopeOf, type RuleEntry } from './rule-item';
 export interface RuleTrace {
   app_id: string;
   rule_id: string;
-  outcome: 'matched' | 'not_matched' | 'invalid' | 'skipped';
+  /** `undecided`: a condition could not be decided; a deny rule then blocks, an allow rule does not match. */
+  outcome: 'matched' | 'not_matched' | 'undecided' | 'invalid' | 'skipped';
   effect?: 'allow' | 'deny';
   mode?: 'enforce' | 'shadow';
   detail: string;
@@ -44,18 +45,17 @@ export function decidePreApproval(entries: readonly RuleEntry[], facts: Facts): 
     }
     // A valid pre_approval rule always has `when` (the schema requires it).
     const outcome = rule.when ? evaluate(rule.when, facts) : { ok: false, detail: 'no condition' };
-    trace.push({ ...base, outcome: outcome.ok ? 'matched' : 'not_matched', detail: outcome.detail });
+    trace.push({ ...base, outcome: outcome.ok ? 'matched' : outcome.unknown ? 'undecided' : 'not_matched', detail: outcome.detail });
   }
 
   const invalid = trace.find((item) => item.outcome === 'invalid');
   if (invalid) {
     return { approved: false, reason: `rule ${invalid.rule_id} is invalid`, rule_id: invalid.rule_id, trace };
   }
-  const enforcedMatch = (effect: 'allow' | 'deny') =>
-    trace.find((item) => item.outcome === 'matched' && item.mode === 'enforce' && item.effect === effect);
-  const deny = enforcedMatch('deny');
+  const enforced = (item: RuleTrace) => item.mode === 'enforce';
+  const deny = trace.find((item) => enforced(item) && item.effect === 'deny' && (item.outcome === 'matched' || item.outcome === 'undecided'));
   if (deny) return { approved: false, reason: `denied by rule ${deny.rule_id}`, rule_id: deny.rule_id, trace };
-  const allow = enforcedMatch('allow');
+  const allow = trace.find((item) => enforced(item) && item.effect === 'allow' && item.outcome === 'matched');
   if (allow) return { approved: true, reason: `allowed by rule ${allow.rule_id}`, rule_id: allow.rule_id, trace };
   return { approved: false, reason: 'no allow rule matched', trace };
 }

@@ -57,25 +57,36 @@ export interface InvalidRule {
 
 export type RuleEntry = { valid: true; rule: Rule } | { valid: false; invalid: InvalidRule };
 
-export function parseRuleItem(raw: Record<string, unknown>): RuleEntry {
-  const parsed = RuleItemSchema.safeParse(raw);
+export function parseRuleItem(raw: unknown): RuleEntry {
+  const item: Record<string, unknown> = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const parsed = RuleItemSchema.safeParse(item);
   if (parsed.success) return { valid: true, rule: parsed.data };
+  const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  // Zod skips `when` once a top-level attribute fails; report its problems too, so one edit fixes all.
+  if (item.when !== undefined && !problems.some((problem) => problem.startsWith('when'))) {
+    for (const issue of parseCondition(item.when, ['when']).issues) problems.push(`${formatPath(issue.path)}: ${issue.message}`);
+  }
+  const text = (value: unknown) => (typeof value === 'string' ? value : '(missing)');
   return {
     valid: false,
-    invalid: {
-      app_id: String(raw.app_id ?? '(missing)'),
-      rule_id: String(raw.rule_id ?? '(missing)'),
-      kind: raw.kind,
-      enabled: raw.enabled,
-      permissions: raw.permissions,
-      problems: parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
-    },
+    invalid: { app_id: text(item.app_id), rule_id: text(item.rule_id), kind: item.kind, enabled: item.enabled, permissions: item.permissions, problems },
   };
 }
 
-/** Every requested permission is in the rule's list (or the rule has no list). */
-export function coversPermissions(limit: readonly string[] | undefined, requested: readonly string[]): boolean {
-  return limit === undefined || requested.every((value) => limit.includes(value));
+/**
+ * How a rule's `permissions` list limits it. An allow (or provisioning) rule decides only when it
+ * covers every requested permission; a deny rule, a requirement or an unreadable item applies as
+ * soon as one requested permission is listed, so bundling permissions never dodges it.
+ */
+export type Coverage = 'every' | 'any';
+
+export function coversPermissions(limit: readonly string[] | undefined, requested: readonly string[], coverage: Coverage = 'every'): boolean {
+  if (limit === undefined) return true;
+  return coverage === 'every' ? requested.every((value) => limit.includes(value)) : requested.some((value) => limit.includes(value));
+}
+
+function coverageOf(rule: Rule): Coverage {
+  return (rule.kind === 'pre_approval' && rule.effect === 'allow') || rule.kind === 'provisioning' ? 'every' : 'any';
 }
 
 export type ScopeResult = { inScope: true } | { inScope: false; why: string } | { inScope: false; why: null };
@@ -90,7 +101,7 @@ export function scopeOf(entry: RuleEntry, kind: RuleKind, requested: readonly st
     const { rule } = entry;
     if (rule.kind !== kind) return { inScope: false, why: null };
     if (!rule.enabled) return { inScope: false, why: 'disabled' };
-    if (!coversPermissions(rule.permissions, requested)) {
+    if (!coversPermissions(rule.permissions, requested, coverageOf(rule))) {
       return { inScope: false, why: `limited to permissions ${JSON.stringify(rule.permissions)}` };
     }
     return { inScope: true };
@@ -101,7 +112,7 @@ export function scopeOf(entry: RuleEntry, kind: RuleKind, requested: readonly st
   if (invalid.enabled === false) return { inScope: false, why: 'disabled' };
   const limit = invalid.permissions;
   if (Array.isArray(limit) && limit.every((value) => typeof value === 'string') && limit.length > 0) {
-    if (!coversPermissions(limit as string[], requested)) {
+    if (!coversPermissions(limit as string[], requested, 'any')) {
       return { inScope: false, why: `limited to permissions ${JSON.stringify(limit)}` };
     }
   }
