@@ -10,3 +10,15 @@ export const BUNDLING = {
   minify: true,
   sourceMap: true,
 } as const;
+
+/**
+ * Credential providers Lambda never reaches (its credentials are in the environment), mapped
+ * to a module whose links defer to the next one: see src/runtime/unbundled-credential-providers.ts.
+ * Paths are relative to the project root, where both esbuild runs start.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  ['sso', 'ini', 'process', 'web-identity'].map((provider) => [
+    `@aws-sdk/credential-provider-${provider}`,
+    './src/runtime/unbundled-credential-providers.ts',
+  ]),
+);

@@ -2,7 +2,7 @@
 import { build, type BuildOptions } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLING } from '../lib/bundling';
+import { BUNDLE_ALIASES, BUNDLING } from '../lib/bundling';
 
 const ROOT = join(__dirname, '..');
 export const HANDLER_NAMES = readdirSync(join(ROOT, 'src', 'handlers'))
@@ -19,6 +19,8 @@ export async function buildHandlers(outdir: string, overrides: BuildOptions = {}
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
     mainFields: [...BUNDLING.mainFields],
+    alias: { ...BUNDLE_ALIASES },
+    absWorkingDir: ROOT,
     legalComments: 'none',
     logLevel: 'warning',
     entryPoints: Object.fromEntries(HANDLER_NAMES.map((name) => [`${name}/index`, join(ROOT, 'src', 'handlers', `${name}.ts`)])),

@@ -122,8 +122,6 @@ describe('WebhookStack', () => {
       const secretId = onlyLogicalId(created, 'AWS::SecretsManager::Secret');
       // Act
       const expected = {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'lumos-webhooks',
         AUTH_HEADER: 'authorization',
         TOKEN_SECRET_ID: { Ref: secretId },
         RULES_TABLE: { Ref: tableLogicalId(created, RULES_TABLE) },

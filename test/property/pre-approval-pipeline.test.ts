@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/runtime/config';
 import { createDependencies } from '../../src/runtime/dependencies';
 import { buildPipeline } from '../../src/runtime/lambda';
 import { PreApprovalService } from '../../src/services/pre-approval';
-import { webhookRequest } from '../support/events';
+import { fixture, webhookRequest } from '../support/events';
 import { createTestTables, testDocumentClient } from '../support/tables';
 
 const TOKEN = 'property-token-0123456789';
@@ -45,8 +45,14 @@ const payload = fc.record(
   },
   { requiredKeys: ['application', 'permissions'] },
 );
+/** The docs example with one top-level field replaced: mostly approvable, so both paths are exercised. */
+const DOCS_EXAMPLE = fixture('pre-approval.json');
+const mutatedExample = fc
+  .tuple(fc.constantFrom(...Object.keys(DOCS_EXAMPLE), 'extra_field'), fc.oneof(fc.anything(), accessLength, person, fc.constant(undefined)))
+  .map(([key, value]) => ({ ...DOCS_EXAMPLE, [key]: value }));
 const body = fc.oneof(
-  { weight: 8, arbitrary: payload.map((value) => JSON.stringify(value)) },
+  { weight: 4, arbitrary: mutatedExample.map((value) => JSON.stringify(value)) },
+  { weight: 4, arbitrary: payload.map((value) => JSON.stringify(value)) },
   { weight: 1, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
   { weight: 1, arbitrary: fc.string() },
 );

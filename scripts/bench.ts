@@ -1,0 +1,253 @@
+/**
+ * `npm run bench`: the performance budgets (DESIGN.md "Performance budgets"), measured side by
+ * side in one run because this machine is shared and noisy: medians and ratios against a
+ * baseline taken in the same run, never a lone absolute time. Exits 1 if a budget fails.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import type { RunningDynamoDb } from '../src/local/dynamodb-local';
+import { Budgets } from './bench/budgets';
+import { buildBoth, bundlePath, bundleSize, DEFAULT_DIR, OURS_DIR, ROOT } from './bench/bundles';
+import { WARM_CASES, type WarmCase } from './bench/cases';
+import { startCountingProxy, type CountingProxy } from './bench/counting-proxy';
+import { startSeededDynamoDb } from './bench/dynamo';
+import { applyHandlerEnv, lambdaInitEnv } from './bench/env';
+import { measureLoad, type LoadResult, type LoadVariant } from './bench/load';
+import { msSince, percentile } from './bench/stats';
+import { storeBaseline, type StoreBaseline } from './bench/store-baseline';
+import { bytes, formatTable, ms, ratio, section, type Row } from './bench/table';
+import { caseBody, callOnce, caseSubject, loadHandler, runInterleaved, type BundleHandler, type WarmRun } from './bench/warm';
+
+const LOAD = { warmupRounds: 3, rounds: 25, overheadBudgetMs: 70, maxRatioToDefault: 2 / 3 };
+const WARM = { storeWarmup: 1_000, warmup: 30, calls: 500, p99BudgetMs: 15 };
+const COUNT = { warmup: 3, calls: 50 };
+
+const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+const relative = (file: string) => file.slice(ROOT.length + 1);
+const caseLabel = (warmCase: WarmCase) => `${warmCase.kind}  ${warmCase.mix}`;
+
+function reportSizes(kinds: readonly string[]): void {
+  const rows: Row[] = kinds.map((kind) => {
+    const ours = bundleSize(bundlePath(OURS_DIR, kind));
+    const cdkDefault = bundleSize(bundlePath(DEFAULT_DIR, kind));
+    return [kind, bytes(ours.bytes), bytes(ours.gzip), bytes(cdkDefault.bytes), bytes(cdkDefault.gzip)];
+  });
+  const header = ['bundle (ours: dist/; CDK default: SDK external, unminified)', 'bytes', 'gzip', 'default bytes', 'default gzip'];
+  section('bundle size', formatTable(header, rows));
+}
+
+interface KindLoad {
+  kind: string;
+  ours: LoadResult;
+  withSourceMaps: LoadResult;
+  cdkDefault: LoadResult;
+}
+
+function loadRow(label: string, result: LoadResult, bare: LoadResult, share = ''): Row {
+  const overhead = result === bare ? '–' : ms(result.median - bare.median);
+  return [label, ms(result.median), `${ms(result.p25, 0)}–${ms(result.p75, 0)}`, overhead, share];
+}
+
+function reportLoad(kinds: readonly string[], budgets: Budgets): void {
+  const bareVariant: LoadVariant = { label: 'bare' };
+  const planned = kinds.map((kind) => ({
+    kind,
+    ours: { label: `ours ${kind}`, bundle: bundlePath(OURS_DIR, kind) },
+    cdkDefault: { label: `default ${kind}`, bundle: bundlePath(DEFAULT_DIR, kind) },
+    withSourceMaps: { label: `ours+maps ${kind}`, bundle: bundlePath(OURS_DIR, kind), nodeOptions: '--enable-source-maps' },
+  }));
+  const variants = [bareVariant, ...planned.flatMap((plan) => [plan.ours, plan.cdkDefault, plan.withSourceMaps])];
+  const results = measureLoad(variants, lambdaInitEnv(), LOAD.warmupRounds, LOAD.rounds);
+  const resultOf = (variant: LoadVariant) => results.find((result) => result.variant === variant) as LoadResult;
+  const bare = resultOf(bareVariant);
+  const perKind: KindLoad[] = planned.map((plan) => ({
+    kind: plan.kind,
+    ours: resultOf(plan.ours),
+    cdkDefault: resultOf(plan.cdkDefault),
+    withSourceMaps: resultOf(plan.withSourceMaps),
+  }));
+
+  const rows: Row[] = [loadRow('bare node -e 0', bare, bare)];
+  for (const { kind, ours, withSourceMaps, cdkDefault } of perKind) {
+    const share = (ours.median - bare.median) / (cdkDefault.median - bare.median);
+    rows.push(
+      loadRow(`ours         ${kind}`, ours, bare, ratio(share)),
+      loadRow(`CDK default  ${kind}`, cdkDefault, bare),
+      loadRow(`ours+maps    ${kind}`, withSourceMaps, bare),
+    );
+  }
+  const header = [`process start + require (median of ${LOAD.rounds} rounds, interleaved)`, 'ms', 'p25–p75', 'overhead ms', 'ours/default'];
+  const note = 'ours+maps: ours with NODE_OPTIONS=--enable-source-maps, the cost of turning source maps on (no budget)';
+  section('load', `${formatTable(header, rows)}\n${note}`);
+
+  for (const { kind, ours, cdkDefault } of perKind) {
+    const overhead = ours.median - bare.median;
+    const defaultOverhead = cdkDefault.median - bare.median;
+    const over = overhead - LOAD.overheadBudgetMs;
+    budgets.check(over <= 0, `load overhead ≤ ${LOAD.overheadBudgetMs} ms`, `${kind}: ${ms(overhead)} ms${over > 0 ? `, ${ms(over)} ms over` : ''}`);
+    const share = overhead / defaultOverhead;
+    budgets.check(
+      defaultOverhead > 0 && share <= LOAD.maxRatioToDefault,
+      'load overhead ≤ 2/3 of the CDK-default build’s',
+      `${kind}: ${ms(overhead)} / ${ms(defaultOverhead)} ms = ${ratio(share)}, limit ${ratio(LOAD.maxRatioToDefault)}`,
+    );
+  }
+}
+
+/** One container per bundle: the mixes of a kind share its clients and rule cache, as in Lambda. */
+function handlerFor(handlers: Map<string, BundleHandler>, warmCase: WarmCase, fresh: boolean): BundleHandler {
+  const known = handlers.get(warmCase.bundle);
+  if (known) return known;
+  const handler = loadHandler(warmCase.bundle, fresh);
+  handlers.set(warmCase.bundle, handler);
+  return handler;
+}
+
+function warmRow(label: string, run: WarmRun, baseline: WarmRun | undefined, replies: string): Row {
+  const p50 = percentile(run.samples, 0.5);
+  const overBaseline = baseline ? ms(p50 - percentile(baseline.samples, 0.5), 2) : '–';
+  const cells = [0.5, 0.9, 0.99].map((p) => ms(percentile(run.samples, p), 2));
+  return [label, ...cells, ms(Math.max(...run.samples), 2), overBaseline, replies];
+}
+
+async function warmUpStore(baseline: StoreBaseline): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let call = 0; call < WARM.storeWarmup; call += 1) await baseline.call();
+  return msSince(started);
+}
+
+async function reportWarm(endpoint: string, token: string, budgets: Budgets): Promise<void> {
+  const baseline = storeBaseline(endpoint);
+  try {
+    // DynamoDB Local's JVM compiles its hot paths over its first ~1,000 calls; DynamoDB has no such phase.
+    const storeWarmupMs = await warmUpStore(baseline);
+    applyHandlerEnv(endpoint, token);
+    const handlers = new Map<string, BundleHandler>();
+    const subjects = WARM_CASES.map((warmCase) => caseSubject(caseLabel(warmCase), handlerFor(handlers, warmCase, false), warmCase, token));
+    const [baseRun, ...runs] = (await runInterleaved([baseline, ...subjects], WARM.warmup, WARM.calls)) as [WarmRun, ...WarmRun[]];
+
+    const rows: Row[] = [warmRow(baseline.label, baseRun, undefined, '')];
+    WARM_CASES.forEach((warmCase, index) => {
+      const run = runs[index] as WarmRun;
+      const expected = warmCase.expected.response ?? String(warmCase.expected.statusCode);
+      rows.push(warmRow(caseLabel(warmCase), run, baseRun, `${expected} ${run.matched}/${run.total}`));
+      checkWarm(budgets, warmCase, run, expected);
+    });
+    const header = [`in process, DynamoDB Local (${WARM.warmup} warmup + ${WARM.calls} rounds, interleaved)`, 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p50 − store', 'replies as expected'];
+    const note = `DynamoDB Local warmed first with ${WARM.storeWarmup} store-alone pairs (${ms(storeWarmupMs / 1000)} s)`;
+    section('warm latency', `${formatTable(header, rows)}\n${note}`);
+  } finally {
+    baseline.stop();
+  }
+}
+
+function checkWarm(budgets: Budgets, warmCase: WarmCase, run: WarmRun, expected: string): void {
+  const p99 = percentile(run.samples, 0.99);
+  const over = p99 - WARM.p99BudgetMs;
+  budgets.check(over <= 0, `warm p99 ≤ ${WARM.p99BudgetMs} ms`, `${caseLabel(warmCase)}: ${ms(p99, 2)} ms${over > 0 ? `, ${ms(over, 2)} ms over` : ''}`);
+  budgets.check(
+    run.matched === run.total,
+    `every reply is ${expected}`,
+    `${caseLabel(warmCase)}: ${run.matched}/${run.total}${run.firstMismatch ? `; ${run.firstMismatch}` : ''}`,
+  );
+}
+
+interface CallCounts {
+  reads: number;
+  writes: number;
+  detail: string;
+}
+
+function tally(counts: Map<string, number>, calls: number): CallCounts {
+  let reads = 0;
+  let writes = 0;
+  const detail: string[] = [];
+  for (const [key, count] of [...counts].sort()) {
+    const operation = key.split(' ')[0] ?? '';
+    if (READ_OPERATIONS.has(operation)) reads += count;
+    if (WRITE_OPERATIONS.has(operation)) writes += count;
+    detail.push(`${key} ×${count}`);
+  }
+  return { reads: reads / calls, writes: writes / calls, detail: detail.join(', ') };
+}
+
+async function countCalls(handler: BundleHandler, warmCase: WarmCase, proxy: CountingProxy, token: string, calls: number): Promise<CallCounts> {
+  const body = caseBody(warmCase);
+  proxy.reset();
+  for (let call = 0; call < calls; call += 1) {
+    const outcome = await callOnce(handler, body, token, warmCase.expected);
+    if (outcome.mismatch !== undefined) throw new Error(`${caseLabel(warmCase)} through the counting proxy: ${outcome.mismatch}`);
+  }
+  return tally(proxy.counts(), calls);
+}
+
+/** A second container per bundle, pointed at the counting proxy; its first call loads the rules. */
+async function reportCalls(proxy: CountingProxy, token: string, budgets: Budgets): Promise<void> {
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.endpoint;
+  const handlers = new Map<string, BundleHandler>();
+  const rows: Row[] = [];
+  for (const warmCase of WARM_CASES) {
+    const isNew = !handlers.has(warmCase.bundle);
+    const handler = handlerFor(handlers, warmCase, true);
+    if (isNew) {
+      const first = await countCalls(handler, warmCase, proxy, token, 1);
+      rows.push([`${warmCase.kind}  first call (cold cache)`, ms(first.reads, 2), ms(first.writes, 2), first.detail]);
+    }
+    await countCalls(handler, warmCase, proxy, token, COUNT.warmup);
+    const warm = await countCalls(handler, warmCase, proxy, token, COUNT.calls);
+    rows.push([caseLabel(warmCase), ms(warm.reads, 2), ms(warm.writes, 2), warm.detail]);
+    const wanted = warmCase.callsPerWarmCall;
+    if (wanted) {
+      budgets.check(
+        warm.reads === wanted.reads && warm.writes === wanted.writes,
+        `exactly ${wanted.reads} read + ${wanted.writes} write per warm call`,
+        `${caseLabel(warmCase)}: ${ms(warm.reads, 2)} reads, ${ms(warm.writes, 2)} writes`,
+      );
+    }
+  }
+  const header = [`DynamoDB calls per call, counted at the wire (${COUNT.calls} warm calls)`, 'reads', 'writes', 'operation table ×count'];
+  section('DynamoDB calls', formatTable(header, rows));
+}
+
+async function main(): Promise<number> {
+  const started = process.hrtime.bigint();
+  const budgets = new Budgets();
+  // The SDK warns once per process on Node 20 (Lambda runs 22/24); keep it out of the report.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Ctrl-C would skip the `finally`; exiting instead runs DynamoDB Local's kill-on-exit hook.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  console.log(`bench: node ${process.version}, ${cpus().length} cpus, ${new Date().toISOString()}`);
+
+  const built = await buildBoth();
+  console.log(`built ${built.kinds.map((kind) => relative(bundlePath(OURS_DIR, kind))).join(', ')} and ${relative(DEFAULT_DIR)}/ in ${built.ms} ms`);
+  reportSizes(built.kinds);
+  // Before DynamoDB Local starts: its JVM would compete with the children for the two cores.
+  reportLoad(built.kinds, budgets);
+
+  const token = randomBytes(24).toString('base64url');
+  let dynamo: RunningDynamoDb | undefined;
+  let proxy: CountingProxy | undefined;
+  try {
+    dynamo = await startSeededDynamoDb();
+    await reportWarm(dynamo.endpoint, token, budgets);
+    proxy = await startCountingProxy(dynamo.endpoint);
+    await reportCalls(proxy, token, budgets);
+  } finally {
+    await proxy?.stop();
+    await dynamo?.stop();
+  }
+
+  section('budgets', budgets.lines().join('\n'));
+  console.log(`\nbench wall time ${ms(msSince(started) / 1000, 1)} s; ${budgets.failed === 0 ? 'all budgets met' : `${budgets.failed} budget(s) failed`}`);
+  return budgets.failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
