@@ -1,7 +1,7 @@
 /**
  * The CDK app. Context (`-c key=value` or cdk.json): `stackName` (default LumosWebhooks),
  * `tokenSecretName` (use an existing secret; default: the stack creates one), `authHeader`
- * (default authorization). `PREBUNDLED=1` deploys the bundles of `npm run build` from dist/.
+ * (default authorization), `validationFailMode` (`closed`, the default, or `open`). `PREBUNDLED=1` deploys the bundles of `npm run build` from dist/.
  */
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -19,9 +19,15 @@ function stringContext(key: string): string | undefined {
   return value.trim();
 }
 
+function failMode(value: string | undefined): 'closed' | 'open' | undefined {
+  if (value === undefined || value === 'closed' || value === 'open') return value;
+  throw new Error('context validationFailMode must be "closed" or "open"');
+}
+
 new WebhookStack(app, stringContext('stackName') ?? 'LumosWebhooks', {
   description: 'Receiver for Lumos inline webhooks',
   tokenSecretName: stringContext('tokenSecretName'),
   authHeader: stringContext('authHeader'),
+  validationFailMode: failMode(stringContext('validationFailMode')),
   prebundledDir: process.env.PREBUNDLED === '1' ? path.join(__dirname, '..', 'dist') : undefined,
 });

@@ -23,6 +23,8 @@ export interface WebhookStackProps extends StackProps {
   readonly authHeader?: string;
   /** Folder with `<kind>/index.js` bundles from `npm run build`; unset: bundle during synth. */
   readonly prebundledDir?: string;
+  /** When request validation cannot run: `closed` blocks with a message (default), `open` lets requests through. */
+  readonly validationFailMode?: 'closed' | 'open';
 }
 
 /** The receiver: one REST API route and one function per webhook kind, the tables, the token secret. */
@@ -69,6 +71,8 @@ export class WebhookStack extends Stack {
       if (level !== undefined) grantTable(fn.function, table, level);
     }
     grantTokenRead(fn.function, token);
+    const environment = webhook.environment?.({ validationFailMode: props.validationFailMode ?? 'closed' }) ?? {};
+    for (const [key, value] of Object.entries(environment)) fn.function.addEnvironment(key, value);
     api.root.addResource(webhook.kind).addMethod('POST', new apigateway.LambdaIntegration(fn.function));
     new CfnOutput(this, `${name}Url`, {
       description: `URL to enter as Lumos's ${webhook.kind} webhook`,

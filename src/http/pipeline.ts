@@ -39,6 +39,8 @@ export interface CallContext {
 export interface KindService {
   readonly kind: WebhookKind;
   handle(request: ParsedRequest, call: CallContext): Promise<Reply>;
+  /** The answer when an authenticated call's check could not run; default: the kind's safe reply. */
+  failureReply?(reason: string): Reply;
 }
 
 export interface PipelineOptions {
@@ -79,6 +81,7 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
     const record: AuditRecord = {
       ...auditBase(kind, parsed, call),
       decision: 'failure',
+      ...(typeof reply.body?.response === 'string' ? { response: reply.body.response } : {}),
       status_code: reply.statusCode,
       reason,
       trace: [],
@@ -101,8 +104,10 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
     if (body === 'too_large') return replies.payloadTooLarge();
 
     let parsed: ParsedRequest | undefined;
+    let authenticated = false;
     try {
       if (!(await authorised(request, deadline))) return replies.unauthorized();
+      authenticated = true;
 
       let json: unknown;
       try {
@@ -135,7 +140,8 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
     } catch (error) {
       const reason = failureReason(error);
       logger.error('webhook call failed; answering the safe reply', { kind, request_id: request.requestId, reason, error: errorForLog(error) });
-      const reply = replies.failure(kind, reason);
+      // Before the caller is known, only the safe reply: a fail-open setting never answers strangers.
+      const reply = authenticated && service.failureReply ? service.failureReply(reason) : replies.failure(kind, reason);
       if (parsed) await recordFailure(parsed, call, reply, reason);
       return reply;
     }

@@ -1,8 +1,10 @@
 import type { KindService } from '../http/pipeline';
 import type { Dependencies } from '../runtime/dependencies';
 import { PreApprovalService } from '../services/pre-approval';
+import { RequestValidationService } from '../services/request-validation';
 
 /** The paths `npm start` serves; each matches a route of the deployed REST API. */
 export const LOCAL_ROUTES: ReadonlyArray<{ path: string; service: (deps: Dependencies) => KindService }> = [
   { path: '/pre-approval', service: (deps) => new PreApprovalService(deps) },
+  { path: '/request-validation', service: (deps) => new RequestValidationService(deps, deps.config.VALIDATION_FAIL_MODE) },
 ];

@@ -1,9 +1,10 @@
-/** Loads `fixtures/seed/` into the local tables: demo rules, and shifts computed from `now`. */
+/** Loads `fixtures/seed/` into the local tables: demo rules, and shifts and training computed from `now`. */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { shiftItem } from '../store/shift-item';
+import { trainingItem } from '../store/training-item';
 
 const SEED_DIR = join(__dirname, '..', '..', 'fixtures', 'seed');
 
@@ -13,6 +14,15 @@ const OnCallSeed = z.array(
     email: z.string(),
     starts_hours_from_seed: z.number(),
     ends_hours_from_seed: z.number(),
+  }),
+);
+
+const TrainingSeed = z.array(
+  z.object({
+    email: z.string(),
+    course: z.string(),
+    course_name: z.string().optional(),
+    completed_days_before_seed: z.number(),
   }),
 );
 
@@ -31,7 +41,12 @@ export function seedItems(now: Date) {
   const shifts = OnCallSeed.parse(readSeed('oncall.json')).map((shift) =>
     shiftItem(shift.schedule, shift.email, hours(shift.starts_hours_from_seed), hours(shift.ends_hours_from_seed)),
   );
-  return { rules, state: [...shifts] };
+  const trainings = TrainingSeed.parse(readSeed('training.json')).map((record) =>
+    trainingItem(record.email, record.course, hours(-24 * record.completed_days_before_seed), {
+      ...(record.course_name === undefined ? {} : { courseName: record.course_name }),
+    }),
+  );
+  return { rules, state: [...shifts, ...trainings] };
 }
 
 export async function seed(client: DynamoDBDocumentClient, tables: SeedTables, now: Date): Promise<{ rules: number; state: number }> {

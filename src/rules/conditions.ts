@@ -20,7 +20,8 @@ export type Condition =
   | { type: 'access_length_at_most'; seconds: number }
   | { type: 'self_request'; value: boolean }
   | { type: 'custom_field'; name: string; equals?: string; in?: string[]; matches?: string }
-  | { type: 'time_window'; days: Weekday[]; from: number; to: number; tz: string };
+  | { type: 'time_window'; days: Weekday[]; from: number; to: number; tz: string }
+  | { type: 'training'; course: string; within_days?: number; who: Who };
 
 export type ConditionType = Condition['type'];
 
@@ -99,11 +100,17 @@ const leafSchemas = {
     // 24:00 only ends a day; a window starting there would never hold.
     .refine((v) => v.from < 24 * 60, { message: 'from must be before 24:00', path: ['from'] })
     .transform((v) => ({ type: 'time_window' as const, days: v.days ?? [...WEEKDAYS], from: v.from, to: v.to, tz: v.tz })),
+  training: z
+    .strictObject({
+      course: nonEmpty,
+      within_days: z.number('must be a number of days').int('must be a whole number of days').positive('must be at least 1').optional(),
+      who,
+    })
+    .transform((v) => ({ type: 'training' as const, ...v })),
 } satisfies Record<string, z.ZodType<unknown>>;
 
 type LeafName = keyof typeof leafSchemas;
 const COMBINATORS = ['all', 'any', 'not'] as const;
-const NOT_YET = new Set(['training']);
 export const CONDITION_NAMES: readonly string[] = [...COMBINATORS, ...Object.keys(leafSchemas)];
 
 function toMinutes(clock: string, ctx: z.RefinementCtx): number {
@@ -146,7 +153,6 @@ export function parseCondition(raw: unknown, path: PropertyKey[] = [], depth = 0
     const child = parseCondition(value, here, depth + 1);
     return child.condition ? { condition: { type: 'not', of: child.condition }, issues: [] } : child;
   }
-  if (NOT_YET.has(name)) return fail(`condition "${name}" is not supported in this version`, here);
   if (!(name in leafSchemas)) return fail(`unknown condition "${name}"; expected one of ${CONDITION_NAMES.join(', ')}`, here);
 
   const parsed = leafSchemas[name as LeafName].safeParse(value);

@@ -24,12 +24,25 @@ export interface Shift {
   ends_at: string;
 }
 
+/** One completed course of one person (README "Training records"). */
+export interface TrainingRecord {
+  email: string;
+  course: string;
+  completed_at: string;
+  /** Absent or null: the completion does not expire. */
+  expires_at?: string | null;
+}
+
 export interface Facts {
   request: RequestFacts;
   now: Date;
   /** On-call shifts loaded for the people the rules ask about (any time; checked against `now`). */
   shifts: readonly Shift[];
+  /** Training records loaded for the people the rules ask about. */
+  trainings?: readonly TrainingRecord[];
 }
+
+const DAY_MS = 86_400_000;
 
 /**
  * `ok` is true only when the condition holds. `unknown` marks a condition that could not be
@@ -140,6 +153,11 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
         ? pass(isSelf ? 'requester is the target' : 'requester is not the target')
         : fail(isSelf ? 'requester is the target' : 'requester is not the target');
     }
+    case 'training': {
+      const email = person(facts, condition.who);
+      if (email === null) return fail(`no ${condition.who} email to check training`);
+      return evaluateTraining(condition, email, facts);
+    }
     case 'custom_field': {
       const fields = facts.request.customFields;
       // Own properties only: a field named "constructor" must not find Object's.
@@ -150,6 +168,23 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
       return inTimeWindow(condition, facts.now) ? pass(`inside ${window}`) : fail(`outside ${window}`);
     }
   }
+}
+
+function evaluateTraining(condition: Extract<Condition, { type: 'training' }>, email: string, facts: Facts): Outcome {
+  const { course } = condition;
+  const record = facts.trainings?.find((item) => item.email === email && item.course === course);
+  const completed = record ? Date.parse(record.completed_at) : Number.NaN;
+  const at = facts.now.getTime();
+  if (!record || Number.isNaN(completed) || completed > at) return fail(`${email} has not completed ${course}`);
+  const day = (time: number) => new Date(time).toISOString().slice(0, 10);
+  if (record.expires_at) {
+    const expires = Date.parse(record.expires_at);
+    if (Number.isNaN(expires) || expires <= at) return fail(`${email}'s ${course} completion expired on ${Number.isNaN(expires) ? record.expires_at : day(expires)}`);
+  }
+  if (condition.within_days !== undefined && at - completed > condition.within_days * DAY_MS) {
+    return fail(`${email} completed ${course} on ${day(completed)}, more than ${condition.within_days} days ago`);
+  }
+  return pass(`${email} completed ${course} on ${day(completed)}`);
 }
 
 function evaluateCustomField(

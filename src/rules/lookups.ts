@@ -1,6 +1,6 @@
 /**
  * Which state the rules in scope need, so a warm call reads only that: one on-call lookup per
- * distinct (schedule, person) that an in-scope rule asks about.
+ * distinct (schedule, person), one training lookup per distinct person.
  */
 import { leaves } from './conditions';
 import type { RequestFacts } from './evaluate';
@@ -11,15 +11,24 @@ export interface ShiftLookup {
   email: string;
 }
 
-export function shiftLookups(entries: readonly RuleEntry[], kind: RuleKind, request: RequestFacts): ShiftLookup[] {
-  const lookups = new Map<string, ShiftLookup>();
+export interface StateLookups {
+  shifts: ShiftLookup[];
+  /** People whose training records are needed. */
+  trainees: string[];
+}
+
+export function stateLookups(entries: readonly RuleEntry[], kind: RuleKind, request: RequestFacts): StateLookups {
+  const shifts = new Map<string, ShiftLookup>();
+  const trainees = new Set<string>();
   for (const entry of entries) {
     if (!entry.valid || !entry.rule.when || !scopeOf(entry, kind, request.permissions).inScope) continue;
     for (const leaf of leaves(entry.rule.when)) {
-      if (leaf.type !== 'on_call') continue;
+      if (leaf.type !== 'on_call' && leaf.type !== 'training') continue;
       const email = leaf.who === 'target' ? request.target : request.requester;
-      if (email !== null) lookups.set(`${leaf.schedule}\n${email}`, { schedule: leaf.schedule, email });
+      if (email === null) continue;
+      if (leaf.type === 'on_call') shifts.set(`${leaf.schedule}\n${email}`, { schedule: leaf.schedule, email });
+      else trainees.add(email);
     }
   }
-  return [...lookups.values()];
+  return { shifts: [...shifts.values()], trainees: [...trainees] };
 }

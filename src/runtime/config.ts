@@ -26,6 +26,8 @@ const EnvSchema = z
     /** Budget for all outside calls of one invocation; stays well inside Lumos's 15 s. */
     DEADLINE_MS: z.coerce.number().int().min(100).max(12_000).default(8_000),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+    /** When request validation cannot run: `closed` blocks with a message (default), `open` lets the request through. */
+    VALIDATION_FAIL_MODE: z.enum(['closed', 'open']).default('closed'),
   })
   .refine((env) => env.TOKEN_SECRET_ID !== undefined || env.LUMOS_WEBHOOK_TOKEN !== undefined, {
     message: 'set TOKEN_SECRET_ID (in AWS) or LUMOS_WEBHOOK_TOKEN (locally)',

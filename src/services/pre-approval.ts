@@ -7,10 +7,10 @@ import { auditBase } from '../http/pipeline';
 import type { ParsedRequest } from '../lumos/payload';
 import { replies, type Reply } from '../lumos/replies';
 import { requestFacts } from '../rules/evaluate';
-import { shiftLookups } from '../rules/lookups';
 import { decidePreApproval } from '../rules/pre-approval';
 import type { Dependencies } from '../runtime/dependencies';
 import { logger } from '../runtime/logger';
+import { loadFacts } from './load-facts';
 
 export class PreApprovalService implements KindService {
   readonly kind = 'pre_approval' as const;
@@ -21,10 +21,8 @@ export class PreApprovalService implements KindService {
     const { rules, state, audit, now } = this.deps;
     const request = requestFacts(parsed);
     const entries = await rules.rulesFor(request.appId, call.deadline);
-    const lookups = shiftLookups(entries, this.kind, request);
-    const shifts = lookups.length > 0 ? await state.shifts(lookups, call.deadline) : [];
-    const decidedAt = now();
-    const decision = decidePreApproval(entries, { request, now: decidedAt, shifts });
+    const facts = await loadFacts(state, now, entries, this.kind, request, call.deadline);
+    const decision = decidePreApproval(entries, facts);
 
     for (const item of decision.trace) {
       if (item.outcome === 'invalid') {
@@ -49,7 +47,7 @@ export class PreApprovalService implements KindService {
           trace: decision.trace,
           latency_ms: Date.now() - call.receivedAt,
         },
-        decidedAt,
+        facts.now,
         call.deadline,
       );
     } catch {

@@ -12,11 +12,15 @@ export interface AuditRecord {
   subject: string | null;
   requester: string | null;
   permissions: string[];
-  /** Lumos's `response` value, or what happened instead (`invalid_payload`, `failure`). */
+  /** Lumos's `response` value, or `failure` when the check could not run. */
   decision: string;
+  /** What Lumos was answered when the decision is `failure` (the kind's safe reply, or a fail-open pass). */
+  response?: string;
   status_code: number;
   reason: string;
   rule_id?: string;
+  /** The message shown to the requester, when one was. */
+  message?: string;
   trace: RuleTrace[];
   latency_ms: number;
   request_task_url?: string | null;

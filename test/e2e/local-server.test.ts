@@ -75,3 +75,30 @@ describe('local pre-approval endpoint over HTTP', () => {
     expect(status).toBe(404);
   });
 });
+
+describe('local request-validation endpoint over HTTP', () => {
+  it('passes the docs example: the target finished Security Awareness 30 days ago', async () => {
+    const { status, json } = await post('/request-validation', fixture('pre-approval.json'));
+    expect(status).toBe(200);
+    expect(json.response).toBe('VALIDATION_PASSED');
+  });
+
+  it('blocks someone without the training, with a message saying what to do', async () => {
+    const { status, json } = await post('/request-validation', preApprovalBody({ email: 'maryjane@lumos.com' }));
+    expect(status).toBe(200);
+    expect(json).toMatchObject({
+      response: 'VALIDATION_FAILED',
+      message: 'Complete the Security Awareness training (security-awareness) before requesting Demo App.',
+    });
+  });
+
+  it('answers 401, 400 and 422 as the contract says, still readable by Lumos', async () => {
+    expect(await post('/request-validation', fixture('pre-approval.json'), { authorization: 'Bearer wrong' })).toEqual({ status: 401, json: { error: 'unauthorized' } });
+    const invalidJson = await post('/request-validation', '{"oops"');
+    expect(invalidJson.status).toBe(400);
+    expect(invalidJson.json).toMatchObject({ error: 'invalid_json', response: 'VALIDATION_FAILED', message: expect.any(String) });
+    const invalid = await post('/request-validation', fixture('invalid/empty-permissions.json'));
+    expect(invalid.status).toBe(422);
+    expect(invalid.json).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'permissions' }], response: 'VALIDATION_FAILED' });
+  });
+});

@@ -176,9 +176,17 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
     expect(rejected(null)[0]?.path).toEqual(['when']);
   });
 
-  it('rejects training as not supported in this version', () => {
-    const issues = rejected({ training: { course: 'security-101' } });
-    expect(issues).toEqual([{ path: ['when', 'training'], message: 'condition "training" is not supported in this version' }]);
+  it('accepts training with an optional window and person, and rejects a bad window or unknown key', () => {
+    expect(accepted({ training: { course: 'security-101' } })).toEqual({ type: 'training', course: 'security-101', who: 'target' });
+    expect(accepted({ training: { course: 'security-101', within_days: 365, who: 'requester' } })).toEqual({
+      type: 'training',
+      course: 'security-101',
+      within_days: 365,
+      who: 'requester',
+    });
+    expect(rejected({ training: { course: 'x', within_days: 0 } })[0]).toEqual({ path: ['when', 'training', 'within_days'], message: 'must be at least 1' });
+    expect(rejected({ training: { course: 'x', within_days: 1.5 } })[0]?.message).toBe('must be a whole number of days');
+    expect(rejected({ training: { courses: 'x' } }).map((issue) => issue.path.join('.'))).toContain('when.training.course');
   });
 
   it('rejects an unknown time zone', () => {
@@ -303,7 +311,7 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
     expect(issues.map((issue) => issue.message).join('; ')).toMatch(hint);
   });
 
-  it('knows exactly the documented names (training excluded until supported)', () => {
+  it('knows exactly the documented names', () => {
     expect([...CONDITION_NAMES].sort()).toEqual(
       [
         'all',
@@ -317,6 +325,7 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
         'self_request',
         'custom_field',
         'time_window',
+        'training',
       ].sort(),
     );
   });

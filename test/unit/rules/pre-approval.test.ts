@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shiftLookups } from '../../../src/rules/lookups';
+import { stateLookups } from '../../../src/rules/lookups';
 import { decidePreApproval } from '../../../src/rules/pre-approval';
 import { parseRuleItem } from '../../../src/rules/rule-item';
 import { ALICE, BOB, entry, facts, request, ruleItem, shift } from './support';
@@ -180,9 +180,9 @@ describe('decidePreApproval', () => {
         approved: false,
         reason: 'rule no-when is invalid',
       });
-      expect(decidePreApproval([entry({ rule_id: 'allow-all' }), entry({ rule_id: 'training', when: { training: { course: 'x' } } })], onCallFacts())).toMatchObject({
+      expect(decidePreApproval([entry({ rule_id: 'allow-all' }), entry({ rule_id: 'typo', when: { trainig: { course: 'x' } } })], onCallFacts())).toMatchObject({
         approved: false,
-        reason: 'rule training is invalid',
+        reason: 'rule typo is invalid',
       });
     });
 
@@ -246,7 +246,9 @@ describe('decidePreApproval', () => {
   });
 });
 
-describe('shiftLookups', () => {
+const shiftLookups = (...args: Parameters<typeof stateLookups>) => stateLookups(...args).shifts;
+
+describe('stateLookups: on-call shifts', () => {
   it('looks up only what in-scope rules ask about, once each', () => {
     // Prepare
     const entries = [

@@ -1,0 +1,22 @@
+import type { RequestFacts, Facts } from '../rules/evaluate';
+import { stateLookups } from '../rules/lookups';
+import type { RuleEntry, RuleKind } from '../rules/rule-item';
+import type { Deadline } from '../runtime/deadline';
+import type { StateSource } from '../store/state-source';
+
+/** Reads only the state the in-scope rules ask about, shifts and training in parallel. */
+export async function loadFacts(
+  state: StateSource,
+  now: () => Date,
+  entries: readonly RuleEntry[],
+  kind: RuleKind,
+  request: RequestFacts,
+  deadline: Deadline,
+): Promise<Facts> {
+  const lookups = stateLookups(entries, kind, request);
+  const [shifts, trainings] = await Promise.all([
+    lookups.shifts.length > 0 ? state.shifts(lookups.shifts, deadline) : [],
+    lookups.trainees.length > 0 ? state.trainings(lookups.trainees, deadline) : [],
+  ]);
+  return { request, now: now(), shifts, trainings };
+}

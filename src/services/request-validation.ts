@@ -1,0 +1,84 @@
+/**
+ * Request validation: load rules (cached) and only the state they ask about (training, on-call),
+ * decide with the pure engine, audit, reply. When the check cannot run, the deployment's fail
+ * mode decides: `closed` (default) blocks with a message saying so, `open` lets the request through.
+ */
+import type { CallContext, KindService } from '../http/pipeline';
+import { auditBase } from '../http/pipeline';
+import type { ParsedRequest } from '../lumos/payload';
+import { replies, VALIDATION_UNAVAILABLE_MESSAGE, type Reply } from '../lumos/replies';
+import { requestFacts } from '../rules/evaluate';
+import { decideRequestValidation, type MessageContext } from '../rules/request-validation';
+import type { Dependencies } from '../runtime/dependencies';
+import { logger } from '../runtime/logger';
+import { loadFacts } from './load-facts';
+
+export type FailMode = 'closed' | 'open';
+
+export class RequestValidationService implements KindService {
+  readonly kind = 'request_validation' as const;
+
+  constructor(
+    private readonly deps: Pick<Dependencies, 'rules' | 'state' | 'audit' | 'now'>,
+    private readonly failMode: FailMode,
+  ) {}
+
+  failureReply(reason: string): Reply {
+    return this.failMode === 'open'
+      ? replies.validationPassed({ reason: `${reason}; fail mode open` })
+      : replies.validationFailed(VALIDATION_UNAVAILABLE_MESSAGE, { reason });
+  }
+
+  async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
+    const { rules, state, audit, now } = this.deps;
+    const request = requestFacts(parsed);
+    const entries = await rules.rulesFor(request.appId, call.deadline);
+    const facts = await loadFacts(state, now, entries, this.kind, request, call.deadline);
+    const decision = decideRequestValidation(entries, facts, messageContext(parsed));
+
+    let reply: Reply;
+    let ruleId: string | undefined;
+    if (decision.status === 'unavailable') {
+      logger.error('invalid rule item in scope: request validation cannot run until it is fixed', {
+        app_id: request.appId,
+        rule_id: decision.rule_id,
+        fail_mode: this.failMode,
+        problems: decision.trace.find((item) => item.rule_id === decision.rule_id)?.detail,
+      });
+      reply = this.failureReply(decision.reason);
+      ruleId = decision.rule_id;
+    } else if (decision.status === 'blocked') {
+      reply = replies.validationFailed(decision.messages.join(' '), { reason: decision.reason });
+      ruleId = decision.rule_ids[0];
+    } else {
+      reply = replies.validationPassed({ reason: decision.reason });
+    }
+
+    const record = {
+      ...auditBase(this.kind, parsed, call),
+      decision: decision.status === 'unavailable' ? 'failure' : String(reply.body?.response),
+      response: String(reply.body?.response),
+      status_code: reply.statusCode,
+      reason: decision.reason,
+      ...(ruleId === undefined ? {} : { rule_id: ruleId }),
+      ...(decision.status === 'blocked' ? { message: decision.messages.join(' ') } : {}),
+      trace: decision.trace,
+      latency_ms: Date.now() - call.receivedAt,
+    };
+    try {
+      await audit.record(record, facts.now, call.deadline);
+    } catch {
+      // The check itself ran: an unwritten audit item is logged, not turned into a block.
+      logger.error('audit item could not be written', { app_id: request.appId, response: record.response });
+    }
+    return reply;
+  }
+}
+
+function messageContext({ payload, subject }: ParsedRequest): MessageContext {
+  return {
+    app: payload.application.user_friendly_label?.trim() || payload.application.app_id,
+    email: subject,
+    permission: payload.permissions.map((permission) => permission.label?.trim() || permission.value).join(', '),
+  };
+}

@@ -1,0 +1,24 @@
+/** The training record item as an LMS sync job or an admin writes it (README "Training records"). */
+export interface TrainingItem {
+  pk: string;
+  sk: string;
+  email: string;
+  course: string;
+  /** For people reading the item; rules name courses by id. */
+  course_name?: string;
+  completed_at: string;
+  expires_at?: string;
+}
+
+export function trainingItem(email: string, course: string, completedAt: Date, options: { courseName?: string; expiresAt?: Date } = {}): TrainingItem {
+  const normalised = email.trim().toLowerCase();
+  return {
+    pk: `training#${normalised}`,
+    sk: course,
+    email: normalised,
+    course,
+    ...(options.courseName === undefined ? {} : { course_name: options.courseName }),
+    completed_at: completedAt.toISOString(),
+    ...(options.expiresAt === undefined ? {} : { expires_at: options.expiresAt.toISOString() }),
+  };
+}

@@ -1,0 +1,106 @@
+/** Request validation on DynamoDB Local: the seeded requirement, and both fail modes when the check cannot run. */
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seed } from '../../src/local/seed';
+import { VALIDATION_UNAVAILABLE_MESSAGE } from '../../src/lumos/replies';
+import { loadConfig } from '../../src/runtime/config';
+import { createDependencies } from '../../src/runtime/dependencies';
+import { buildPipeline } from '../../src/runtime/lambda';
+import { RequestValidationService, type FailMode } from '../../src/services/request-validation';
+import { trainingItem } from '../../src/store/training-item';
+import { preApprovalBody, webhookRequest } from '../support/events';
+import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';
+
+const TOKEN = 'validation-token-0123456789';
+const BLOCKED = 'Complete the Security Awareness training (security-awareness) before requesting Demo App.';
+let endpoint: string;
+let tables: TableNames;
+
+function pipeline(failMode: FailMode = 'closed', dynamoEndpoint = endpoint, overrides: Record<string, string> = {}) {
+  const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: TOKEN, ...overrides }), dynamoEndpoint);
+  return buildPipeline(deps, new RequestValidationService(deps, failMode));
+}
+
+async function auditOf(email: string) {
+  const { Items } = await testDocumentClient().send(
+    new QueryCommand({ TableName: tables.AUDIT_TABLE, IndexName: 'by_subject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': email } }),
+  );
+  return Items ?? [];
+}
+
+beforeAll(async () => {
+  ({ endpoint, tables } = await createTestTables());
+  await seed(testDocumentClient(), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
+});
+
+describe('request validation on DynamoDB Local', () => {
+  it('lets someone who finished the training through without a message', async () => {
+    const reply = await pipeline()(webhookRequest(preApprovalBody(), TOKEN));
+    expect(reply).toEqual({ statusCode: 200, body: { response: 'VALIDATION_PASSED', reason: 'all 1 requirement(s) met' } });
+  });
+
+  it('blocks someone who did not, telling them what to do, and audits the message', async () => {
+    // Act
+    const reply = await pipeline()(webhookRequest(preApprovalBody({ email: 'maryjane@lumos.com' }), TOKEN));
+    // Assess
+    expect(reply.body).toMatchObject({ response: 'VALIDATION_FAILED', message: BLOCKED });
+    const [item] = await auditOf('maryjane@lumos.com');
+    expect(item).toMatchObject({ kind: 'request_validation', decision: 'VALIDATION_FAILED', message: BLOCKED, rule_id: 'security-awareness-required' });
+  });
+
+  it('lets a training recorded by an LMS sync take effect at once', async () => {
+    // Prepare
+    const email = 'newhire@lumos.com';
+    expect((await pipeline()(webhookRequest(preApprovalBody({ email }), TOKEN))).body?.response).toBe('VALIDATION_FAILED');
+    // Act
+    await testDocumentClient().send(new PutCommand({ TableName: tables.STATE_TABLE, Item: trainingItem(email, 'security-awareness', new Date()) }));
+    // Assess
+    expect((await pipeline()(webhookRequest(preApprovalBody({ email }), TOKEN))).body?.response).toBe('VALIDATION_PASSED');
+  });
+
+  it('passes an app without requirements', async () => {
+    const body = { ...preApprovalBody({ email: 'maryjane@lumos.com' }), application: { app_id: 'no_rules_app' } };
+    expect((await pipeline()(webhookRequest(body, TOKEN))).body).toMatchObject({ response: 'VALIDATION_PASSED', reason: 'no requirements in scope' });
+  });
+});
+
+describe('request validation when the check cannot run', () => {
+  const unreachable = 'http://127.0.0.1:9';
+
+  it('blocks with a try-again message by default', async () => {
+    const reply = await pipeline('closed', unreachable)(webhookRequest(preApprovalBody(), TOKEN));
+    expect(reply).toEqual({
+      statusCode: 200,
+      body: { response: 'VALIDATION_FAILED', message: VALIDATION_UNAVAILABLE_MESSAGE, reason: 'store_unavailable' },
+    });
+  });
+
+  it('lets the request through with VALIDATION_FAIL_MODE=open', async () => {
+    const reply = await pipeline('open', unreachable)(webhookRequest(preApprovalBody(), TOKEN));
+    expect(reply).toEqual({ statusCode: 200, body: { response: 'VALIDATION_PASSED', reason: 'store_unavailable; fail mode open' } });
+  });
+
+  it('never answers an unauthenticated call with a fail-open pass', async () => {
+    const reply = await pipeline('open', unreachable)(webhookRequest(preApprovalBody(), 'wrong-token'));
+    expect(reply.statusCode).toBe(401);
+  });
+
+  it('treats an invalid requirement as a check that cannot run, in both modes, and audits it', async () => {
+    // Prepare
+    await testDocumentClient().send(
+      new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: 'broken_app', rule_id: 'typo', kind: 'request_validation', when: { trainig: {} } } }),
+    );
+    const body = { ...preApprovalBody({ email: 'audit-broken@lumos.com' }), application: { app_id: 'broken_app' } };
+    // Act
+    const closed = await pipeline('closed')(webhookRequest(body, TOKEN));
+    const open = await pipeline('open')(webhookRequest(body, TOKEN));
+    // Assess
+    expect(closed.body).toMatchObject({ response: 'VALIDATION_FAILED', message: VALIDATION_UNAVAILABLE_MESSAGE, reason: 'rule typo is invalid' });
+    expect(open.body).toMatchObject({ response: 'VALIDATION_PASSED', reason: 'rule typo is invalid; fail mode open' });
+    const items = await auditOf('audit-broken@lumos.com');
+    expect(items.map((item) => [item.decision, item.response]).sort()).toEqual([
+      ['failure', 'VALIDATION_FAILED'],
+      ['failure', 'VALIDATION_PASSED'],
+    ]);
+  });
+});
