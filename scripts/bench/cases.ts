@@ -44,4 +44,21 @@ export const WARM_CASES: readonly WarmCase[] = [
     expected: { statusCode: 200, response: 'NOT_PREAPPROVED' },
     callsPerWarmCall: { reads: 1, writes: 1 },
   },
+  {
+    kind: 'request-validation',
+    mix: 'trained (docs example)',
+    bundle: 'dist/request-validation/index.js',
+    bodyFile: 'fixtures/lumos/pre-approval.json',
+    expected: { statusCode: 200, response: 'VALIDATION_PASSED' },
+    callsPerWarmCall: { reads: 1, writes: 1 },
+  },
+  {
+    kind: 'request-validation',
+    mix: 'untrained (maryjane)',
+    bundle: 'dist/request-validation/index.js',
+    bodyFile: 'fixtures/lumos/pre-approval.json',
+    edit: asPerson('maryjane@lumos.com'),
+    expected: { statusCode: 200, response: 'VALIDATION_FAILED' },
+    callsPerWarmCall: { reads: 1, writes: 1 },
+  },
 ];
