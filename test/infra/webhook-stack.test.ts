@@ -1,143 +1,255 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookStack, type WebhookStackProps } from '../../lib/webhook-stack';
+import type { AccessLevel } from '../../lib/access';
+import { pascalCase } from '../../lib/names';
+import { WEBHOOKS } from '../../lib/webhooks';
 import { AUDIT_TABLE, RULES_TABLE, STATE_TABLE, TABLE_DEFINITIONS, type TableDefinition } from '../../src/store/table-definitions';
+import {
+  arnOf,
+  functionLogicalId,
+  functionProperties,
+  grantedPairs,
+  onlyLogicalId,
+  pair,
+  propertiesOf,
+  type Resources,
+  roleLogicalId,
+  type Synthesized,
+  synth,
+  tableLogicalId,
+} from './stack-template';
 
-/** Synthesizes the stack without running esbuild (bundling is skipped for every stack). */
-function synth(props: WebhookStackProps = {}): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new WebhookStack(app, 'Test', props));
+/** What one kind's function must get in the default stack. */
+interface KindExpectation {
+  /** Tables the function may touch, and how; a table not listed must be neither granted nor named to it. */
+  readonly access: Readonly<Partial<Record<TableDefinition['id'], AccessLevel>>>;
+  /** Environment beyond AUTH_HEADER, TOKEN_SECRET_ID and the table names. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
-type Resources = Record<string, { Properties?: Record<string, unknown> }>;
+/**
+ * The expectation per kind, written out here rather than read from WEBHOOKS' `access`, so a wrong
+ * access spec in lib/ fails a test. Adding a kind to WEBHOOKS means adding its row here.
+ */
+const EXPECTED: Readonly<Record<string, KindExpectation>> = {
+  'pre-approval': {
+    access: { rules: 'read', state: 'read', audit: 'append' },
+    environment: {},
+  },
+  'request-validation': {
+    access: { rules: 'read', state: 'read', audit: 'append' },
+    environment: { VALIDATION_FAIL_MODE: 'closed' },
+  },
+};
 
-function onlyLogicalId(template: Template, type: string, props: object = {}): string {
-  const ids = Object.keys(template.findResources(type, props));
-  expect(ids, `exactly one ${type} matching ${JSON.stringify(props)}`).toHaveLength(1);
-  return ids[0] as string;
+/** The DynamoDB actions each access level allows, and no more (the `grant*Data` helpers allow more). */
+const ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  append: ['dynamodb:PutItem'],
+} as const satisfies Record<AccessLevel, readonly string[]>;
+
+const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
+
+function expectationOf(kind: string): KindExpectation {
+  const expectation = EXPECTED[kind];
+  if (expectation === undefined) throw new Error(`EXPECTED has no row for ${kind}`);
+  return expectation;
 }
 
-function tableLogicalId(template: Template, definition: TableDefinition): string {
-  return onlyLogicalId(template, 'AWS::DynamoDB::GlobalTable', {
-    Properties: {
-      KeySchema: [
-        { AttributeName: definition.partitionKey, KeyType: 'HASH' },
-        { AttributeName: definition.sortKey, KeyType: 'RANGE' },
-      ],
-    },
-  });
-}
-
-const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-
-/** Every (action, resource) pair the function's role is allowed, as sorted `action on resource` strings. */
-function grantedPairs(template: Template): string[] {
-  const roleId = onlyLogicalId(template, 'AWS::IAM::Role');
-  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
-    JSON.stringify(policy.Properties?.['Roles']).includes(`"${roleId}"`),
-  );
-  const pairs: string[] = [];
-  for (const policy of policies) {
-    const document = policy.Properties?.['PolicyDocument'] as { Statement: Record<string, unknown>[] };
-    for (const statement of document.Statement) {
-      expect(statement['Effect']).toBe('Allow');
-      const actions = [statement['Action']].flat() as string[];
-      const resources = [statement['Resource']].flat();
-      for (const action of actions) for (const resource of resources) pairs.push(`${action} on ${JSON.stringify(resource)}`);
-    }
+/** The pairs a kind's expectation allows: its tables at their levels, and reading the token secret at `secretResource`. */
+function expectedPairs(template: Template, expectation: KindExpectation, secretResource: unknown): string[] {
+  const pairs = [pair('secretsmanager:GetSecretValue', secretResource)];
+  for (const definition of TABLE_DEFINITIONS) {
+    const level = expectation.access[definition.id];
+    if (level === undefined) continue;
+    const arn = arnOf(tableLogicalId(template, definition));
+    // Reads may use the table's indexes, so an indexed table's reads also name its index ARNs.
+    const resources: unknown[] =
+      level === 'read' && definition.indexes.length > 0 ? [arn, { 'Fn::Join': ['', [arn, '/index/*']] }] : [arn];
+    for (const action of ACTIONS[level]) for (const resource of resources) pairs.push(pair(action, resource));
   }
   return pairs.sort();
 }
 
+/** A regular expression matching `text` literally. */
+const literally = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function outputsOf(template: Template): Record<string, { Value: unknown }> {
+  return template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+}
+
+function functionIdsUsing(template: Template, property: string, value: unknown): string[] {
+  return Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { [property]: value } }));
+}
+
 describe('WebhookStack', () => {
-  let created: Template;
-  let imported: Template;
+  let created: Synthesized;
+  let imported: Synthesized;
 
   beforeAll(() => {
     created = synth();
     imported = synth({ tokenSecretName: 'lumos/webhook-token', authHeader: 'x-lumos-token' });
   });
 
+  describe('webhook kinds', () => {
+    it('has an expectation row for every kind in WEBHOOKS and none for a kind it lacks', () => {
+      // Prepare / Act
+      const rows = Object.keys(EXPECTED);
+      // Assess
+      expect(KINDS.length).toBeGreaterThan(0);
+      expect(new Set(KINDS).size).toBe(KINDS.length);
+      expect([...rows].sort()).toEqual([...KINDS].sort());
+    });
+  });
+
   describe('API', () => {
     it('is one regional REST API with a v1 stage', () => {
       // Prepare / Act: the default stack
       // Assess
-      created.resourceCountIs('AWS::ApiGateway::RestApi', 1);
-      created.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
-      created.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1' });
-      created.resourceCountIs('AWS::ApiGateway::Account', 0);
+      created.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+      created.template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+      created.template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1' });
+      created.template.resourceCountIs('AWS::ApiGateway::Account', 0);
     });
 
-    it('routes POST /pre-approval to the function as a Lambda proxy', () => {
+    it('has one route per kind, right under the root, and one method per route', () => {
       // Prepare
-      const functionId = onlyLogicalId(created, 'AWS::Lambda::Function');
+      const apiId = onlyLogicalId(created.template, 'AWS::ApiGateway::RestApi');
       // Act
-      const resourceId = onlyLogicalId(created, 'AWS::ApiGateway::Resource', { Properties: { PathPart: 'pre-approval' } });
+      const routes = Object.values(created.template.findResources('AWS::ApiGateway::Resource') as Resources).map(
+        (resource) => resource.Properties,
+      );
       // Assess
-      created.resourceCountIs('AWS::ApiGateway::Method', 1);
-      created.hasResourceProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'POST',
-        ResourceId: { Ref: resourceId },
-        Integration: {
-          Type: 'AWS_PROXY',
-          IntegrationHttpMethod: 'POST',
-          Uri: { 'Fn::Join': ['', Match.arrayWith([arnOf(functionId)])] },
-        },
-      });
-      created.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        Principal: 'apigateway.amazonaws.com',
-        FunctionName: arnOf(functionId),
-      });
+      expect(routes.map((route) => route?.['PathPart']).sort()).toEqual([...KINDS].sort());
+      for (const route of routes) expect(route?.['ParentId']).toEqual({ 'Fn::GetAtt': [apiId, 'RootResourceId'] });
+      created.template.resourceCountIs('AWS::ApiGateway::Method', KINDS.length);
+    });
+
+    it.each(KINDS)('routes POST /%s to its own function as a Lambda proxy', (kind) => {
+      // Prepare
+      const { template } = created;
+      const functionId = functionLogicalId(created, kind);
+      // Act
+      const resourceId = onlyLogicalId(template, 'AWS::ApiGateway::Resource', { Properties: { PathPart: kind } });
+      const methodId = onlyLogicalId(template, 'AWS::ApiGateway::Method', { Properties: { ResourceId: { Ref: resourceId } } });
+      const permissions = Object.values(
+        template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: arnOf(functionId) } }) as Resources,
+      ).map((permission) => permission.Properties);
+      // Assess
+      expect(propertiesOf(template, 'AWS::ApiGateway::Method', methodId)).toEqual(
+        expect.objectContaining({
+          HttpMethod: 'POST',
+          Integration: {
+            Type: 'AWS_PROXY',
+            IntegrationHttpMethod: 'POST',
+            Uri: { 'Fn::Join': ['', expect.arrayContaining([arnOf(functionId)])] },
+          },
+        }),
+      );
+      expect(permissions.length).toBeGreaterThan(0);
+      for (const permission of permissions) {
+        expect(permission).toEqual(
+          expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' }),
+        );
+        expect(JSON.stringify(permission?.['SourceArn'])).toMatch(new RegExp(`/POST/${literally(kind)}"\\]\\]\\}$`));
+      }
     });
   });
 
-  describe('function', () => {
-    it('runs Node 24 on arm64 with 512 MB and a timeout inside Lumos\'s 15 s', () => {
-      // Prepare / Act: the default stack
-      const fn = Object.values(created.findResources('AWS::Lambda::Function') as Resources)[0]?.Properties;
+  describe('functions', () => {
+    it('are one per kind, each with its own role and log group', () => {
+      // Prepare / Act
+      const functionIds = KINDS.map((kind) => functionLogicalId(created, kind));
+      const roleIds = KINDS.map((kind) => roleLogicalId(created, kind));
+      const logGroups = KINDS.map((kind) => JSON.stringify(functionProperties(created, kind)['LoggingConfig']));
       // Assess
-      expect(fn?.['Runtime']).toBe('nodejs24.x');
-      expect(fn?.['Architectures']).toEqual(['arm64']);
-      expect(fn?.['MemorySize']).toBe(512);
-      expect(fn?.['Timeout']).toBeLessThanOrEqual(10);
-      expect(fn?.['Handler']).toBe('index.handler');
+      created.template.resourceCountIs('AWS::Lambda::Function', KINDS.length);
+      expect(new Set(functionIds).size).toBe(KINDS.length);
+      expect(new Set(roleIds).size).toBe(KINDS.length);
+      expect(new Set(logGroups).size).toBe(KINDS.length);
     });
 
-    it('logs JSON to its own log group kept for a month', () => {
-      // Prepare
-      const logGroupId = onlyLogicalId(created, 'AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } });
-      // Act / Assess
-      created.hasResourceProperties('AWS::Lambda::Function', {
-        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId } },
-      });
+    it.each(KINDS)('%s: runs Node 24 on arm64 with 512 MB and a timeout inside Lumos\'s 15 s', (kind) => {
+      // Prepare / Act: the default stack
+      const fn = functionProperties(created, kind);
+      // Assess
+      expect(fn['Runtime']).toBe('nodejs24.x');
+      expect(fn['Architectures']).toEqual(['arm64']);
+      expect(fn['MemorySize']).toBe(512);
+      expect(fn['Timeout']).toBeGreaterThan(0);
+      expect(fn['Timeout']).toBeLessThanOrEqual(10);
+      expect(fn['Handler']).toBe('index.handler');
     });
 
-    it('gets exactly the settings it needs: table names, auth header, secret id', () => {
+    it.each(KINDS)('%s: logs JSON to its own log group kept for a month', (kind) => {
       // Prepare
-      const secretId = onlyLogicalId(created, 'AWS::SecretsManager::Secret');
+      const { template } = created;
+      const functionId = functionLogicalId(created, kind);
+      // Act
+      const loggingConfig = functionProperties(created, kind)['LoggingConfig'] as { LogGroup?: { Ref?: string } } | undefined;
+      const logGroupId = loggingConfig?.LogGroup?.Ref ?? '';
+      // Assess
+      expect(loggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: logGroupId } });
+      expect(propertiesOf(template, 'AWS::Logs::LogGroup', logGroupId)).toEqual({ RetentionInDays: 30 });
+      expect(functionIdsUsing(template, 'LoggingConfig', Match.objectLike({ LogGroup: { Ref: logGroupId } }))).toEqual([
+        functionId,
+      ]);
+    });
+
+    it.each(KINDS)('%s: gets exactly the settings it needs: its table names, auth header, secret id', (kind) => {
+      // Prepare
+      const { template } = created;
+      const expectation = expectationOf(kind);
+      const tables = TABLE_DEFINITIONS.filter((definition) => expectation.access[definition.id] !== undefined);
       // Act
       const expected = {
         AUTH_HEADER: 'authorization',
-        TOKEN_SECRET_ID: { Ref: secretId },
-        RULES_TABLE: { Ref: tableLogicalId(created, RULES_TABLE) },
-        STATE_TABLE: { Ref: tableLogicalId(created, STATE_TABLE) },
-        AUDIT_TABLE: { Ref: tableLogicalId(created, AUDIT_TABLE) },
+        TOKEN_SECRET_ID: { Ref: onlyLogicalId(template, 'AWS::SecretsManager::Secret') },
+        ...Object.fromEntries(tables.map((definition) => [definition.envVar, { Ref: tableLogicalId(template, definition) }])),
+        ...expectation.environment,
       };
       // Assess
-      created.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectEquals(expected) } });
+      expect(functionProperties(created, kind)['Environment']).toEqual({ Variables: expected });
     });
 
-    it('takes the auth header and an imported secret\'s name from the props', () => {
+    it.each(KINDS)('%s: takes the auth header and an imported secret\'s name from the props', (kind) => {
       // Prepare / Act: the stack with tokenSecretName and authHeader
+      const variables = (functionProperties(imported, kind)['Environment'] as { Variables?: Record<string, unknown> })
+        .Variables;
       // Assess
-      imported.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ AUTH_HEADER: 'x-lumos-token', TOKEN_SECRET_ID: 'lumos/webhook-token' }) },
-      });
+      expect(variables).toEqual(
+        expect.objectContaining({ AUTH_HEADER: 'x-lumos-token', TOKEN_SECRET_ID: 'lumos/webhook-token' }),
+      );
+    });
+  });
+
+  describe('request validation fail mode', () => {
+    const variablesOf = (synthesized: Synthesized, kind: string): Record<string, unknown> =>
+      (functionProperties(synthesized, kind)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+
+    it('is closed by default', () => {
+      // Prepare / Act: the default stack
+      // Assess
+      expect(variablesOf(created, 'request-validation')['VALIDATION_FAIL_MODE']).toBe('closed');
+    });
+
+    it('is open when validationFailMode is open, with nothing else changed', () => {
+      // Prepare
+      const closed = variablesOf(created, 'request-validation');
+      // Act
+      const open = variablesOf(synth({ validationFailMode: 'open' }), 'request-validation');
+      // Assess
+      expect(open).toEqual({ ...closed, VALIDATION_FAIL_MODE: 'open' });
+    });
+
+    it('is not given to pre-approval, whatever the mode', () => {
+      // Prepare / Act
+      const stacks = [created, synth({ validationFailMode: 'open' }), synth({ validationFailMode: 'closed' })];
+      // Assess
+      for (const stack of stacks) expect(variablesOf(stack, 'pre-approval')).not.toHaveProperty('VALIDATION_FAIL_MODE');
     });
   });
 
@@ -146,17 +258,17 @@ describe('WebhookStack', () => {
       // Prepare / Act: the default stack
       // Assess
       expect(TABLE_DEFINITIONS.map((definition) => definition.id)).toEqual(['rules', 'state', 'audit']);
-      created.resourceCountIs('AWS::DynamoDB::GlobalTable', 3);
-      created.resourceCountIs('AWS::DynamoDB::Table', 0);
+      created.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 3);
+      created.template.resourceCountIs('AWS::DynamoDB::Table', 0);
     });
 
     it.each(TABLE_DEFINITIONS.map((definition) => [definition.id, definition] as const))(
       '%s: keys, TTL, indexes, on-demand, point-in-time recovery, retained',
       (_id, definition) => {
         // Prepare
-        const logicalId = tableLogicalId(created, definition);
+        const logicalId = tableLogicalId(created.template, definition);
         // Act
-        const table = created.findResources('AWS::DynamoDB::GlobalTable')[logicalId] as {
+        const table = created.template.findResources('AWS::DynamoDB::GlobalTable')[logicalId] as {
           Properties: Record<string, unknown>;
           DeletionPolicy: string;
           UpdateReplacePolicy: string;
@@ -192,7 +304,7 @@ describe('WebhookStack', () => {
     it('keeps the audit trail queryable by subject and time', () => {
       // Prepare / Act: the default stack
       // Assess: concrete names, so a change to the definitions is a deliberate one
-      created.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      created.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
         KeySchema: [
           { AttributeName: 'app_id', KeyType: 'HASH' },
           { AttributeName: 'at', KeyType: 'RANGE' },
@@ -212,52 +324,70 @@ describe('WebhookStack', () => {
   });
 
   describe('least privilege', () => {
-    it('grants pre-approval reads of rules and state, appends to audit and reads the created secret, nothing else', () => {
-      // Prepare
-      const secretId = onlyLogicalId(created, 'AWS::SecretsManager::Secret');
-      const rules = arnOf(tableLogicalId(created, RULES_TABLE));
-      const state = arnOf(tableLogicalId(created, STATE_TABLE));
-      const audit = arnOf(tableLogicalId(created, AUDIT_TABLE));
+    it('spells out the table matrix in actions', () => {
+      // Prepare: a kind reading rules and appending to audit
+      const rules = arnOf(tableLogicalId(created.template, RULES_TABLE));
+      const audit = arnOf(tableLogicalId(created.template, AUDIT_TABLE));
       // Act
-      const pairs = grantedPairs(created);
-      // Assess
+      const pairs = expectedPairs(created.template, { access: { rules: 'read', audit: 'append' }, environment: {} }, 'secret');
+      // Assess: the helper the per-kind tests rely on turns levels into exactly these actions
       expect(pairs).toEqual(
         [
-          `dynamodb:GetItem on ${JSON.stringify(rules)}`,
-          `dynamodb:Query on ${JSON.stringify(rules)}`,
-          `dynamodb:GetItem on ${JSON.stringify(state)}`,
-          `dynamodb:Query on ${JSON.stringify(state)}`,
-          `dynamodb:PutItem on ${JSON.stringify(audit)}`,
-          `secretsmanager:GetSecretValue on ${JSON.stringify({ Ref: secretId })}`,
+          pair('dynamodb:GetItem', rules),
+          pair('dynamodb:Query', rules),
+          pair('dynamodb:PutItem', audit),
+          pair('secretsmanager:GetSecretValue', 'secret'),
         ].sort(),
       );
     });
 
-    it('never allows wildcard actions, scans, batch writes, updates or deletes', () => {
+    it.each(KINDS)('%s: allows exactly its row of the matrix and reading the created secret, nothing else', (kind) => {
+      // Prepare
+      const secretId = onlyLogicalId(created.template, 'AWS::SecretsManager::Secret');
+      const expected = expectedPairs(created.template, expectationOf(kind), { Ref: secretId });
+      // Act
+      const pairs = grantedPairs(created, kind);
+      // Assess
+      expect(pairs).toEqual(expected);
+    });
+
+    it('never allows wildcard actions or resources, scans, batch writes, updates or deletes', () => {
       // Prepare
       const forbidden = /\*|Scan|BatchWrite|UpdateItem|DeleteItem|DescribeSecret/;
       // Act
-      const actions = [...grantedPairs(created), ...grantedPairs(imported)].map((pair) => pair.split(' on ')[0]);
+      const pairs = KINDS.flatMap((kind) => [...grantedPairs(created, kind), ...grantedPairs(imported, kind)]);
+      const actions = pairs.map((granted) => granted.split(' on ')[0] ?? '');
+      // Only a read of an indexed table may name `<table>/index/*`.
+      const resources = pairs.map((granted) => granted.slice(granted.indexOf(' on ') + 4).replaceAll('/index/*"', '"'));
       // Assess
       expect(actions.length).toBeGreaterThan(0);
-      expect(actions.filter((action) => forbidden.test(action ?? ''))).toEqual([]);
+      expect(actions.filter((action) => forbidden.test(action))).toEqual([]);
+      expect(resources.filter((resource) => resource.includes('*'))).toEqual([]);
     });
 
-    it('lets the function only append to the audit table', () => {
+    it.each(KINDS)('%s: may never change or delete an audit record', (kind) => {
       // Prepare
-      const audit = JSON.stringify(arnOf(tableLogicalId(created, AUDIT_TABLE)));
+      const audit = JSON.stringify(arnOf(tableLogicalId(created.template, AUDIT_TABLE)));
+      const appendOrRead = new Set<string>([...ACTIONS.append, ...ACTIONS.read]);
       // Act
-      const onAudit = grantedPairs(created).filter((pair) => pair.includes(audit));
+      const onAudit = grantedPairs(created, kind).filter((granted) => granted.includes(audit));
       // Assess
-      expect(onAudit).toEqual([`dynamodb:PutItem on ${audit}`]);
+      expect(onAudit.map((granted) => granted.split(' on ')[0]).filter((action) => !appendOrRead.has(action ?? ''))).toEqual([]);
     });
 
-    it('attaches no inline policies to the role beyond the explicit statements', () => {
-      // Prepare / Act
-      const role = Object.values(created.findResources('AWS::IAM::Role') as Resources)[0]?.Properties;
+    it('attaches each role one policy of its own and no inline policies', () => {
+      // Prepare
+      const roleRefs = KINDS.map((kind) => ({ Ref: roleLogicalId(created, kind) }));
+      // Act
+      const roles = Object.values(created.template.findResources('AWS::IAM::Role') as Resources);
+      const policies = Object.values(created.template.findResources('AWS::IAM::Policy') as Resources);
       // Assess
-      expect(role?.['Policies']).toBeUndefined();
-      created.resourceCountIs('AWS::IAM::Policy', 1);
+      expect(roles).toHaveLength(KINDS.length);
+      for (const role of roles) expect(role.Properties?.['Policies']).toBeUndefined();
+      expect(policies).toHaveLength(KINDS.length);
+      expect(policies.map((policy) => policy.Properties?.['Roles'])).toEqual(
+        expect.arrayContaining(roleRefs.map((ref) => [ref])),
+      );
     });
   });
 
@@ -265,44 +395,62 @@ describe('WebhookStack', () => {
     it('is created with a 48-character generated value when no name is given', () => {
       // Prepare / Act: the default stack
       // Assess
-      created.resourceCountIs('AWS::SecretsManager::Secret', 1);
-      created.hasResourceProperties('AWS::SecretsManager::Secret', {
+      created.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      created.template.hasResourceProperties('AWS::SecretsManager::Secret', {
         GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 48 },
       });
     });
 
-    it('is imported by name, readable only through its suffixed ARN, when a name is given', () => {
+    it.each(KINDS)('%s: reads an imported secret only through its suffixed ARN', (kind) => {
       // Prepare / Act: the stack with tokenSecretName
-      const secretPairs = grantedPairs(imported).filter((pair) => pair.startsWith('secretsmanager:'));
+      const secretPairs = grantedPairs(imported, kind).filter((granted) => granted.startsWith('secretsmanager:'));
       // Assess
-      imported.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      imported.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
       expect(secretPairs).toHaveLength(1);
       expect(secretPairs[0]).toMatch(/^secretsmanager:GetSecretValue on .*:secretsmanager:.*:secret:lumos\/webhook-token-\?\?\?\?\?\?"/);
+    });
+
+    it.each(KINDS)('%s: otherwise allows the same as with a created secret', (kind) => {
+      // Prepare
+      const withoutSecret = (pairs: string[]) => pairs.filter((granted) => !granted.startsWith('secretsmanager:'));
+      // Act
+      const pairs = withoutSecret(grantedPairs(imported, kind));
+      // Assess
+      expect(pairs).toEqual(withoutSecret(grantedPairs(created, kind)));
     });
   });
 
   describe('outputs', () => {
-    it('give the webhook URL, the secret and every table name', () => {
+    it.each(KINDS)('%s: <Kind>Url is the stage URL ending in /<kind>', (kind) => {
       // Prepare
-      const outputs = created.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
-      const apiId = onlyLogicalId(created, 'AWS::ApiGateway::RestApi');
+      const apiId = onlyLogicalId(created.template, 'AWS::ApiGateway::RestApi');
+      const stageId = onlyLogicalId(created.template, 'AWS::ApiGateway::Stage');
       // Act
-      const url = JSON.stringify(outputs['PreApprovalUrl']?.Value);
+      const url = JSON.stringify(outputsOf(created.template)[`${pascalCase(kind)}Url`]?.Value);
       // Assess
+      expect(url).toMatch(/^\{"Fn::Join":\["",\["https:\/\/",/);
       expect(url).toContain(`{"Ref":"${apiId}"}`);
-      expect(url).toMatch(/"\/pre-approval"\]\]\}$/);
-      expect(outputs['TokenSecretId']?.Value).toEqual({ Ref: onlyLogicalId(created, 'AWS::SecretsManager::Secret') });
-      expect(outputs['RulesTableName']?.Value).toEqual({ Ref: tableLogicalId(created, RULES_TABLE) });
-      expect(outputs['StateTableName']?.Value).toEqual({ Ref: tableLogicalId(created, STATE_TABLE) });
-      expect(outputs['AuditTableName']?.Value).toEqual({ Ref: tableLogicalId(created, AUDIT_TABLE) });
-      expect((imported.toJSON()['Outputs'] as Record<string, { Value: unknown }>)['TokenSecretId']?.Value).toBe(
-        'lumos/webhook-token',
-      );
+      expect(url).toContain(`{"Ref":"${stageId}"}`);
+      expect(url).toMatch(new RegExp(`"/${literally(kind)}"\\]\\]\\}$`));
+    });
+
+    it('give one URL per kind, the secret and every table name', () => {
+      // Prepare
+      const outputs = outputsOf(created.template);
+      // Act
+      const urls = Object.keys(outputs).filter((name) => name.endsWith('Url'));
+      // Assess
+      expect(urls.sort()).toEqual(KINDS.map((kind) => `${pascalCase(kind)}Url`).sort());
+      expect(outputs['TokenSecretId']?.Value).toEqual({ Ref: onlyLogicalId(created.template, 'AWS::SecretsManager::Secret') });
+      expect(outputs['RulesTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, RULES_TABLE) });
+      expect(outputs['StateTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, STATE_TABLE) });
+      expect(outputs['AuditTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, AUDIT_TABLE) });
+      expect(outputsOf(imported.template)['TokenSecretId']?.Value).toBe('lumos/webhook-token');
     });
 
     it('never carry a secret value', () => {
       // Prepare / Act
-      const outputs = JSON.stringify([created.toJSON()['Outputs'], imported.toJSON()['Outputs']]);
+      const outputs = JSON.stringify([outputsOf(created.template), outputsOf(imported.template)]);
       // Assess
       expect(outputs).not.toMatch(/resolve:secretsmanager|SecretString|secretsmanager:.*:SecretString/i);
     });
@@ -310,6 +458,16 @@ describe('WebhookStack', () => {
 
   describe('prebundled code', () => {
     let dist: string;
+
+    /** A fresh folder with `<kind>/index.js` for each of `kinds`, each bundle different. */
+    function bundles(kinds: readonly string[]): string {
+      const dir = mkdtempSync(path.join(dist, 'bundles-'));
+      for (const kind of kinds) {
+        mkdirSync(path.join(dir, kind), { recursive: true });
+        writeFileSync(path.join(dir, kind, 'index.js'), `// ${kind}\nexports.handler = async () => ({ statusCode: 204 });\n`);
+      }
+      return dir;
+    }
 
     beforeAll(() => {
       dist = mkdtempSync(path.join(tmpdir(), 'webhook-dist-'));
@@ -319,27 +477,30 @@ describe('WebhookStack', () => {
       rmSync(dist, { recursive: true, force: true });
     });
 
-    it('deploys dist/<kind>/index.js with the same function settings', () => {
+    it('deploys dist/<kind>/index.js of every kind with the same function settings and grants', () => {
       // Prepare
-      mkdirSync(path.join(dist, 'pre-approval'), { recursive: true });
-      writeFileSync(path.join(dist, 'pre-approval', 'index.js'), 'exports.handler = async () => ({ statusCode: 204 });\n');
+      const dir = bundles(KINDS);
       // Act
-      const template = synth({ prebundledDir: dist });
+      const prebundled = synth({ prebundledDir: dir });
       // Assess
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Handler: 'index.handler',
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        Timeout: 10,
-      });
-      expect(grantedPairs(template)).toEqual(grantedPairs(created));
+      prebundled.template.resourceCountIs('AWS::Lambda::Function', KINDS.length);
+      const codes = new Set<string>();
+      for (const kind of KINDS) {
+        const fn = functionProperties(prebundled, kind);
+        expect(fn).toEqual(
+          expect.objectContaining({ Handler: 'index.handler', Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 10 }),
+        );
+        codes.add(JSON.stringify(fn['Code']));
+        expect(grantedPairs(prebundled, kind)).toEqual(grantedPairs(created, kind));
+      }
+      expect(codes.size).toBe(KINDS.length);
     });
 
-    it('says to run the build when a bundle is missing', () => {
+    it.each(KINDS)('says to run the build when the %s bundle is missing', (kind) => {
       // Prepare
-      const empty = mkdtempSync(path.join(dist, 'empty-'));
+      const dir = bundles(KINDS.filter((other) => other !== kind));
       // Act / Assess
-      expect(() => synth({ prebundledDir: empty })).toThrow(/pre-approval\/index\.js not found: run `npm run build`/);
+      expect(() => synth({ prebundledDir: dir })).toThrow(`${path.join(dir, kind)}/index.js not found: run \`npm run build\``);
     });
   });
 });

@@ -1,0 +1,100 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { expect } from 'vitest';
+import { pascalCase } from '../../lib/names';
+import { WebhookFunction } from '../../lib/webhook-function';
+import { WebhookStack, type WebhookStackProps } from '../../lib/webhook-stack';
+import type { TableDefinition } from '../../src/store/table-definitions';
+
+/** A synthesized stack: the template to assert on, the construct tree to find a kind's function in. */
+export interface Synthesized {
+  readonly stack: WebhookStack;
+  readonly template: Template;
+}
+
+export type Resources = Record<string, { Properties?: Record<string, unknown> }>;
+
+/** Synthesizes the stack without running esbuild (bundling is skipped for every stack). */
+export function synth(props: WebhookStackProps = {}): Synthesized {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new WebhookStack(app, 'Test', props);
+  return { stack, template: Template.fromStack(stack) };
+}
+
+export function onlyLogicalId(template: Template, type: string, props: object = {}): string {
+  const ids = Object.keys(template.findResources(type, props));
+  expect(ids, `exactly one ${type} matching ${JSON.stringify(props)}`).toHaveLength(1);
+  return ids[0] as string;
+}
+
+/** The properties of one resource, failing when the logical id is not of that type. */
+export function propertiesOf(template: Template, type: string, logicalId: string): Record<string, unknown> {
+  const resource = (template.findResources(type) as Resources)[logicalId];
+  expect(resource, `${logicalId} is a ${type}`).toBeDefined();
+  return resource?.Properties ?? {};
+}
+
+export function tableLogicalId(template: Template, definition: TableDefinition): string {
+  return onlyLogicalId(template, 'AWS::DynamoDB::GlobalTable', {
+    Properties: {
+      KeySchema: [
+        { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: definition.sortKey, KeyType: 'RANGE' },
+      ],
+    },
+  });
+}
+
+export const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+/**
+ * The logical id of the function deployed for one kind, found through the construct tree
+ * (`<Kind>Function`), not through the route, so a route wired to the wrong function shows.
+ */
+export function functionLogicalId({ stack, template }: Synthesized, kind: string): string {
+  const construct = stack.node.tryFindChild(`${pascalCase(kind)}Function`);
+  if (!(construct instanceof WebhookFunction)) throw new Error(`no WebhookFunction for ${kind}`);
+  const cfn = construct.function.node.defaultChild;
+  if (!(cfn instanceof lambda.CfnFunction)) throw new Error(`the function of ${kind} has no CfnFunction`);
+  const logicalId = stack.getLogicalId(cfn);
+  propertiesOf(template, 'AWS::Lambda::Function', logicalId);
+  return logicalId;
+}
+
+export function functionProperties(synthesized: Synthesized, kind: string): Record<string, unknown> {
+  return propertiesOf(synthesized.template, 'AWS::Lambda::Function', functionLogicalId(synthesized, kind));
+}
+
+/** The logical id of the execution role of one kind's function. */
+export function roleLogicalId(synthesized: Synthesized, kind: string): string {
+  const role = functionProperties(synthesized, kind)['Role'] as { 'Fn::GetAtt'?: [string, string] } | undefined;
+  const roleId = role?.['Fn::GetAtt']?.[0];
+  if (roleId === undefined) throw new Error(`the function of ${kind} has no role of this stack`);
+  propertiesOf(synthesized.template, 'AWS::IAM::Role', roleId);
+  return roleId;
+}
+
+/** One allowed (action, resource) pair, as the string `grantedPairs` lists. */
+export const pair = (action: string, resource: unknown): string => `${action} on ${JSON.stringify(resource)}`;
+
+/** Every (action, resource) pair one kind's role is allowed by the stack's policies, sorted. */
+export function grantedPairs(synthesized: Synthesized, kind: string): string[] {
+  const roleRef = JSON.stringify({ Ref: roleLogicalId(synthesized, kind) });
+  const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
+    ((policy.Properties?.['Roles'] ?? []) as unknown[]).some((role) => JSON.stringify(role) === roleRef),
+  );
+  const pairs: string[] = [];
+  for (const policy of policies) {
+    const document = policy.Properties?.['PolicyDocument'] as { Statement: Record<string, unknown>[] };
+    for (const statement of document.Statement) {
+      expect(statement['Effect']).toBe('Allow');
+      expect(statement).not.toHaveProperty('NotAction');
+      expect(statement).not.toHaveProperty('NotResource');
+      const actions = [statement['Action']].flat() as string[];
+      const resources = [statement['Resource']].flat();
+      for (const action of actions) for (const resource of resources) pairs.push(pair(action, resource));
+    }
+  }
+  return pairs.sort();
+}
