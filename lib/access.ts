@@ -11,7 +11,8 @@ import type { TokenSecret } from './token-secret';
 export type AccessLevel = 'read' | 'append';
 
 const ACTIONS: Record<AccessLevel, readonly string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  // Every read the functions make is a Query (rules by app, state by person).
+  read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
 };
 

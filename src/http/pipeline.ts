@@ -118,7 +118,7 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
       if (typeof json !== 'object' || json === null || Array.isArray(json)) {
         return replies.invalidJson(kind, 'the body must be a JSON object');
       }
-      const outcome = parsePayload(json, kind);
+      const outcome = safeParsePayload(json, kind);
       if (!outcome.ok) {
         logger.warn('payload rejected', { kind, request_id: request.requestId, issues: outcome.issues });
         return replies.invalidPayload(kind, outcome.issues);
@@ -140,8 +140,8 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
     } catch (error) {
       const reason = failureReason(error);
       logger.error('webhook call failed; answering the safe reply', { kind, request_id: request.requestId, reason, error: errorForLog(error) });
-      // Before the caller is known, only the safe reply: a fail-open setting never answers strangers.
-      const reply = authenticated && service.failureReply ? service.failureReply(reason) : replies.failure(kind, reason);
+      // A fail-open setting applies only to a valid, authenticated call; strangers get no reason.
+      const reply = parsed && service.failureReply ? service.failureReply(reason) : replies.failure(kind, authenticated ? reason : undefined);
       if (parsed) await recordFailure(parsed, call, reply, reason);
       return reply;
     }
@@ -161,6 +161,15 @@ export function auditBase(kind: WebhookKind, { payload, subject }: ParsedRequest
   };
 }
 
+/** The schema never throws on input, but whatever a body holds must end in a 422, never a crash. */
+function safeParsePayload(json: object, kind: WebhookKind): ReturnType<typeof parsePayload> {
+  try {
+    return parsePayload(json, kind);
+  } catch {
+    return { ok: false, issues: [{ path: '(root)', message: 'the payload could not be read' }] };
+  }
+}
+
 function decodeBody(request: WebhookRequest): string | 'too_large' {
   const raw = request.body ?? '';
   if (!request.isBase64Encoded) return Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES ? 'too_large' : raw;
@@ -170,7 +179,7 @@ function decodeBody(request: WebhookRequest): string | 'too_large' {
   return decoded.byteLength > MAX_BODY_BYTES ? 'too_large' : decoded.toString('utf8');
 }
 
-/** Our own errors are safe to log by name and message; anything else by name and stack only. */
+/** Name, message and stack (ours and the SDK's carry no secrets or header values), and the cause's name and message. */
 function errorForLog(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { name: typeof error };
   const cause = error.cause instanceof Error ? { cause_name: error.cause.name, cause_message: error.cause.message } : {};

@@ -59,7 +59,7 @@ export function createLocalServer(routes: ReadonlyMap<string, Pipeline>): Server
       send(response, reply);
     } catch {
       // The pipeline answers every failure itself; this is a client that went away mid-body.
-      if (!response.headersSent) send(response, { statusCode: 400, body: { error: 'bad_request' } });
+      if (!response.headersSent) send(response, replies.badRequest());
     }
   });
 }

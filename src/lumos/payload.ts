@@ -23,6 +23,7 @@ const optionalText = z.string().nullish();
 /** Emails are compared trimmed and lower-cased; a blank one counts as absent. */
 const email = z
   .string()
+  .max(320, 'email longer than 320 characters')
   .nullish()
   .transform((value) => {
     const normalised = value?.trim().toLowerCase();
@@ -73,7 +74,7 @@ const customFields = z
   .transform((fields): Record<string, CustomFieldValue> => normaliseCustomFields(fields ?? null));
 
 function normaliseCustomFields(fields: Record<string, unknown> | null): Record<string, CustomFieldValue> {
-  // No prototype: a field named "__proto__" or "constructor" is just a field.
+  // No prototype: a field named "constructor" is just a field (zod drops "__proto__" itself).
   const result: Record<string, CustomFieldValue> = Object.create(null) as Record<string, CustomFieldValue>;
   for (const [name, value] of Object.entries(fields ?? {})) {
     const normalised = toFieldValue(value);
@@ -82,19 +83,28 @@ function normaliseCustomFields(fields: Record<string, unknown> | null): Record<s
   return result;
 }
 
+/** Strings as they are; numbers and booleans as text; a list one level deep; anything else as JSON. */
 function toFieldValue(value: unknown): CustomFieldValue | null {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(scalarText);
+  return scalarText(value);
+}
+
+function scalarText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) {
-    const items = value.map(toFieldValue).filter((item): item is string => typeof item === 'string');
-    return items;
+  // Nested values are kept as text (never recursed into), so depth cannot exhaust the stack.
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
   }
-  return null;
 }
 
 export const LumosPayloadSchema = z.object({
   application: z.object({
-    app_id: z.string().trim().min(1, 'app_id must be a non-empty string'),
+    // Also an audit partition key: DynamoDB caps keys at 2,048 bytes.
+    app_id: z.string().trim().min(1, 'app_id must be a non-empty string').max(256, 'app_id longer than 256 characters'),
     instance_id: optionalText,
     user_friendly_label: optionalText,
   }),

@@ -85,19 +85,27 @@ export const replies = {
   invalidPayload: (kind: WebhookKind, issues: PayloadIssue[]) =>
     json(422, { error: 'invalid_payload', issues, ...kindNegative(kind) }),
 
-  /** The kind's answer when the check itself could not run: always the safe side. */
-  failure: (kind: WebhookKind, reason: string): Reply => {
+  /**
+   * The kind's answer when the check itself could not run: always the safe side. The reason is
+   * left out for callers not (yet) authenticated, who learn nothing about our internals.
+   */
+  failure: (kind: WebhookKind, reason?: string): Reply => {
+    const detail = reason === undefined ? {} : { reason };
+    const why = reason === undefined ? '' : ` (${reason})`;
     switch (kind) {
       case 'pre_approval':
-        return replies.notPreApproved({ reason });
+        return replies.notPreApproved(detail);
       case 'request_validation':
-        return replies.validationFailed(VALIDATION_UNAVAILABLE_MESSAGE, { reason });
+        return replies.validationFailed(VALIDATION_UNAVAILABLE_MESSAGE, detail);
       case 'provisioning':
-        return replies.provisioningFailed(`Provisioning could not run (${reason}).`);
+        return replies.provisioningFailed(`Provisioning could not run${why}.`);
       case 'deprovisioning':
-        return replies.deprovisioningFailed(`Deprovisioning could not run (${reason}).`);
+        return replies.deprovisioningFailed(`Deprovisioning could not run${why}.`);
     }
   },
+
+  /** A client that went away or sent a body that could not be read. */
+  badRequest: () => json(400, { error: 'bad_request' }),
 };
 
 /** Pre-approval and request validation must always carry a `response` Lumos can read. */

@@ -46,8 +46,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * `ok` is true only when the condition holds. `unknown` marks a condition that could not be
- * decided (a custom-field value too long to match safely): it is not `ok`, and a deny rule
- * treats it as holding, so nobody can dodge a deny rule that way.
+ * decided (the person it asks about is missing from the payload, a custom-field value too long
+ * to match safely): it is not `ok`, `not` keeps it unknown, and a deny rule treats it as
+ * holding, so missing data never grants access and never dodges a deny.
  */
 export interface Outcome {
   ok: boolean;
@@ -115,7 +116,7 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
     }
     case 'on_call': {
       const email = person(facts, condition.who);
-      if (email === null) return fail(`no ${condition.who} email to check on call`);
+      if (email === null) return unknown(`no ${condition.who} email to check on call`);
       const shift = isOnCall(facts.shifts, condition.schedule, email, facts.now);
       return shift
         ? pass(`${email} is on call for ${condition.schedule} until ${shift.ends_at}`)
@@ -123,12 +124,12 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
     }
     case 'email_in': {
       const email = person(facts, condition.who);
-      if (email === null) return fail(`no ${condition.who} email`);
+      if (email === null) return unknown(`no ${condition.who} email`);
       return condition.emails.includes(email) ? pass(`${email} is listed`) : fail(`${email} is not in the list`);
     }
     case 'email_domain_in': {
       const email = person(facts, condition.who);
-      if (email === null) return fail(`no ${condition.who} email`);
+      if (email === null) return unknown(`no ${condition.who} email`);
       const domain = email.slice(email.lastIndexOf('@') + 1);
       return condition.domains.includes(domain)
         ? pass(`domain ${domain} is listed`)
@@ -147,7 +148,7 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
     }
     case 'self_request': {
       const { requester, target } = facts.request;
-      if (requester === null) return fail('no requester email to compare');
+      if (requester === null) return unknown('no requester email to compare');
       const isSelf = requester === target;
       return isSelf === condition.value
         ? pass(isSelf ? 'requester is the target' : 'requester is not the target')
@@ -155,7 +156,7 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
     }
     case 'training': {
       const email = person(facts, condition.who);
-      if (email === null) return fail(`no ${condition.who} email to check training`);
+      if (email === null) return unknown(`no ${condition.who} email to check training`);
       return evaluateTraining(condition, email, facts);
     }
     case 'custom_field': {

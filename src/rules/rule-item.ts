@@ -12,8 +12,11 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 
 const nonEmpty = z.string().trim().min(1);
 
+/** Attributes for people: notes, owners, tickets. Any other unknown attribute is a typo. */
+const NOTE_ATTRIBUTES = new Set(['description', 'notes', 'note', 'ticket', 'owner', 'created_by', 'created_at', 'updated_by', 'updated_at']);
+
 const RuleItemSchema = z
-  .object({
+  .looseObject({
     app_id: nonEmpty,
     rule_id: nonEmpty,
     kind: z.enum(RULE_KINDS, `kind must be one of ${RULE_KINDS.join(', ')}`),
@@ -29,6 +32,12 @@ const RuleItemSchema = z
     updated_at: z.string().optional(),
   })
   .transform((item, ctx) => {
+    // A misspelt `enabled`, `mode` or `permissions` must not be ignored: the rule would widen access.
+    for (const key of Object.keys(item)) {
+      if (!KNOWN_ATTRIBUTES.has(key) && !NOTE_ATTRIBUTES.has(key) && !key.startsWith('x_')) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `unknown attribute${suggestion(key)}; notes go in description, notes or an x_ attribute` });
+      }
+    }
     if (item.kind === 'pre_approval' && item.effect === undefined) {
       ctx.addIssue({ code: 'custom', path: ['effect'], message: 'a pre_approval rule needs effect "allow" or "deny"' });
     }
@@ -42,6 +51,26 @@ const RuleItemSchema = z
     for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     return { ...item, when: condition };
   });
+
+const KNOWN_ATTRIBUTES = new Set(['app_id', 'rule_id', 'kind', 'enabled', 'priority', 'permissions', 'when', 'effect', 'message', 'mode']);
+
+/** "did you mean" for an attribute one or two edits away from a known one. */
+function suggestion(key: string): string {
+  const near = [...KNOWN_ATTRIBUTES].find((known) => editDistance(key.toLowerCase(), known) <= 2);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
 
 export type Rule = z.output<typeof RuleItemSchema> & { when?: Condition };
 
@@ -110,9 +139,10 @@ export function scopeOf(entry: RuleEntry, kind: RuleKind, requested: readonly st
   const kindKnown = typeof invalid.kind === 'string' && (RULE_KINDS as readonly string[]).includes(invalid.kind);
   if (kindKnown && invalid.kind !== kind) return { inScope: false, why: null };
   if (invalid.enabled === false) return { inScope: false, why: 'disabled' };
+  // Compared as a valid rule's list would be (trimmed), or a stray space could skip a broken deny.
   const limit = invalid.permissions;
-  if (Array.isArray(limit) && limit.every((value) => typeof value === 'string') && limit.length > 0) {
-    if (!coversPermissions(limit as string[], requested, 'any')) {
+  if (Array.isArray(limit) && limit.length > 0 && limit.every((value) => typeof value === 'string' && value.trim())) {
+    if (!coversPermissions(limit.map((value: string) => value.trim()), requested, 'any')) {
       return { inScope: false, why: `limited to permissions ${JSON.stringify(limit)}` };
     }
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { fromProxyEvent, toProxyResult } from '../http/api-gateway';
-import { createPipeline, failureReason, type KindService, type Pipeline } from '../http/pipeline';
+import { createPipeline, type KindService, type Pipeline } from '../http/pipeline';
 import type { WebhookKind } from '../lumos/payload';
 import { replies } from '../lumos/replies';
 import { loadConfig } from './config';
@@ -33,7 +33,8 @@ export function lambdaHandler(kind: WebhookKind, makeService: (deps: Dependencie
   return async (event, context) => {
     if (!pipeline) {
       logger.error('function is misconfigured; answering the safe reply', { kind, error: initError instanceof Error ? initError.message : String(initError) });
-      return toProxyResult(replies.failure(kind, failureReason(initError)));
+      // Unauthenticated at this point: the reason goes to the logs only.
+      return toProxyResult(replies.failure(kind));
     }
     const requestId = context?.awsRequestId ?? event.requestContext?.requestId ?? randomUUID();
     const request = fromProxyEvent(event, requestId, context?.getRemainingTimeInMillis());

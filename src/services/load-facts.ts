@@ -14,9 +14,10 @@ export async function loadFacts(
   deadline: Deadline,
 ): Promise<Facts> {
   const lookups = stateLookups(entries, kind, request);
+  const at = now();
   const [shifts, trainings] = await Promise.all([
-    lookups.shifts.length > 0 ? state.shifts(lookups.shifts, deadline) : [],
+    lookups.shifts.length > 0 ? state.shifts(lookups.shifts, at, deadline) : [],
     lookups.trainees.length > 0 ? state.trainings(lookups.trainees, deadline) : [],
   ]);
-  return { request, now: now(), shifts, trainings };
+  return { request, now: at, shifts, trainings };
 }

@@ -31,8 +31,11 @@ export interface AuditSink {
   record(record: AuditRecord, at: Date, deadline: Deadline): Promise<void>;
 }
 
-/** Keeps one item well under DynamoDB's 400 KB even with many rules in scope. */
+/** Keep one item well under DynamoDB's 400 KB even with many rules and long request values. */
 const MAX_TRACE_ENTRIES = 100;
+const MAX_DETAIL_LENGTH = 500;
+
+const shorten = (text: string) => (text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH - 1)}…` : text);
 
 /** Append-only: the functions may only PutItem here. */
 export class DynamoAuditSink implements AuditSink {
@@ -46,7 +49,7 @@ export class DynamoAuditSink implements AuditSink {
     const iso = at.toISOString();
     const item = {
       ...record,
-      trace: record.trace.slice(0, MAX_TRACE_ENTRIES),
+      trace: record.trace.slice(0, MAX_TRACE_ENTRIES).map((entry) => ({ ...entry, detail: shorten(entry.detail) })),
       at: `${iso}#${record.request_id}`,
       recorded_at: iso,
       ttl: Math.floor(at.getTime() / 1000) + this.retentionDays * 86_400,

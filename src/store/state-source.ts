@@ -6,7 +6,8 @@ import { storeCall } from './call';
 
 /** On-call shifts and training records that admins or sync jobs write. */
 export interface StateSource {
-  shifts(lookups: readonly ShiftLookup[], deadline: Deadline): Promise<Shift[]>;
+  /** Shifts of each (schedule, person) that started by `now`, newest first. */
+  shifts(lookups: readonly ShiftLookup[], now: Date, deadline: Deadline): Promise<Shift[]>;
   /** Every training record of each person: one read per person, whatever the number of courses. */
   trainings(emails: readonly string[], deadline: Deadline): Promise<TrainingRecord[]>;
 }
@@ -17,20 +18,25 @@ export class DynamoStateSource implements StateSource {
     private readonly tableName: string,
   ) {}
 
-  async shifts(lookups: readonly ShiftLookup[], deadline: Deadline): Promise<Shift[]> {
-    const lists = await Promise.all(lookups.map((lookup) => this.shiftsOf(lookup, deadline)));
+  async shifts(lookups: readonly ShiftLookup[], now: Date, deadline: Deadline): Promise<Shift[]> {
+    const lists = await Promise.all(lookups.map((lookup) => this.shiftsOf(lookup, now, deadline)));
     return lists.flat();
   }
 
-  /** One query per person and schedule; expired shifts TTL away, so the partition stays small. */
-  private async shiftsOf({ schedule, email }: ShiftLookup, deadline: Deadline): Promise<Shift[]> {
+  /**
+   * One query per person and schedule: the latest shifts that started by now (sort keys end in
+   * the start time), so past shifts that TTL has not yet removed, or future ones a sync job wrote
+   * ahead, never crowd out the current one. A few are read in case shifts overlap.
+   */
+  private async shiftsOf({ schedule, email }: ShiftLookup, now: Date, deadline: Deadline): Promise<Shift[]> {
     const page = await storeCall(`reading on-call shifts of ${schedule}`, deadline, (abortSignal) =>
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :person)',
-          ExpressionAttributeValues: { ':pk': `oncall#${schedule}`, ':person': `${email}#` },
-          Limit: 100,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: { ':pk': `oncall#${schedule}`, ':first': `${email}#`, ':last': `${email}#${now.toISOString()}` },
+          ScanIndexForward: false,
+          Limit: 10,
         }),
         { abortSignal },
       ),
@@ -47,19 +53,26 @@ export class DynamoStateSource implements StateSource {
     return lists.flat();
   }
 
+  /** Every course of the person (one page in practice; later pages are read too). */
   private async trainingsOf(email: string, deadline: Deadline): Promise<TrainingRecord[]> {
-    const page = await storeCall('reading training records', deadline, (abortSignal) =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `training#${email}` },
-          Limit: 500,
-        }),
-        { abortSignal },
-      ),
-    );
-    return (page.Items ?? []).flatMap((item) => {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await storeCall('reading training records', deadline, (abortSignal) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `training#${email}` },
+            ExclusiveStartKey: startKey,
+          }),
+          { abortSignal },
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items.flatMap((item) => {
       const { sk: course, completed_at: completedAt, expires_at: expiresAt } = item;
       if (typeof course !== 'string' || typeof completedAt !== 'string') return [];
       return [{ email, course, completed_at: completedAt, expires_at: typeof expiresAt === 'string' ? expiresAt : null }];

@@ -47,7 +47,7 @@ const EXPECTED: Readonly<Record<string, KindExpectation>> = {
 
 /** The DynamoDB actions each access level allows, and no more (the `grant*Data` helpers allow more). */
 const ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
 } as const satisfies Record<AccessLevel, readonly string[]>;
 
@@ -333,7 +333,6 @@ describe('WebhookStack', () => {
       // Assess: the helper the per-kind tests rely on turns levels into exactly these actions
       expect(pairs).toEqual(
         [
-          pair('dynamodb:GetItem', rules),
           pair('dynamodb:Query', rules),
           pair('dynamodb:PutItem', audit),
           pair('secretsmanager:GetSecretValue', 'secret'),

@@ -2,7 +2,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../src/runtime/logger';
 import { seed } from '../../src/local/seed';
 import { loadConfig } from '../../src/runtime/config';
 import { createDependencies } from '../../src/runtime/dependencies';
@@ -86,18 +87,27 @@ describe('pre-approval when something fails', () => {
     expect(reply.body).toEqual({ response: 'NOT_PREAPPROVED', reason: 'audit_unavailable' });
   });
 
-  it('answers NOT_PREAPPROVED, with the reason in the logs, when the function is misconfigured', async () => {
+  it('answers NOT_PREAPPROVED, with the reason in the logs only, when the function is misconfigured', async () => {
     // Prepare: no table names, no token source in the environment.
     const saved = { ...process.env };
     for (const name of ['RULES_TABLE', 'STATE_TABLE', 'AUDIT_TABLE', 'TOKEN_SECRET_ID', 'LUMOS_WEBHOOK_TOKEN']) delete process.env[name];
+    const lines: string[] = [];
+    logger.setLogLevel('ERROR');
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
     try {
       const handler = lambdaHandler('pre_approval', (deps) => new PreApprovalService(deps));
       // Act
       const result = await handler(proxyEvent(JSON.stringify(preApprovalBody()), { authorization: `Bearer ${TOKEN}` }));
       // Assess
       expect(result.statusCode).toBe(200);
-      expect(JSON.parse(result.body)).toEqual({ response: 'NOT_PREAPPROVED', reason: 'misconfigured' });
+      expect(JSON.parse(result.body)).toEqual({ response: 'NOT_PREAPPROVED' });
+      expect(lines.join('')).toContain('invalid configuration: RULES_TABLE: required');
     } finally {
+      spy.mockRestore();
+      logger.setLogLevel('SILENT');
       process.env = saved;
     }
   });

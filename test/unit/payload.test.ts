@@ -102,4 +102,16 @@ describe('Lumos payload', () => {
     const outcome = parsePayload({ application: { app_id: 'a' }, permissions: [{ value: 'p' }], target_user: { email: 'a@b.c' }, access_length: -1 }, 'pre_approval');
     expect(outcome.ok).toBe(false);
   });
+
+  it('keeps nested custom-field answers as text and survives any depth', () => {
+    // Prepare: 20,000 levels of nesting in one answer.
+    let deep: unknown = 'x';
+    for (let level = 0; level < 20_000; level += 1) deep = [deep];
+    const body = { application: { app_id: 'a' }, permissions: [{ value: 'p' }], target_user: { email: 'a@b.c' }, custom_fields: { deep, object: { k: 1 }, list: ['a', 2] } };
+    // Act
+    const outcome = parsePayload(body, 'pre_approval');
+    // Assess
+    expect(outcome.ok).toBe(true);
+    if (outcome.ok) expect(outcome.request.payload.custom_fields).toMatchObject({ object: '{"k":1}', list: ['a', '2'] });
+  });
 });

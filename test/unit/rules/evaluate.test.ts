@@ -58,10 +58,11 @@ describe('on_call', () => {
     expect(targetOnCall.ok).toBe(false);
   });
 
-  it('fails who: requester when the request has no requester', () => {
+  it('leaves who: requester undecided when the request has no requester, even under not', () => {
     const state = facts({ request: { requester: null }, now: new Date('2026-03-29T04:00:00Z'), shifts: [aliceShift] });
     const outcome = evaluate(condition({ on_call: { schedule: 'db-primary', who: 'requester' } }), state);
-    expect(outcome).toEqual({ ok: false, detail: 'no requester email to check on call' });
+    expect(outcome).toEqual({ ok: false, unknown: true, detail: 'no requester email to check on call' });
+    expect(evaluate(condition({ not: { on_call: { schedule: 'db-primary', who: 'requester' } } }), state)).toMatchObject({ ok: false, unknown: true });
   });
 });
 
@@ -85,9 +86,9 @@ describe('email_in and email_domain_in', () => {
     expect(evaluate(condition({ email_in: { values: ['bob@EXAMPLE.com'], who: 'requester' } }), state).ok).toBe(true);
   });
 
-  it('fails email_in about the requester when there is none', () => {
+  it('leaves email_in about the requester undecided when there is none', () => {
     const outcome = evaluate(condition({ email_in: { values: [ALICE], who: 'requester' } }), facts({ request: { requester: null } }));
-    expect(outcome).toEqual({ ok: false, detail: 'no requester email' });
+    expect(outcome).toEqual({ ok: false, unknown: true, detail: 'no requester email' });
   });
 
   it('matches the domain exactly, with or without @ and whatever the case', () => {
@@ -170,10 +171,11 @@ describe('self_request', () => {
     expect(evaluate(condition({ self_request: value }), facts({ request: { requester, target } }))).toEqual({ ok, detail });
   });
 
-  it('fails either way when there is no requester', () => {
+  it('is undecided either way when there is no requester, so not cannot turn it into a match', () => {
     const state = facts({ request: { requester: null } });
-    expect(evaluate(condition({ self_request: true }), state)).toEqual({ ok: false, detail: 'no requester email to compare' });
-    expect(evaluate(condition({ self_request: false }), state)).toEqual({ ok: false, detail: 'no requester email to compare' });
+    expect(evaluate(condition({ self_request: true }), state)).toEqual({ ok: false, unknown: true, detail: 'no requester email to compare' });
+    expect(evaluate(condition({ self_request: false }), state)).toEqual({ ok: false, unknown: true, detail: 'no requester email to compare' });
+    expect(evaluate(condition({ not: { self_request: true } }), state)).toMatchObject({ ok: false, unknown: true });
   });
 
   it('sees a self-request whose emails differ only in case in the payload', () => {

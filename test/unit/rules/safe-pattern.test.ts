@@ -6,7 +6,7 @@ import { unsafePatternReason } from '../../../src/rules/safe-pattern';
 import { condition, entry, facts } from './support';
 
 describe('custom_field patterns', () => {
-  it.each(['^INC-[0-9]+$', '^(prod|staging)-db$', 'urgent', '^[a-z]+@example\\.com$', '^.*-admin$', '^(ab){2,4}$'])('accepts the everyday pattern %s', (pattern) => {
+  it.each(['^INC-[0-9]+$', '^(prod|staging)-db$', 'urgent', '^[a-z]+@example\\.com$', '^.*-admin$', '^(ab){2,4}$', '^[A-Z]{3}-[0-9]{4}$'])('accepts the everyday pattern %s', (pattern) => {
     expect(unsafePatternReason(pattern)).toBeNull();
   });
 
@@ -15,8 +15,10 @@ describe('custom_field patterns', () => {
     ['(a+)+$', /repetition inside a repetition/],
     ['(?:x*)*y', /repetition inside a repetition/],
     ['(a)\\1', /backreferences/],
-    ['.*.*.*x', /at most 2 unbounded repetitions/],
-    ['a{0,100}b{0,100}c{0,100}', /at most 2 unbounded repetitions/],
+    ['.*.*.*x', /at most 2 variable repetitions/],
+    ['a{0,100}b{0,100}c{0,100}', /at most 2 variable repetitions/],
+    ['^.{0,16}.{0,16}.{0,16}.{0,16}.{0,16}.{0,16}.{0,16}.{0,16}$', /at most 2 variable repetitions/],
+    ['.*.{0,3}.*x', /at most 2 variable repetitions/],
     ['(unclosed', /not a valid regular expression/],
   ])('refuses %s, saying why', (pattern, reason) => {
     expect(unsafePatternReason(pattern)).toMatch(reason);
