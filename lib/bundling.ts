@@ -17,8 +17,8 @@ export const BUNDLING = {
  * Paths are relative to the project root, where both esbuild runs start.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
-  ['sso', 'ini', 'process', 'web-identity'].map((provider) => [
-    `@aws-sdk/credential-provider-${provider}`,
-    './src/runtime/unbundled-credential-providers.ts',
-  ]),
+  [
+    ...['sso', 'ini', 'process', 'web-identity', 'http'].map((provider) => `@aws-sdk/credential-provider-${provider}`),
+    '@smithy/credential-provider-imds',
+  ].map((name) => [name, './src/runtime/unbundled-credential-providers.ts']),
 );
