@@ -29,7 +29,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const canConnect = (port: number) =>
+/** Whether something listens on the loopback port. */
+export const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
     socket.once('connect', () => {

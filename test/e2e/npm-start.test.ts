@@ -1,10 +1,10 @@
 /** `npm start` as a developer runs it: banner, a working curl line, Ctrl-C stops everything. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { canConnect } from '../../src/local/dynamodb-local';
 import { fixture } from '../support/events';
 
 const ROOT = join(__dirname, '..', '..');
@@ -50,16 +50,6 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code) => resolve(code));
   });
 
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
 describe('npm start', () => {
   it('prints the URL, token and a curl line that works, and Ctrl-C leaves no process behind', async () => {
     // Prepare
@@ -83,7 +73,7 @@ describe('npm start', () => {
       expect(body.response).toBe('PREAPPROVED');
       await waitFor(() => !groupAlive(child), 10_000);
       expect(output()).toContain('SIGINT: stopping');
-      expect(await accepts(dynamoPort)).toBe(false);
+      expect(await canConnect(dynamoPort)).toBe(false);
     } finally {
       if (child.exitCode === null) killGroup(child);
     }
