@@ -1,7 +1,8 @@
 /**
  * The CDK app. Context (`-c key=value` or cdk.json): `stackName` (default LumosWebhooks),
  * `tokenSecretName` (use an existing secret; default: the stack creates one), `authHeader`
- * (default authorization), `validationFailMode` (`closed`, the default, or `open`). `PREBUNDLED=1` deploys the bundles of `npm run build` from dist/.
+ * (default authorization), `validationFailMode` (`closed`, the default, or `open`),
+ * `connectorSecretPrefix` (default `lumos-connectors/`). `PREBUNDLED=1` deploys the bundles of `npm run build` from dist/.
  */
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -29,5 +30,6 @@ new WebhookStack(app, stringContext('stackName') ?? 'LumosWebhooks', {
   tokenSecretName: stringContext('tokenSecretName'),
   authHeader: stringContext('authHeader'),
   validationFailMode: failMode(stringContext('validationFailMode')),
+  connectorSecretPrefix: stringContext('connectorSecretPrefix'),
   prebundledDir: process.env.PREBUNDLED === '1' ? path.join(__dirname, '..', 'dist') : undefined,
 });

@@ -1,3 +1,4 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { WebhookTable } from './tables';
@@ -8,12 +9,14 @@ import type { TokenSecret } from './token-secret';
  * `grant*Data` helpers also allow Scan, BatchWrite, UpdateItem and DeleteItem.
  * `append` keeps the audit trail append-only: a function can add records, never change them.
  */
-export type AccessLevel = 'read' | 'append';
+export type AccessLevel = 'read' | 'append' | 'readWrite';
 
 const ACTIONS: Record<AccessLevel, readonly string[]> = {
   // Every read the functions make is a Query (rules by app, state by person).
   read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
+  // The grants ledger: one grant by key, a person's grants, conditional put and delete.
+  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
 };
 
 /** Grants one access level to one table and tells the function the table's name, in one call. */
@@ -29,4 +32,11 @@ export function grantTable(fn: lambda.Function, { definition, table }: WebhookTa
 export function grantTokenRead(fn: lambda.Function, token: TokenSecret): void {
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [token.readArn] }));
   fn.addEnvironment('TOKEN_SECRET_ID', token.secretId);
+}
+
+/** Lets the function read connector secrets (http provisioner) whose names start with the prefix, and only those. */
+export function grantConnectorSecrets(fn: lambda.Function, prefix: string): void {
+  const arn = Stack.of(fn).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }));
+  fn.addEnvironment('CONNECTOR_SECRET_PREFIX', prefix);
 }

@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
-import { grantTable, grantTokenRead } from './access';
+import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
 import { pascalCase } from './names';
 import { buildTable, type WebhookTable } from './tables';
 import { type TokenSecret, tokenSecret } from './token-secret';
@@ -25,6 +25,8 @@ export interface WebhookStackProps extends StackProps {
   readonly prebundledDir?: string;
   /** When request validation cannot run: `closed` blocks with a message (default), `open` lets requests through. */
   readonly validationFailMode?: 'closed' | 'open';
+  /** Connector secrets (http provisioner) must have names starting with this; default `lumos-connectors/`. */
+  readonly connectorSecretPrefix?: string;
 }
 
 /** The receiver: one REST API route and one function per webhook kind, the tables, the token secret. */
@@ -71,6 +73,7 @@ export class WebhookStack extends Stack {
       if (level !== undefined) grantTable(fn.function, table, level);
     }
     grantTokenRead(fn.function, token);
+    if (webhook.connectorSecrets) grantConnectorSecrets(fn.function, props.connectorSecretPrefix ?? 'lumos-connectors/');
     const environment = webhook.environment?.({ validationFailMode: props.validationFailMode ?? 'closed' }) ?? {};
     for (const [key, value] of Object.entries(environment)) fn.function.addEnvironment(key, value);
     api.root.addResource(webhook.kind).addMethod('POST', new apigateway.LambdaIntegration(fn.function));

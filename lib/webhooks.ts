@@ -12,6 +12,8 @@ export interface WebhookSpec {
   readonly kind: string;
   /** Tables the function may use, and how; a table not listed is neither granted nor named to it. */
   readonly access: Partial<Record<TableDefinition['id'], AccessLevel>>;
+  /** Reads connector secrets (http provisioner) under the deployment's prefix. */
+  readonly connectorSecrets?: boolean;
   /** Environment the kind needs beyond tables and token. */
   readonly environment?: (settings: WebhookSettings) => Record<string, string>;
 }
@@ -24,4 +26,6 @@ export const WEBHOOKS: readonly WebhookSpec[] = [
     access: { rules: 'read', state: 'read', audit: 'append' },
     environment: (settings) => ({ VALIDATION_FAIL_MODE: settings.validationFailMode }),
   },
+  { kind: 'provisioning', access: { rules: 'read', grants: 'readWrite', audit: 'append' }, connectorSecrets: true },
+  { kind: 'deprovisioning', access: { grants: 'readWrite', audit: 'append' }, connectorSecrets: true },
 ];

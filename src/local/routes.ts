@@ -1,10 +1,14 @@
 import type { KindService } from '../http/pipeline';
 import type { Dependencies } from '../runtime/dependencies';
+import { DeprovisioningService } from '../services/deprovisioning';
 import { PreApprovalService } from '../services/pre-approval';
+import { ProvisioningService } from '../services/provisioning';
 import { RequestValidationService } from '../services/request-validation';
 
 /** The paths `npm start` serves; each matches a route of the deployed REST API. */
 export const LOCAL_ROUTES: ReadonlyArray<{ path: string; service: (deps: Dependencies) => KindService }> = [
   { path: '/pre-approval', service: (deps) => new PreApprovalService(deps) },
   { path: '/request-validation', service: (deps) => new RequestValidationService(deps, deps.config.VALIDATION_FAIL_MODE) },
+  { path: '/provisioning', service: (deps) => new ProvisioningService(deps) },
+  { path: '/deprovisioning', service: (deps) => new DeprovisioningService(deps) },
 ];

@@ -11,7 +11,7 @@ import { createDependencies } from '../runtime/dependencies';
 import { buildPipeline } from '../runtime/lambda';
 import { createTable } from '../store/create-tables';
 import { createDocumentClient, createDynamoClient } from '../store/dynamo-client';
-import { TABLE_DEFINITIONS } from '../store/table-definitions';
+import { TABLE_DEFINITIONS, type TableDefinition } from '../store/table-definitions';
 import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
 import { LOCAL_ROUTES } from './routes';
 import { seed } from './seed';
@@ -34,7 +34,7 @@ export interface LocalRuntime {
   baseUrl: string;
   token: string;
   dynamoEndpoint: string;
-  tables: Record<'RULES_TABLE' | 'STATE_TABLE' | 'AUDIT_TABLE', string>;
+  tables: Record<TableDefinition['envVar'], string>;
   paths: string[];
   stop(): Promise<void>;
 }

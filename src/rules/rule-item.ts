@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import { formatPath } from '../lumos/payload';
-import { parseCondition, type Condition } from './conditions';
+import { ProvisionerSpecSchema } from '../provisioners/provisioner-spec';
+import { leaves, parseCondition, type Condition } from './conditions';
 
 export const RULE_KINDS = ['pre_approval', 'request_validation', 'provisioning'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
@@ -27,6 +28,7 @@ const RuleItemSchema = z
     when: z.unknown().optional(),
     effect: z.enum(['allow', 'deny'], 'effect must be "allow" or "deny"').optional(),
     message: z.string().optional(),
+    provisioner: ProvisionerSpecSchema.optional(),
     mode: z.enum(['enforce', 'shadow'], 'mode must be "enforce" or "shadow"').default('enforce'),
     updated_by: z.string().optional(),
     updated_at: z.string().optional(),
@@ -37,6 +39,9 @@ const RuleItemSchema = z
       if (!KNOWN_ATTRIBUTES.has(key) && !NOTE_ATTRIBUTES.has(key) && !key.startsWith('x_')) {
         ctx.addIssue({ code: 'custom', path: [key], message: `unknown attribute${suggestion(key)}; notes go in description, notes or an x_ attribute` });
       }
+    }
+    if (item.kind === 'provisioning' && item.provisioner === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['provisioner'], message: 'a provisioning rule needs a provisioner: "ledger" or an http spec' });
     }
     if (item.kind === 'pre_approval' && item.effect === undefined) {
       ctx.addIssue({ code: 'custom', path: ['effect'], message: 'a pre_approval rule needs effect "allow" or "deny"' });
@@ -49,10 +54,18 @@ const RuleItemSchema = z
     }
     const { condition, issues } = parseCondition(item.when, ['when']);
     for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    // Provisioning functions read no on-call or training state: such a condition could never hold.
+    if (condition && item.kind === 'provisioning') {
+      for (const leaf of leaves(condition)) {
+        if (leaf.type === 'on_call' || leaf.type === 'training') {
+          ctx.addIssue({ code: 'custom', path: ['when'], message: `condition "${leaf.type}" is not available in provisioning rules` });
+        }
+      }
+    }
     return { ...item, when: condition };
   });
 
-const KNOWN_ATTRIBUTES = new Set(['app_id', 'rule_id', 'kind', 'enabled', 'priority', 'permissions', 'when', 'effect', 'message', 'mode']);
+const KNOWN_ATTRIBUTES = new Set(['app_id', 'rule_id', 'kind', 'enabled', 'priority', 'permissions', 'when', 'effect', 'message', 'provisioner', 'mode']);
 
 /** "did you mean" for an attribute one or two edits away from a known one. */
 function suggestion(key: string): string {

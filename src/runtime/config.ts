@@ -10,9 +10,13 @@ const seconds = (fallback: number, max: number) => z.coerce.number().int().min(0
 
 const EnvSchema = z
   .object({
-    RULES_TABLE: z.string().min(1),
-    STATE_TABLE: z.string().min(1),
-    AUDIT_TABLE: z.string().min(1),
+    /** Each function is given only the tables it uses; a missing one fails when first needed. */
+    RULES_TABLE: z.string().min(1).optional(),
+    STATE_TABLE: z.string().min(1).optional(),
+    AUDIT_TABLE: z.string().min(1).optional(),
+    GRANTS_TABLE: z.string().min(1).optional(),
+    /** Connector secrets (http provisioner) must have names starting with this. */
+    CONNECTOR_SECRET_PREFIX: z.string().min(1).default('lumos-connectors/'),
     /** Secrets Manager secret (name or ARN) holding the accepted token(s); used in AWS. */
     TOKEN_SECRET_ID: z.string().min(1).optional(),
     /** A fixed token, for local runs only; ignored when TOKEN_SECRET_ID is set. */

@@ -1,6 +1,7 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookKind } from '../lumos/payload';
 import type { RuleTrace } from '../rules/pre-approval';
+import type { PermissionResult } from '../services/grant-results';
 import { AuditWriteError } from '../runtime/errors';
 import type { Deadline } from '../runtime/deadline';
 import { storeCall } from './call';
@@ -19,8 +20,10 @@ export interface AuditRecord {
   status_code: number;
   reason: string;
   rule_id?: string;
-  /** The message shown to the requester, when one was. */
+  /** The message shown to the requester, or sent to Lumos, when one was. */
   message?: string;
+  /** Provisioning and deprovisioning: what happened to each permission. */
+  results?: PermissionResult[];
   trace: RuleTrace[];
   latency_ms: number;
   request_task_url?: string | null;

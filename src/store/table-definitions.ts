@@ -10,9 +10,9 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Logical name; the deployed table name comes from the stack or the local prefix. */
-  id: 'rules' | 'state' | 'audit';
+  id: 'rules' | 'state' | 'audit' | 'grants';
   /** Environment variable through which a function learns the table's name. */
-  envVar: 'RULES_TABLE' | 'STATE_TABLE' | 'AUDIT_TABLE';
+  envVar: 'RULES_TABLE' | 'STATE_TABLE' | 'AUDIT_TABLE' | 'GRANTS_TABLE';
   partitionKey: string;
   sortKey: string;
   /** Epoch-seconds attribute DynamoDB deletes by (lazily: readers also check the ISO end time). */
@@ -49,4 +49,18 @@ export const AUDIT_TABLE: TableDefinition = {
   indexes: [{ name: 'by_subject', partitionKey: 'subject', sortKey: 'at' }],
 };
 
-export const TABLE_DEFINITIONS: readonly TableDefinition[] = [RULES_TABLE, STATE_TABLE, AUDIT_TABLE];
+/**
+ * The entitlement ledger: one item per (app instance, person, permission), readable with one
+ * GetItem by internal tools (README "The grants ledger"). TTL is a safety net behind Lumos's own
+ * deprovisioning.
+ */
+export const GRANTS_TABLE: TableDefinition = {
+  id: 'grants',
+  envVar: 'GRANTS_TABLE',
+  partitionKey: 'app_instance',
+  sortKey: 'subject_permission',
+  ttlAttribute: 'ttl',
+  indexes: [],
+};
+
+export const TABLE_DEFINITIONS: readonly TableDefinition[] = [RULES_TABLE, STATE_TABLE, AUDIT_TABLE, GRANTS_TABLE];

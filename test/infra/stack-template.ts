@@ -98,3 +98,20 @@ export function grantedPairs(synthesized: Synthesized, kind: string): string[] {
   }
   return pairs.sort();
 }
+
+/** The environment variables of one kind's function. */
+export function variablesOf(synthesized: Synthesized, kind: string): Record<string, unknown> {
+  const environment = functionProperties(synthesized, kind)['Environment'] as { Variables?: Record<string, unknown> } | undefined;
+  return environment?.Variables ?? {};
+}
+
+/**
+ * The only connector-secret resource a kind may read: secrets whose names start with `prefix`, in
+ * the stack's own partition, region and account, written out so a broader ARN shows.
+ */
+export const connectorSecretArn = (prefix: string) => ({
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:secret:${prefix}*`],
+  ],
+});

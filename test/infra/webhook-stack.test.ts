@@ -6,9 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLevel } from '../../lib/access';
 import { pascalCase } from '../../lib/names';
 import { WEBHOOKS } from '../../lib/webhooks';
-import { AUDIT_TABLE, RULES_TABLE, STATE_TABLE, TABLE_DEFINITIONS, type TableDefinition } from '../../src/store/table-definitions';
+import {
+  AUDIT_TABLE,
+  GRANTS_TABLE,
+  RULES_TABLE,
+  STATE_TABLE,
+  TABLE_DEFINITIONS,
+  type TableDefinition,
+} from '../../src/store/table-definitions';
 import {
   arnOf,
+  connectorSecretArn,
   functionLogicalId,
   functionProperties,
   grantedPairs,
@@ -20,6 +28,7 @@ import {
   type Synthesized,
   synth,
   tableLogicalId,
+  variablesOf,
 } from './stack-template';
 
 /** What one kind's function must get in the default stack. */
@@ -28,6 +37,8 @@ interface KindExpectation {
   readonly access: Readonly<Partial<Record<TableDefinition['id'], AccessLevel>>>;
   /** Environment beyond AUTH_HEADER, TOKEN_SECRET_ID and the table names. */
   readonly environment: Readonly<Record<string, string>>;
+  /** Reads connector secrets, and only those under the deployment's prefix (`<prefix>*`). */
+  readonly connectorSecrets: boolean;
 }
 
 /**
@@ -38,20 +49,39 @@ const EXPECTED: Readonly<Record<string, KindExpectation>> = {
   'pre-approval': {
     access: { rules: 'read', state: 'read', audit: 'append' },
     environment: {},
+    connectorSecrets: false,
   },
   'request-validation': {
     access: { rules: 'read', state: 'read', audit: 'append' },
     environment: { VALIDATION_FAIL_MODE: 'closed' },
+    connectorSecrets: false,
+  },
+  provisioning: {
+    access: { rules: 'read', grants: 'readWrite', audit: 'append' },
+    environment: { CONNECTOR_SECRET_PREFIX: 'lumos-connectors/' },
+    connectorSecrets: true,
+  },
+  deprovisioning: {
+    access: { grants: 'readWrite', audit: 'append' },
+    environment: { CONNECTOR_SECRET_PREFIX: 'lumos-connectors/' },
+    connectorSecrets: true,
   },
 };
+
+/** The connector-secret prefix of a stack without `connectorSecretPrefix`. */
+const DEFAULT_CONNECTOR_PREFIX = 'lumos-connectors/';
 
 /** The DynamoDB actions each access level allows, and no more (the `grant*Data` helpers allow more). */
 const ACTIONS = {
   read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
 } as const satisfies Record<AccessLevel, readonly string[]>;
 
 const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
+/** The kinds whose row reads connector secrets, and the others. */
+const CONNECTOR_KINDS = KINDS.filter((kind) => EXPECTED[kind]?.connectorSecrets === true);
+const OTHER_KINDS = KINDS.filter((kind) => EXPECTED[kind]?.connectorSecrets !== true);
 
 function expectationOf(kind: string): KindExpectation {
   const expectation = EXPECTED[kind];
@@ -59,9 +89,21 @@ function expectationOf(kind: string): KindExpectation {
   return expectation;
 }
 
-/** The pairs a kind's expectation allows: its tables at their levels, and reading the token secret at `secretResource`. */
-function expectedPairs(template: Template, expectation: KindExpectation, secretResource: unknown): string[] {
+/** Reading connector secrets under `prefix`, the one grant a kind with the flag gets for them. */
+const connectorPair = (prefix: string): string => pair('secretsmanager:GetSecretValue', connectorSecretArn(prefix));
+
+/**
+ * The pairs a kind's expectation allows: its tables at their levels, reading the token secret at
+ * `secretResource` and, with the flag, reading the connector secrets under `connectorPrefix`.
+ */
+function expectedPairs(
+  template: Template,
+  expectation: KindExpectation,
+  secretResource: unknown,
+  connectorPrefix: string = DEFAULT_CONNECTOR_PREFIX,
+): string[] {
   const pairs = [pair('secretsmanager:GetSecretValue', secretResource)];
+  if (expectation.connectorSecrets) pairs.push(connectorPair(connectorPrefix));
   for (const definition of TABLE_DEFINITIONS) {
     const level = expectation.access[definition.id];
     if (level === undefined) continue;
@@ -88,11 +130,20 @@ function functionIdsUsing(template: Template, property: string, value: unknown):
 describe('WebhookStack', () => {
   let created: Synthesized;
   let imported: Synthesized;
+  let acme: Synthesized;
 
   beforeAll(() => {
     created = synth();
     imported = synth({ tokenSecretName: 'lumos/webhook-token', authHeader: 'x-lumos-token' });
+    acme = synth({ connectorSecretPrefix: 'acme/' });
   });
+
+  /** Every synthesized variant with its connector-secret prefix, for the checks that hold in all of them. */
+  const variants = (): [string, Synthesized, string][] => [
+    ['default', created, DEFAULT_CONNECTOR_PREFIX],
+    ['imported secret', imported, DEFAULT_CONNECTOR_PREFIX],
+    ['acme/ prefix', acme, 'acme/'],
+  ];
 
   describe('webhook kinds', () => {
     it('has an expectation row for every kind in WEBHOOKS and none for a kind it lacks', () => {
@@ -227,9 +278,6 @@ describe('WebhookStack', () => {
   });
 
   describe('request validation fail mode', () => {
-    const variablesOf = (synthesized: Synthesized, kind: string): Record<string, unknown> =>
-      (functionProperties(synthesized, kind)['Environment'] as { Variables: Record<string, unknown> }).Variables;
-
     it('is closed by default', () => {
       // Prepare / Act: the default stack
       // Assess
@@ -245,11 +293,16 @@ describe('WebhookStack', () => {
       expect(open).toEqual({ ...closed, VALIDATION_FAIL_MODE: 'open' });
     });
 
-    it('is not given to pre-approval, whatever the mode', () => {
-      // Prepare / Act
+    it('is not given to pre-approval or any other kind, whatever the mode', () => {
+      // Prepare
+      const others = KINDS.filter((kind) => kind !== 'request-validation');
+      // Act
       const stacks = [created, synth({ validationFailMode: 'open' }), synth({ validationFailMode: 'closed' })];
       // Assess
-      for (const stack of stacks) expect(variablesOf(stack, 'pre-approval')).not.toHaveProperty('VALIDATION_FAIL_MODE');
+      expect(others).toContain('pre-approval');
+      for (const stack of stacks) {
+        for (const kind of others) expect(variablesOf(stack, kind)).not.toHaveProperty('VALIDATION_FAIL_MODE');
+      }
     });
   });
 
@@ -257,8 +310,8 @@ describe('WebhookStack', () => {
     it('creates exactly the tables of the shared definitions', () => {
       // Prepare / Act: the default stack
       // Assess
-      expect(TABLE_DEFINITIONS.map((definition) => definition.id)).toEqual(['rules', 'state', 'audit']);
-      created.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 3);
+      expect(TABLE_DEFINITIONS.map((definition) => definition.id)).toEqual(['rules', 'state', 'audit', 'grants']);
+      created.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 4);
       created.template.resourceCountIs('AWS::DynamoDB::Table', 0);
     });
 
@@ -321,6 +374,24 @@ describe('WebhookStack', () => {
         ],
       });
     });
+
+    it('keeps the grants ledger keyed by app instance and subject permission, with a TTL and no index', () => {
+      // Prepare
+      const logicalId = tableLogicalId(created.template, GRANTS_TABLE);
+      // Act
+      const table = propertiesOf(created.template, 'AWS::DynamoDB::GlobalTable', logicalId);
+      // Assess: concrete names, so a change to the definitions is a deliberate one
+      expect(table['KeySchema']).toEqual([
+        { AttributeName: 'app_instance', KeyType: 'HASH' },
+        { AttributeName: 'subject_permission', KeyType: 'RANGE' },
+      ]);
+      expect(table['AttributeDefinitions']).toEqual([
+        { AttributeName: 'app_instance', AttributeType: 'S' },
+        { AttributeName: 'subject_permission', AttributeType: 'S' },
+      ]);
+      expect(table['TimeToLiveSpecification']).toEqual({ AttributeName: 'ttl', Enabled: true });
+      expect(table['GlobalSecondaryIndexes']).toBeUndefined();
+    });
   });
 
   describe('least privilege', () => {
@@ -329,13 +400,40 @@ describe('WebhookStack', () => {
       const rules = arnOf(tableLogicalId(created.template, RULES_TABLE));
       const audit = arnOf(tableLogicalId(created.template, AUDIT_TABLE));
       // Act
-      const pairs = expectedPairs(created.template, { access: { rules: 'read', audit: 'append' }, environment: {} }, 'secret');
+      const pairs = expectedPairs(
+        created.template,
+        { access: { rules: 'read', audit: 'append' }, environment: {}, connectorSecrets: false },
+        'secret',
+      );
       // Assess: the helper the per-kind tests rely on turns levels into exactly these actions
       expect(pairs).toEqual(
         [
           pair('dynamodb:Query', rules),
           pair('dynamodb:PutItem', audit),
           pair('secretsmanager:GetSecretValue', 'secret'),
+        ].sort(),
+      );
+    });
+
+    it('spells out read-write and connector secrets in actions', () => {
+      // Prepare: a kind reading and writing grants, with connector secrets
+      const grants = arnOf(tableLogicalId(created.template, GRANTS_TABLE));
+      // Act
+      const pairs = expectedPairs(
+        created.template,
+        { access: { grants: 'readWrite' }, environment: {}, connectorSecrets: true },
+        'secret',
+        'acme/',
+      );
+      // Assess: no Scan, BatchWrite or UpdateItem; the connector ARN is the prefix's and nothing broader
+      expect(pairs).toEqual(
+        [
+          pair('dynamodb:GetItem', grants),
+          pair('dynamodb:Query', grants),
+          pair('dynamodb:PutItem', grants),
+          pair('dynamodb:DeleteItem', grants),
+          pair('secretsmanager:GetSecretValue', 'secret'),
+          `secretsmanager:GetSecretValue on {"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":secretsmanager:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":secret:acme/*"]]}`,
         ].sort(),
       );
     });
@@ -350,11 +448,16 @@ describe('WebhookStack', () => {
       expect(pairs).toEqual(expected);
     });
 
-    it('never allows wildcard actions or resources, scans, batch writes, updates or deletes', () => {
+    it('never allows wildcard actions or resources, scans, batch writes or updates', () => {
       // Prepare
-      const forbidden = /\*|Scan|BatchWrite|UpdateItem|DeleteItem|DescribeSecret/;
+      const forbidden = /\*|Scan|BatchWrite|UpdateItem|DescribeSecret/;
       // Act
-      const pairs = KINDS.flatMap((kind) => [...grantedPairs(created, kind), ...grantedPairs(imported, kind)]);
+      const pairs = variants().flatMap(([, synthesized, prefix]) =>
+        KINDS.flatMap((kind) =>
+          // The one wildcard resource allowed: the connector secrets under the prefix, for a kind with the flag.
+          grantedPairs(synthesized, kind).filter((granted) => !(expectationOf(kind).connectorSecrets && granted === connectorPair(prefix))),
+        ),
+      );
       const actions = pairs.map((granted) => granted.split(' on ')[0] ?? '');
       // Only a read of an indexed table may name `<table>/index/*`.
       const resources = pairs.map((granted) => granted.slice(granted.indexOf(' on ') + 4).replaceAll('/index/*"', '"'));
@@ -364,14 +467,58 @@ describe('WebhookStack', () => {
       expect(resources.filter((resource) => resource.includes('*'))).toEqual([]);
     });
 
+    it('allows DeleteItem only to the provisioning kinds, and only on the grants table', () => {
+      // Prepare
+      const grants = (synthesized: Synthesized) => arnOf(tableLogicalId(synthesized.template, GRANTS_TABLE));
+      for (const [variant, synthesized] of variants()) {
+        // Act
+        const deletes = KINDS.flatMap((kind) =>
+          grantedPairs(synthesized, kind)
+            .filter((granted) => /Delete/.test(granted.split(' on ')[0] ?? ''))
+            .map((granted) => `${kind}: ${granted}`),
+        );
+        // Assess
+        expect(deletes.sort(), variant).toEqual(
+          [
+            `deprovisioning: ${pair('dynamodb:DeleteItem', grants(synthesized))}`,
+            `provisioning: ${pair('dynamodb:DeleteItem', grants(synthesized))}`,
+          ].sort(),
+        );
+      }
+    });
+
+    it('gives deprovisioning neither rules nor state: no grant on them, no table name for them', () => {
+      for (const [variant, synthesized] of variants()) {
+        // Prepare
+        const untouched = [RULES_TABLE, STATE_TABLE].map((definition) => tableLogicalId(synthesized.template, definition));
+        // Act
+        const pairs = grantedPairs(synthesized, 'deprovisioning');
+        const variables = variablesOf(synthesized, 'deprovisioning');
+        // Assess
+        for (const logicalId of untouched) {
+          expect(pairs.filter((granted) => granted.includes(`"${logicalId}"`)), variant).toEqual([]);
+          expect(JSON.stringify(variables), variant).not.toContain(`"${logicalId}"`);
+        }
+        expect(variables, variant).not.toHaveProperty('RULES_TABLE');
+        expect(variables, variant).not.toHaveProperty('STATE_TABLE');
+      }
+    });
+
     it.each(KINDS)('%s: may never change or delete an audit record', (kind) => {
       // Prepare
-      const audit = JSON.stringify(arnOf(tableLogicalId(created.template, AUDIT_TABLE)));
       const appendOrRead = new Set<string>([...ACTIONS.append, ...ACTIONS.read]);
-      // Act
-      const onAudit = grantedPairs(created, kind).filter((granted) => granted.includes(audit));
-      // Assess
-      expect(onAudit.map((granted) => granted.split(' on ')[0]).filter((action) => !appendOrRead.has(action ?? ''))).toEqual([]);
+      for (const [variant, synthesized] of variants()) {
+        const audit = JSON.stringify(arnOf(tableLogicalId(synthesized.template, AUDIT_TABLE)));
+        // Act
+        const onAudit = grantedPairs(synthesized, kind).filter((granted) => granted.includes(audit));
+        // Assess
+        expect(expectationOf(kind).access.audit).toBe('append');
+        expect(onAudit.map((granted) => granted.split(' on ')[0]), variant).toContain('dynamodb:PutItem');
+        expect(
+          onAudit.map((granted) => granted.split(' on ')[0]).filter((action) => !appendOrRead.has(action ?? '')),
+          variant,
+        ).toEqual([]);
+      }
     });
 
     it('attaches each role one policy of its own and no inline policies', () => {
@@ -390,6 +537,67 @@ describe('WebhookStack', () => {
     });
   });
 
+  describe('connector secrets', () => {
+    it('are read by exactly the provisioning and deprovisioning kinds', () => {
+      // Prepare / Act
+      // Assess: the flag in the rows, written out, and the kinds it picks
+      expect([...CONNECTOR_KINDS].sort()).toEqual(['deprovisioning', 'provisioning']);
+      expect([...OTHER_KINDS].sort()).toEqual(['pre-approval', 'request-validation']);
+    });
+
+    it.each(CONNECTOR_KINDS)('%s: reads only secrets named lumos-connectors/* by default, told the prefix', (kind) => {
+      // Prepare
+      const tokenPair = pair('secretsmanager:GetSecretValue', { Ref: onlyLogicalId(created.template, 'AWS::SecretsManager::Secret') });
+      // Act
+      const secretPairs = grantedPairs(created, kind).filter((granted) => granted.startsWith('secretsmanager:'));
+      const connector = secretPairs.filter((granted) => granted !== tokenPair);
+      // Assess
+      expect(secretPairs).toContain(tokenPair);
+      expect(connector).toEqual([connectorPair('lumos-connectors/')]);
+      expect(connector[0]).toMatch(/^secretsmanager:GetSecretValue on \{"Fn::Join":\["",\["arn:",.*":secret:lumos-connectors\/\*"\]\]\}$/);
+      expect(connector[0]).toContain('{"Ref":"AWS::AccountId"}');
+      expect(connector[0]).toContain('{"Ref":"AWS::Region"}');
+      expect(variablesOf(created, kind)['CONNECTOR_SECRET_PREFIX']).toBe('lumos-connectors/');
+    });
+
+    it.each(OTHER_KINDS)('%s: reads no connector secret and is not told a prefix, whatever the prefix', (kind) => {
+      for (const [variant, synthesized] of variants()) {
+        // Prepare / Act
+        const secretPairs = grantedPairs(synthesized, kind).filter((granted) => granted.startsWith('secretsmanager:'));
+        // Assess: the token secret only
+        expect(secretPairs, variant).toHaveLength(1);
+        expect(secretPairs[0], variant).not.toMatch(/:secret:(lumos-connectors|acme)\/|\*/);
+        expect(variablesOf(synthesized, kind), variant).not.toHaveProperty('CONNECTOR_SECRET_PREFIX');
+      }
+    });
+
+    it.each(CONNECTOR_KINDS)('%s: follows connectorSecretPrefix in both the ARN and the environment, nothing else changed', (kind) => {
+      // Prepare
+      const defaultPairs = grantedPairs(created, kind);
+      const defaultVariables = variablesOf(created, kind);
+      // Act
+      const pairs = grantedPairs(acme, kind);
+      const variables = variablesOf(acme, kind);
+      // Assess
+      expect(pairs).toEqual(
+        defaultPairs.map((granted) => (granted === connectorPair('lumos-connectors/') ? connectorPair('acme/') : granted)).sort(),
+      );
+      expect(pairs.filter((granted) => granted.endsWith(':secret:acme/*"]]}'))).toHaveLength(1);
+      expect(pairs.join('\n')).not.toContain('lumos-connectors');
+      expect(variables).toEqual({ ...defaultVariables, CONNECTOR_SECRET_PREFIX: 'acme/' });
+      expect(pairs).toEqual(
+        expectedPairs(acme.template, expectationOf(kind), { Ref: onlyLogicalId(acme.template, 'AWS::SecretsManager::Secret') }, 'acme/'),
+      );
+    });
+
+    it.each(OTHER_KINDS)('%s: is the same whatever connectorSecretPrefix', (kind) => {
+      // Prepare / Act
+      // Assess
+      expect(grantedPairs(acme, kind)).toEqual(grantedPairs(created, kind));
+      expect(variablesOf(acme, kind)).toEqual(variablesOf(created, kind));
+    });
+  });
+
   describe('token secret', () => {
     it('is created with a 48-character generated value when no name is given', () => {
       // Prepare / Act: the default stack
@@ -401,21 +609,28 @@ describe('WebhookStack', () => {
     });
 
     it.each(KINDS)('%s: reads an imported secret only through its suffixed ARN', (kind) => {
-      // Prepare / Act: the stack with tokenSecretName
+      // Prepare
+      const connector = expectationOf(kind).connectorSecrets ? [connectorPair(DEFAULT_CONNECTOR_PREFIX)] : [];
+      // Act: the stack with tokenSecretName
       const secretPairs = grantedPairs(imported, kind).filter((granted) => granted.startsWith('secretsmanager:'));
+      const tokenPairs = secretPairs.filter((granted) => !connector.includes(granted));
       // Assess
       imported.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
-      expect(secretPairs).toHaveLength(1);
-      expect(secretPairs[0]).toMatch(/^secretsmanager:GetSecretValue on .*:secretsmanager:.*:secret:lumos\/webhook-token-\?\?\?\?\?\?"/);
+      expect(secretPairs).toHaveLength(1 + connector.length);
+      expect(secretPairs).toEqual(expect.arrayContaining(connector));
+      expect(tokenPairs).toHaveLength(1);
+      expect(tokenPairs[0]).toMatch(/^secretsmanager:GetSecretValue on .*:secretsmanager:.*:secret:lumos\/webhook-token-\?\?\?\?\?\?"/);
     });
 
     it.each(KINDS)('%s: otherwise allows the same as with a created secret', (kind) => {
-      // Prepare
-      const withoutSecret = (pairs: string[]) => pairs.filter((granted) => !granted.startsWith('secretsmanager:'));
+      // Prepare: everything but the token secret (the connector secrets stay in)
+      const connector = connectorPair(DEFAULT_CONNECTOR_PREFIX);
+      const withoutToken = (pairs: string[]) =>
+        pairs.filter((granted) => !granted.startsWith('secretsmanager:') || granted === connector);
       // Act
-      const pairs = withoutSecret(grantedPairs(imported, kind));
+      const pairs = withoutToken(grantedPairs(imported, kind));
       // Assess
-      expect(pairs).toEqual(withoutSecret(grantedPairs(created, kind)));
+      expect(pairs).toEqual(withoutToken(grantedPairs(created, kind)));
     });
   });
 
@@ -444,6 +659,7 @@ describe('WebhookStack', () => {
       expect(outputs['RulesTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, RULES_TABLE) });
       expect(outputs['StateTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, STATE_TABLE) });
       expect(outputs['AuditTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, AUDIT_TABLE) });
+      expect(outputs['GrantsTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, GRANTS_TABLE) });
       expect(outputsOf(imported.template)['TokenSecretId']?.Value).toBe('lumos/webhook-token');
     });
 

@@ -104,7 +104,7 @@ describe('pre-approval when something fails', () => {
       // Assess
       expect(result.statusCode).toBe(200);
       expect(JSON.parse(result.body)).toEqual({ response: 'NOT_PREAPPROVED' });
-      expect(lines.join('')).toContain('invalid configuration: RULES_TABLE: required');
+      expect(lines.join('')).toContain('invalid configuration: TOKEN_SECRET_ID: set TOKEN_SECRET_ID (in AWS) or LUMOS_WEBHOOK_TOKEN (locally)');
     } finally {
       spy.mockRestore();
       logger.setLogLevel('SILENT');

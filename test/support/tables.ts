@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createTable } from '../../src/store/create-tables';
 import { createDocumentClient, createDynamoClient } from '../../src/store/dynamo-client';
-import { TABLE_DEFINITIONS } from '../../src/store/table-definitions';
+import { TABLE_DEFINITIONS, type TableDefinition } from '../../src/store/table-definitions';
 
-export type TableNames = Record<'RULES_TABLE' | 'STATE_TABLE' | 'AUDIT_TABLE', string>;
+export type TableNames = Record<TableDefinition['envVar'], string>;
 
 export async function createTestTables(): Promise<{ endpoint: string; tables: TableNames; prefix: string }> {
   const endpoint = inject('dynamoEndpoint');

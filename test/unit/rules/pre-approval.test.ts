@@ -224,7 +224,7 @@ describe('decidePreApproval', () => {
   it('ignores valid rules of other kinds entirely', () => {
     const entries = [
       entry({ rule_id: 'validate', kind: 'request_validation', effect: undefined, message: 'no' }),
-      entry({ rule_id: 'provision', kind: 'provisioning', effect: undefined, when: undefined }),
+      entry({ rule_id: 'provision', kind: 'provisioning', effect: undefined, when: undefined, provisioner: 'ledger' }),
     ];
     expect(entries.every((e) => e.valid)).toBe(true);
     expect(decidePreApproval(entries, onCallFacts())).toEqual({ approved: false, reason: 'no allow rule matched', trace: [] });

@@ -1,0 +1,4 @@
+import { lambdaHandler } from '../runtime/lambda';
+import { DeprovisioningService } from '../services/deprovisioning';
+
+export const handler = lambdaHandler('deprovisioning', (deps) => new DeprovisioningService(deps));

@@ -1,0 +1,84 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Deadline } from '../runtime/deadline';
+import { ConfigError, DeadlineExceededError, WebhookError } from '../runtime/errors';
+import { ConnectorSecretSchema, type ConnectorSecret } from './http-spec';
+
+/** A connector secret was refused, could not be read or is malformed. Messages never hold its value. */
+export class ConnectorSecretError extends WebhookError {
+  override name = 'ConnectorSecretError';
+}
+
+/** The credentials `http` provisioning rules name. */
+export interface ConnectorSecrets {
+  get(name: string, deadline: Deadline): Promise<ConnectorSecret>;
+}
+
+/**
+ * Names the secret's value problems by field and kind only: never the value, and never a
+ * JSON.parse message, which quotes the text it failed on.
+ */
+export function parseConnectorSecret(name: string, text: string): ConnectorSecret {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConnectorSecretError(`credential ${name} is not JSON; expected {"header", "value", "allowed_hosts"}`);
+  }
+  const result = ConnectorSecretSchema.safeParse(parsed);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.code}`);
+    throw new ConnectorSecretError(`credential ${name} is malformed (${problems.join(', ')}); expected {"header", "value", "allowed_hosts"}`);
+  }
+  return result.data;
+}
+
+/**
+ * Reads only secrets under the deployment's prefix, so a rule cannot name any other secret the
+ * function's role happens to reach. Cached per name; failures are not cached, so a fixed
+ * secret works on the next call.
+ */
+export class SecretsManagerConnectorSecrets implements ConnectorSecrets {
+  private readonly cached = new Map<string, { secret: ConnectorSecret; fetchedAt: number }>();
+  private readonly inFlight = new Map<string, Promise<ConnectorSecret>>();
+
+  constructor(
+    private readonly client: SecretsManagerClient,
+    private readonly prefix: string,
+    private readonly cacheMs: number = 300_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    // An empty prefix would let a rule name every secret the role can read.
+    if (!prefix) throw new ConfigError('the connector secret prefix must not be empty');
+  }
+
+  async get(name: string, deadline: Deadline): Promise<ConnectorSecret> {
+    if (!name.startsWith(this.prefix)) {
+      throw new ConnectorSecretError(`credential ${name} is not under the connector prefix ${this.prefix}`);
+    }
+    const cached = this.cached.get(name);
+    if (cached && this.now() - cached.fetchedAt < this.cacheMs) return cached.secret;
+    let pending = this.inFlight.get(name);
+    if (!pending) {
+      pending = this.fetch(name, deadline).finally(() => this.inFlight.delete(name));
+      this.inFlight.set(name, pending);
+    }
+    return pending;
+  }
+
+  private async fetch(name: string, deadline: Deadline): Promise<ConnectorSecret> {
+    const abortSignal = deadline.signal();
+    let text: string | undefined;
+    try {
+      const result = await this.client.send(new GetSecretValueCommand({ SecretId: name }), { abortSignal });
+      text = result.SecretString;
+    } catch (error) {
+      if (abortSignal.aborted) throw new DeadlineExceededError(`deadline reached while reading credential ${name}`, { cause: error });
+      const kind = error instanceof Error ? error.name : 'unknown error';
+      throw new ConnectorSecretError(`credential ${name} could not be read (${kind})`, { cause: error });
+    }
+    if (text === undefined) throw new ConnectorSecretError(`credential ${name} has no string value`);
+    const secret = parseConnectorSecret(name, text);
+    this.cached.set(name, { secret, fetchedAt: this.now() });
+    return secret;
+  }
+}

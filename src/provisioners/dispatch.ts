@@ -1,0 +1,30 @@
+import type { Deadline } from '../runtime/deadline';
+import type { HttpProvisionerSpec } from './http-spec';
+import type { GrantTarget, ProvisionerOutcome } from './provisioner';
+import type { ProvisionerSpec } from './provisioner-spec';
+
+/** Carries out a grant or its removal in the target system a spec names. */
+export interface Provisioners {
+  provision(spec: ProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome>;
+  deprovision(spec: ProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome>;
+}
+
+interface HttpCaller {
+  provision(spec: HttpProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome>;
+  deprovision(spec: HttpProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome>;
+}
+
+const LEDGER_ONLY: ProvisionerOutcome = { ok: true };
+
+/** `ledger` has no target system (the ledger record is the grant); `http` calls its API. */
+export class ProvisionerDispatch implements Provisioners {
+  constructor(private readonly http: HttpCaller) {}
+
+  async provision(spec: ProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
+    return spec.type === 'ledger' ? LEDGER_ONLY : this.http.provision(spec, target, deadline);
+  }
+
+  async deprovision(spec: ProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
+    return spec.type === 'ledger' ? LEDGER_ONLY : this.http.deprovision(spec, target, deadline);
+  }
+}

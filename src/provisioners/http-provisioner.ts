@@ -1,0 +1,140 @@
+/**
+ * The `http` provisioner: one request to an internal or SaaS API per grant or removal. The
+ * credential goes only to hosts its own secret allows, redirects are never followed (they
+ * would carry it elsewhere), and messages name the system and status, never the secret or
+ * the response body.
+ */
+import type { Deadline } from '../runtime/deadline';
+import { DeadlineExceededError } from '../runtime/errors';
+import { ConnectorSecretError, type ConnectorSecrets } from './connector-secrets';
+import type { ConnectorSecret, HttpProvisionerSpec, HttpRequestSpec } from './http-spec';
+import type { GrantTarget, ProvisionerOutcome } from './provisioner';
+import { renderHeader, renderJson, renderUrl } from './templates';
+
+export const DEFAULT_MAX_CALL_MS = 5_000;
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+export class HttpProvisioner {
+  private readonly maxCallMs: number;
+
+  constructor(
+    private readonly secrets: ConnectorSecrets,
+    options: { maxCallMs?: number } = {},
+  ) {
+    this.maxCallMs = options.maxCallMs ?? DEFAULT_MAX_CALL_MS;
+  }
+
+  provision(spec: HttpProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
+    return this.send(spec, spec.provision, target, deadline);
+  }
+
+  deprovision(spec: HttpProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
+    return this.send(spec, spec.deprovision, target, deadline);
+  }
+
+  private async send(spec: HttpProvisionerSpec, request: HttpRequestSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
+    const system = systemName(spec);
+    const failed = (detail: string): ProvisionerOutcome => ({ ok: false, message: `${system}: ${detail}` });
+
+    let url: URL;
+    try {
+      url = new URL(renderUrl(request.url, target));
+    } catch {
+      return failed('the rule\'s URL template does not give a valid URL');
+    }
+    const host = url.hostname.toLowerCase();
+    // The rule schema checks this too; repeated because this is where the credential leaves.
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(host))) {
+      return failed(`${url.protocol} is not allowed (https only, plain http for localhost)`);
+    }
+    if (request.body !== undefined && request.method === 'GET') {
+      return failed('a GET request cannot carry a body; remove "body" from the rule');
+    }
+
+    let secret: ConnectorSecret;
+    try {
+      secret = await this.secrets.get(spec.secret, deadline);
+    } catch (error) {
+      if (error instanceof DeadlineExceededError) throw error;
+      return failed(error instanceof ConnectorSecretError ? error.message : `credential ${spec.secret} could not be read`);
+    }
+    if (!secret.allowed_hosts.includes(host)) {
+      return failed(`host ${host} is not allowed by secret ${spec.secret}`);
+    }
+
+    const headers = buildHeaders(request, target, secret, spec.secret);
+    if (typeof headers === 'string') return failed(headers);
+
+    const limitMs = Math.min(this.maxCallMs, deadline.remainingMs());
+    // Throws DeadlineExceededError when nothing is left: the caller answers with the failure reply.
+    const signal = AbortSignal.any([deadline.signal(), AbortSignal.timeout(this.maxCallMs)]);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(renderJson(request.body, target)),
+        redirect: 'manual',
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) return failed(`did not answer within ${seconds(limitMs)}`);
+      const code = networkErrorCode(error);
+      return failed(code ? `could not be reached (${code})` : 'could not be reached');
+    }
+    // The body is never read: it may echo the request or hold details not meant for Lumos.
+    await response.body?.cancel().catch(() => undefined);
+
+    if (response.status >= 200 && response.status < 300) return { ok: true };
+    if (response.status >= 300 && response.status < 400) {
+      return failed(`answered HTTP ${response.status} (a redirect; redirects are not followed)`);
+    }
+    return failed(`answered HTTP ${response.status}`);
+  }
+}
+
+/** The rule's name, else the provision URL's host (fixed text in the template). */
+function systemName(spec: HttpProvisionerSpec): string {
+  if (spec.name) return spec.name;
+  return /^https?:\/\/([^/?#]+)/i.exec(spec.provision.url)?.[1]?.toLowerCase() ?? 'the target system';
+}
+
+/**
+ * JSON content type when there is a body, then the rule's headers, then the credential, which
+ * wins over a rule header of the same name. Returns the problem as text when a header cannot be
+ * sent (fetch would name the offending value in its error).
+ */
+function buildHeaders(request: HttpRequestSpec, target: GrantTarget, secret: ConnectorSecret, secretName: string): Headers | string {
+  const headers = new Headers();
+  if (request.body !== undefined) headers.set('content-type', 'application/json');
+  for (const [name, template] of Object.entries(request.headers ?? {})) {
+    try {
+      headers.set(name, renderHeader(template, target));
+    } catch {
+      return `header ${JSON.stringify(name)} cannot be sent (an invalid name, or a character outside Latin-1)`;
+    }
+  }
+  try {
+    headers.set(secret.header, secret.value);
+  } catch {
+    return `credential ${secretName} holds a header that cannot be sent`;
+  }
+  return headers;
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** A system error code such as ECONNREFUSED from fetch's cause chain; codes only, never messages. */
+function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code: unknown = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
+    const errors: unknown[] = current instanceof AggregateError ? current.errors : [];
+    current = errors[0] ?? current.cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,19 @@
+import type { ParsedRequest } from '../lumos/payload';
+import type { GrantTarget } from '../provisioners/provisioner';
+
+/** What a provisioner acts on for one permission of this request. */
+export function grantTarget({ payload, subject }: ParsedRequest, permission: { value: string; label: string | null }): GrantTarget {
+  const person = payload.target_user ?? payload.account ?? payload.user;
+  return {
+    app: { id: payload.application.app_id, instance_id: payload.application.instance_id ?? null, label: payload.application.user_friendly_label ?? null },
+    permission,
+    target: { email: subject, given_name: person?.given_name ?? null, family_name: person?.family_name ?? null },
+    custom_fields: payload.custom_fields,
+    access_length: payload.access_length,
+    request_task_url: payload.request_task_url ?? null,
+  };
+}
+
+export function grantTargets(parsed: ParsedRequest): GrantTarget[] {
+  return parsed.payload.permissions.map((permission) => grantTarget(parsed, { value: permission.value, label: permission.label ?? null }));
+}
