@@ -56,14 +56,16 @@ const jsonTemplate: z.ZodType<JsonTemplate> = z.lazy(() =>
   z.union([template, z.number(), z.boolean(), z.null(), z.array(jsonTemplate), z.record(z.string(), jsonTemplate)]),
 );
 
-export const HttpRequestSpecSchema = z.strictObject({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-  url,
-  /** Sent as JSON; absent = no body. */
-  body: jsonTemplate.optional(),
-  /** Extra headers (not the credential, which comes from the secret). */
-  headers: z.record(z.string(), template).optional(),
-});
+export const HttpRequestSpecSchema = z
+  .strictObject({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    url,
+    /** Sent as JSON; absent = no body. */
+    body: jsonTemplate.optional(),
+    /** Extra headers (not the credential, which comes from the secret). */
+    headers: z.record(z.string(), template).optional(),
+  })
+  .refine((spec) => !(spec.method === 'GET' && spec.body !== undefined), { message: 'a GET request cannot carry a body', path: ['body'] });
 export type HttpRequestSpec = z.infer<typeof HttpRequestSpecSchema>;
 
 export const HttpProvisionerSchema = z.strictObject({

@@ -102,3 +102,36 @@ describe('local request-validation endpoint over HTTP', () => {
     expect(invalid.json).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'permissions' }], response: 'VALIDATION_FAILED' });
   });
 });
+
+describe('local provisioning and deprovisioning endpoints over HTTP', () => {
+  const body = () => fixture('provisioning.json');
+
+  it('provisions the docs example once, then deprovisions it, each call answered 204 twice', async () => {
+    const call = async (path: string) => {
+      const response = await fetch(`${runtime.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runtime.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body()),
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    expect(await call('/provisioning')).toEqual({ status: 204, text: '' });
+    expect(await call('/provisioning')).toEqual({ status: 204, text: '' });
+    expect(await call('/deprovisioning')).toEqual({ status: 204, text: '' });
+    expect(await call('/deprovisioning')).toEqual({ status: 204, text: '' });
+  });
+
+  it('answers NO_PROVISIONING_ACTION for an app without a provisioning rule', async () => {
+    const { status, json } = await post('/provisioning', { ...body(), application: { app_id: 'other_app' } });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ response: 'NO_PROVISIONING_ACTION' });
+  });
+
+  it('answers 401 and 422 as the contract says', async () => {
+    expect((await post('/deprovisioning', body(), {})).status).toBe(401);
+    const noSubject = await post('/provisioning', { ...body(), target_user: null, requester_user: { email: 'someone@lumos.com' } });
+    expect(noSubject.status).toBe(422);
+    expect(noSubject.json).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'target_user.email' }] });
+    expect(noSubject.json).not.toHaveProperty('response');
+  });
+});

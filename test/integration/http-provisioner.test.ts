@@ -299,9 +299,10 @@ describe('HttpProvisioner against a real HTTP server', () => {
     expect(outcome).toEqual({ ok: false, message: 'Licence API: http: is not allowed (https only, plain http for localhost)' });
   });
 
-  it('refuses a GET with a body before sending anything', async () => {
-    // Prepare
-    const spec = httpSpec(server.origin, { provision: { method: 'GET', url: `${server.origin}/grants`, body: { email: '{target.email}' } } });
+  it('refuses a GET with a body when the rule is read, and again before sending anything', async () => {
+    // Prepare: the rule schema refuses it; a spec built around the schema meets the provisioner's own check.
+    expect(() => httpSpec(server.origin, { provision: { method: 'GET', url: `${server.origin}/grants`, body: { email: '{target.email}' } } })).toThrow(/a GET request cannot carry a body/);
+    const spec: HttpProvisionerSpec = { ...httpSpec(server.origin), provision: { method: 'GET', url: `${server.origin}/grants`, body: { email: '{target.email}' } } };
     // Act
     const outcome = await provisioner().provision(spec, TARGET, new Deadline(5_000));
     // Assess
