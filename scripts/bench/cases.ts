@@ -61,4 +61,22 @@ export const WARM_CASES: readonly WarmCase[] = [
     expected: { statusCode: 200, response: 'VALIDATION_FAILED' },
     callsPerWarmCall: { reads: 1, writes: 1 },
   },
+  {
+    kind: 'provisioning',
+    mix: 'already granted (docs example again)',
+    bundle: 'dist/provisioning/index.js',
+    bodyFile: 'fixtures/lumos/provisioning.json',
+    expected: { statusCode: 204 },
+    // The first call grants; every warm call after it reads the grant and writes the audit item.
+    callsPerWarmCall: { reads: 1, writes: 1 },
+  },
+  {
+    kind: 'deprovisioning',
+    mix: 'nothing to remove (maryjane)',
+    bundle: 'dist/deprovisioning/index.js',
+    bodyFile: 'fixtures/lumos/provisioning.json',
+    edit: asPerson('maryjane@lumos.com'),
+    expected: { statusCode: 204 },
+    callsPerWarmCall: { reads: 1, writes: 1 },
+  },
 ];
