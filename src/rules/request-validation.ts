@@ -5,9 +5,11 @@
  * run (the service then applies the deployment's fail mode).
  */
 import { leaves, type Condition } from './conditions';
-import { evaluate, type Facts } from './evaluate';
-import type { RuleTrace } from './pre-approval';
-import { scopeOf, type Rule, type RuleEntry } from './rule-item';
+import type { Facts } from './evaluate';
+import { evaluateRules, type RuleTrace } from './evaluate-rules';
+import type { Rule, RuleEntry } from './rule-item';
+
+const NO_CONDITION = { ok: false, detail: 'no condition' };
 
 /** What placeholders in a rule's message stand for. */
 export interface MessageContext {
@@ -46,47 +48,17 @@ export function requirementMessage(rule: Rule, detail: string, context: MessageC
 }
 
 export function decideRequestValidation(entries: readonly RuleEntry[], facts: Facts, context: MessageContext): ValidationDecision {
-  const trace: RuleTrace[] = [];
-  const failures: { rule_id: string; message: string }[] = [];
-  let invalid: string | undefined;
-  const ordered = [...entries].sort((a, b) => priority(b) - priority(a));
-
-  for (const entry of ordered) {
-    const scope = scopeOf(entry, 'request_validation', facts.request.permissions);
-    if (!entry.valid) {
-      const ids = { app_id: entry.invalid.app_id, rule_id: entry.invalid.rule_id };
-      if (scope.inScope) {
-        invalid ??= entry.invalid.rule_id;
-        trace.push({ ...ids, outcome: 'invalid', detail: entry.invalid.problems.join('; ') });
-      } else if (scope.why !== null) {
-        trace.push({ ...ids, outcome: 'skipped', detail: scope.why });
-      }
-      continue;
-    }
-    const { rule } = entry;
-    const base = { app_id: rule.app_id, rule_id: rule.rule_id, mode: rule.mode };
-    if (!scope.inScope) {
-      if (scope.why !== null) trace.push({ ...base, outcome: 'skipped', detail: scope.why });
-      continue;
-    }
-    const outcome = rule.when ? evaluate(rule.when, facts) : { ok: false, detail: 'no condition' };
-    trace.push({ ...base, outcome: outcome.ok ? 'matched' : outcome.unknown ? 'undecided' : 'not_matched', detail: outcome.detail });
-    // An undecided requirement is not met: the check fails closed.
-    if (!outcome.ok && rule.mode === 'enforce') {
-      failures.push({ rule_id: rule.rule_id, message: requirementMessage(rule, outcome.detail, context) });
-    }
-  }
-
-  if (invalid !== undefined) return { status: 'unavailable', reason: `rule ${invalid} is invalid`, rule_id: invalid, trace };
+  const { trace, evaluated, invalid } = evaluateRules(entries, 'request_validation', facts.request.permissions, facts, NO_CONDITION);
+  const [broken] = invalid;
+  if (broken) return { status: 'unavailable', reason: `rule ${broken.rule_id} is invalid`, rule_id: broken.rule_id, trace };
+  const enforced = evaluated.filter(({ rule }) => rule.mode === 'enforce');
+  // An undecided requirement is not met: the check fails closed.
+  const failures = enforced.filter(({ outcome }) => !outcome.ok);
   if (failures.length > 0) {
-    const messages = [...new Set(failures.map((failure) => failure.message))];
-    const rule_ids = failures.map((failure) => failure.rule_id);
+    const messages = [...new Set(failures.map(({ rule, outcome }) => requirementMessage(rule, outcome.detail, context)))];
+    const rule_ids = failures.map(({ rule }) => rule.rule_id);
     return { status: 'blocked', reason: `requirement not met: ${rule_ids.join(', ')}`, messages, rule_ids, trace };
   }
-  const met = trace.filter((item) => item.outcome === 'matched' && item.mode === 'enforce').length;
+  const met = enforced.length;
   return { status: 'passed', reason: met === 0 ? 'no requirements in scope' : `all ${met} requirement(s) met`, trace };
-}
-
-function priority(entry: RuleEntry): number {
-  return entry.valid ? entry.rule.priority : Number.POSITIVE_INFINITY;
 }
