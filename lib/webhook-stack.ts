@@ -4,8 +4,10 @@ import type { Construct } from 'constructs';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
 import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
 import { pascalCase } from './names';
+import { DEFAULT_WAF_RATE_LIMIT, RateLimitWaf } from './rate-limit-waf';
 import { buildTable, type WebhookTable } from './tables';
 import { type TokenSecret, tokenSecret } from './token-secret';
+import { DEFAULT_THROTTLE, WebhookApi } from './webhook-api';
 import { WebhookFunction } from './webhook-function';
 import { WEBHOOKS, type WebhookSpec } from './webhooks';
 
@@ -27,6 +29,16 @@ export interface WebhookStackProps extends StackProps {
   readonly validationFailMode?: 'closed' | 'open';
   /** Connector secrets (http provisioner) must have names starting with this; default `lumos-connectors/`. */
   readonly connectorSecretPrefix?: string;
+  /** Stage throttling, steady requests per second; default 10. */
+  readonly throttleRateLimit?: number;
+  /** Stage throttling, burst; default 20. */
+  readonly throttleBurstLimit?: number;
+  /** API Gateway execution logs at ERROR; needs the account's API Gateway CloudWatch role. Default off. */
+  readonly apiExecutionLogging?: boolean;
+  /** A WAF web ACL with a per-IP rate-based rule in front of the stage. Default off. */
+  readonly waf?: boolean;
+  /** The WAF rule's limit, requests per IP per 5 minutes; default 300. */
+  readonly wafRateLimit?: number;
 }
 
 /** The receiver: one REST API route and one function per webhook kind, the tables, the token secret. */
@@ -39,14 +51,22 @@ export class WebhookStack extends Stack {
     );
     const token = tokenSecret(this, props.tokenSecretName);
 
-    const api = new apigateway.RestApi(this, 'Api', {
+    const webhookApi = new WebhookApi(this, 'WebhookApi', {
       restApiName: `${id}-api`,
-      description: 'Lumos inline webhooks',
-      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      // The account-wide API Gateway logging role is an account setting, not this stack's to own.
-      cloudWatchRole: false,
-      deployOptions: { stageName: 'v1' },
+      throttle: {
+        rateLimit: props.throttleRateLimit ?? DEFAULT_THROTTLE.rateLimit,
+        burstLimit: props.throttleBurstLimit ?? DEFAULT_THROTTLE.burstLimit,
+      },
+      executionLogging: props.apiExecutionLogging ?? false,
     });
+    const { api } = webhookApi;
+    if (props.waf === true) {
+      new RateLimitWaf(this, 'Waf', {
+        stage: webhookApi.stage,
+        rateLimit: props.wafRateLimit ?? DEFAULT_WAF_RATE_LIMIT,
+        metricPrefix: id,
+      });
+    }
 
     for (const webhook of WEBHOOKS) this.addWebhook(webhook, { api, tables, token }, props);
 

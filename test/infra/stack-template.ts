@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { expect } from 'vitest';
+import { buildApp } from '../../lib/app';
 import { pascalCase } from '../../lib/names';
 import { WebhookFunction } from '../../lib/webhook-function';
 import { WebhookStack, type WebhookStackProps } from '../../lib/webhook-stack';
@@ -19,6 +20,12 @@ export type Resources = Record<string, { Properties?: Record<string, unknown> }>
 export function synth(props: WebhookStackProps = {}): Synthesized {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new WebhookStack(app, 'Test', props);
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** Synthesizes the stack the way `cdk synth` does (bin/app.ts), from context, without running esbuild. */
+export function synthContext(context: Record<string, unknown> = {}): Synthesized {
+  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   return { stack, template: Template.fromStack(stack) };
 }
 

@@ -1,0 +1,43 @@
+import { App } from 'aws-cdk-lib';
+import { ContextReader } from './context';
+import { WAF_RATE_LIMIT_BOUNDS } from './rate-limit-waf';
+import { WebhookStack, type WebhookStackProps } from './webhook-stack';
+
+export interface BuildAppOptions {
+  /** Context on top of the CLI's (`-c`, cdk.json); tests pass theirs here. */
+  readonly context?: Record<string, unknown>;
+  /** Folder with `<kind>/index.js` bundles from `npm run build`; unset: bundle during synth. */
+  readonly prebundledDir?: string;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stack: WebhookStack;
+}
+
+/** The stack's settings from the app's context: every option the README lists, checked here. */
+export function stackPropsFromContext(context: ContextReader): WebhookStackProps {
+  return {
+    description: 'Receiver for Lumos inline webhooks',
+    tokenSecretName: context.string('tokenSecretName'),
+    authHeader: context.string('authHeader'),
+    validationFailMode: context.oneOf('validationFailMode', ['closed', 'open'] as const),
+    connectorSecretPrefix: context.string('connectorSecretPrefix'),
+    throttleRateLimit: context.number('throttleRateLimit', { min: 1, integer: false }),
+    throttleBurstLimit: context.number('throttleBurstLimit', { min: 1, integer: true }),
+    apiExecutionLogging: context.boolean('apiExecutionLogging'),
+    waf: context.boolean('waf'),
+    wafRateLimit: context.number('wafRateLimit', { ...WAF_RATE_LIMIT_BOUNDS, integer: true }),
+  };
+}
+
+/** The CDK app as `cdk synth` and `cdk deploy` build it (bin/app.ts), and as the tests build it. */
+export function buildApp(options: BuildAppOptions = {}): BuiltApp {
+  const app = new App({ context: options.context });
+  const context = new ContextReader(app.node);
+  const stack = new WebhookStack(app, context.string('stackName') ?? 'LumosWebhooks', {
+    ...stackPropsFromContext(context),
+    prebundledDir: options.prebundledDir,
+  });
+  return { app, stack };
+}

@@ -1,0 +1,184 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { onlyLogicalId, propertiesOf, type Resources, type Synthesized, synthContext } from './stack-template';
+
+/** The stage's one method setting (every method of every route). */
+function stageMethodSettings(template: Template): Record<string, unknown> {
+  const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
+  const settings = stage['MethodSettings'] as Record<string, unknown>[] | undefined;
+  expect(settings).toHaveLength(1);
+  const all = settings?.[0] ?? {};
+  expect(all).toEqual(expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*' }));
+  return all;
+}
+
+function accessLogSetting(template: Template): { DestinationArn?: unknown; Format?: string } {
+  const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
+  return (stage['AccessLogSetting'] ?? {}) as { DestinationArn?: unknown; Format?: string };
+}
+
+describe('API hardening', () => {
+  let defaults: Synthesized;
+
+  beforeAll(() => {
+    defaults = synthContext();
+  });
+
+  describe('throttling', () => {
+    it('is human-scale by default: 10 requests per second, bursts of 20', () => {
+      // Prepare / Act: the default app
+      const settings = stageMethodSettings(defaults.template);
+      // Assess
+      expect(settings['ThrottlingRateLimit']).toBe(10);
+      expect(settings['ThrottlingBurstLimit']).toBe(20);
+    });
+
+    it('follows throttleRateLimit and throttleBurstLimit, as -c strings or cdk.json numbers', () => {
+      // Prepare / Act
+      const fromCli = stageMethodSettings(synthContext({ throttleRateLimit: '2.5', throttleBurstLimit: '5' }).template);
+      const fromJson = stageMethodSettings(synthContext({ throttleRateLimit: 40, throttleBurstLimit: 80 }).template);
+      // Assess
+      expect([fromCli['ThrottlingRateLimit'], fromCli['ThrottlingBurstLimit']]).toEqual([2.5, 5]);
+      expect([fromJson['ThrottlingRateLimit'], fromJson['ThrottlingBurstLimit']]).toEqual([40, 80]);
+    });
+
+    it.each([
+      ['throttleRateLimit', 'fast'],
+      ['throttleRateLimit', '0'],
+      ['throttleBurstLimit', '2.5'],
+      ['throttleBurstLimit', ''],
+      ['throttleBurstLimit', true],
+    ])('refuses %s=%j, naming the option', (key, value) => {
+      // Prepare / Act / Assess
+      expect(() => synthContext({ [key]: value })).toThrow(`context ${key} must be`);
+    });
+  });
+
+  describe('access logs', () => {
+    it('go to a log group of their own, kept for a month', () => {
+      // Prepare
+      const { template } = defaults;
+      // Act
+      const destination = accessLogSetting(template).DestinationArn as { 'Fn::GetAtt'?: [string, string] } | undefined;
+      const logGroupId = destination?.['Fn::GetAtt']?.[0] ?? '';
+      const functions = JSON.stringify(template.findResources('AWS::Lambda::Function'));
+      // Assess
+      expect(destination).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+      expect(propertiesOf(template, 'AWS::Logs::LogGroup', logGroupId)).toEqual({ RetentionInDays: 30 });
+      expect(functions).not.toContain(`"${logGroupId}"`);
+    });
+
+    it('are one JSON object per request with the fields an investigation and the alarms need', () => {
+      // Prepare
+      const format = accessLogSetting(defaults.template).Format ?? '';
+      // Act
+      const fields = JSON.parse(format) as unknown;
+      // Assess
+      expect(fields).toEqual({
+        requestId: '$context.requestId',
+        requestTime: '$context.requestTime',
+        ip: '$context.identity.sourceIp',
+        method: '$context.httpMethod',
+        resourcePath: '$context.resourcePath',
+        status: '$context.status',
+        responseLatency: '$context.responseLatency',
+        integrationStatus: '$context.integration.status',
+        errorResponseType: '$context.error.responseType',
+        integrationError: '$context.integration.error',
+      });
+    });
+
+    it('never log a header or a body', () => {
+      // Prepare / Act
+      const format = accessLogSetting(defaults.template).Format ?? '';
+      // Assess
+      expect(format).not.toMatch(/header|body|authorization|\$input/i);
+    });
+  });
+
+  describe('execution logging', () => {
+    it('is off by default, and data tracing is off', () => {
+      // Prepare / Act
+      const settings = stageMethodSettings(defaults.template);
+      // Assess
+      expect(settings['LoggingLevel']).toBe('OFF');
+      expect(settings['DataTraceEnabled']).toBe(false);
+    });
+
+    it('is at ERROR with apiExecutionLogging=true, never with request data', () => {
+      // Prepare / Act
+      const settings = stageMethodSettings(synthContext({ apiExecutionLogging: 'true' }).template);
+      // Assess
+      expect(settings['LoggingLevel']).toBe('ERROR');
+      expect(settings['DataTraceEnabled']).toBe(false);
+      expect(() => synthContext({ apiExecutionLogging: 'yes' })).toThrow('context apiExecutionLogging must be true or false');
+    });
+
+    it.each([{}, { apiExecutionLogging: 'true' }])('never changes the account settings (context %j)', (context) => {
+      // Prepare / Act
+      const { template } = synthContext(context);
+      const roles = Object.values(template.findResources('AWS::IAM::Role') as Resources);
+      // Assess: no account-wide API Gateway logging role, no role API Gateway may assume
+      template.resourceCountIs('AWS::ApiGateway::Account', 0);
+      expect(JSON.stringify(roles)).not.toContain('apigateway.amazonaws.com');
+    });
+  });
+
+  describe('WAF', () => {
+    it('is absent by default, even with a wafRateLimit', () => {
+      // Prepare / Act
+      const withLimitOnly = synthContext({ wafRateLimit: '1000' });
+      // Assess
+      for (const { template } of [defaults, withLimitOnly]) {
+        template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+        template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+      }
+    });
+
+    it('with waf=true, blocks an IP over 300 requests in 5 minutes on the stage', () => {
+      // Prepare
+      const { template } = synthContext({ waf: 'true' });
+      const aclId = onlyLogicalId(template, 'AWS::WAFv2::WebACL');
+      const apiId = onlyLogicalId(template, 'AWS::ApiGateway::RestApi');
+      const stageId = onlyLogicalId(template, 'AWS::ApiGateway::Stage');
+      // Act
+      const acl = propertiesOf(template, 'AWS::WAFv2::WebACL', aclId);
+      const association = propertiesOf(template, 'AWS::WAFv2::WebACLAssociation', onlyLogicalId(template, 'AWS::WAFv2::WebACLAssociation'));
+      // Assess
+      expect(acl['Scope']).toBe('REGIONAL');
+      expect(acl['DefaultAction']).toEqual({ Allow: {} });
+      expect(acl['Rules']).toEqual([
+        expect.objectContaining({
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', EvaluationWindowSec: 300, Limit: 300 } },
+        }),
+      ]);
+      expect(association['WebACLArn']).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+      const stageArn = JSON.stringify(association['ResourceArn']);
+      expect(stageArn).toContain(`":apigateway:"`);
+      expect(stageArn).toContain(`{"Ref":"${apiId}"}`);
+      expect(stageArn).toContain(`"/stages/",{"Ref":"${stageId}"}`);
+    });
+
+    it('follows wafRateLimit within WAF\'s bounds', () => {
+      // Prepare / Act
+      const { template } = synthContext({ waf: true, wafRateLimit: 1000 });
+      // Assess
+      const acl = propertiesOf(template, 'AWS::WAFv2::WebACL', onlyLogicalId(template, 'AWS::WAFv2::WebACL'));
+      expect(acl['Rules']).toEqual([
+        expect.objectContaining({ Statement: { RateBasedStatement: expect.objectContaining({ Limit: 1000 }) } }),
+      ]);
+      expect(() => synthContext({ waf: true, wafRateLimit: '5' })).toThrow('context wafRateLimit must be a whole number from 10');
+    });
+
+    it('keeps sampled requests off: they would show the token header in the console', () => {
+      // Prepare
+      const { template } = synthContext({ waf: 'true' });
+      // Act
+      const acl = JSON.stringify(template.findResources('AWS::WAFv2::WebACL'));
+      // Assess
+      expect(acl).toContain('"SampledRequestsEnabled":false');
+      expect(acl).not.toContain('"SampledRequestsEnabled":true');
+    });
+  });
+});
