@@ -28,6 +28,7 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
     apiExecutionLogging: context.boolean('apiExecutionLogging'),
     waf: context.boolean('waf'),
     wafRateLimit: context.number('wafRateLimit', { ...WAF_RATE_LIMIT_BOUNDS, integer: true }),
+    reservedConcurrency: context.number('reservedConcurrency', { min: 1, integer: true }),
   };
 }
 

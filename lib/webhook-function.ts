@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLE_ALIASES, BUNDLING } from './bundling';
+import { LOG_RETENTION } from './log-retention';
 
 export interface WebhookFunctionProps {
   /** Handler file name under src/handlers (without `.ts`), also the bundle folder under the prebundled dir. */
@@ -14,23 +16,45 @@ export interface WebhookFunctionProps {
   readonly authHeader: string;
   /** A folder holding `<kind>/index.js` from `npm run build`; unset: bundle with esbuild here. */
   readonly prebundledDir?: string;
+  /** Concurrent executions reserved for (and capping) this function; unset: none, the account's shared pool. */
+  readonly reservedConcurrency?: number;
 }
+
+/** Lumos gives up after 15 s and never retries; the handler's own deadline (~8 s) fires first. */
+export const FUNCTION_TIMEOUT = Duration.seconds(10);
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'src', 'handlers');
 
-/** Fixes every webhook function's defaults: runtime, arm64, memory, timeout, JSON logs with retention. */
+/**
+ * Fixes every webhook function's defaults: runtime, arm64, memory, timeout, JSON logs with
+ * retention, and a role of its own that may write to its own log group and nothing else until
+ * the stack grants it its tables and secrets (lib/access.ts).
+ */
 export class WebhookFunction extends Construct {
   readonly function: lambda.Function;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: LOG_RETENTION });
+    this.logGroup = logGroup;
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.kind} webhook function`,
+    });
+    // Instead of the managed AWSLambdaBasicExecutionRole, which may create any log group and write
+    // to every one: the group exists (above), so the function only adds streams and events to it.
+    // The group's ARN attribute ends in `:*`, which covers its streams and nothing beyond them.
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
     const common = {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      // Lumos gives up after 15 s and never retries; the handler's own deadline (~8 s) fires first.
-      timeout: Duration.seconds(10),
+      timeout: FUNCTION_TIMEOUT,
+      role,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       // No --enable-source-maps: it costs ~10 ms of every cold start (npm run bench); the maps ship

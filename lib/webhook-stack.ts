@@ -39,6 +39,8 @@ export interface WebhookStackProps extends StackProps {
   readonly waf?: boolean;
   /** The WAF rule's limit, requests per IP per 5 minutes; default 300. */
   readonly wafRateLimit?: number;
+  /** Concurrent executions reserved for each function; default none (new accounts cannot reserve any). */
+  readonly reservedConcurrency?: number;
 }
 
 /** The receiver: one REST API route and one function per webhook kind, the tables, the token secret. */
@@ -87,6 +89,7 @@ export class WebhookStack extends Stack {
       kind: webhook.kind,
       authHeader: props.authHeader ?? 'authorization',
       prebundledDir: props.prebundledDir,
+      reservedConcurrency: props.reservedConcurrency,
     });
     for (const [tableId, table] of tables) {
       const level = webhook.access[tableId];

@@ -1,6 +1,33 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onlyLogicalId, propertiesOf, type Resources, type Synthesized, synthContext } from './stack-template';
+import { WEBHOOKS } from '../../lib/webhooks';
+import {
+  functionProperties,
+  logGroupLogicalId,
+  onlyLogicalId,
+  ownLogPairs,
+  pair,
+  propertiesOf,
+  type Resources,
+  roleLogicalId,
+  type Synthesized,
+  synthContext,
+} from './stack-template';
+
+const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
+
+/** Every (action, resource) pair in every statement of every policy attached to the role, sorted. */
+function rolePairs({ template }: Synthesized, roleId: string): string[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
+    JSON.stringify(policy.Properties?.['Roles']).includes(`{"Ref":"${roleId}"}`),
+  );
+  return policies
+    .flatMap((policy) => (policy.Properties?.['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement)
+    .flatMap((statement) =>
+      [statement['Action']].flat().flatMap((action) => [statement['Resource']].flat().map((resource) => pair(String(action), resource))),
+    )
+    .sort();
+}
 
 /** The stage's one method setting (every method of every route). */
 function stageMethodSettings(template: Template): Record<string, unknown> {
@@ -179,6 +206,84 @@ describe('API hardening', () => {
       // Assess
       expect(acl).toContain('"SampledRequestsEnabled":false');
       expect(acl).not.toContain('"SampledRequestsEnabled":true');
+    });
+  });
+});
+
+describe('function hardening', () => {
+  let defaults: Synthesized;
+
+  beforeAll(() => {
+    defaults = synthContext();
+  });
+
+  describe('reserved concurrency', () => {
+    it.each(KINDS)('%s: reserves none by default (new accounts cannot reserve any)', (kind) => {
+      // Prepare / Act
+      const fn = functionProperties(defaults, kind);
+      // Assess
+      expect(fn).not.toHaveProperty('ReservedConcurrentExecutions');
+    });
+
+    it('reserves reservedConcurrency for every function', () => {
+      // Prepare
+      const synthesized = synthContext({ reservedConcurrency: '5' });
+      // Act
+      const reserved = KINDS.map((kind) => functionProperties(synthesized, kind)['ReservedConcurrentExecutions']);
+      // Assess
+      expect(reserved).toEqual(KINDS.map(() => 5));
+    });
+
+    it.each(['0', '-1', '1.5', 'many'])('refuses reservedConcurrency=%s', (value) => {
+      // Prepare / Act / Assess
+      expect(() => synthContext({ reservedConcurrency: value })).toThrow('context reservedConcurrency must be a whole number from 1');
+    });
+  });
+
+  describe('execution roles', () => {
+    it.each(KINDS)('%s: has a role only Lambda may assume, with no managed or inline policy', (kind) => {
+      // Prepare
+      const roleId = roleLogicalId(defaults, kind);
+      // Act
+      const role = propertiesOf(defaults.template, 'AWS::IAM::Role', roleId);
+      // Assess
+      expect(role['AssumeRolePolicyDocument']).toEqual({
+        Version: '2012-10-17',
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+      });
+      expect(role).not.toHaveProperty('ManagedPolicyArns');
+      expect(role).not.toHaveProperty('Policies');
+    });
+
+    it.each(KINDS)('%s: may add log streams and events to its own log group, and no other logging', (kind) => {
+      // Prepare
+      const roleId = roleLogicalId(defaults, kind);
+      // Act
+      const logging = rolePairs(defaults, roleId).filter((granted) => granted.startsWith('logs:'));
+      // Assess
+      expect(logging).toEqual(ownLogPairs(defaults, kind).sort());
+      expect(logging.join('\n')).toContain(`{"Fn::GetAtt":["${logGroupLogicalId(defaults, kind)}","Arn"]}`);
+    });
+
+    it('gives no function a log group but its own', () => {
+      // Prepare
+      const logGroups = KINDS.map((kind) => logGroupLogicalId(defaults, kind));
+      // Act
+      const grantedGroups = KINDS.map((kind) =>
+        logGroups.filter((logGroupId) => rolePairs(defaults, roleLogicalId(defaults, kind)).join('\n').includes(`"${logGroupId}"`)),
+      );
+      // Assess
+      expect(new Set(logGroups).size).toBe(KINDS.length);
+      expect(grantedGroups).toEqual(logGroups.map((logGroupId) => [logGroupId]));
+    });
+
+    it('attach no AWS managed policy anywhere in the stack', () => {
+      // Prepare / Act
+      const template = JSON.stringify(defaults.template.toJSON());
+      // Assess
+      expect(template).not.toContain('ManagedPolicyArns');
+      expect(template).not.toContain('AWSLambdaBasicExecutionRole');
+      defaults.template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     });
   });
 });

@@ -106,6 +106,21 @@ export function grantedPairs(synthesized: Synthesized, kind: string): string[] {
   return pairs.sort();
 }
 
+/** The logical id of the log group one kind's function logs to. */
+export function logGroupLogicalId(synthesized: Synthesized, kind: string): string {
+  const loggingConfig = functionProperties(synthesized, kind)['LoggingConfig'] as { LogGroup?: { Ref?: string } } | undefined;
+  const logGroupId = loggingConfig?.LogGroup?.Ref;
+  if (logGroupId === undefined) throw new Error(`the function of ${kind} logs to no log group of this stack`);
+  propertiesOf(synthesized.template, 'AWS::Logs::LogGroup', logGroupId);
+  return logGroupId;
+}
+
+/** The only logging a function's role allows: adding streams and events to its own log group. */
+export function ownLogPairs(synthesized: Synthesized, kind: string): string[] {
+  const logGroup = arnOf(logGroupLogicalId(synthesized, kind));
+  return [pair('logs:CreateLogStream', logGroup), pair('logs:PutLogEvents', logGroup)];
+}
+
 /** The environment variables of one kind's function. */
 export function variablesOf(synthesized: Synthesized, kind: string): Record<string, unknown> {
   const environment = functionProperties(synthesized, kind)['Environment'] as { Variables?: Record<string, unknown> } | undefined;

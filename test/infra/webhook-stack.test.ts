@@ -21,6 +21,7 @@ import {
   functionProperties,
   grantedPairs,
   onlyLogicalId,
+  ownLogPairs,
   pair,
   propertiesOf,
   type Resources,
@@ -438,10 +439,10 @@ describe('WebhookStack', () => {
       );
     });
 
-    it.each(KINDS)('%s: allows exactly its row of the matrix and reading the created secret, nothing else', (kind) => {
+    it.each(KINDS)('%s: allows exactly its row of the matrix, reading the created secret and writing its own logs, nothing else', (kind) => {
       // Prepare
       const secretId = onlyLogicalId(created.template, 'AWS::SecretsManager::Secret');
-      const expected = expectedPairs(created.template, expectationOf(kind), { Ref: secretId });
+      const expected = [...expectedPairs(created.template, expectationOf(kind), { Ref: secretId }), ...ownLogPairs(created, kind)].sort();
       // Act
       const pairs = grantedPairs(created, kind);
       // Assess
@@ -586,7 +587,10 @@ describe('WebhookStack', () => {
       expect(pairs.join('\n')).not.toContain('lumos-connectors');
       expect(variables).toEqual({ ...defaultVariables, CONNECTOR_SECRET_PREFIX: 'acme/' });
       expect(pairs).toEqual(
-        expectedPairs(acme.template, expectationOf(kind), { Ref: onlyLogicalId(acme.template, 'AWS::SecretsManager::Secret') }, 'acme/'),
+        [
+          ...expectedPairs(acme.template, expectationOf(kind), { Ref: onlyLogicalId(acme.template, 'AWS::SecretsManager::Secret') }, 'acme/'),
+          ...ownLogPairs(acme, kind),
+        ].sort(),
       );
     });
 
