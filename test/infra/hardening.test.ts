@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOKS } from '../../lib/webhooks';
+import { TABLE_DEFINITIONS } from '../../src/store/table-definitions';
 import {
   functionProperties,
   logGroupLogicalId,
@@ -12,6 +13,7 @@ import {
   roleLogicalId,
   type Synthesized,
   synthContext,
+  tableLogicalId,
 } from './stack-template';
 
 const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
@@ -285,5 +287,66 @@ describe('function hardening', () => {
       expect(template).not.toContain('AWSLambdaBasicExecutionRole');
       defaults.template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     });
+  });
+});
+
+describe('data protection', () => {
+  let defaults: Synthesized;
+
+  beforeAll(() => {
+    defaults = synthContext();
+  });
+
+  /** One table's resource, with its policies. */
+  function tableResource(id: string): { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string } {
+    const definition = TABLE_DEFINITIONS.find((candidate) => candidate.id === id);
+    if (definition === undefined) throw new Error(`no table ${id}`);
+    const logicalId = tableLogicalId(defaults.template, definition);
+    return defaults.template.findResources('AWS::DynamoDB::GlobalTable')[logicalId] as ReturnType<typeof tableResource>;
+  }
+
+  it('covers the four tables', () => {
+    // Prepare / Act / Assess
+    expect(TABLE_DEFINITIONS.map((definition) => definition.id).sort()).toEqual(['audit', 'grants', 'rules', 'state']);
+  });
+
+  it.each(TABLE_DEFINITIONS.map((definition) => definition.id))(
+    '%s: deletion protection, point-in-time recovery, retained with the stack gone or replaced',
+    (id) => {
+      // Prepare / Act
+      const table = tableResource(id);
+      const replicas = table.Properties['Replicas'] as Record<string, unknown>[];
+      // Assess
+      expect(replicas).toHaveLength(1);
+      expect(replicas[0]).toEqual(
+        expect.objectContaining({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    },
+  );
+
+  it.each(TABLE_DEFINITIONS.map((definition) => definition.id))('%s: encrypted at rest with the AWS managed KMS key, on demand', (id) => {
+    // Prepare / Act
+    const table = tableResource(id);
+    const replicas = table.Properties['Replicas'] as Record<string, unknown>[];
+    // Assess: KMS without a key of the stack's own is aws/dynamodb
+    expect(table.Properties['SSESpecification']).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(JSON.stringify(replicas)).not.toContain('KMSMasterKeyId');
+    expect(table.Properties['BillingMode']).toBe('PAY_PER_REQUEST');
+    defaults.template.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  /** The TTL attribute each table must expire items by, written out: rules never expire. */
+  const EXPECTED_TTL: Readonly<Record<string, string | undefined>> = { rules: undefined, state: 'ttl', audit: 'ttl', grants: 'ttl' };
+
+  it.each(Object.entries(EXPECTED_TTL))('%s: expires items by TTL attribute %j', (id, ttlAttribute) => {
+    // Prepare / Act
+    const ttl = tableResource(id).Properties['TimeToLiveSpecification'];
+    // Assess
+    expect(ttl).toEqual(ttlAttribute === undefined ? undefined : { AttributeName: ttlAttribute, Enabled: true });
   });
 });
