@@ -29,6 +29,8 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
     waf: context.boolean('waf'),
     wafRateLimit: context.number('wafRateLimit', { ...WAF_RATE_LIMIT_BOUNDS, integer: true }),
     reservedConcurrency: context.number('reservedConcurrency', { min: 1, integer: true }),
+    unauthorizedAlarmThreshold: context.number('unauthorizedAlarmThreshold', { min: 1, integer: true }),
+    alarmEmail: context.email('alarmEmail'),
   };
 }
 

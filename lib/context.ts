@@ -37,6 +37,13 @@ export class ContextReader {
     return parsed;
   }
 
+  /** An e-mail address (a plain shape check: SNS confirms the address itself). */
+  email(key: string): string | undefined {
+    const value = this.string(key);
+    if (value !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) throw new Error(`context ${key} must be an e-mail address`);
+    return value;
+  }
+
   /** One of the listed words. */
   oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
     const value = this.string(key);

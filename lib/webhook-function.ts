@@ -31,11 +31,14 @@ const HANDLERS_DIR = path.join(__dirname, '..', 'src', 'handlers');
  * the stack grants it its tables and secrets (lib/access.ts).
  */
 export class WebhookFunction extends Construct {
+  readonly kind: string;
   readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
+  readonly timeout = FUNCTION_TIMEOUT;
 
   constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
     super(scope, id);
+    this.kind = props.kind;
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: LOG_RETENTION });
     this.logGroup = logGroup;
     const role = new iam.Role(this, 'Role', {

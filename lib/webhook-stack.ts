@@ -8,6 +8,8 @@ import { DEFAULT_WAF_RATE_LIMIT, RateLimitWaf } from './rate-limit-waf';
 import { buildTable, type WebhookTable } from './tables';
 import { type TokenSecret, tokenSecret } from './token-secret';
 import { DEFAULT_THROTTLE, WebhookApi } from './webhook-api';
+import { AlarmTopic } from './alarm-topic';
+import { DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD, WebhookAlarms } from './webhook-alarms';
 import { WebhookFunction } from './webhook-function';
 import { WEBHOOKS, type WebhookSpec } from './webhooks';
 
@@ -41,6 +43,10 @@ export interface WebhookStackProps extends StackProps {
   readonly wafRateLimit?: number;
   /** Concurrent executions reserved for each function; default none (new accounts cannot reserve any). */
   readonly reservedConcurrency?: number;
+  /** 401 replies in 5 minutes that raise the alarm; default 20. */
+  readonly unauthorizedAlarmThreshold?: number;
+  /** E-mail address the alarms notify (through an SNS topic); unset: alarms without notification. */
+  readonly alarmEmail?: string;
 }
 
 /** The receiver: one REST API route and one function per webhook kind, the tables, the token secret. */
@@ -70,7 +76,13 @@ export class WebhookStack extends Stack {
       });
     }
 
-    for (const webhook of WEBHOOKS) this.addWebhook(webhook, { api, tables, token }, props);
+    const functions = WEBHOOKS.map((webhook) => this.addWebhook(webhook, { api, tables, token }, props));
+    new WebhookAlarms(this, 'Alarms', {
+      functions,
+      accessLogs: webhookApi.accessLogs,
+      unauthorizedThreshold: props.unauthorizedAlarmThreshold ?? DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD,
+      topic: props.alarmEmail === undefined ? undefined : new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail }).topic,
+    });
 
     new CfnOutput(this, 'TokenSecretId', {
       description: 'Secrets Manager secret holding the token; put its value in Lumos\'s "Custom Headers"',
@@ -82,7 +94,7 @@ export class WebhookStack extends Stack {
   }
 
   /** One kind: its function, the grants its spec lists, its route and its URL output. */
-  private addWebhook(webhook: WebhookSpec, shared: SharedResources, props: WebhookStackProps): void {
+  private addWebhook(webhook: WebhookSpec, shared: SharedResources, props: WebhookStackProps): WebhookFunction {
     const { api, tables, token } = shared;
     const name = pascalCase(webhook.kind);
     const fn = new WebhookFunction(this, `${name}Function`, {
@@ -104,5 +116,6 @@ export class WebhookStack extends Stack {
       description: `URL to enter as Lumos's ${webhook.kind} webhook`,
       value: `${api.url}${webhook.kind}`,
     });
+    return fn;
   }
 }

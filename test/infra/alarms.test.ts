@@ -1,0 +1,202 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOKS } from '../../lib/webhooks';
+import { functionLogicalId, functionProperties, onlyLogicalId, propertiesOf, type Resources, type Synthesized, synthContext } from './stack-template';
+
+const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
+
+type Properties = Record<string, unknown>;
+
+/** Every alarm's properties. */
+function alarmsOf(template: Template): Properties[] {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources).map((alarm) => alarm.Properties ?? {});
+}
+
+/** The one alarm on a Lambda metric of one kind's function. */
+function functionAlarm(synthesized: Synthesized, kind: string, metricName: string): Properties {
+  const dimensions = [{ Name: 'FunctionName', Value: { Ref: functionLogicalId(synthesized, kind) } }];
+  const matching = alarmsOf(synthesized.template).filter(
+    (alarm) => alarm['Namespace'] === 'AWS/Lambda' && alarm['MetricName'] === metricName && JSON.stringify(alarm['Dimensions']) === JSON.stringify(dimensions),
+  );
+  expect(matching, `one ${metricName} alarm for ${kind}`).toHaveLength(1);
+  return matching[0] ?? {};
+}
+
+/** The metric filter counting one metric, and the one alarm on that metric. */
+function accessLogAlarm(template: Template, metricName: string): { filter: Properties; alarm: Properties } {
+  const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources)
+    .map((filter) => filter.Properties ?? {})
+    .filter((filter) => JSON.stringify(filter['MetricTransformations']).includes(`"MetricName":"${metricName}"`));
+  expect(filters, `one filter for ${metricName}`).toHaveLength(1);
+  const filter = filters[0] ?? {};
+  const [transformation] = filter['MetricTransformations'] as { MetricNamespace: string; MetricValue: string }[];
+  const alarms = alarmsOf(template).filter(
+    (alarm) => alarm['MetricName'] === metricName && alarm['Namespace'] === transformation?.MetricNamespace,
+  );
+  expect(alarms, `one alarm on ${metricName}`).toHaveLength(1);
+  expect(transformation?.MetricValue).toBe('1');
+  return { filter, alarm: alarms[0] ?? {} };
+}
+
+/** The logical id of the stage's access log group. */
+function accessLogGroupId(template: Template): string {
+  const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
+  const destination = (stage['AccessLogSetting'] as { DestinationArn: { 'Fn::GetAtt': [string, string] } }).DestinationArn;
+  return destination['Fn::GetAtt'][0];
+}
+
+/** The fields of the stage's JSON access log lines. */
+function accessLogFields(template: Template): string[] {
+  const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
+  return Object.keys(JSON.parse((stage['AccessLogSetting'] as { Format: string }).Format) as object);
+}
+
+/** Every 5-minute, single-period alarm that stays quiet without data. */
+const QUIET_WITHOUT_DATA = { Period: 300, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
+
+describe('alarms', () => {
+  let defaults: Synthesized;
+  let notified: Synthesized;
+
+  beforeAll(() => {
+    defaults = synthContext();
+    notified = synthContext({ alarmEmail: 'oncall@example.com' });
+  });
+
+  it('are three per function and two for the API', () => {
+    // Prepare / Act / Assess
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', KINDS.length * 3 + 2);
+  });
+
+  describe.each(KINDS)('%s function', (kind) => {
+    it('alarms on any error in 5 minutes', () => {
+      // Prepare / Act
+      const alarm = functionAlarm(defaults, kind, 'Errors');
+      // Assess
+      expect(alarm).toEqual(
+        expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+      );
+    });
+
+    it('alarms on any throttle in 5 minutes', () => {
+      // Prepare / Act
+      const alarm = functionAlarm(defaults, kind, 'Throttles');
+      // Assess
+      expect(alarm).toEqual(
+        expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+      );
+    });
+
+    it('alarms when the p99 duration passes 8 s, near the timeout', () => {
+      // Prepare
+      const timeoutMs = (functionProperties(defaults, kind)['Timeout'] as number) * 1000;
+      // Act
+      const alarm = functionAlarm(defaults, kind, 'Duration');
+      // Assess
+      expect(alarm).toEqual(
+        expect.objectContaining({ ...QUIET_WITHOUT_DATA, ExtendedStatistic: 'p99', Threshold: 8000, ComparisonOperator: 'GreaterThanThreshold' }),
+      );
+      expect(alarm['Threshold']).toBeLessThan(timeoutMs);
+      expect(alarm['Threshold']).toBeGreaterThanOrEqual(timeoutMs * 0.7);
+    });
+  });
+
+  describe('API', () => {
+    it('counts unexpected 5xx: API Gateway error responses and integration errors, not the contract\'s own 502 replies', () => {
+      // Prepare
+      const { template } = defaults;
+      // Act
+      const { filter, alarm } = accessLogAlarm(template, 'Unexpected5xx');
+      // Assess
+      expect(filter['LogGroupName']).toEqual({ Ref: accessLogGroupId(template) });
+      expect(filter['FilterPattern']).toBe(
+        '{ ($.status = "5*") && (($.errorResponseType != "-") || ($.integrationError != "-")) }',
+      );
+      expect(alarm).toEqual(
+        expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+      );
+    });
+
+    it('alarms on 20 or more 401 replies in 5 minutes', () => {
+      // Prepare
+      const { template } = defaults;
+      // Act
+      const { filter, alarm } = accessLogAlarm(template, 'Unauthorized');
+      // Assess
+      expect(filter['LogGroupName']).toEqual({ Ref: accessLogGroupId(template) });
+      expect(filter['FilterPattern']).toBe('{ $.status = "401" }');
+      expect(alarm).toEqual(
+        expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 20, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }),
+      );
+    });
+
+    it('follows unauthorizedAlarmThreshold', () => {
+      // Prepare / Act
+      const { alarm } = accessLogAlarm(synthContext({ unauthorizedAlarmThreshold: '5' }).template, 'Unauthorized');
+      // Assess
+      expect(alarm['Threshold']).toBe(5);
+      expect(() => synthContext({ unauthorizedAlarmThreshold: '0' })).toThrow('context unauthorizedAlarmThreshold must be a whole number from 1');
+    });
+
+    it('filters only on fields the access log lines have', () => {
+      // Prepare
+      const { template } = defaults;
+      const fields = accessLogFields(template);
+      // Act
+      const patterns = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources).map((filter) =>
+        String(filter.Properties?.['FilterPattern']),
+      );
+      const used = patterns.flatMap((pattern) => [...pattern.matchAll(/\$\.(\w+)/g)].map((match) => match[1]));
+      // Assess
+      expect(used.length).toBeGreaterThan(0);
+      expect(used.filter((field) => !fields.includes(field ?? ''))).toEqual([]);
+    });
+  });
+
+  describe('notifications', () => {
+    it('are off without alarmEmail: no topic, no subscription, no alarm action', () => {
+      // Prepare / Act
+      const { template } = defaults;
+      // Assess
+      template.resourceCountIs('AWS::SNS::Topic', 0);
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      for (const alarm of alarmsOf(template)) expect(alarm).not.toHaveProperty('AlarmActions');
+    });
+
+    it('go to one e-mail subscription with alarmEmail, from every alarm', () => {
+      // Prepare
+      const { template } = notified;
+      const topicId = onlyLogicalId(template, 'AWS::SNS::Topic');
+      // Act
+      const subscription = propertiesOf(template, 'AWS::SNS::Subscription', onlyLogicalId(template, 'AWS::SNS::Subscription'));
+      const alarms = alarmsOf(template);
+      // Assess
+      expect(subscription).toEqual({ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId } });
+      expect(alarms).toHaveLength(KINDS.length * 3 + 2);
+      for (const alarm of alarms) expect(alarm['AlarmActions']).toEqual([{ Ref: topicId }]);
+    });
+
+    it('travel encrypted under a rotated key CloudWatch may use, over HTTPS only', () => {
+      // Prepare
+      const { template } = notified;
+      const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
+      const topicId = onlyLogicalId(template, 'AWS::SNS::Topic');
+      // Act
+      const key = propertiesOf(template, 'AWS::KMS::Key', keyId);
+      const topic = propertiesOf(template, 'AWS::SNS::Topic', topicId);
+      const topicPolicy = JSON.stringify(propertiesOf(template, 'AWS::SNS::TopicPolicy', onlyLogicalId(template, 'AWS::SNS::TopicPolicy')));
+      const keyPolicy = JSON.stringify(key['KeyPolicy']);
+      // Assess
+      expect(topic['KmsMasterKeyId']).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      expect(key['EnableKeyRotation']).toBe(true);
+      expect(keyPolicy).toContain('{"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}},"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"}');
+      expect(topicPolicy).toContain('"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Effect":"Deny"');
+      expect(topicPolicy).toContain('"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}},"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"}');
+    });
+
+    it('refuse an alarmEmail that is no e-mail address', () => {
+      // Prepare / Act / Assess
+      expect(() => synthContext({ alarmEmail: 'oncall' })).toThrow('context alarmEmail must be an e-mail address');
+    });
+  });
+});
