@@ -1,10 +1,13 @@
 /**
  * The CDK app. Context options (`-c key=value` or cdk.json) are read and checked in
- * lib/app.ts (`stackPropsFromContext`). `PREBUNDLED=1` deploys the bundles of `npm run build` from dist/.
+ * lib/app.ts (`stackPropsFromContext`). `PREBUNDLED=1` deploys the bundles of `npm run build`
+ * from dist/. cdk-nag (AwsSolutions) runs on every synth and fails it on any finding not
+ * acknowledged in lib/nag-acknowledgements.ts; `CDK_NAG=0` skips it for a quick look.
  */
 import * as path from 'node:path';
 import { buildApp } from '../lib/app';
 
 buildApp({
+  nag: process.env.CDK_NAG !== '0',
   prebundledDir: process.env.PREBUNDLED === '1' ? path.join(__dirname, '..', 'dist') : undefined,
 });

@@ -1,5 +1,7 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContextReader } from './context';
+import { applyNagAcknowledgements, type NagAcknowledgement, nagAcknowledgements } from './nag-acknowledgements';
 import { WAF_RATE_LIMIT_BOUNDS } from './rate-limit-waf';
 import { WebhookStack, type WebhookStackProps } from './webhook-stack';
 
@@ -8,6 +10,10 @@ export interface BuildAppOptions {
   readonly context?: Record<string, unknown>;
   /** Folder with `<kind>/index.js` bundles from `npm run build`; unset: bundle during synth. */
   readonly prebundledDir?: string;
+  /** Run the cdk-nag AwsSolutions checks at synth: any finding not acknowledged fails it. */
+  readonly nag?: boolean;
+  /** Which acknowledgements of lib/nag-acknowledgements.ts to apply; default all (a test drops one to see synth fail). */
+  readonly keepAcknowledgement?: (acknowledgement: NagAcknowledgement) => boolean;
 }
 
 export interface BuiltApp {
@@ -42,5 +48,9 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     ...stackPropsFromContext(context),
     prebundledDir: options.prebundledDir,
   });
+  if (options.nag === true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    applyNagAcknowledgements(nagAcknowledgements(stack).filter(options.keepAcknowledgement ?? (() => true)));
+  }
   return { app, stack };
 }

@@ -16,6 +16,9 @@ export interface ApiThrottle {
  */
 export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 10, burstLimit: 20 };
 
+/** The one stage: part of every URL Lumos is given. */
+const STAGE_NAME = 'v1';
+
 export interface WebhookApiProps {
   readonly restApiName: string;
   readonly throttle: ApiThrottle;
@@ -46,6 +49,8 @@ export const ACCESS_LOG_FIELDS = {
 export class WebhookApi extends Construct {
   readonly api: apigateway.RestApi;
   readonly accessLogs: logs.LogGroup;
+  /** The group API Gateway writes execution logs to, when they are on. */
+  readonly executionLogs: logs.LogGroup | undefined;
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
     super(scope, id);
@@ -57,7 +62,7 @@ export class WebhookApi extends Construct {
       // The account-wide API Gateway logging role is an account setting, not this stack's to own.
       cloudWatchRole: false,
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE_NAME,
         throttlingRateLimit: props.throttle.rateLimit,
         throttlingBurstLimit: props.throttle.burstLimit,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
@@ -67,6 +72,15 @@ export class WebhookApi extends Construct {
         dataTraceEnabled: false,
       },
     });
+    // API Gateway writes execution logs to a group of this fixed name, creating it without
+    // retention if missing; created here first, it has the same retention as every other log.
+    this.executionLogs = props.executionLogging
+      ? new logs.LogGroup(this, 'ExecutionLogs', {
+          logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+          retention: LOG_RETENTION,
+        })
+      : undefined;
+    if (this.executionLogs !== undefined) this.api.deploymentStage.node.addDependency(this.executionLogs);
   }
 
   get stage(): apigateway.Stage {

@@ -3,13 +3,13 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
 import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
+import { AlarmTopic } from './alarm-topic';
 import { pascalCase } from './names';
 import { DEFAULT_WAF_RATE_LIMIT, RateLimitWaf } from './rate-limit-waf';
 import { buildTable, type WebhookTable } from './tables';
 import { type TokenSecret, tokenSecret } from './token-secret';
-import { DEFAULT_THROTTLE, WebhookApi } from './webhook-api';
-import { AlarmTopic } from './alarm-topic';
 import { DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD, WebhookAlarms } from './webhook-alarms';
+import { DEFAULT_THROTTLE, WebhookApi } from './webhook-api';
 import { WebhookFunction } from './webhook-function';
 import { WEBHOOKS, type WebhookSpec } from './webhooks';
 
@@ -49,17 +49,27 @@ export interface WebhookStackProps extends StackProps {
   readonly alarmEmail?: string;
 }
 
-/** The receiver: one REST API route and one function per webhook kind, the tables, the token secret. */
+/** The receiver: one REST API route and one function per webhook kind, the tables, the token secret, alarms. */
 export class WebhookStack extends Stack {
+  readonly webhookApi: WebhookApi;
+  /** Present with `waf: true`. */
+  readonly waf: RateLimitWaf | undefined;
+  readonly token: TokenSecret;
+  readonly functions: readonly WebhookFunction[];
+  /** Connector secrets must have names starting with this; the functions in `connectorSecretReaders` may read them. */
+  readonly connectorSecretPrefix: string;
+  readonly connectorSecretReaders: readonly WebhookFunction[];
+
   constructor(scope: Construct, id: string, props: WebhookStackProps = {}) {
     super(scope, id, props);
 
     const tables = new Map<TableDefinition['id'], WebhookTable>(
       TABLE_DEFINITIONS.map((definition) => [definition.id, buildTable(this, definition)]),
     );
-    const token = tokenSecret(this, props.tokenSecretName);
+    this.token = tokenSecret(this, props.tokenSecretName);
+    this.connectorSecretPrefix = props.connectorSecretPrefix ?? 'lumos-connectors/';
 
-    const webhookApi = new WebhookApi(this, 'WebhookApi', {
+    this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       restApiName: `${id}-api`,
       throttle: {
         rateLimit: props.throttleRateLimit ?? DEFAULT_THROTTLE.rateLimit,
@@ -67,26 +77,34 @@ export class WebhookStack extends Stack {
       },
       executionLogging: props.apiExecutionLogging ?? false,
     });
-    const { api } = webhookApi;
-    if (props.waf === true) {
-      new RateLimitWaf(this, 'Waf', {
-        stage: webhookApi.stage,
-        rateLimit: props.wafRateLimit ?? DEFAULT_WAF_RATE_LIMIT,
-        metricPrefix: id,
-      });
-    }
+    this.waf =
+      props.waf === true
+        ? new RateLimitWaf(this, 'Waf', {
+            stage: this.webhookApi.stage,
+            rateLimit: props.wafRateLimit ?? DEFAULT_WAF_RATE_LIMIT,
+            metricPrefix: id,
+          })
+        : undefined;
 
-    const functions = WEBHOOKS.map((webhook) => this.addWebhook(webhook, { api, tables, token }, props));
+    const shared = { api: this.webhookApi.api, tables, token: this.token };
+    const readers: WebhookFunction[] = [];
+    this.functions = WEBHOOKS.map((webhook) => {
+      const fn = this.addWebhook(webhook, shared, props);
+      if (webhook.connectorSecrets === true) readers.push(fn);
+      return fn;
+    });
+    this.connectorSecretReaders = readers;
+
     new WebhookAlarms(this, 'Alarms', {
-      functions,
-      accessLogs: webhookApi.accessLogs,
+      functions: this.functions,
+      accessLogs: this.webhookApi.accessLogs,
       unauthorizedThreshold: props.unauthorizedAlarmThreshold ?? DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD,
       topic: props.alarmEmail === undefined ? undefined : new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail }).topic,
     });
 
     new CfnOutput(this, 'TokenSecretId', {
       description: 'Secrets Manager secret holding the token; put its value in Lumos\'s "Custom Headers"',
-      value: token.secretId,
+      value: this.token.secretId,
     });
     for (const { definition, table } of tables.values()) {
       new CfnOutput(this, `${pascalCase(definition.id)}TableName`, { value: table.tableName });
@@ -108,7 +126,7 @@ export class WebhookStack extends Stack {
       if (level !== undefined) grantTable(fn.function, table, level);
     }
     grantTokenRead(fn.function, token);
-    if (webhook.connectorSecrets) grantConnectorSecrets(fn.function, props.connectorSecretPrefix ?? 'lumos-connectors/');
+    if (webhook.connectorSecrets) grantConnectorSecrets(fn.function, this.connectorSecretPrefix);
     const environment = webhook.environment?.({ validationFailMode: props.validationFailMode ?? 'closed' }) ?? {};
     for (const [key, value] of Object.entries(environment)) fn.function.addEnvironment(key, value);
     api.root.addResource(webhook.kind).addMethod('POST', new apigateway.LambdaIntegration(fn.function));

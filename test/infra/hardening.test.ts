@@ -143,6 +143,22 @@ describe('API hardening', () => {
       expect(() => synthContext({ apiExecutionLogging: 'yes' })).toThrow('context apiExecutionLogging must be true or false');
     });
 
+    it('go, when on, to the group API Gateway writes them to, created by the stack with retention', () => {
+      // Prepare
+      const { template } = synthContext({ apiExecutionLogging: 'true' });
+      const apiId = onlyLogicalId(template, 'AWS::ApiGateway::RestApi');
+      const stageId = onlyLogicalId(template, 'AWS::ApiGateway::Stage');
+      // Act
+      const groupId = onlyLogicalId(template, 'AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: apiId }, '/v1']] } },
+      });
+      const stage = (template.findResources('AWS::ApiGateway::Stage') as Record<string, { DependsOn?: string[] }>)[stageId];
+      // Assess: the stage waits for the group, so API Gateway never creates one without retention
+      expect(propertiesOf(template, 'AWS::Logs::LogGroup', groupId)['RetentionInDays']).toBe(30);
+      expect(stage?.DependsOn).toContain(groupId);
+      expect(JSON.stringify(defaults.template.toJSON())).not.toContain('API-Gateway-Execution-Logs');
+    });
+
     it.each([{}, { apiExecutionLogging: 'true' }])('never changes the account settings (context %j)', (context) => {
       // Prepare / Act
       const { template } = synthContext(context);
