@@ -9,6 +9,10 @@ export interface TokenSecret {
   readonly secretId: string;
   /** The only resource the functions may read it from. */
   readonly readArn: string;
+  /** The secret's name, as the Secrets Manager console lists it. */
+  readonly name: string;
+  /** The secret's full ARN; unknown for an imported secret (its random suffix is not in the template). */
+  readonly arn: string | undefined;
 }
 
 /**
@@ -25,11 +29,11 @@ export function tokenSecret(scope: Construct, existingName?: string): TokenSecre
       resourceName: `${existingName}-??????`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    return { secret, secretId: existingName, readArn };
+    return { secret, secretId: existingName, readArn, name: existingName, arn: undefined };
   }
   const secret = new secretsmanager.Secret(scope, 'TokenSecret', {
     description: 'Token Lumos sends in the webhook auth header',
     generateSecretString: { excludePunctuation: true, passwordLength: 48 },
   });
-  return { secret, secretId: secret.secretArn, readArn: secret.secretArn };
+  return { secret, secretId: secret.secretArn, readArn: secret.secretArn, name: secret.secretName, arn: secret.secretArn };
 }

@@ -72,6 +72,8 @@ export class WebhookApi extends Construct {
         dataTraceEnabled: false,
       },
     });
+    // The stage's base URL is no webhook URL; the stack outputs one URL per kind instead.
+    this.api.node.tryRemoveChild('Endpoint');
     // API Gateway writes execution logs to a group of this fixed name, creating it without
     // retention if missing; created here first, it has the same retention as every other log.
     this.executionLogs = props.executionLogging

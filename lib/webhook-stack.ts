@@ -7,6 +7,7 @@ import { AlarmTopic } from './alarm-topic';
 import { pascalCase } from './names';
 import { DEFAULT_WAF_RATE_LIMIT, RateLimitWaf } from './rate-limit-waf';
 import { buildTable, type WebhookTable } from './tables';
+import { addTokenOutputs } from './token-outputs';
 import { type TokenSecret, tokenSecret } from './token-secret';
 import { DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD, WebhookAlarms } from './webhook-alarms';
 import { DEFAULT_THROTTLE, WebhookApi } from './webhook-api';
@@ -102,10 +103,7 @@ export class WebhookStack extends Stack {
       topic: props.alarmEmail === undefined ? undefined : new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail }).topic,
     });
 
-    new CfnOutput(this, 'TokenSecretId', {
-      description: 'Secrets Manager secret holding the token; put its value in Lumos\'s "Custom Headers"',
-      value: this.token.secretId,
-    });
+    addTokenOutputs(this, this.token);
     for (const { definition, table } of tables.values()) {
       new CfnOutput(this, `${pascalCase(definition.id)}TableName`, { value: table.tableName });
     }
