@@ -10,7 +10,7 @@ export interface BuildAppOptions {
   readonly context?: Record<string, unknown>;
   /** Folder with `<kind>/index.js` bundles from `npm run build`; unset: bundle during synth. */
   readonly prebundledDir?: string;
-  /** Run the cdk-nag AwsSolutions checks at synth: any finding not acknowledged fails it. */
+  /** Run the cdk-nag AwsSolutions checks at synth: a finding not acknowledged fails it. */
   readonly nag?: boolean;
   /** Which acknowledgements of lib/nag-acknowledgements.ts to apply; default all (a test drops one to see synth fail). */
   readonly keepAcknowledgement?: (acknowledgement: NagAcknowledgement) => boolean;

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { formatPath } from '../lumos/payload';
 import { ProvisionerSpecSchema } from '../provisioners/provisioner-spec';
-import { leaves, parseCondition, type Condition } from './conditions';
+import { leaves, parseCondition } from './conditions';
 
 export const RULE_KINDS = ['pre_approval', 'request_validation', 'provisioning'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
@@ -85,7 +85,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-export type Rule = z.output<typeof RuleItemSchema> & { when?: Condition };
+export type Rule = z.output<typeof RuleItemSchema>;
 
 /** A rule item that failed validation: enough of it to decide whether it is in scope. */
 export interface InvalidRule {

@@ -114,10 +114,7 @@ let server: TargetServer;
 beforeAll(async () => {
   fake = await startFakeSecretsManager();
   // The production client, pointed at the loopback server the way the SDK documents.
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = fake.endpoint;
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'test';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  Object.assign(process.env, fake.sdkEnvironment);
 });
 afterAll(() => fake.close());
 

@@ -21,13 +21,9 @@ beforeAll(async () => {
   const created = await createTestTables();
   tables = created.tables;
   await seed(testDocumentClient(), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
-  Object.assign(process.env, tables, {
+  Object.assign(process.env, tables, fake.sdkEnvironment, {
     TOKEN_SECRET_ID: 'lumos-webhook-token',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: created.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
   });
   ({ handler } = await import('../../src/handlers/pre-approval'));
 });

@@ -26,7 +26,7 @@ let fakeSecrets: FakeSecretsManager;
 
 beforeAll(async () => {
   fakeSecrets = await startFakeSecretsManager();
-  Object.assign(process.env, { AWS_ENDPOINT_URL_SECRETS_MANAGER: fakeSecrets.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  Object.assign(process.env, fakeSecrets.sdkEnvironment);
   const created = await createTestTables();
   tables = created.tables;
   await seed(testDocumentClient(), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeSecretsManager {
   endpoint: string;
+  /** What points the real SDK client at this server (the SDK's documented endpoint variable), with dummy credentials. */
+  sdkEnvironment: Record<string, string>;
   secrets: Map<string, string>;
   calls: () => number;
   /** Answer every call with a 500 until reset. */
@@ -49,6 +51,12 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    sdkEnvironment: {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    },
     secrets,
     calls: () => calls,
     setFailing: (value) => {
