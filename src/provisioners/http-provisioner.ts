@@ -37,9 +37,12 @@ export class HttpProvisioner {
     const system = systemName(spec);
     const failed = (detail: string): ProvisionerOutcome => ({ ok: false, message: `${system}: ${detail}` });
 
+    // Before the secret is read or anything is sent: a refused value never reaches the target.
+    const rendered = renderUrl(request.url, target);
+    if (!rendered.ok) return failed(`${rendered.problem}; the request was not sent`);
     let url: URL;
     try {
-      url = new URL(renderUrl(request.url, target));
+      url = new URL(rendered.url);
     } catch {
       return failed('the rule\'s URL template does not give a valid URL');
     }
@@ -97,7 +100,7 @@ export class HttpProvisioner {
 /** The rule's name, else the provision URL's host (fixed text in the template). */
 function systemName(spec: HttpProvisionerSpec): string {
   if (spec.name) return spec.name;
-  return /^https?:\/\/([^/?#]+)/i.exec(spec.provision.url)?.[1]?.toLowerCase() ?? 'the target system';
+  return /^https?:\/\/([^/\\?#]+)/i.exec(spec.provision.url)?.[1]?.toLowerCase() ?? 'the target system';
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The `http` provisioner as an admin writes it in a provisioning rule: separate provision and
  * deprovision requests, a Secrets Manager secret whose value is sent as a header, and
- * placeholders filled from the payload (README "HTTP provisioner").
+ * placeholders filled from the payload (README "HTTP provisioner"). The template syntax lives
+ * here, so the rule schema and the renderer (templates.ts) read a template the same way.
  */
 import * as z from 'zod';
 
@@ -21,10 +22,130 @@ export const HTTP_PLACEHOLDERS = [
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 
+export function isPlaceholderName(name: string): boolean {
+  return (HTTP_PLACEHOLDERS as readonly string[]).includes(name) || /^custom_fields\.[^{}]+$/.test(name);
+}
+
+/** A template cut into fixed text and placeholders; `{anything else}` stays fixed text. */
+export type TemplatePart = { text: string } | { placeholder: string };
+
+export function templateParts(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let text = '';
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const name = match[1] as string;
+    if (!isPlaceholderName(name)) continue;
+    text += template.slice(last, match.index);
+    if (text !== '') parts.push({ text });
+    parts.push({ placeholder: name });
+    text = '';
+    last = match.index + match[0].length;
+  }
+  text += template.slice(last);
+  if (text !== '') parts.push({ text });
+  return parts;
+}
+
+/** The placeholders among the parts, written as in the template: `{app.id}`. */
+export function placeholderNames(parts: TemplatePart[]): string[] {
+  return parts.flatMap((part) => ('placeholder' in part ? [`{${part.placeholder}}`] : []));
+}
+
+/** One query parameter; `value` undefined = written without "=". */
+export interface QueryParamTemplate {
+  name: TemplatePart[];
+  value: TemplatePart[] | undefined;
+}
+
+/**
+ * A URL template read the way a WHATWG URL parser reads an http(s) URL, placeholders being
+ * opaque: the authority ends at the first "/", "\", "?" or "#" of the fixed text, the path is
+ * split at "/" and "\" (both separate segments), the query at "&" and each parameter at its
+ * first "=", and "#" starts the fragment.
+ */
+export interface UrlTemplate {
+  scheme: 'http' | 'https';
+  authority: TemplatePart[];
+  /** The path's segments, each its parts; none when the template has no path. */
+  segments: TemplatePart[][];
+  /** undefined: no "?". */
+  query: QueryParamTemplate[] | undefined;
+  /** undefined: no "#". */
+  fragment: TemplatePart[] | undefined;
+}
+
+const SCHEME = /^(https?):\/\//;
+
+/** The template's structure, or undefined when it does not start with fixed http:// or https://. */
+export function parseUrlTemplate(template: string): UrlTemplate | undefined {
+  const parts = templateParts(template);
+  const first = parts[0];
+  if (first === undefined || !('text' in first)) return undefined;
+  const scheme = SCHEME.exec(first.text);
+  if (!scheme) return undefined;
+  const rest: TemplatePart[] = [{ text: first.text.slice(scheme[0].length) }, ...parts.slice(1)];
+
+  // Walk the parts once, cutting fixed text at the delimiters of the component being read.
+  type Component = 'authority' | 'path' | 'query name' | 'query value' | 'fragment';
+  const DELIMITERS: Record<Component, RegExp> = { authority: /[/\\?#]/, path: /[/\\?#]/, 'query name': /[&=#]/, 'query value': /[&#]/, fragment: /(?!)/ };
+  const url: UrlTemplate = { scheme: scheme[1] as 'http' | 'https', authority: [], segments: [], query: undefined, fragment: undefined };
+  let component: Component = 'authority';
+  let current: TemplatePart[] = url.authority;
+  const push = (text: string) => {
+    if (text !== '') current.push({ text });
+  };
+  const startParam = (query: QueryParamTemplate[]) => {
+    const param: QueryParamTemplate = { name: [], value: undefined };
+    query.push(param);
+    return param;
+  };
+  let param: QueryParamTemplate | undefined;
+
+  for (const part of rest) {
+    if ('placeholder' in part) {
+      current.push(part);
+      continue;
+    }
+    let text = part.text;
+    for (let cut = text.search(DELIMITERS[component]); cut !== -1; cut = text.search(DELIMITERS[component])) {
+      push(text.slice(0, cut));
+      const delimiter = text[cut] as string;
+      text = text.slice(cut + 1);
+      if (delimiter === '#') {
+        url.fragment = [];
+        current = url.fragment;
+        component = 'fragment';
+      } else if (delimiter === '?') {
+        url.query = [];
+        param = startParam(url.query);
+        current = param.name;
+        component = 'query name';
+      } else if (delimiter === '&' && url.query) {
+        param = startParam(url.query);
+        current = param.name;
+        component = 'query name';
+      } else if (delimiter === '=' && param) {
+        // Only a parameter's first "=" is a delimiter; later ones belong to its value.
+        param.value = [];
+        current = param.value;
+        component = 'query value';
+      } else {
+        const segment: TemplatePart[] = [];
+        url.segments.push(segment);
+        current = segment;
+        component = 'path';
+      }
+    }
+    push(text);
+  }
+  // "?" alone or a trailing "&" leaves a parameter with no name and no value: not a parameter.
+  if (url.query) url.query = url.query.filter((item) => item.name.length > 0 || item.value !== undefined);
+  return url;
+}
+
 function unknownPlaceholders(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)]
-    .map((match) => match[1] as string)
-    .filter((name) => !(HTTP_PLACEHOLDERS as readonly string[]).includes(name) && !/^custom_fields\.[^{}]+$/.test(name));
+  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string).filter((name) => !isPlaceholderName(name));
 }
 
 const template = z.string().superRefine((value, ctx) => {
@@ -34,21 +155,59 @@ const template = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** Scheme and host are fixed text, so a payload value can never choose where a request goes. */
+const fixedText = (parts: TemplatePart[]): string => parts.map((part) => ('text' in part ? part.text : '')).join('');
+
+/**
+ * Scheme and host are fixed text, so a payload value can never choose where a request goes; a
+ * placeholder fills one path segment's text or one query value, never a parameter's name.
+ */
 const url = template.superRefine((value, ctx) => {
-  const match = /^(https?):\/\/([^/?#]*)/.exec(value);
-  if (!match) {
-    ctx.addIssue({ code: 'custom', message: 'expected an absolute URL such as https://api.example.com/...' });
+  const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
+  const match = /^(https?):\/\/([^/\\?#]*)/.exec(value);
+  const parsed = parseUrlTemplate(value);
+  if (!match || !parsed) {
+    problem('expected an absolute URL such as https://api.example.com/...');
     return;
   }
   const [, scheme, authority] = match as unknown as [string, string, string];
-  if (authority.includes('{')) ctx.addIssue({ code: 'custom', message: 'placeholders are not allowed in the host' });
-  if (authority.includes('@')) ctx.addIssue({ code: 'custom', message: 'credentials in the URL are not allowed; put them in the secret' });
+  if (authority.includes('{')) problem('placeholders are not allowed in the host');
+  if (authority.includes('@')) problem('credentials in the URL are not allowed; put them in the secret');
   const host = authority.replace(/:\d+$/, '').toLowerCase();
   if (scheme === 'http' && !['localhost', '127.0.0.1', '[::1]'].includes(host)) {
-    ctx.addIssue({ code: 'custom', message: 'use https (plain http only for localhost)' });
+    problem('use https (plain http only for localhost)');
+  }
+
+  const fixed = fixedText(templateParts(value));
+  // URL parsers read "\" as "/" and drop tabs and line breaks, so such text would not mean what it shows.
+  if (fixed.includes('\\')) problem('a backslash is not allowed in the URL (URL parsers read it as "/")');
+  if (/[\u0000-\u0020\u007f]/.test(fixed)) problem('spaces and control characters are not allowed in the URL; percent-encode them (a space is %20)');
+  if (parsed.fragment !== undefined) problem('a fragment (#...) is not allowed in the URL; it is never sent');
+  const inNames = (parsed.query ?? []).flatMap((param) => placeholderNames(param.name));
+  if (inNames.length > 0) {
+    problem(`placeholders fill only query values, not names: ${inNames.join(', ')}; write name=${inNames[0]}`);
   }
 });
+
+/**
+ * zod drops a "__proto__" key, and the DynamoDB unmarshaller turns one into the object's
+ * prototype, so such a body or header key would silently vanish: it is refused instead.
+ */
+function refuseProtoKeys(value: unknown, ctx: z.RefinementCtx): unknown {
+  const visit = (item: unknown, path: (string | number)[]): void => {
+    if (item === null || typeof item !== 'object') return;
+    if (Array.isArray(item)) {
+      item.forEach((element: unknown, index) => visit(element, [...path, index]));
+      return;
+    }
+    const prototype: unknown = Object.getPrototypeOf(item);
+    if (Object.hasOwn(item, '__proto__') || (prototype !== Object.prototype && prototype !== null)) {
+      ctx.addIssue({ code: 'custom', message: 'a key named "__proto__" cannot be sent; rename it', path });
+    }
+    for (const [key, element] of Object.entries(item)) visit(element, [...path, key]);
+  };
+  visit(value, []);
+  return value;
+}
 
 /** A JSON body template: strings anywhere in it may hold placeholders. */
 type JsonTemplate = string | number | boolean | null | JsonTemplate[] | { [key: string]: JsonTemplate };
@@ -61,9 +220,9 @@ export const HttpRequestSpecSchema = z
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
     url,
     /** Sent as JSON; absent = no body. */
-    body: jsonTemplate.optional(),
+    body: z.preprocess(refuseProtoKeys, jsonTemplate).optional(),
     /** Extra headers (not the credential, which comes from the secret). */
-    headers: z.record(z.string(), template).optional(),
+    headers: z.preprocess(refuseProtoKeys, z.record(z.string(), template)).optional(),
   })
   .refine((spec) => !(spec.method === 'GET' && spec.body !== undefined), { message: 'a GET request cannot carry a body', path: ['body'] });
 export type HttpRequestSpec = z.infer<typeof HttpRequestSpecSchema>;

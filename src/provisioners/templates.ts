@@ -3,14 +3,12 @@
  * lands, so a name or custom field can never change a URL's path, a JSON body's structure or
  * add a header. Pure: no I/O.
  */
-import type { HttpRequestSpec } from './http-spec';
+import { parseUrlTemplate, placeholderNames, templateParts, type HttpRequestSpec, type TemplatePart } from './http-spec';
 import type { GrantTarget } from './provisioner';
 
 /** A body template as http-spec.ts parses it: strings anywhere in it may hold placeholders. */
 export type JsonTemplate = Exclude<HttpRequestSpec['body'], undefined>;
 
-// Same syntax http-spec.ts validates; anything that is not a known name stays as written.
-const PLACEHOLDER = /\{([^{}]+)\}/g;
 const CUSTOM_FIELD_PREFIX = 'custom_fields.';
 
 /** The raw text of one placeholder; missing or null values are empty. `undefined` = not a placeholder. */
@@ -49,19 +47,88 @@ function customField(field: string, target: GrantTarget): string {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+// http-spec.ts cuts the template, so the schema and the renderer agree on what is a placeholder.
 function fill(template: string, target: GrantTarget, escape: (value: string) => string): string {
-  return template.replace(PLACEHOLDER, (whole: string, name: string) => {
-    const value = placeholderValue(name, target);
-    return value === undefined ? whole : escape(value);
-  });
+  return templateParts(template)
+    .map((part) => ('text' in part ? part.text : escape(placeholderValue(part.placeholder, target) ?? '')))
+    .join('');
 }
 
 // encodeURIComponent throws on a lone surrogate, which a JSON payload can carry ("\ud800").
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Every value is percent-encoded, in the path and the query alike, so it stays one segment or parameter. */
-export function renderUrl(template: string, target: GrantTarget): string {
-  return fill(template, target, (value) => encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD')));
+/** Percent-encoded so that "/", "\", "?", "#", "&" and "=" stay data, not structure. */
+function encodeValue(value: string): string {
+  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+}
+
+// A URL parser trims spaces and controls from the ends and drops tabs and line breaks anywhere,
+// which could join a value to fixed text (".{x}\n" with x="." reads as ".."): encode them.
+// The rule schema refuses them; this keeps a spec that skipped it to the same structure.
+const encodeFixed = (text: string): string =>
+  text.replace(/[\u0000-\u0020\u007f]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+
+// The URL parser removes a segment that is "." and pops one for "..", in any mix with %2e.
+const DOT_SEGMENTS = new Set(['', '.', '..']);
+
+export type RenderedUrl = { ok: true; url: string } | { ok: false; problem: string };
+
+/**
+ * The URL is built by its structure: scheme and host are the template's fixed text; in the path
+ * each placeholder is percent-encoded within its segment, and a segment a placeholder helped
+ * fill may not end up empty, "." or ".." (or %2e forms), which would drop or climb a segment;
+ * in the query a placeholder fills (part of) one value. Anything else is refused with a
+ * problem that names the placeholder and shows no more of the payload than the refused segment.
+ */
+export function renderUrl(template: string, target: GrantTarget): RenderedUrl {
+  const url = parseUrlTemplate(template);
+  if (!url) return { ok: false, problem: 'the URL template is not an absolute http(s) URL' };
+  const refuse = (parts: TemplatePart[], where: string): RenderedUrl | undefined => {
+    const names = placeholderNames(parts);
+    return names.length > 0 ? { ok: false, problem: `${names.length === 1 ? 'placeholder' : 'placeholders'} ${names.join(', ')} ${where}` } : undefined;
+  };
+  const fillParts = (parts: TemplatePart[]): string =>
+    parts.map((part) => ('text' in part ? encodeFixed(part.text) : encodeValue(placeholderValue(part.placeholder, target) ?? ''))).join('');
+
+  const hostProblem = refuse(url.authority, 'cannot be in the host; the host must be fixed text');
+  if (hostProblem) return hostProblem;
+  let rendered = `${url.scheme}://${url.authority.map((part) => ('text' in part ? part.text : '')).join('')}`;
+
+  for (const segment of url.segments) {
+    const text = fillParts(segment);
+    const readAs = text.replace(/%2e/gi, '.');
+    if (DOT_SEGMENTS.has(readAs) && placeholderNames(segment).length > 0) return { ok: false, problem: dotSegmentProblem(segment, text, readAs) };
+    rendered += `/${text}`;
+  }
+
+  if (url.query) {
+    const params: string[] = [];
+    for (const param of url.query) {
+      const nameProblem = refuse(param.name, "cannot be in a query parameter's name; placeholders fill only values");
+      if (nameProblem) return nameProblem;
+      params.push(param.value === undefined ? fillParts(param.name) : `${fillParts(param.name)}=${fillParts(param.value)}`);
+    }
+    rendered += `?${params.join('&')}`;
+  }
+
+  if (url.fragment) {
+    const fragmentProblem = refuse(url.fragment, 'cannot be in the fragment (#...)');
+    if (fragmentProblem) return fragmentProblem;
+    // Fixed text only; fetch never sends a fragment anyway.
+    rendered += `#${fillParts(url.fragment)}`;
+  }
+  return { ok: true, url: rendered };
+}
+
+function dotSegmentProblem(segment: TemplatePart[], text: string, readAs: string): string {
+  const [only] = segment;
+  if (segment.length === 1 && only !== undefined && 'placeholder' in only) {
+    const gives = text === '' ? 'an empty value' : `"${text}"`;
+    return `placeholder {${only.placeholder}} gives ${gives}, which cannot be a path segment`;
+  }
+  const names = placeholderNames(segment);
+  const shown = text === '' ? 'empty' : `"${text}"${readAs === text ? '' : ` (read as "${readAs}")`}`;
+  return `${names.length === 1 ? 'placeholder' : 'placeholders'} ${names.join(', ')} make${names.length === 1 ? 's' : ''} the path segment ${shown}, which is not allowed`;
 }
 
 /**

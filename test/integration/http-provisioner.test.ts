@@ -341,6 +341,48 @@ describe('HttpProvisioner against a real HTTP server', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  describe('placeholder values in the URL path', () => {
+    const licenceSpec = () =>
+      httpSpec(server.origin, {
+        provision: { method: 'POST', url: `${server.origin}/users/{target.email}/licences/{custom_fields.sku}` },
+        deprovision: { method: 'DELETE', url: `${server.origin}/users/{target.email}/licences/{custom_fields.sku}` },
+      });
+    const withSku = (sku: string): GrantTarget => ({ ...TARGET, custom_fields: { sku } });
+
+    it.each([
+      ['..', 'gives ".."'],
+      ['.', 'gives "."'],
+      ['', 'gives an empty value'],
+    ])('fails on sku %j before reading the secret, and the server never sees a request', async (sku, gives) => {
+      // Prepare
+      const callsBefore = fake.calls();
+      // Act
+      const provisioned = await provisioner().provision(licenceSpec(), withSku(sku), new Deadline(5_000));
+      const deprovisioned = await provisioner().deprovision(licenceSpec(), withSku(sku), new Deadline(5_000));
+      // Assess
+      const message = `Licence API: placeholder {custom_fields.sku} ${gives}, which cannot be a path segment; the request was not sent`;
+      expect([provisioned, deprovisioned]).toEqual([
+        { ok: false, message },
+        { ok: false, message },
+      ]);
+      expect(server.requests).toHaveLength(0);
+      expect(fake.calls()).toBe(callsBefore);
+    });
+
+    it.each([
+      ['pro', '/users/peter.parker%40example.com/licences/pro'],
+      ['%2e%2e', '/users/peter.parker%40example.com/licences/%252e%252e'],
+      ['../../admin', '/users/peter.parker%40example.com/licences/..%2F..%2Fadmin'],
+      ['..\\admin?x=1#y', '/users/peter.parker%40example.com/licences/..%5Cadmin%3Fx%3D1%23y'],
+    ])('sends sku %j as one path segment under the licences of that user', async (sku, path) => {
+      // Act
+      const outcome = await provisioner().provision(licenceSpec(), withSku(sku), new Deadline(5_000));
+      // Assess
+      expect(outcome).toEqual({ ok: true });
+      expect(server.requests.map((request) => request.url)).toEqual([path]);
+    });
+  });
+
   it('never puts the response body or the secret in a failure message', async () => {
     // Prepare
     server.reply = { status: 500 };

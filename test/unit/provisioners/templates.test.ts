@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HTTP_PLACEHOLDERS } from '../../../src/provisioners/http-spec';
+import { HTTP_PLACEHOLDERS, HttpRequestSpecSchema } from '../../../src/provisioners/http-spec';
 import type { GrantTarget } from '../../../src/provisioners/provisioner';
 import { placeholderValue, renderHeader, renderJson, renderUrl } from '../../../src/provisioners/templates';
 
@@ -78,12 +78,22 @@ describe('placeholderValue', () => {
   });
 });
 
+/** The rendered URL, failing the test when it was refused. */
+function rendered(template: string, target: GrantTarget): string {
+  const result = renderUrl(template, target);
+  if (!result.ok) throw new Error(`refused: ${result.problem}`);
+  return result.url;
+}
+
+const LICENCE_URL = 'https://api.example.com/users/{target.email}/licences/{custom_fields.sku}';
+const withSku = (sku: string) => grantTarget({ custom_fields: { sku } });
+
 describe('renderUrl', () => {
   it('percent-encodes values in the path so they stay one segment', () => {
     // Prepare
     const target = grantTarget({ custom_fields: { username: '../admin/x?y=1#frag' } });
     // Act
-    const url = renderUrl('https://api.example.com/users/{custom_fields.username}/grants', target);
+    const url = rendered('https://api.example.com/users/{custom_fields.username}/grants', target);
     // Assess
     expect(url).toBe('https://api.example.com/users/..%2Fadmin%2Fx%3Fy%3D1%23frag/grants');
     expect(new URL(url).pathname).toBe('/users/..%2Fadmin%2Fx%3Fy%3D1%23frag/grants');
@@ -93,7 +103,7 @@ describe('renderUrl', () => {
     // Prepare
     const target = grantTarget({ permission: { value: 'a b&admin=true#x', label: null } });
     // Act
-    const url = new URL(renderUrl('https://api.example.com/grants?role={permission.value}&email={target.email}', target));
+    const url = new URL(rendered('https://api.example.com/grants?role={permission.value}&email={target.email}', target));
     // Assess
     expect([...url.searchParams.keys()]).toEqual(['role', 'email']);
     expect(url.searchParams.get('role')).toBe('a b&admin=true#x');
@@ -103,16 +113,187 @@ describe('renderUrl', () => {
 
   it('encodes unicode as UTF-8 and survives a lone surrogate', () => {
     const target = grantTarget({ target: { email: 'z@example.com', given_name: 'Zoë 日本', family_name: '\uD800' } });
-    expect(renderUrl('https://api.example.com/{target.given_name}/{target.family_name}', target)).toBe(
+    expect(rendered('https://api.example.com/{target.given_name}/{target.family_name}', target)).toBe(
       'https://api.example.com/Zo%C3%AB%20%E6%97%A5%E6%9C%AC/%EF%BF%BD',
     );
   });
 
-  it('renders a missing value as empty and leaves text that is not a placeholder alone', () => {
+  it('renders a missing value as empty in a query value and leaves text that is not a placeholder alone', () => {
     const target = grantTarget({ access_length: null });
-    expect(renderUrl('https://api.example.com/x?ttl={access_length}&raw={not.a.placeholder}', target)).toBe(
+    expect(rendered('https://api.example.com/x?ttl={access_length}&raw={not.a.placeholder}', target)).toBe(
       'https://api.example.com/x?ttl=&raw={not.a.placeholder}',
     );
+  });
+
+  it.each([
+    ['..', 'placeholder {custom_fields.sku} gives "..", which cannot be a path segment'],
+    ['.', 'placeholder {custom_fields.sku} gives ".", which cannot be a path segment'],
+    ['', 'placeholder {custom_fields.sku} gives an empty value, which cannot be a path segment'],
+  ])('refuses %j as a whole path segment, naming the placeholder', (sku, problem) => {
+    expect(renderUrl(LICENCE_URL, withSku(sku))).toEqual({ ok: false, problem });
+  });
+
+  it('refuses an email of "..", and a missing custom field, which is empty', () => {
+    // Prepare
+    const dots = grantTarget({ target: { email: '..', given_name: null, family_name: null } });
+    // Act / Assess
+    expect(renderUrl(LICENCE_URL, dots)).toEqual({ ok: false, problem: 'placeholder {target.email} gives "..", which cannot be a path segment' });
+    expect(renderUrl(LICENCE_URL, grantTarget())).toEqual({ ok: false, problem: 'placeholder {custom_fields.sku} gives an empty value, which cannot be a path segment' });
+  });
+
+  it.each([
+    // [value, its last path segment as sent, the same segment as the server decodes it]
+    ['%2e%2e', '%252e%252e', '%2e%2e'],
+    ['%2E', '%252E', '%2E'],
+    ['...', '...', '...'],
+    ['.hidden', '.hidden', '.hidden'],
+    ['../..', '..%2F..', '../..'],
+    ['a/b', 'a%2Fb', 'a/b'],
+    ['a?b=c', 'a%3Fb%3Dc', 'a?b=c'],
+    ['#frag', '%23frag', '#frag'],
+    ['a&b=c', 'a%26b%3Dc', 'a&b=c'],
+    ['..\\..', '..%5C..', '..\\..'],
+    ['a b', 'a%20b', 'a b'],
+    ['\t\n', '%09%0A', '\t\n'],
+    ['Zoë/日本', 'Zo%C3%AB%2F%E6%97%A5%E6%9C%AC', 'Zoë/日本'],
+  ])('keeps %j inside its path segment', (sku, sent, decoded) => {
+    // Act
+    const url = new URL(rendered(LICENCE_URL, withSku(sku)));
+    // Assess: same origin, same four segments, the value whole in the last one.
+    const segments = url.pathname.split('/').slice(1);
+    expect(url.origin).toBe('https://api.example.com');
+    expect(segments).toEqual(['users', 'peter.parker%40example.com', 'licences', sent]);
+    expect(decodeURIComponent(segments[3] as string)).toBe(decoded);
+    expect(url.search).toBe('');
+    expect(url.hash).toBe('');
+  });
+
+  it('allows dots in a segment that also holds fixed text', () => {
+    expect(rendered('https://api.example.com/v1/user-{custom_fields.sku}/x', withSku('..'))).toBe('https://api.example.com/v1/user-../x');
+    expect(new URL(rendered('https://api.example.com/v1/{custom_fields.sku}.json', withSku('.'))).pathname).toBe('/v1/..json');
+  });
+
+  it.each([
+    ['two placeholders that together give ".."', 'https://api.example.com/v1/{custom_fields.a}{custom_fields.b}/x', { a: '.', b: '.' }, 'placeholders {custom_fields.a}, {custom_fields.b} make the path segment "..", which is not allowed'],
+    ['a placeholder next to a fixed dot', 'https://api.example.com/v1/.{custom_fields.a}/x', { a: '.' }, 'placeholder {custom_fields.a} makes the path segment "..", which is not allowed'],
+    ['an empty placeholder next to a fixed dot', 'https://api.example.com/v1/{custom_fields.a}./x', { a: '' }, 'placeholder {custom_fields.a} makes the path segment ".", which is not allowed'],
+    ['a value completing a fixed "%"', 'https://api.example.com/v1/%{custom_fields.a}/x', { a: '2e' }, 'placeholder {custom_fields.a} makes the path segment "%2e" (read as "."), which is not allowed'],
+    ['a value completing a fixed "%2E%"', 'https://api.example.com/v1/%2E%{custom_fields.a}/x', { a: '2e' }, 'placeholder {custom_fields.a} makes the path segment "%2E%2e" (read as ".."), which is not allowed'],
+    ['two empty placeholders', 'https://api.example.com/v1/{custom_fields.a}{custom_fields.b}', { a: '', b: '' }, 'placeholders {custom_fields.a}, {custom_fields.b} make the path segment empty, which is not allowed'],
+  ])('refuses %s', (_case, template, fields, problem) => {
+    expect(renderUrl(template, grantTarget({ custom_fields: fields }))).toEqual({ ok: false, problem });
+  });
+
+  it('judges segments the way a URL parser cuts them: at "\\" too, and with tabs and line breaks in fixed text kept', () => {
+    // Prepare: a spec that skipped the rule schema, which refuses such fixed text.
+    const target = withSku('..');
+    // Act / Assess: "\" separates segments, so "{sku}" is a whole segment here.
+    expect(renderUrl('https://api.example.com/v1\\{custom_fields.sku}\\x', target)).toEqual({
+      ok: false,
+      problem: 'placeholder {custom_fields.sku} gives "..", which cannot be a path segment',
+    });
+    // A parser would drop the line break and read "..", so it is encoded and the segment stays "..%0A".
+    const url = new URL(rendered('https://api.example.com/v1/{custom_fields.sku}\n', target));
+    expect(url.pathname).toBe('/v1/..%0A');
+    // A trailing space would be trimmed away, leaving "..".
+    expect(new URL(rendered('https://api.example.com/v1/{custom_fields.sku} ', target)).pathname).toBe('/v1/..%20');
+  });
+
+  it.each([
+    ['..', 'https://api.example.com/x?sku=..&y=1'],
+    ['', 'https://api.example.com/x?sku=&y=1'],
+    ['a&y=2', 'https://api.example.com/x?sku=a%26y%3D2&y=1'],
+    ['a=b', 'https://api.example.com/x?sku=a%3Db&y=1'],
+    ['#f', 'https://api.example.com/x?sku=%23f&y=1'],
+    ['1+1 2', 'https://api.example.com/x?sku=1%2B1%202&y=1'],
+  ])('fills one query value with %j', (sku, expected) => {
+    // Act
+    const url = rendered('https://api.example.com/x?sku={custom_fields.sku}&y=1', withSku(sku));
+    // Assess
+    expect(url).toBe(expected);
+    const parsed = new URL(url);
+    expect([...parsed.searchParams.keys()]).toEqual(['sku', 'y']);
+    expect(parsed.searchParams.get('sku')).toBe(sku);
+    expect(parsed.hash).toBe('');
+  });
+
+  it('keeps a later "=" of a parameter in its value', () => {
+    expect(rendered('https://api.example.com/x?filter=role={permission.value}', grantTarget())).toBe('https://api.example.com/x?filter=role=editor');
+  });
+
+  it.each([
+    ['the host', 'https://{app.id}.example.com/x', 'placeholder {app.id} cannot be in the host; the host must be fixed text'],
+    ['the port', 'https://api.example.com:{access_length}/x', 'placeholder {access_length} cannot be in the host; the host must be fixed text'],
+    ["a query parameter's name", 'https://api.example.com/x?{app.id}=1', "placeholder {app.id} cannot be in a query parameter's name; placeholders fill only values"],
+    ['a query parameter without "="', 'https://api.example.com/x?a=1&{app.id}', "placeholder {app.id} cannot be in a query parameter's name; placeholders fill only values"],
+    ['the fragment', 'https://api.example.com/x#{app.id}', 'placeholder {app.id} cannot be in the fragment (#...)'],
+    ['a relative URL', '/users/{target.email}', 'the URL template is not an absolute http(s) URL'],
+  ])('refuses a placeholder in %s', (_where, template, problem) => {
+    expect(renderUrl(template, grantTarget())).toEqual({ ok: false, problem });
+  });
+
+  it('splits the template as written, so a custom field name holding "/" or "?" is one placeholder', () => {
+    // Prepare
+    const target = grantTarget({ custom_fields: { 'a/b?c': '..' } });
+    // Act / Assess
+    expect(renderUrl('https://api.example.com/v1/{custom_fields.a/b?c}', target)).toEqual({
+      ok: false,
+      problem: 'placeholder {custom_fields.a/b?c} gives "..", which cannot be a path segment',
+    });
+  });
+});
+
+describe('HttpRequestSpecSchema URL templates', () => {
+  const problems = (spec: Record<string, unknown>): string[] => {
+    const parsed = HttpRequestSpecSchema.safeParse({ method: 'POST', url: 'https://api.example.com/', ...spec });
+    return parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  };
+
+  it('accepts placeholders in path segments and query values', () => {
+    expect(problems({ url: 'https://api.example.com/v1/users/{target.email}/x-{custom_fields.sku}?role={permission.value}&ttl={access_length}' })).toEqual([]);
+  });
+
+  it.each([
+    ['https://api.example.com/x?{app.id}=1', "placeholders fill only query values, not names: {app.id}; write name={app.id}"],
+    ['https://api.example.com/x?a=1&{app.id}', "placeholders fill only query values, not names: {app.id}; write name={app.id}"],
+    ['https://api.example.com/x#{app.id}', 'a fragment (#...) is not allowed in the URL; it is never sent'],
+    ['https://api.example.com/x#top', 'a fragment (#...) is not allowed in the URL; it is never sent'],
+    ['https://api.example.com/a\\{app.id}', 'a backslash is not allowed in the URL (URL parsers read it as "/")'],
+    ['https://api.example.com/a b/{app.id}', 'spaces and control characters are not allowed in the URL; percent-encode them (a space is %20)'],
+    ['https://api.example.com/{app.id}\n', 'spaces and control characters are not allowed in the URL; percent-encode them (a space is %20)'],
+    ['https://{app.id}.example.com/', 'placeholders are not allowed in the host'],
+    ['users/{target.email}', 'expected an absolute URL such as https://api.example.com/...'],
+  ])('refuses %j with a clear message', (url, message) => {
+    expect(problems({ url })).toContain(message);
+  });
+
+  it('refuses a "__proto__" key in the body or the headers, which would otherwise vanish', () => {
+    // Prepare: JSON.parse makes "__proto__" an own key, as a rule read as JSON would have it.
+    const body = JSON.parse('{"user": {"__proto__": {"admin": "{app.id}"}}}') as unknown;
+    const headers = JSON.parse('{"__proto__": "x"}') as unknown;
+    // Act
+    const parsed = HttpRequestSpecSchema.safeParse({ method: 'POST', url: 'https://api.example.com/', body, headers });
+    // Assess
+    expect(parsed.success ? [] : parsed.error.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['body.user', 'a key named "__proto__" cannot be sent; rename it'],
+      ['headers', 'a key named "__proto__" cannot be sent; rename it'],
+    ]);
+  });
+
+  it('refuses an object whose "__proto__" key became its prototype, as the DynamoDB unmarshaller does', () => {
+    // Prepare: what `acc["__proto__"] = value` leaves behind.
+    const body: Record<string, unknown> = { sku: '{permission.value}' };
+    Object.setPrototypeOf(body, { admin: true });
+    // Act / Assess
+    expect(problems({ body })).toEqual(['a key named "__proto__" cannot be sent; rename it']);
+  });
+
+  it('keeps "constructor" and "toString" keys as ordinary keys', () => {
+    // Prepare
+    const spec = HttpRequestSpecSchema.parse({ method: 'POST', url: 'https://api.example.com/', body: { constructor: '{app.id}', toString: 'x' }, headers: { constructor: '{app.id}' } });
+    // Act / Assess
+    expect(JSON.stringify(renderJson(spec.body ?? null, grantTarget()))).toBe('{"constructor":"licence_app","toString":"x"}');
+    expect(Object.keys(spec.headers ?? {})).toEqual(['constructor']);
   });
 });
 
