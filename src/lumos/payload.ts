@@ -4,6 +4,7 @@
  * are stripped, never rejected, because Lumos may add fields at any time.
  */
 import * as z from 'zod';
+import { emailProblem, normaliseEmail } from './email';
 
 // "required" reads better than zod's "expected string, received undefined" in a 422 or a rule error.
 z.config({ customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined) });
@@ -18,15 +19,37 @@ export const DOCUMENTED_SOURCES: ReadonlySet<string> = new Set([
 ]);
 export const DOCUMENTED_PERMISSION_TYPES: ReadonlySet<string> = new Set(['PERMISSION']);
 
-const optionalText = z.string().nullish();
+/** DynamoDB caps a sort key at 1,024 bytes and a partition key at 2,048 (UTF-8). */
+export const MAX_SORT_KEY_BYTES = 1_024;
+export const MAX_EMAIL_BYTES = 320;
+/** app_id and instance_id become partition keys (rules, audit, grants). */
+const MAX_APP_KEY_BYTES = 1_024;
+/** The request's task URL names its hold in the grants ledger. */
+const MAX_TASK_URL_BYTES = 2_048;
+/** Ten years: longer is not time-bound access, and later dates overflow. */
+export const MAX_ACCESS_LENGTH_SECONDS = 10 * 365.25 * 86_400;
 
-/** Emails are compared trimmed and lower-cased; a blank one counts as absent. */
+export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+const bounded = <T extends z.ZodType<string>>(schema: T, limit: number, what: string) =>
+  schema.refine((value) => utf8Bytes(value) <= limit, { message: `${what} longer than ${limit} bytes (UTF-8)` });
+
+/** An empty (or blank) optional string is absent. */
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value));
+
+/**
+ * Emails are compared trimmed with ASCII letters lower-cased (src/lumos/email.ts); a blank one
+ * counts as absent. Whether one is well-formed is checked where it is used (the subject, the
+ * requester), so an address nobody reads never refuses a call.
+ */
 const email = z
   .string()
-  .max(320, 'email longer than 320 characters')
   .nullish()
   .transform((value) => {
-    const normalised = value?.trim().toLowerCase();
+    const normalised = value === undefined || value === null ? '' : normaliseEmail(value);
     return normalised ? normalised : null;
   });
 
@@ -39,7 +62,7 @@ const account = z
   .nullish();
 
 const permission = z.object({
-  value: z.string().trim().min(1, 'permission value must be a non-empty string'),
+  value: bounded(z.string().trim().min(1, 'permission value must be a non-empty string'), MAX_SORT_KEY_BYTES, 'permission value'),
   label: optionalText,
   type: optionalText,
   source: optionalText,
@@ -53,7 +76,13 @@ const accessLength = z
   ])
   .nullish()
   .transform((value) => value ?? null)
-  .pipe(z.number().nonnegative('access_length must not be negative').nullable());
+  .pipe(
+    z
+      .number()
+      .nonnegative('access_length must not be negative')
+      .max(MAX_ACCESS_LENGTH_SECONDS, `access_length above 10 years (${MAX_ACCESS_LENGTH_SECONDS} s)`)
+      .nullable(),
+  );
 
 export type CustomFieldValue = string | string[];
 
@@ -83,11 +112,18 @@ function normaliseCustomFields(fields: Record<string, unknown> | null): Record<s
   return result;
 }
 
-/** Strings as they are; numbers and booleans as text; a list one level deep; anything else as JSON. */
+/**
+ * Strings as they are; numbers and booleans as text; a list one level deep; anything else as
+ * JSON. A blank answer (or a list of only blank ones) is no answer: the field is absent.
+ */
 function toFieldValue(value: unknown): CustomFieldValue | null {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map(scalarText);
-  return scalarText(value);
+  if (Array.isArray(value)) {
+    const answers = value.filter((entry) => entry !== null && entry !== undefined).map(scalarText).filter((text) => text.trim() !== '');
+    return answers.length > 0 ? answers : null;
+  }
+  const text = scalarText(value);
+  return text.trim() === '' ? null : text;
 }
 
 function scalarText(value: unknown): string {
@@ -103,9 +139,11 @@ function scalarText(value: unknown): string {
 
 export const LumosPayloadSchema = z.object({
   application: z.object({
-    // Also an audit partition key: DynamoDB caps keys at 2,048 bytes.
-    app_id: z.string().trim().min(1, 'app_id must be a non-empty string').max(256, 'app_id longer than 256 characters'),
-    instance_id: optionalText,
+    app_id: bounded(z.string().trim().min(1, 'app_id must be a non-empty string'), MAX_APP_KEY_BYTES, 'app_id'),
+    // Absent when blank, so the grant falls back to app_id rather than an empty key.
+    instance_id: optionalText.refine((value) => value === null || utf8Bytes(value) <= MAX_APP_KEY_BYTES, {
+      message: `instance_id longer than ${MAX_APP_KEY_BYTES} bytes (UTF-8)`,
+    }),
     user_friendly_label: optionalText,
   }),
   permissions: z.array(permission),
@@ -115,7 +153,9 @@ export const LumosPayloadSchema = z.object({
   user: person,
   access_length: accessLength,
   request_comment: optionalText,
-  request_task_url: optionalText,
+  request_task_url: optionalText.refine((value) => value === null || utf8Bytes(value) <= MAX_TASK_URL_BYTES, {
+    message: `request_task_url longer than ${MAX_TASK_URL_BYTES} bytes (UTF-8)`,
+  }),
   custom_fields: customFields,
 });
 
@@ -163,19 +203,37 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 export interface ParsedRequest {
   payload: LumosPayload;
-  /** Lower-cased email of the person whose access this is. */
+  /** Normalised email of the person whose access this is (src/lumos/email.ts). */
   subject: string;
 }
 
-export type ParseOutcome = { ok: true; request: ParsedRequest } | { ok: false; issues: PayloadIssue[] };
+/** `ignored`: fields a deprovisioning call could not use and went on without (for a log line). */
+export type ParseOutcome = { ok: true; request: ParsedRequest; ignored: PayloadIssue[] } | { ok: false; issues: PayloadIssue[] };
 
-/** Schema plus the kind-specific rules: permissions may be empty only when deprovisioning; a subject is required. */
+/**
+ * Schema plus the kind-specific rules: permissions may be empty only when deprovisioning; the
+ * subject must be a well-formed email, and so must the requester where rules may ask about it;
+ * each grant's sort key (`<subject>#<permission>`) must fit DynamoDB's 1,024 bytes.
+ *
+ * Deprovisioning refuses only what makes it impossible (the app, a permission, the subject):
+ * Lumos never retries, so a 422 there would leave access in place. Any other field it cannot
+ * use is dropped, and reported in `ignored`.
+ */
 export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
-  const parsed = LumosPayloadSchema.safeParse(body);
+  const lenient = kind === 'deprovisioning';
+  const ignored: PayloadIssue[] = [];
+  let parsed = LumosPayloadSchema.safeParse(body);
+  // Each round drops the fields that failed; dropping one never makes another fail, so two suffice.
+  for (let round = 0; lenient && !parsed.success && round < 3; round += 1) {
+    const paths = parsed.error.issues.map((issue) => issue.path);
+    if (paths.some(isEssentialToDeprovisioning)) break;
+    ignored.push(...toPayloadIssues(parsed.error));
+    parsed = LumosPayloadSchema.safeParse(withoutPaths(body, paths));
+  }
   if (!parsed.success) return { ok: false, issues: toPayloadIssues(parsed.error) };
   const payload = parsed.data;
   const issues: PayloadIssue[] = [];
-  if (payload.permissions.length === 0 && kind !== 'deprovisioning') {
+  if (payload.permissions.length === 0 && !lenient) {
     issues.push({ path: 'permissions', message: 'at least one permission is required' });
   }
   const subject = subjectEmail(payload, kind);
@@ -184,7 +242,65 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
       ? 'target_user, account, user or requester_user'
       : 'target_user, account or user';
     issues.push({ path: 'target_user.email', message: `no subject email: expected one in ${where}` });
+  } else {
+    const problem = emailProblem(subject) ?? (utf8Bytes(subject) > MAX_EMAIL_BYTES ? `email longer than ${MAX_EMAIL_BYTES} bytes (UTF-8)` : null);
+    if (problem) issues.push({ path: subjectPath(payload, subject), message: problem });
+    payload.permissions.forEach((entry, index) => {
+      const keyBytes = utf8Bytes(`${subject}#${entry.value}`);
+      if (keyBytes > MAX_SORT_KEY_BYTES) {
+        issues.push({ path: `permissions[${index}].value`, message: `too long for this subject: "<email>#<permission>" is ${keyBytes} bytes, at most ${MAX_SORT_KEY_BYTES}` });
+      }
+    });
+  }
+  const requester = payload.requester_user?.email ?? null;
+  const requesterProblem = requester === null ? null : emailProblem(requester);
+  if (requesterProblem) {
+    const issue = { path: 'requester_user.email', message: requesterProblem };
+    // Rules of the other kinds may ask about the requester; deprovisioning never does.
+    if (lenient && payload.requester_user) {
+      ignored.push(issue);
+      payload.requester_user = { ...payload.requester_user, email: null };
+    } else if (!lenient) issues.push(issue);
   }
   if (issues.length > 0 || subject === null) return { ok: false, issues };
-  return { ok: true, request: { payload, subject } };
+  return { ok: true, request: { payload, subject }, ignored };
+}
+
+/** Where the subject came from, for the 422's path. */
+function subjectPath(payload: LumosPayload, subject: string): string {
+  for (const holder of ['target_user', 'account', 'user', 'requester_user'] as const) {
+    if (payload[holder]?.email === subject) return `${holder}.email`;
+  }
+  return 'target_user.email';
+}
+
+/** The app, the permissions' values and whoever may hold the subject's email. */
+function isEssentialToDeprovisioning(path: readonly PropertyKey[]): boolean {
+  const [top, second, third] = path;
+  if (top === 'application') return second === undefined || second === 'app_id' || second === 'instance_id';
+  if (top === 'permissions') return typeof second !== 'number' || third === undefined || third === 'value';
+  if (top === 'target_user' || top === 'account' || top === 'user') return second === undefined || second === 'email';
+  return top === undefined;
+}
+
+/** The optional field an issue lies in: a top-level one, or one attribute of a person, the app or a permission. */
+function fieldOf(path: readonly PropertyKey[]): readonly PropertyKey[] {
+  const [top] = path;
+  if (top === 'permissions') return path.slice(0, 3);
+  if (top === 'application' || top === 'target_user' || top === 'account' || top === 'user' || top === 'requester_user') return path.slice(0, 2);
+  return path.slice(0, 1);
+}
+
+/** A copy of a JSON body without the optional fields these issues lie in. */
+function withoutPaths(body: unknown, issuePaths: ReadonlyArray<readonly PropertyKey[]>): unknown {
+  const copy: unknown = JSON.parse(JSON.stringify(body));
+  for (const path of issuePaths.map(fieldOf)) {
+    let holder: unknown = copy;
+    for (const segment of path.slice(0, -1)) {
+      holder = typeof holder === 'object' && holder !== null && Object.hasOwn(holder, segment) ? (holder as Record<PropertyKey, unknown>)[segment] : undefined;
+    }
+    const last = path[path.length - 1];
+    if (last !== undefined && typeof holder === 'object' && holder !== null && !Array.isArray(holder)) delete (holder as Record<PropertyKey, unknown>)[last];
+  }
+  return copy;
 }

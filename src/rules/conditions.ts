@@ -4,7 +4,8 @@
  * an error with the path to it, because a typo must never silently widen or narrow access.
  */
 import * as z from 'zod';
-import { unsafePatternReason } from './safe-pattern';
+import { asciiLowerCase, emailProblem, normaliseEmail } from '../lumos/email';
+import { compilePattern } from './pattern';
 import { isValidTimeZone, parseClock, WEEKDAYS, type Weekday } from './time-window';
 
 export type Who = 'target' | 'requester';
@@ -19,7 +20,7 @@ export type Condition =
   | { type: 'permission_in'; values: string[] }
   | { type: 'access_length_at_most'; seconds: number }
   | { type: 'self_request'; value: boolean }
-  | { type: 'custom_field'; name: string; equals?: string; in?: string[]; matches?: string }
+  | { type: 'custom_field'; name: string; equals?: string; in?: string[]; matches?: string; present?: boolean; ignore_case?: boolean }
   | { type: 'time_window'; days: Weekday[]; from: number; to: number; tz: string }
   | { type: 'training'; course: string; within_days?: number; who: Who };
 
@@ -33,34 +34,43 @@ const MAX_DEPTH = 12;
 
 const who = z.enum(['target', 'requester']).default('target');
 const nonEmpty = z.string().trim().min(1);
-const lowerCaseList = z.array(nonEmpty.toLowerCase()).min(1, 'list must not be empty');
-
-const emailListForm = lowerCaseList.transform((values) => ({ values, who: 'target' as Who }));
-const emailObjectForm = z.strictObject({ values: lowerCaseList, who });
+/** Emails are compared as the payload's are (src/lumos/email.ts): trimmed, ASCII letters lower-cased. */
+const emailValue = nonEmpty.transform((value, ctx) => {
+  const email = normaliseEmail(value);
+  const problem = emailProblem(email);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is ${problem}` });
+  return email;
+});
+const domainValue = nonEmpty.transform((value, ctx) => {
+  const domain = asciiLowerCase(value.trim()).replace(/^@/, '');
+  if (!domain || /[@\s\p{Cc}]/u.test(domain)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a domain such as "example.com"` });
+  return domain;
+});
 
 /**
  * `email_in` / `email_domain_in` take a list (about the target) or `{values, who}`. The form is
  * picked by shape, so the admin sees the specific problem rather than a union's "Invalid input".
  */
-const emailList = z.unknown().transform((value, ctx): { values: string[]; who: Who } => {
-  if (!Array.isArray(value) && (typeof value !== 'object' || value === null)) {
-    ctx.addIssue({ code: 'custom', message: 'expected a list of values, or {"values": [...], "who": "target" | "requester"}' });
+const emailList = (entry: z.ZodType<string, string>) => {
+  const list = z.array(entry).min(1, 'list must not be empty');
+  const listForm = list.transform((values) => ({ values, who: 'target' as Who }));
+  const objectForm = z.strictObject({ values: list, who });
+  return z.unknown().transform((value, ctx): { values: string[]; who: Who } => {
+    if (!Array.isArray(value) && (typeof value !== 'object' || value === null)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a list of values, or {"values": [...], "who": "target" | "requester"}' });
+      return z.NEVER;
+    }
+    const parsed = (Array.isArray(value) ? listForm : objectForm).safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     return z.NEVER;
-  }
-  const parsed = (Array.isArray(value) ? emailListForm : emailObjectForm).safeParse(value);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-  return z.NEVER;
-});
+  });
+};
 
 const leafSchemas = {
   on_call: z.strictObject({ schedule: nonEmpty, who }).transform((v) => ({ type: 'on_call' as const, ...v })),
-  email_in: emailList.transform((v) => ({ type: 'email_in' as const, emails: v.values, who: v.who })),
-  email_domain_in: emailList.transform((v) => ({
-    type: 'email_domain_in' as const,
-    domains: v.values.map((domain) => domain.replace(/^@/, '')),
-    who: v.who,
-  })),
+  email_in: emailList(emailValue).transform((v) => ({ type: 'email_in' as const, emails: v.values, who: v.who })),
+  email_domain_in: emailList(domainValue).transform((v) => ({ type: 'email_domain_in' as const, domains: v.values, who: v.who })),
   permission_in: z
     .array(nonEmpty)
     .min(1, 'list must not be empty')
@@ -80,13 +90,21 @@ const leafSchemas = {
         .min(1)
         .max(MAX_PATTERN_LENGTH, `pattern longer than ${MAX_PATTERN_LENGTH} characters`)
         .superRefine((pattern, ctx) => {
-          const reason = unsafePatternReason(pattern);
-          if (reason) ctx.addIssue({ code: 'custom', message: reason });
+          const compiled = compilePattern(pattern);
+          if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.problem });
         })
         .optional(),
+      /** Whether the requester answered at all: the one test that is decided when the field is absent. */
+      present: z.boolean('must be true or false').optional(),
+      /** equals / in compare with ASCII letters folded (as emails are); nothing else is folded. */
+      ignore_case: z.boolean('must be true or false').optional(),
     })
-    .refine((v) => [v.equals, v.in, v.matches].filter((test) => test !== undefined).length === 1, {
-      message: 'give exactly one of equals, in, matches',
+    .refine((v) => [v.equals, v.in, v.matches, v.present].filter((test) => test !== undefined).length === 1, {
+      message: 'give exactly one of equals, in, matches, present',
+    })
+    .refine((v) => v.ignore_case === undefined || v.equals !== undefined || v.in !== undefined, {
+      message: 'ignore_case goes with equals or in (a pattern can use (?i))',
+      path: ['ignore_case'],
     })
     .transform((v) => ({ type: 'custom_field' as const, ...v })),
   time_window: z
@@ -153,7 +171,8 @@ export function parseCondition(raw: unknown, path: PropertyKey[] = [], depth = 0
     const child = parseCondition(value, here, depth + 1);
     return child.condition ? { condition: { type: 'not', of: child.condition }, issues: [] } : child;
   }
-  if (!(name in leafSchemas)) return fail(`unknown condition "${name}"; expected one of ${CONDITION_NAMES.join(', ')}`, here);
+  // Own keys only: "constructor" or "toString" must be an unknown condition, not Object's.
+  if (!Object.hasOwn(leafSchemas, name)) return fail(`unknown condition "${name}"; expected one of ${CONDITION_NAMES.join(', ')}`, here);
 
   const parsed = leafSchemas[name as LeafName].safeParse(value);
   if (!parsed.success) {

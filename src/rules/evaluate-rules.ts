@@ -25,7 +25,7 @@ export interface RulesEvaluation {
   trace: RuleTrace[];
   /** Valid rules in scope, highest priority first. */
   evaluated: EvaluatedRule[];
-  /** Unreadable items in scope: the decision cannot be trusted while there are any. */
+  /** Unreadable enforced items in scope: the decision cannot be trusted while there are any. */
   invalid: RuleTrace[];
 }
 
@@ -37,9 +37,11 @@ export function evaluateRules(entries: readonly RuleEntry[], kind: RuleKind, per
     if (!entry.valid) {
       const ids = { app_id: entry.invalid.app_id, rule_id: entry.invalid.rule_id };
       if (scope.inScope) {
-        const item: RuleTrace = { ...ids, outcome: 'invalid', detail: entry.invalid.problems.join('; ') };
+        // A shadow rule never decides, readable or not: traced (and logged, counted) only.
+        const shadow = entry.invalid.mode === 'shadow';
+        const item: RuleTrace = { ...ids, outcome: 'invalid', mode: shadow ? 'shadow' : 'enforce', detail: entry.invalid.problems.join('; ') };
         result.trace.push(item);
-        result.invalid.push(item);
+        if (!shadow) result.invalid.push(item);
       } else if (scope.why !== null) {
         result.trace.push({ ...ids, outcome: 'skipped', detail: scope.why });
       }

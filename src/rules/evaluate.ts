@@ -3,7 +3,9 @@
  * carries a sentence saying why, which lands in the audit trace for the admin reading it.
  */
 import type { CustomFieldValue, ParsedRequest } from '../lumos/payload';
+import { asciiLowerCase, emailDomain } from '../lumos/email';
 import { MAX_MATCHED_VALUE_LENGTH, type Condition, type Who } from './conditions';
+import { compilePattern } from './pattern';
 import { formatClock, inTimeWindow } from './time-window';
 
 export interface RequestFacts {
@@ -130,7 +132,7 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
     case 'email_domain_in': {
       const email = person(facts, condition.who);
       if (email === null) return unknown(`no ${condition.who} email`);
-      const domain = email.slice(email.lastIndexOf('@') + 1);
+      const domain = emailDomain(email);
       return condition.domains.includes(domain)
         ? pass(`domain ${domain} is listed`)
         : fail(`domain ${domain} is not in ${condition.domains.join(', ')}`);
@@ -193,18 +195,30 @@ function evaluateCustomField(
   value: CustomFieldValue | undefined,
 ): Outcome {
   const label = `custom field "${condition.name}"`;
-  if (value === undefined) return fail(`${label} is absent`);
-  const values = typeof value === 'string' ? [value] : value;
-  const how = condition.equals !== undefined ? `equal "${condition.equals}"` : condition.in !== undefined ? 'in the list' : `match /${condition.matches}/`;
-  if (condition.matches !== undefined) {
-    // A checked pattern on a length-capped value keeps matching bounded; longer values stay undecided.
-    const pattern = new RegExp(condition.matches);
-    if (values.some((candidate) => candidate.length <= MAX_MATCHED_VALUE_LENGTH && pattern.test(candidate))) return pass(`${label} does ${how}`);
-    if (values.some((candidate) => candidate.length > MAX_MATCHED_VALUE_LENGTH)) {
-      return unknown(`${label} is longer than ${MAX_MATCHED_VALUE_LENGTH} characters; not matched against /${condition.matches}/`);
-    }
-    return fail(`${label} does not ${how}`);
+  if (condition.present !== undefined) {
+    const present = value !== undefined;
+    const detail = `${label} is ${present ? 'present' : 'absent'}`;
+    return present === condition.present ? pass(detail) : fail(detail);
   }
-  const holds = values.some((candidate) => (condition.equals !== undefined ? candidate === condition.equals : (condition.in ?? []).includes(candidate)));
-  return holds ? pass(`${label} does ${how}`) : fail(`${label} does not ${how}`);
+  // Missing data is undecided: it never satisfies an allow and always triggers a deny.
+  if (value === undefined) return unknown(`${label} is absent`);
+  const values = typeof value === 'string' ? [value] : value;
+  if (condition.matches !== undefined) return matchPattern(label, condition.matches, values);
+  const fold = condition.ignore_case === true ? asciiLowerCase : (text: string) => text;
+  const expected = condition.equals !== undefined ? [condition.equals] : (condition.in ?? []);
+  const wanted = new Set(expected.map(fold));
+  const how = condition.equals !== undefined ? `equal "${condition.equals}"` : 'in the list';
+  const suffix = condition.ignore_case === true ? ' (ignoring case)' : '';
+  return values.some((candidate) => wanted.has(fold(candidate))) ? pass(`${label} does ${how}${suffix}`) : fail(`${label} does not ${how}${suffix}`);
+}
+
+/** A pattern checked when the rule was read; values longer than the cap stay undecided. */
+function matchPattern(label: string, source: string, values: readonly string[]): Outcome {
+  const compiled = compilePattern(source);
+  if (!compiled.ok) return unknown(`${label}: pattern /${source}/ cannot be used (${compiled.problem})`);
+  if (values.some((candidate) => candidate.length <= MAX_MATCHED_VALUE_LENGTH && compiled.pattern.test(candidate))) return pass(`${label} does match /${source}/`);
+  if (values.some((candidate) => candidate.length > MAX_MATCHED_VALUE_LENGTH)) {
+    return unknown(`${label} is longer than ${MAX_MATCHED_VALUE_LENGTH} characters; not matched against /${source}/`);
+  }
+  return fail(`${label} does not match /${source}/`);
 }

@@ -94,25 +94,41 @@ export interface InvalidRule {
   kind: unknown;
   enabled: unknown;
   permissions: unknown;
+  /** Only exactly "shadow" makes an unreadable item a shadow one; anything else fails closed. */
+  mode: unknown;
   problems: string[];
 }
 
 export type RuleEntry = { valid: true; rule: Rule } | { valid: false; invalid: InvalidRule };
 
+/**
+ * Never throws: whatever an item holds (attributes named like Object.prototype's members
+ * included) ends as a rule or as an invalid rule naming its `rule_id`.
+ */
 export function parseRuleItem(raw: unknown): RuleEntry {
-  const item: Record<string, unknown> = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  const parsed = RuleItemSchema.safeParse(item);
-  if (parsed.success) return { valid: true, rule: parsed.data };
-  const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-  // Zod skips `when` once a top-level attribute fails; report its problems too, so one edit fixes all.
-  if (item.when !== undefined && !problems.some((problem) => problem.startsWith('when'))) {
-    for (const issue of parseCondition(item.when, ['when']).issues) problems.push(`${formatPath(issue.path)}: ${issue.message}`);
-  }
+  // Own attributes only, on an object without a prototype: `item.when` must never find Object's.
+  const item: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, isRecord(raw) ? Object.fromEntries(Object.entries(raw)) : {});
   const text = (value: unknown) => (typeof value === 'string' ? value : '(missing)');
-  return {
+  const invalid = (problems: string[]): RuleEntry => ({
     valid: false,
-    invalid: { app_id: text(item.app_id), rule_id: text(item.rule_id), kind: item.kind, enabled: item.enabled, permissions: item.permissions, problems },
-  };
+    invalid: { app_id: text(item.app_id), rule_id: text(item.rule_id), kind: item.kind, enabled: item.enabled, permissions: item.permissions, mode: item.mode, problems },
+  });
+  try {
+    const parsed = RuleItemSchema.safeParse(item);
+    if (parsed.success) return { valid: true, rule: parsed.data };
+    const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    // Zod skips `when` once a top-level attribute fails; report its problems too, so one edit fixes all.
+    if (item.when !== undefined && !problems.some((problem) => problem.startsWith('when'))) {
+      for (const issue of parseCondition(item.when, ['when']).issues) problems.push(`${formatPath(issue.path)}: ${issue.message}`);
+    }
+    return invalid(problems);
+  } catch (error) {
+    return invalid([`the item could not be read (${error instanceof Error ? error.name : typeof error})`]);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

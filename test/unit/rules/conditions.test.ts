@@ -231,12 +231,31 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
     ['three tests', { name: 'ticket', equals: 'INC-1', in: ['INC-2'], matches: '^INC' }],
   ])('rejects custom_field with %s', (_label, field) => {
     const issues = rejected({ custom_field: field });
-    expect(issues).toEqual([{ path: ['when', 'custom_field'], message: 'give exactly one of equals, in, matches' }]);
+    expect(issues).toEqual([{ path: ['when', 'custom_field'], message: 'give exactly one of equals, in, matches, present' }]);
   });
 
-  it.each(['(a+)+$', '(x*)*y', '(a|aa)+$'])('rejects the catastrophic-backtracking pattern %s', (pattern) => {
+  it.each([
+    ['(INC)-\\1', 'backreferences'],
+    ['(?<t>INC)\\k<t>', 'backreferences'],
+    ['INC(?=-)', 'lookaround'],
+    ['INC(?!-)', 'lookaround'],
+    ['(?<=x)INC', 'lookaround'],
+    ['(?<!x)INC', 'lookaround'],
+  ])('refuses %s, which RE2 cannot express (%s), and says so', (pattern, what) => {
     const issues = rejected({ custom_field: { name: 'ticket', matches: pattern } });
-    expect(issues).toEqual([{ path: ['when', 'custom_field', 'matches'], message: expect.stringContaining('backtrack catastrophically') }]);
+    expect(issues).toEqual([{ path: ['when', 'custom_field', 'matches'], message: expect.stringMatching(new RegExp(`^${what} .* not supported: patterns use RE2 syntax$`)) }]);
+  });
+
+  it.each(['(a+)+$', '(x*)*y', '(a|aa)+$', '^(a?){24}a{24}b', `^${'(?:a|aa)?'.repeat(20)}b$`])('accepts %s: RE2 matches it in linear time', (pattern) => {
+    expect(parseCondition({ custom_field: { name: 'ticket', matches: pattern } }).issues).toEqual([]);
+  });
+
+  it.each([
+    ['present with another test', { name: 'ticket', present: true, equals: 'x' }, 'give exactly one of equals, in, matches, present'],
+    ['present that is not a boolean', { name: 'ticket', present: 'yes' }, 'must be true or false'],
+    ['ignore_case with a pattern', { name: 'ticket', matches: '^INC', ignore_case: true }, 'ignore_case goes with equals or in (a pattern can use (?i))'],
+  ])('rejects custom_field %s', (_label, field, message) => {
+    expect(rejected({ custom_field: field }).map((issue) => issue.message)).toEqual([message]);
   });
 
   it('rejects a pattern longer than the cap but accepts one exactly at it', () => {
@@ -247,7 +266,7 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
 
   it('rejects a pattern that is not a regular expression', () => {
     const issues = rejected({ custom_field: { name: 'ticket', matches: '(INC-' } });
-    expect(issues).toEqual([{ path: ['when', 'custom_field', 'matches'], message: 'not a valid regular expression' }]);
+    expect(issues).toEqual([{ path: ['when', 'custom_field', 'matches'], message: 'not a valid RE2 pattern (missing closing ): `(INC-`)' }]);
   });
 
   it('rejects nesting deeper than the limit', () => {

@@ -201,11 +201,47 @@ describe('custom_field', () => {
     expect(evaluate(ticket, facts({ request: { customFields: { ticket: 'INC-10' } } })).ok).toBe(false);
   });
 
-  it('says when the field is absent', () => {
+  it('leaves an absent field undecided, so it never satisfies an allow and always triggers a deny', () => {
     expect(evaluate(ticket, facts({ request: { customFields: { other: 'INC-1' } } }))).toEqual({
       ok: false,
+      unknown: true,
       detail: 'custom field "ticket" is absent',
     });
+  });
+
+  it('keeps an absent field undecided under not', () => {
+    const notContractor = condition({ not: { custom_field: { name: 'employment_type', equals: 'contractor' } } });
+    expect(evaluate(notContractor, facts({ request: { customFields: {} } }))).toMatchObject({ ok: false, unknown: true });
+  });
+
+  it.each([
+    [true, { ticket: 'INC-1' }, true],
+    [true, {}, false],
+    [false, {}, true],
+    [false, { ticket: 'INC-1' }, false],
+  ])('decides present: %s always (fields %j → %s)', (present, customFields, ok) => {
+    const outcome = evaluate(condition({ custom_field: { name: 'ticket', present } }), facts({ request: { customFields } }));
+    expect(outcome.ok).toBe(ok);
+    expect(outcome.unknown).toBeUndefined();
+  });
+
+  it.each([
+    [{ equals: 'contractor', ignore_case: true }, 'Contractor', true],
+    [{ equals: 'CONTRACTOR', ignore_case: true }, 'contractor', true],
+    [{ in: ['Full-Time', 'contractor'], ignore_case: true }, 'full-time', true],
+    [{ equals: 'contractor' }, 'Contractor', false],
+    // Only ASCII letters fold: the Kelvin sign is not a "k", nor "É" an "é".
+    [{ equals: 'kelvin', ignore_case: true }, '\u212Aelvin', false],
+    [{ equals: 'école', ignore_case: true }, 'École', false],
+  ])('compares %j with %j ignoring ASCII case only: %s', (test, answer, ok) => {
+    const outcome = evaluate(condition({ custom_field: { name: 'type', ...test } }), facts({ request: { customFields: { type: answer } } }));
+    expect(outcome.ok).toBe(ok);
+  });
+
+  it('matches the patterns that stall a backtracking engine, on RE2', () => {
+    const stalling = condition({ custom_field: { name: 'ticket', matches: '^(a?){24}a{24}b' } });
+    expect(evaluate(stalling, facts({ request: { customFields: { ticket: 'a'.repeat(48) } } }))).toMatchObject({ ok: false });
+    expect(evaluate(stalling, facts({ request: { customFields: { ticket: `${'a'.repeat(48)}b` } } }))).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -263,7 +299,7 @@ describe('custom_field', () => {
     (name) => {
       // A field name an admin may well pick ("constructor") must not read Object.prototype.
       const outcome = evaluate(condition({ custom_field: { name, equals: 'x' } }), facts({ request: { customFields: {} } }));
-      expect(outcome).toEqual({ ok: false, detail: `custom field "${name}" is absent` });
+      expect(outcome).toEqual({ ok: false, unknown: true, detail: `custom field "${name}" is absent` });
     },
   );
 });

@@ -155,8 +155,37 @@ describe('decidePreApproval', () => {
         app_id: 'app-1',
         rule_id: 'no-effect',
         outcome: 'invalid',
+        mode: 'enforce',
         detail: 'effect: a pre_approval rule needs effect "allow" or "deny"',
       });
+    });
+
+    it('never lets an invalid shadow rule decide: traced, otherwise ignored', () => {
+      const entries = [entry({ rule_id: 'allow-all' }), entry({ rule_id: 'trial', mode: 'shadow', when: { oncall: {} } })];
+      const decision = decidePreApproval(entries, onCallFacts());
+      expect(decision).toMatchObject({ approved: true, rule_id: 'allow-all' });
+      expect(decision.trace).toContainEqual(expect.objectContaining({ rule_id: 'trial', outcome: 'invalid', mode: 'shadow' }));
+    });
+
+    it.each(['Shadow', 'SHADOW', ' shadow', 'dry-run', true])('fails closed on an invalid rule whose mode is %j, not exactly "shadow"', (mode) => {
+      const entries = [entry({ rule_id: 'allow-all' }), entry({ rule_id: 'trial', mode, when: { oncall: {} } })];
+      expect(decidePreApproval(entries, onCallFacts())).toMatchObject({ approved: false, reason: 'rule trial is invalid', rule_id: 'trial' });
+    });
+
+    it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
+      'names the rule with a condition called %s as invalid, without affecting the others',
+      (name) => {
+        const entries = [entry({ rule_id: 'allow-all' }), parseRuleItem(JSON.parse(`{"app_id":"app-1","rule_id":"odd","kind":"pre_approval","effect":"deny","when":{"${name}":{}}}`))];
+        const decision = decidePreApproval(entries, onCallFacts());
+        expect(decision).toMatchObject({ approved: false, reason: 'rule odd is invalid', rule_id: 'odd' });
+        expect(decision.trace.find((item) => item.rule_id === 'odd')?.detail).toContain(`unknown condition "${name}"`);
+      },
+    );
+
+    it.each(['constructor', 'toString', '__proto__'])('lets a disabled item with a condition called %s affect nothing', (name) => {
+      const odd = parseRuleItem(JSON.parse(`{"app_id":"app-1","rule_id":"odd","kind":"pre_approval","effect":"deny","enabled":false,"when":{"${name}":{}}}`));
+      const decision = decidePreApproval([entry({ rule_id: 'allow-all' }), odd], onCallFacts());
+      expect(decision).toMatchObject({ approved: true, rule_id: 'allow-all' });
     });
 
     it('reports every problem of an invalid rule', () => {
@@ -171,7 +200,7 @@ describe('decidePreApproval', () => {
       const bad = entry({ rule_id: 'bad', when: { all: [{ self_request: true }, { time_window: { from: '9am', to: '17:00', tz: 'UTC' } }] } });
       const decision = decidePreApproval([bad], onCallFacts());
       expect(decision.trace).toEqual([
-        { app_id: 'app-1', rule_id: 'bad', outcome: 'invalid', detail: 'when.all[1].time_window.from: expected a time as "HH:MM" (24-hour)' },
+        { app_id: 'app-1', rule_id: 'bad', outcome: 'invalid', mode: 'enforce', detail: 'when.all[1].time_window.from: expected a time as "HH:MM" (24-hour)' },
       ]);
     });
 
