@@ -45,6 +45,12 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /** Shown to a requester when request validation could not run and fails closed. */
 export const VALIDATION_UNAVAILABLE_MESSAGE =
   'This request could not be checked right now. Try again in a few minutes, or contact the admins of this app.';
+/**
+ * Shown when a requirement in scope is an invalid rule item: the check will not fix itself, so
+ * the requester is sent to the admins rather than told to retry. A deployment can set its own.
+ */
+export const VALIDATION_MISCONFIGURED_MESSAGE =
+  'This request cannot be checked: the access check for this app is misconfigured. Contact the admins of this app.';
 const VALIDATION_BAD_INPUT_MESSAGE =
   'This request could not be checked: the access-request service sent data this check does not understand. Contact the admins of this app.';
 

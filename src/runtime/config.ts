@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { formatPath } from '../lumos/payload';
+import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
 import { ConfigError } from './errors';
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
@@ -32,6 +33,8 @@ const EnvSchema = z
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
     /** When request validation cannot run: `closed` blocks with a message (default), `open` lets the request through. */
     VALIDATION_FAIL_MODE: z.enum(['closed', 'open']).default('closed'),
+    /** Shown to the requester while an invalid rule item blocks request validation (fail mode closed). */
+    VALIDATION_MISCONFIGURED_MESSAGE: z.string().trim().min(1).max(1_000).default(VALIDATION_MISCONFIGURED_MESSAGE),
   })
   .refine((env) => env.TOKEN_SECRET_ID !== undefined || env.LUMOS_WEBHOOK_TOKEN !== undefined, {
     message: 'set TOKEN_SECRET_ID (in AWS) or LUMOS_WEBHOOK_TOKEN (locally)',

@@ -34,3 +34,11 @@ export class TokenSourceError extends WebhookError {
 export class AuditWriteError extends WebhookError {
   override name = 'AuditWriteError';
 }
+
+/**
+ * DynamoDB refused a request as malformed (a ValidationException: a key too long or empty, an
+ * item too large). DynamoDB is up: this is input the checks before it should have refused.
+ */
+export class StoreRejectedInputError extends WebhookError {
+  override name = 'StoreRejectedInputError';
+}

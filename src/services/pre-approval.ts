@@ -10,6 +10,7 @@ import { requestFacts } from '../rules/evaluate';
 import { decidePreApproval } from '../rules/pre-approval';
 import type { Dependencies } from '../runtime/dependencies';
 import { logger } from '../runtime/logger';
+import { logInvalidRules } from './log-invalid-rules';
 import { loadFacts } from './load-facts';
 
 export class PreApprovalService implements KindService {
@@ -24,15 +25,7 @@ export class PreApprovalService implements KindService {
     const facts = await loadFacts(state, now, entries, this.kind, request, call.deadline);
     const decision = decidePreApproval(entries, facts);
 
-    for (const item of decision.trace) {
-      if (item.outcome === 'invalid') {
-        logger.error('invalid rule item in scope: answering NOT_PREAPPROVED until it is fixed', {
-          app_id: item.app_id,
-          rule_id: item.rule_id,
-          problems: item.detail,
-        });
-      }
-    }
+    logInvalidRules(decision.trace, 'answering NOT_PREAPPROVED until it is fixed');
 
     const detail = { reason: decision.reason, ...(decision.rule_id === undefined ? {} : { rule_id: decision.rule_id }) };
     const reply = decision.approved ? replies.preApproved(detail) : replies.notPreApproved(detail);

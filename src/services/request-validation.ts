@@ -6,11 +6,12 @@
 import type { CallContext, KindService } from '../http/pipeline';
 import { auditBase } from '../http/pipeline';
 import type { ParsedRequest } from '../lumos/payload';
-import { replies, VALIDATION_UNAVAILABLE_MESSAGE, type Reply } from '../lumos/replies';
+import { replies, VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE, type Reply } from '../lumos/replies';
 import { requestFacts } from '../rules/evaluate';
 import { decideRequestValidation, type MessageContext } from '../rules/request-validation';
 import type { Dependencies } from '../runtime/dependencies';
 import { logger } from '../runtime/logger';
+import { logInvalidRules } from './log-invalid-rules';
 import { loadFacts } from './load-facts';
 
 export type FailMode = 'closed' | 'open';
@@ -21,12 +22,14 @@ export class RequestValidationService implements KindService {
   constructor(
     private readonly deps: Pick<Dependencies, 'rules' | 'state' | 'audit' | 'now'>,
     private readonly failMode: FailMode,
+    /** Shown while an invalid rule item blocks the check: it will not fix itself, so no "try again". */
+    private readonly misconfiguredMessage: string = VALIDATION_MISCONFIGURED_MESSAGE,
   ) {}
 
-  failureReply(reason: string): Reply {
+  failureReply(reason: string, message: string = VALIDATION_UNAVAILABLE_MESSAGE): Reply {
     return this.failMode === 'open'
       ? replies.validationPassed({ reason: `${reason}; fail mode open` })
-      : replies.validationFailed(VALIDATION_UNAVAILABLE_MESSAGE, { reason });
+      : replies.validationFailed(message, { reason });
   }
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
@@ -38,14 +41,9 @@ export class RequestValidationService implements KindService {
 
     let reply: Reply;
     let ruleId: string | undefined;
+    logInvalidRules(decision.trace, `request validation cannot run until it is fixed (fail mode ${this.failMode})`);
     if (decision.status === 'unavailable') {
-      logger.error('invalid rule item in scope: request validation cannot run until it is fixed', {
-        app_id: request.appId,
-        rule_id: decision.rule_id,
-        fail_mode: this.failMode,
-        problems: decision.trace.find((item) => item.rule_id === decision.rule_id)?.detail,
-      });
-      reply = this.failureReply(decision.reason);
+      reply = this.failureReply(decision.reason, this.misconfiguredMessage);
       ruleId = decision.rule_id;
     } else if (decision.status === 'blocked') {
       reply = replies.validationFailed(decision.messages.join(' '), { reason: decision.reason });
@@ -61,7 +59,7 @@ export class RequestValidationService implements KindService {
       status_code: reply.statusCode,
       reason: decision.reason,
       ...(ruleId === undefined ? {} : { rule_id: ruleId }),
-      ...(decision.status === 'blocked' ? { message: decision.messages.join(' ') } : {}),
+      ...(typeof reply.body?.message === 'string' ? { message: reply.body.message } : {}),
       trace: decision.trace,
       latency_ms: Date.now() - call.receivedAt,
     };

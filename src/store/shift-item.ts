@@ -1,4 +1,7 @@
 /** The on-call shift item as admins and sync jobs write it (README "On-call shifts"). */
+import { normaliseEmail } from '../lumos/email';
+import { shiftPartition, shiftSortKey } from './state-keys';
+
 export interface ShiftItem {
   pk: string;
   sk: string;
@@ -11,11 +14,11 @@ export interface ShiftItem {
 }
 
 export function shiftItem(schedule: string, email: string, startsAt: Date, endsAt: Date): ShiftItem {
-  const normalised = email.trim().toLowerCase();
+  const normalised = normaliseEmail(email);
   const starts = startsAt.toISOString();
   return {
-    pk: `oncall#${schedule}`,
-    sk: `${normalised}#${starts}`,
+    pk: shiftPartition(schedule),
+    sk: shiftSortKey(normalised, starts),
     schedule,
     email: normalised,
     starts_at: starts,

@@ -2,7 +2,11 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import type { Deadline } from '../runtime/deadline';
 import type { Shift, TrainingRecord } from '../rules/evaluate';
 import type { ShiftLookup } from '../rules/lookups';
+import { sameEmail } from '../lumos/email';
+import { logger } from '../runtime/logger';
 import { storeCall } from './call';
+import { normaliseInstant } from './iso-instant';
+import { shiftPartition, shiftPersonPrefix, shiftSortKey, trainingPartition } from './state-keys';
 
 /** On-call shifts and training records that admins or sync jobs write. */
 export interface StateSource {
@@ -12,7 +16,13 @@ export interface StateSource {
   trainings(emails: readonly string[], deadline: Deadline): Promise<TrainingRecord[]>;
 }
 
+/** Offsets reach +14:00: a shift keyed by its local start may sort up to 14 h after its UTC start. */
+const LATEST_OFFSET_MS = 14 * 3_600_000;
+const SHIFTS_READ = 25;
+
 export class DynamoStateSource implements StateSource {
+  private readonly reported = new Set<string>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -26,24 +36,28 @@ export class DynamoStateSource implements StateSource {
   /**
    * One query per person and schedule: the latest shifts that started by now (sort keys end in
    * the start time), so past shifts that TTL has not yet removed, or future ones a sync job wrote
-   * ahead, never crowd out the current one. A few are read in case shifts overlap.
+   * ahead, never crowd out the current one. The range reaches 14 h ahead for keys written with
+   * an offset; times are then compared as instants.
    */
   private async shiftsOf({ schedule, email }: ShiftLookup, now: Date, deadline: Deadline): Promise<Shift[]> {
+    const latest = new Date(now.getTime() + LATEST_OFFSET_MS).toISOString();
     const page = await storeCall(`reading on-call shifts of ${schedule}`, deadline, (abortSignal) =>
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-          ExpressionAttributeValues: { ':pk': `oncall#${schedule}`, ':first': `${email}#`, ':last': `${email}#${now.toISOString()}` },
+          ExpressionAttributeValues: { ':pk': shiftPartition(schedule), ':first': shiftPersonPrefix(email), ':last': shiftSortKey(email, latest) },
           ScanIndexForward: false,
-          Limit: 10,
+          Limit: SHIFTS_READ,
         }),
         { abortSignal },
       ),
     );
     return (page.Items ?? []).flatMap((item) => {
-      const { starts_at: startsAt, ends_at: endsAt } = item;
-      if (typeof startsAt !== 'string' || typeof endsAt !== 'string') return [];
+      const startsAt = instantOf(item.starts_at);
+      const endsAt = instantOf(item.ends_at);
+      const problem = startsAt === null ? 'starts_at is not an ISO-8601 instant' : endsAt === null ? 'ends_at is not an ISO-8601 instant' : otherPerson(item, email);
+      if (problem || startsAt === null || endsAt === null) return this.unreadable(item, problem ?? '');
       return [{ schedule, email, starts_at: startsAt, ends_at: endsAt }];
     });
   }
@@ -63,7 +77,7 @@ export class DynamoStateSource implements StateSource {
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `training#${email}` },
+            ExpressionAttributeValues: { ':pk': trainingPartition(email) },
             ExclusiveStartKey: startKey,
           }),
           { abortSignal },
@@ -73,9 +87,40 @@ export class DynamoStateSource implements StateSource {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items.flatMap((item) => {
-      const { sk: course, completed_at: completedAt, expires_at: expiresAt } = item;
-      if (typeof course !== 'string' || typeof completedAt !== 'string') return [];
-      return [{ email, course, completed_at: completedAt, expires_at: typeof expiresAt === 'string' ? expiresAt : null }];
+      const completedAt = instantOf(item.completed_at);
+      // Absent or null: the completion does not expire.
+      const expiresAt = item.expires_at === undefined || item.expires_at === null ? null : instantOf(item.expires_at);
+      const problem =
+        typeof item.sk !== 'string' ? 'sk (the course) is not text'
+        : completedAt === null ? 'completed_at is not an ISO-8601 instant'
+        : expiresAt === null && item.expires_at !== undefined && item.expires_at !== null ? 'expires_at is not an ISO-8601 instant'
+        : otherPerson(item, email);
+      if (problem || typeof item.sk !== 'string' || completedAt === null) return this.unreadable(item, problem ?? '');
+      return [{ email, course: item.sk, completed_at: completedAt, expires_at: expiresAt }];
     });
   }
+
+  /** A state item that cannot count is left out, and said once per container, not on every call. */
+  private unreadable(item: Record<string, unknown>, problem: string): [] {
+    const key = `${String(item.pk)}\n${String(item.sk)}`;
+    if (!this.reported.has(key)) {
+      if (this.reported.size >= MAX_REPORTED) this.reported.clear();
+      this.reported.add(key);
+      logger.warn('state item ignored: it cannot be read', { pk: String(item.pk), sk: String(item.sk), problem });
+    }
+    return [];
+  }
+}
+
+const MAX_REPORTED = 1_000;
+
+function instantOf(value: unknown): string | null {
+  return typeof value === 'string' ? normaliseInstant(value) : null;
+}
+
+/** The item's own `email`, when it has one, must be the person asked about (compared as in the payload). */
+function otherPerson(item: Record<string, unknown>, email: string): string | null {
+  if (item.email === undefined) return null;
+  if (typeof item.email !== 'string') return 'email is not text';
+  return sameEmail(item.email, email) ? null : `email ${JSON.stringify(item.email)} is not the person its key names`;
 }

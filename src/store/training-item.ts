@@ -1,4 +1,7 @@
 /** The training record item as an LMS sync job or an admin writes it (README "Training records"). */
+import { normaliseEmail } from '../lumos/email';
+import { trainingPartition } from './state-keys';
+
 export interface TrainingItem {
   pk: string;
   sk: string;
@@ -11,9 +14,9 @@ export interface TrainingItem {
 }
 
 export function trainingItem(email: string, course: string, completedAt: Date, options: { courseName?: string; expiresAt?: Date } = {}): TrainingItem {
-  const normalised = email.trim().toLowerCase();
+  const normalised = normaliseEmail(email);
   return {
-    pk: `training#${normalised}`,
+    pk: trainingPartition(normalised),
     sk: course,
     email: normalised,
     course,

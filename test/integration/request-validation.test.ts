@@ -2,7 +2,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../../src/local/seed';
-import { VALIDATION_UNAVAILABLE_MESSAGE } from '../../src/lumos/replies';
+import { VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE } from '../../src/lumos/replies';
 import { loadConfig } from '../../src/runtime/config';
 import { createDependencies } from '../../src/runtime/dependencies';
 import { buildPipeline } from '../../src/runtime/lambda';
@@ -18,7 +18,7 @@ let tables: TableNames;
 
 function pipeline(failMode: FailMode = 'closed', dynamoEndpoint = endpoint, overrides: Record<string, string> = {}) {
   const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: TOKEN, ...overrides }), dynamoEndpoint);
-  return buildPipeline(deps, new RequestValidationService(deps, failMode));
+  return buildPipeline(deps, new RequestValidationService(deps, failMode, deps.config.VALIDATION_MISCONFIGURED_MESSAGE));
 }
 
 async function auditOf(email: string) {
@@ -95,12 +95,30 @@ describe('request validation when the check cannot run', () => {
     const closed = await pipeline('closed')(webhookRequest(body, TOKEN));
     const open = await pipeline('open')(webhookRequest(body, TOKEN));
     // Assess
-    expect(closed.body).toMatchObject({ response: 'VALIDATION_FAILED', message: VALIDATION_UNAVAILABLE_MESSAGE, reason: 'rule typo is invalid' });
+    // It will not fix itself: the requester is sent to the admins, not told to try again later.
+    expect(closed.body).toMatchObject({ response: 'VALIDATION_FAILED', message: VALIDATION_MISCONFIGURED_MESSAGE, reason: 'rule typo is invalid' });
+    expect(VALIDATION_MISCONFIGURED_MESSAGE).not.toMatch(/try again/i);
     expect(open.body).toMatchObject({ response: 'VALIDATION_PASSED', reason: 'rule typo is invalid; fail mode open' });
     const items = await auditOf('audit-broken@lumos.com');
     expect(items.map((item) => [item.decision, item.response]).sort()).toEqual([
       ['failure', 'VALIDATION_FAILED'],
       ['failure', 'VALIDATION_PASSED'],
     ]);
+    expect(items.find((item) => item.response === 'VALIDATION_FAILED')?.message).toBe(VALIDATION_MISCONFIGURED_MESSAGE);
+  });
+
+  it("shows the deployment's own message while an invalid requirement blocks the check", async () => {
+    const body = { ...preApprovalBody({ email: 'custom-message@lumos.com' }), application: { app_id: 'broken_app' } };
+    const reply = await pipeline('closed', endpoint, { VALIDATION_MISCONFIGURED_MESSAGE: 'Ask #access-help in Slack.' })(webhookRequest(body, TOKEN));
+    expect(reply.body).toMatchObject({ response: 'VALIDATION_FAILED', message: 'Ask #access-help in Slack.' });
+  });
+
+  it('ignores an invalid shadow requirement', async () => {
+    await testDocumentClient().send(
+      new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: 'trial_app', rule_id: 'trial', kind: 'request_validation', mode: 'shadow', when: { trainig: {} } } }),
+    );
+    const body = { ...preApprovalBody({ email: 'shadow@lumos.com' }), application: { app_id: 'trial_app' } };
+    const reply = await pipeline('closed')(webhookRequest(body, TOKEN));
+    expect(reply.body).toMatchObject({ response: 'VALIDATION_PASSED', reason: 'no requirements in scope' });
   });
 });
