@@ -13,8 +13,16 @@ export class JavaMissingError extends Error {
   }
 }
 
+/** How a child process ended: an exit code, or the signal that killed it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface RunningDynamoDb {
   endpoint: string;
+  /** Settles when DynamoDB Local exits on its own; never after `stop()`, which is expected. */
+  unexpectedExit: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -54,14 +62,19 @@ export async function startDynamoDbLocal(port?: number): Promise<RunningDynamoDb
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
+  let stopping = false;
+  const unexpectedExit = new Promise<ProcessExit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true;
+      if (!stopping) resolve({ code, signal });
+    }),
+  );
   // If this process ends any other way, the JVM must not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
   const stop = async () => {
+    stopping = true;
     process.removeListener('exit', killOnExit);
     if (exited) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -79,5 +92,5 @@ export async function startDynamoDbLocal(port?: number): Promise<RunningDynamoDb
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { endpoint: `http://127.0.0.1:${chosen}`, stop };
+  return { endpoint: `http://127.0.0.1:${chosen}`, unexpectedExit, stop };
 }

@@ -36,6 +36,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  // Without its database every call would fail: say so and stop rather than serve errors.
+  void runtime.dynamoExited.then(({ code, signal }) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`DynamoDB Local exited unexpectedly (code ${code}${signal ? `, signal ${signal}` : ''}); stopping`);
+    runtime.stop().then(
+      () => process.exit(1),
+      () => process.exit(1),
+    );
+  });
 }
 
 main().catch((error: unknown) => {

@@ -12,10 +12,10 @@ import { buildPipeline } from '../runtime/lambda';
 import { createTable } from '../store/create-tables';
 import { createDocumentClient, createDynamoClient } from '../store/dynamo-client';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../store/table-definitions';
-import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local';
+import { startDynamoDbLocal, type ProcessExit, type RunningDynamoDb } from './dynamodb-local';
 import { LOCAL_ROUTES } from './routes';
 import { seed } from './seed';
-import { createLocalServer } from './server';
+import { createLocalServer, type LocalServerOptions } from './server';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -28,6 +28,8 @@ export interface LocalRuntimeOptions {
   tablePrefix?: string;
   /** Other settings (AUTH_HEADER, RULE_CACHE_SECONDS, ...), as in Lambda. */
   env?: NodeJS.ProcessEnv;
+  /** The HTTP server's timeouts; default 30 s for headers and for a whole request. */
+  server?: LocalServerOptions;
 }
 
 export interface LocalRuntime {
@@ -36,6 +38,8 @@ export interface LocalRuntime {
   dynamoEndpoint: string;
   tables: Record<TableDefinition['envVar'], string>;
   paths: string[];
+  /** Settles if the DynamoDB Local we started exits on its own; never for `dynamoEndpoint` or after `stop()`. */
+  dynamoExited: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -60,7 +64,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const config = loadConfig({ ...options.env, ...tables, LUMOS_WEBHOOK_TOKEN: token, TOKEN_SECRET_ID: undefined });
     const deps = createDependencies(config, dynamoEndpoint);
     const routes = new Map<string, Pipeline>(LOCAL_ROUTES.map((route) => [route.path, buildPipeline(deps, route.service(deps))]));
-    const server = createLocalServer(routes);
+    const server = createLocalServer(routes, options.server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, '127.0.0.1', resolve);
@@ -72,6 +76,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dynamoEndpoint,
       tables,
       paths: [...routes.keys()],
+      dynamoExited: dynamo?.unexpectedExit ?? new Promise<ProcessExit>(() => {}),
       stop: async () => {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

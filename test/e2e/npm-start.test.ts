@@ -1,6 +1,6 @@
 /** `npm start` as a developer runs it: banner, a working curl line, Ctrl-C stops everything. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,22 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/** The pid of the DynamoDB Local JVM listening on `port`, found through /proc (Linux). */
+function dynamoDbLocalPid(port: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // Gone meanwhile.
+    }
+    const portIndex = args.indexOf('-port');
+    if (args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && portIndex >= 0 && args[portIndex + 1] === String(port)) return Number(entry);
+  }
+  return undefined;
+}
+
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
     if (child.exitCode !== null) resolve(child.exitCode);
@@ -73,7 +89,32 @@ describe('npm start', () => {
       expect(body.response).toBe('PREAPPROVED');
       await waitFor(() => !groupAlive(child), 10_000);
       expect(output()).toContain('SIGINT: stopping');
+      // Ctrl-C reaches DynamoDB Local too; its exit is then expected, not an error.
+      expect(output()).not.toContain('exited unexpectedly');
       expect(await canConnect(dynamoPort)).toBe(false);
+    } finally {
+      if (child.exitCode === null) killGroup(child);
+    }
+  });
+
+  it('says so and exits non-zero when DynamoDB Local dies under it', async () => {
+    // Prepare
+    const { child, output } = startNpm({ PORT: '0', LUMOS_WEBHOOK_TOKEN: 'npm-start-token-0123456789', DYNAMODB_PORT: '' });
+    try {
+      await waitFor(() => output().includes('Ctrl-C stops everything'), 40_000);
+      const url = /POST (http:\/\/127\.0\.0\.1:(\d+))\/pre-approval/.exec(output());
+      const dynamoPort = Number(/DynamoDB: http:\/\/127\.0\.0\.1:(\d+)/.exec(output())?.[1]);
+      const java = dynamoDbLocalPid(dynamoPort);
+      expect(java).toBeDefined();
+      // Act
+      process.kill(java as number, 'SIGKILL');
+      const code = await Promise.race([exited(child), new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
+      // Assess
+      expect(code).toBe(1);
+      expect(output()).toContain('DynamoDB Local exited unexpectedly (code null, signal SIGKILL); stopping');
+      expect(output().match(/DynamoDB:/g)).toHaveLength(1);
+      await waitFor(() => !groupAlive(child), 10_000);
+      expect(await canConnect(Number(url?.[2]))).toBe(false);
     } finally {
       if (child.exitCode === null) killGroup(child);
     }
