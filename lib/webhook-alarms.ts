@@ -5,12 +5,30 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { WEBHOOK_KINDS, type WebhookKind } from '../src/lumos/payload';
+import type { DimensionSetOf, MetricName } from '../src/runtime/metrics';
+import { WEBHOOKS } from './webhooks';
 
 /** 401s in 5 minutes that look like someone guessing the token rather than a rotation gone wrong. */
 export const DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD = 20;
 /** A duration alarm fires at this share of the timeout: the handler's own ~8 s deadline should have answered by then. */
 const DURATION_ALARM_SHARE = 0.8;
 const PERIOD = Duration.minutes(5);
+
+/** What Lumos gets when a kind's check cannot run (CONTRACT.md), for the alarm descriptions. */
+const SAFE_REPLY: Record<WebhookKind, string> = {
+  pre_approval: 'Lumos got NOT_PREAPPROVED and the request went to human approval',
+  request_validation: 'requesters were told to try again (VALIDATION_FAILED), or let through with fail mode open',
+  provisioning: 'Lumos got a 502 and opened a manual provisioning task',
+  deprovisioning: 'Lumos got a 502 and opened a manual task; the access is still in place',
+};
+
+/** What an invalid rule item in scope does to the answers of a kind that reads rules. */
+const INVALID_RULE_EFFECT: Partial<Record<WebhookKind, string>> = {
+  pre_approval: 'that app answers NOT_PREAPPROVED',
+  request_validation: 'requesters of that app are told the check is misconfigured (or let through with fail mode open)',
+  provisioning: 'the permissions it covers are not provisioned (502, manual task)',
+};
 
 export interface AlarmedFunction {
   readonly kind: string;
@@ -20,6 +38,8 @@ export interface AlarmedFunction {
 
 export interface WebhookAlarmsProps {
   readonly functions: readonly AlarmedFunction[];
+  /** Where the functions publish their EMF metrics (src/runtime/metrics.ts), and the access-log counts go. */
+  readonly metricsNamespace: string;
   /** The API's JSON access log group (lib/webhook-api.ts), which the API alarms count lines of. */
   readonly accessLogs: logs.ILogGroup;
   readonly unauthorizedThreshold: number;
@@ -41,9 +61,20 @@ export const UNEXPECTED_5XX_PATTERN = logs.FilterPattern.all(
 );
 export const UNAUTHORIZED_PATTERN = logs.FilterPattern.stringValue('$.status', '=', '401');
 
+/** The `kind` dimension the functions publish for a deployed kind (`pre-approval` → `pre_approval`). */
+export function metricKind(kind: string): WebhookKind {
+  const value = kind.replaceAll('-', '_');
+  const known = WEBHOOK_KINDS.find((candidate) => candidate === value);
+  if (known === undefined) throw new Error(`no webhook kind ${kind}`);
+  return known;
+}
+
 /**
- * What someone should hear about: per function errors, throttles and durations near the timeout;
- * for the API, unexpected 5xx and a spike of 401s. No data (no traffic) is not an alarm.
+ * What someone should hear about: per function errors, throttles and durations near the timeout,
+ * and from the functions' own metrics any check that could not run, any invalid rule in scope and
+ * any target system that failed; for the API, unexpected 5xx and a spike of 401s. No data (no
+ * traffic, or nothing wrong: the functions publish these counts only when they are above zero)
+ * is not an alarm.
  */
 export class WebhookAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -75,6 +106,60 @@ export class WebhookAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: `The ${kind} function's p99 duration is near its ${timeout.toSeconds()} s timeout: a table or target system is slow.`,
     });
+    this.alarmOutcomes(kind);
+  }
+
+  /** Alarms on the EMF metrics one kind's function publishes. */
+  private alarmOutcomes(kind: string): void {
+    const spec = WEBHOOKS.find((webhook) => webhook.kind === kind);
+    const metric = metricKind(kind);
+    const dimensions = { kind: metric };
+    this.alarm(`${kind}-failures`, {
+      metric: this.emf('Failures', dimensions),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        `A ${kind} check could not run: ${SAFE_REPLY[metric]}. The function logs "webhook call failed" (or "function is misconfigured") ` +
+        'with a reason, also the metric Failures by kind and reason: store_unavailable or deadline_exceeded (DynamoDB slow, throttled or ' +
+        'unreachable), credential_store_unavailable (the token secret cannot be read), misconfigured (fix the settings and redeploy), ' +
+        'audit_unavailable, internal_error (read the logged stack trace).',
+    });
+    // Only a function given the rules table can meet an invalid rule item.
+    if (spec?.access.rules !== undefined) {
+      this.alarm(`${kind}-invalid-rules`, {
+        metric: this.emf('InvalidRulesInScope', dimensions),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription:
+          `A ${kind} decision met a rule item that fails validation: ${INVALID_RULE_EFFECT[metric] ?? 'it answered the safe side'} until the item is fixed ` +
+          '(an invalid shadow item changes nothing and is logged as a warning). The function logs a line starting "invalid" with its ' +
+          'app_id and rule_id; audit items carry it as a trace entry with outcome "invalid" and the problems. ' +
+          'Fix the item in the rules table, or set its enabled attribute to false.',
+      });
+    }
+    // Only a function that writes grants calls target systems.
+    if (spec?.access.grants === 'readWrite') {
+      this.alarm(`${kind}-target-failures`, {
+        metric: this.emf('ProvisioningFailures', dimensions),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription:
+          `A target system failed during ${kind}: Lumos got a 502 and opened a manual task. The metric ProvisioningFailures by kind and ` +
+          'system names the provisioner ("none": the rule in scope is invalid); the results in the audit items say which permission and why. ' +
+          'Fix the target system or its connector secret, then complete the manual task (a repeated call is idempotent).',
+      });
+    }
+  }
+
+  /** A metric the functions publish in Embedded Metric Format, summed per 5 minutes. */
+  private emf<M extends MetricName>(metricName: M, dimensionsMap: DimensionSetOf<M>): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.props.metricsNamespace,
+      metricName,
+      dimensionsMap,
+      period: PERIOD,
+      statistic: cloudwatch.Stats.SUM,
+    });
   }
 
   private alarmApi(): void {
@@ -97,7 +182,7 @@ export class WebhookAlarms extends Construct {
     const filter = new logs.MetricFilter(this, `${metricName}Filter`, {
       logGroup: this.props.accessLogs,
       filterPattern,
-      metricNamespace: `LumosWebhooks/${this.stackName}`,
+      metricNamespace: this.props.metricsNamespace,
       metricName,
       metricValue: '1',
     });

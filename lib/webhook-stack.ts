@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
+import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_VAR } from '../src/runtime/metrics';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
 import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
 import { AlarmTopic } from './alarm-topic';
@@ -19,6 +20,8 @@ interface SharedResources {
   readonly api: apigateway.RestApi;
   readonly tables: ReadonlyMap<TableDefinition['id'], WebhookTable>;
   readonly token: TokenSecret;
+  /** Where the functions publish their metrics. */
+  readonly metricsNamespace: string;
 }
 
 export interface WebhookStackProps extends StackProps {
@@ -60,6 +63,8 @@ export class WebhookStack extends Stack {
   /** Connector secrets must have names starting with this; the functions in `connectorSecretReaders` may read them. */
   readonly connectorSecretPrefix: string;
   readonly connectorSecretReaders: readonly WebhookFunction[];
+  /** One CloudWatch namespace per deployment, so staging and production metrics never mix. */
+  readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: WebhookStackProps = {}) {
     super(scope, id, props);
@@ -69,6 +74,7 @@ export class WebhookStack extends Stack {
     );
     this.token = tokenSecret(this, props.tokenSecretName);
     this.connectorSecretPrefix = props.connectorSecretPrefix ?? 'lumos-connectors/';
+    this.metricsNamespace = `${DEFAULT_METRICS_NAMESPACE}/${this.stackName}`;
 
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       restApiName: `${id}-api`,
@@ -87,7 +93,7 @@ export class WebhookStack extends Stack {
           })
         : undefined;
 
-    const shared = { api: this.webhookApi.api, tables, token: this.token };
+    const shared = { api: this.webhookApi.api, tables, token: this.token, metricsNamespace: this.metricsNamespace };
     const readers: WebhookFunction[] = [];
     this.functions = WEBHOOKS.map((webhook) => {
       const fn = this.addWebhook(webhook, shared, props);
@@ -99,6 +105,7 @@ export class WebhookStack extends Stack {
     new WebhookAlarms(this, 'Alarms', {
       functions: this.functions,
       accessLogs: this.webhookApi.accessLogs,
+      metricsNamespace: this.metricsNamespace,
       unauthorizedThreshold: props.unauthorizedAlarmThreshold ?? DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD,
       topic: props.alarmEmail === undefined ? undefined : new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail }).topic,
     });
@@ -111,7 +118,7 @@ export class WebhookStack extends Stack {
 
   /** One kind: its function, the grants its spec lists, its route and its URL output. */
   private addWebhook(webhook: WebhookSpec, shared: SharedResources, props: WebhookStackProps): WebhookFunction {
-    const { api, tables, token } = shared;
+    const { api, tables, token, metricsNamespace } = shared;
     const name = pascalCase(webhook.kind);
     const fn = new WebhookFunction(this, `${name}Function`, {
       kind: webhook.kind,
@@ -127,6 +134,7 @@ export class WebhookStack extends Stack {
     if (webhook.connectorSecrets) grantConnectorSecrets(fn.function, this.connectorSecretPrefix);
     const environment = webhook.environment?.({ validationFailMode: props.validationFailMode ?? 'closed' }) ?? {};
     for (const [key, value] of Object.entries(environment)) fn.function.addEnvironment(key, value);
+    fn.function.addEnvironment(METRICS_NAMESPACE_VAR, metricsNamespace);
     api.root.addResource(webhook.kind).addMethod('POST', new apigateway.LambdaIntegration(fn.function));
     new CfnOutput(this, `${name}Url`, {
       description: `URL to enter as Lumos's ${webhook.kind} webhook`,

@@ -1,7 +1,8 @@
 /**
  * One pipeline for every kind: method → size → base64 → credential → JSON → schema → service.
  * This is the one place where errors become replies: whatever fails, Lumos gets the kind's
- * safe answer (for pre-approval NOT_PREAPPROVED), never a stack trace or error text.
+ * safe answer (for pre-approval NOT_PREAPPROVED), never a stack trace or error text. It sees
+ * every call, so it also logs every refusal and counts refusals, failures and decisions.
  */
 import { parsePayload, undocumentedPermissionTags, type ParsedRequest, type WebhookKind } from '../lumos/payload';
 import { MAX_BODY_BYTES, replies, type Reply } from '../lumos/replies';
@@ -14,6 +15,7 @@ import {
   TokenSourceError,
 } from '../runtime/errors';
 import { logger } from '../runtime/logger';
+import { metrics as containerMetrics, type FailureReason, type Metrics, type RefusalReason } from '../runtime/metrics';
 import type { AuditRecord, AuditSink } from '../store/audit-sink';
 import { extractToken, matchesAnyToken } from './auth';
 import type { TokenSource } from './token-source';
@@ -48,12 +50,14 @@ export interface PipelineOptions {
   authHeader: string;
   deadlineMs: number;
   audit: AuditSink;
+  /** Default: the container's EMF metrics on stdout. */
+  metrics?: Metrics;
 }
 
 export type Pipeline = (request: WebhookRequest) => Promise<Reply>;
 
 /** Short, fixed words for logs and the reply's `reason`: never an error's own text. */
-export function failureReason(error: unknown): string {
+export function failureReason(error: unknown): FailureReason {
   if (error instanceof DeadlineExceededError) return 'deadline_exceeded';
   if (error instanceof StoreUnavailableError) return 'store_unavailable';
   if (error instanceof AuditWriteError) return 'audit_unavailable';
@@ -62,19 +66,41 @@ export function failureReason(error: unknown): string {
   return 'internal_error';
 }
 
+/** What Lumos was told: the reply's `response`, else what a 204 stands for (a metric dimension). */
+export function replyOutcome(kind: WebhookKind, reply: Reply): string {
+  const response = reply.body?.response;
+  if (typeof response === 'string') return response;
+  if (reply.statusCode === 204) return kind === 'deprovisioning' ? 'DEPROVISIONED' : 'PROVISIONED';
+  return 'other';
+}
+
 export function createPipeline(service: KindService, options: PipelineOptions): Pipeline {
   const { kind } = service;
+  const metrics = options.metrics ?? containerMetrics;
 
-  async function authorised(request: WebhookRequest, deadline: Deadline): Promise<boolean> {
+  /** `missing` and `wrong` are told apart in the log line only; the caller gets one 401 either way. */
+  async function credential(request: WebhookRequest, deadline: Deadline): Promise<'ok' | 'missing' | 'wrong'> {
     const token = extractToken(request.headers, options.authHeader);
-    if (token === null) {
-      logger.warn('webhook call without a credential', { kind, header: options.authHeader, request_id: request.requestId });
-      return false;
-    }
-    if (matchesAnyToken(token, await options.tokens.tokens(deadline))) return true;
-    if (matchesAnyToken(token, await options.tokens.tokens(deadline, { afterMismatch: true }))) return true;
-    logger.warn('webhook call with a wrong credential', { kind, header: options.authHeader, request_id: request.requestId });
-    return false;
+    if (token === null) return 'missing';
+    if (matchesAnyToken(token, await options.tokens.tokens(deadline))) return 'ok';
+    if (matchesAnyToken(token, await options.tokens.tokens(deadline, { afterMismatch: true }))) return 'ok';
+    return 'wrong';
+  }
+
+  /**
+   * Every refused call: one WARN line with status and reason (never the body, a header value or
+   * the token) and one `Refused` count. Lumos never retries, so this line is how an admin finds
+   * out that a call went nowhere.
+   */
+  function refuse(request: WebhookRequest, reply: Reply, reason: RefusalReason, fields: Record<string, unknown> = {}, message = 'webhook call refused'): Reply {
+    logger.warn(message, { kind, request_id: request.requestId, status: reply.statusCode, reason, ...fields });
+    metrics.count('Refused', { kind, reason });
+    return reply;
+  }
+
+  function answered(reply: Reply): Reply {
+    metrics.count('Decisions', { kind, outcome: replyOutcome(kind, reply) });
+    return reply;
   }
 
   async function recordFailure(parsed: ParsedRequest, call: CallContext, reply: Reply, reason: string): Promise<void> {
@@ -98,30 +124,34 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
     const receivedAt = Date.now();
     const deadline = Deadline.forInvocation(options.deadlineMs, request.remainingMs);
     const call: CallContext = { requestId: request.requestId, deadline, receivedAt };
-    if (request.method.toUpperCase() !== 'POST') return replies.methodNotAllowed();
+    if (request.method.toUpperCase() !== 'POST') return refuse(request, replies.methodNotAllowed(), 'method_not_allowed');
 
     const body = decodeBody(request);
-    if (body === 'too_large') return replies.payloadTooLarge();
+    if (body === 'too_large') return refuse(request, replies.payloadTooLarge(), 'payload_too_large');
 
     let parsed: ParsedRequest | undefined;
     let authenticated = false;
     try {
-      if (!(await authorised(request, deadline))) return replies.unauthorized();
+      const presented = await credential(request, deadline);
+      if (presented !== 'ok') {
+        const message = presented === 'missing' ? 'webhook call without a credential' : 'webhook call with a wrong credential';
+        return refuse(request, replies.unauthorized(), 'unauthorized', { header: options.authHeader }, message);
+      }
       authenticated = true;
 
       let json: unknown;
       try {
         json = JSON.parse(body);
       } catch {
-        return replies.invalidJson(kind, 'the body is not valid JSON');
+        return refuse(request, replies.invalidJson(kind, 'the body is not valid JSON'), 'invalid_json', { problem: 'not valid JSON' });
       }
       if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-        return replies.invalidJson(kind, 'the body must be a JSON object');
+        return refuse(request, replies.invalidJson(kind, 'the body must be a JSON object'), 'invalid_json', { problem: 'not a JSON object' });
       }
       const outcome = safeParsePayload(json, kind);
       if (!outcome.ok) {
-        logger.warn('payload rejected', { kind, request_id: request.requestId, issues: outcome.issues });
-        return replies.invalidPayload(kind, outcome.issues);
+        // The issues the 422 reply carries: field paths and the schema's messages, no field's value.
+        return refuse(request, replies.invalidPayload(kind, outcome.issues), 'invalid_payload', { issues: outcome.issues });
       }
       parsed = outcome.request;
       const tags = undocumentedPermissionTags(parsed.payload);
@@ -136,14 +166,15 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
         response: reply.body?.response,
         latency_ms: Date.now() - receivedAt,
       });
-      return reply;
+      return answered(reply);
     } catch (error) {
       const reason = failureReason(error);
       logger.error('webhook call failed; answering the safe reply', { kind, request_id: request.requestId, reason, error: errorForLog(error) });
+      metrics.count('Failures', { kind, reason });
       // A fail-open setting applies only to a valid, authenticated call; strangers get no reason.
       const reply = parsed && service.failureReply ? service.failureReply(reason) : replies.failure(kind, authenticated ? reason : undefined);
       if (parsed) await recordFailure(parsed, call, reply, reason);
-      return reply;
+      return answered(reply);
     }
   };
 }

@@ -12,11 +12,13 @@ import { HttpProvisioner } from '../provisioners/http-provisioner';
 import { DynamoAuditSink, type AuditSink } from '../store/audit-sink';
 import { createDocumentClient } from '../store/dynamo-client';
 import { DynamoGrantLedger, type GrantLedger } from '../store/grant-ledger';
+import { MeteredAuditSink } from '../store/metered-audit-sink';
 import { DynamoRuleSource, type RuleSource } from '../store/rule-source';
 import { DynamoStateSource, type StateSource } from '../store/state-source';
 import type { TableDefinition } from '../store/table-definitions';
 import type { Config } from './config';
 import { ConfigError } from './errors';
+import { metrics } from './metrics';
 
 export interface Dependencies {
   readonly config: Config;
@@ -47,7 +49,8 @@ export function createDependencies(config: Config, dynamoEndpoint?: string): Dep
   const secretsManager = once(createSecretsManagerClient);
   const rules = once(() => new DynamoRuleSource(documentClient, table('RULES_TABLE'), config.RULE_CACHE_SECONDS * 1000));
   const state = once(() => new DynamoStateSource(documentClient, table('STATE_TABLE')));
-  const audit = once(() => new DynamoAuditSink(documentClient, table('AUDIT_TABLE'), config.AUDIT_RETENTION_DAYS));
+  // Metered: invalid rules in scope and target-system failures are counted from the audit record.
+  const audit = once(() => new MeteredAuditSink(new DynamoAuditSink(documentClient, table('AUDIT_TABLE'), config.AUDIT_RETENTION_DAYS), metrics));
   const grants = once(() => new DynamoGrantLedger(documentClient, table('GRANTS_TABLE')));
   const tokens = once(
     (): TokenSource =>

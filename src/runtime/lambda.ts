@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { fromProxyEvent, toProxyResult } from '../http/api-gateway';
-import { createPipeline, type KindService, type Pipeline } from '../http/pipeline';
+import { createPipeline, failureReason, replyOutcome, type KindService, type Pipeline } from '../http/pipeline';
 import type { WebhookKind } from '../lumos/payload';
 import { replies } from '../lumos/replies';
 import { loadConfig } from './config';
 import { createDependencies, type Dependencies } from './dependencies';
 import { logger } from './logger';
+import { metrics } from './metrics';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) => Promise<APIGatewayProxyResult>;
 
@@ -33,8 +34,11 @@ export function lambdaHandler(kind: WebhookKind, makeService: (deps: Dependencie
   return async (event, context) => {
     if (!pipeline) {
       logger.error('function is misconfigured; answering the safe reply', { kind, error: initError instanceof Error ? initError.message : String(initError) });
-      // Unauthenticated at this point: the reason goes to the logs only.
-      return toProxyResult(replies.failure(kind));
+      // Unauthenticated at this point: the reason goes to the logs (and the failure alarm) only.
+      const reply = replies.failure(kind);
+      metrics.count('Failures', { kind, reason: failureReason(initError) });
+      metrics.count('Decisions', { kind, outcome: replyOutcome(kind, reply) });
+      return toProxyResult(reply);
     }
     const requestId = context?.awsRequestId ?? event.requestContext?.requestId ?? randomUUID();
     const request = fromProxyEvent(event, requestId, context?.getRemainingTimeInMillis());

@@ -1,9 +1,48 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOKS } from '../../lib/webhooks';
-import { functionLogicalId, functionProperties, onlyLogicalId, propertiesOf, type Resources, type Synthesized, synthContext } from './stack-template';
+import { METRIC_DIMENSIONS, type MetricName } from '../../src/runtime/metrics';
+import {
+  functionLogicalId,
+  functionProperties,
+  onlyLogicalId,
+  propertiesOf,
+  type Resources,
+  type Synthesized,
+  synthContext,
+  variablesOf,
+} from './stack-template';
 
 const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
+
+/**
+ * The alarms on the functions' own (EMF) metrics, per kind: every kind on checks that could not
+ * run; the kinds that read rules on invalid rules in scope; the kinds that call target systems
+ * on their failures.
+ */
+const EMF_ALARMS: Record<string, { metric: MetricName; suffix: string }[]> = {
+  'pre-approval': [
+    { metric: 'Failures', suffix: 'failures' },
+    { metric: 'InvalidRulesInScope', suffix: 'invalid-rules' },
+  ],
+  'request-validation': [
+    { metric: 'Failures', suffix: 'failures' },
+    { metric: 'InvalidRulesInScope', suffix: 'invalid-rules' },
+  ],
+  provisioning: [
+    { metric: 'Failures', suffix: 'failures' },
+    { metric: 'InvalidRulesInScope', suffix: 'invalid-rules' },
+    { metric: 'ProvisioningFailures', suffix: 'target-failures' },
+  ],
+  deprovisioning: [
+    { metric: 'Failures', suffix: 'failures' },
+    { metric: 'ProvisioningFailures', suffix: 'target-failures' },
+  ],
+};
+/** Three Lambda alarms per function, the EMF alarms, two for the API. */
+const ALARM_COUNT = KINDS.length * 3 + Object.values(EMF_ALARMS).flat().length + 2;
+/** The metrics namespace of the default stack name. */
+const NAMESPACE = 'LumosWebhooks/LumosWebhooks';
 
 type Properties = Record<string, unknown>;
 
@@ -20,6 +59,14 @@ function functionAlarm(synthesized: Synthesized, kind: string, metricName: strin
   );
   expect(matching, `one ${metricName} alarm for ${kind}`).toHaveLength(1);
   return matching[0] ?? {};
+}
+
+/** The alarms on one kind's EMF metrics, found by the `kind` dimension the functions publish. */
+function emfAlarmsOf(template: Template, kind: string): Properties[] {
+  const value = kind.replaceAll('-', '_');
+  return alarmsOf(template).filter((alarm) =>
+    ((alarm['Dimensions'] ?? []) as { Name: string; Value: unknown }[]).some((dimension) => dimension.Name === 'kind' && dimension.Value === value),
+  );
 }
 
 /** The metric filter counting one metric, and the one alarm on that metric. */
@@ -63,9 +110,9 @@ describe('alarms', () => {
     notified = synthContext({ alarmEmail: 'oncall@example.com' });
   });
 
-  it('are three per function and two for the API', () => {
+  it('are three per function, those on the functions\' own metrics, and two for the API', () => {
     // Prepare / Act / Assess
-    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', KINDS.length * 3 + 2);
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', ALARM_COUNT);
   });
 
   describe.each(KINDS)('%s function', (kind) => {
@@ -98,6 +145,66 @@ describe('alarms', () => {
       );
       expect(alarm['Threshold']).toBeLessThan(timeoutMs);
       expect(alarm['Threshold']).toBeGreaterThanOrEqual(timeoutMs * 0.7);
+    });
+  });
+
+  describe.each(KINDS)('%s function\'s own metrics', (kind) => {
+    it('are published to the deployment\'s namespace, named in the function\'s environment', () => {
+      // Prepare / Act
+      const variables = variablesOf(defaults, kind);
+      // Assess
+      expect(variables['METRICS_NAMESPACE']).toBe(NAMESPACE);
+      expect(variablesOf(synthContext({ stackName: 'Staging' }), kind)['METRICS_NAMESPACE']).toBe('LumosWebhooks/Staging');
+    });
+
+    it('are alarmed on exactly these metrics, by the kind alone', () => {
+      // Prepare
+      const expected = (EMF_ALARMS[kind] ?? []).map(({ metric }) => metric).sort();
+      // Act
+      const alarms = emfAlarmsOf(defaults.template, kind);
+      // Assess
+      expect(alarms.map((alarm) => alarm['MetricName']).sort()).toEqual(expected);
+    });
+
+    it.each(EMF_ALARMS[kind] ?? [])('alarms on any $metric in 5 minutes', ({ metric, suffix }) => {
+      // Prepare / Act
+      const [alarm] = emfAlarmsOf(defaults.template, kind).filter((candidate) => candidate['MetricName'] === metric);
+      // Assess
+      expect(alarm).toEqual(
+        expect.objectContaining({
+          ...QUIET_WITHOUT_DATA,
+          AlarmName: `LumosWebhooks-${kind}-${suffix}`,
+          Namespace: NAMESPACE,
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
+    });
+
+    it('select a dimension set the functions publish', () => {
+      // Prepare / Act
+      const alarms = emfAlarmsOf(defaults.template, kind);
+      // Assess
+      for (const alarm of alarms) {
+        const published = METRIC_DIMENSIONS[alarm['MetricName'] as MetricName].map((set) => JSON.stringify([...set].sort()));
+        const used = JSON.stringify((alarm['Dimensions'] as { Name: string }[]).map((dimension) => dimension.Name).sort());
+        expect(published).toContain(used);
+      }
+    });
+
+    it('tell on-call what happened and what to do', () => {
+      // Prepare / Act
+      const descriptions: Record<string, string> = Object.fromEntries(emfAlarmsOf(defaults.template, kind).map((alarm) => [alarm['MetricName'], String(alarm['AlarmDescription'])]));
+      // Assess
+      expect(descriptions['Failures']).toMatch(/could not run: .*webhook call failed.*store_unavailable.*credential_store_unavailable.*misconfigured/);
+      if (descriptions['InvalidRulesInScope'] !== undefined) {
+        expect(descriptions['InvalidRulesInScope']).toMatch(/rule item that fails validation.*outcome "invalid".*Fix the item in the rules table/);
+      }
+      if (descriptions['ProvisioningFailures'] !== undefined) {
+        expect(descriptions['ProvisioningFailures']).toMatch(/target system failed.*by kind and system.*Fix the target system/);
+      }
+      for (const description of Object.values(descriptions)) expect(description.length).toBeLessThanOrEqual(1024);
     });
   });
 
@@ -172,7 +279,7 @@ describe('alarms', () => {
       const alarms = alarmsOf(template);
       // Assess
       expect(subscription).toEqual({ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId } });
-      expect(alarms).toHaveLength(KINDS.length * 3 + 2);
+      expect(alarms).toHaveLength(ALARM_COUNT);
       for (const alarm of alarms) expect(alarm['AlarmActions']).toEqual([{ Ref: topicId }]);
     });
 

@@ -260,6 +260,7 @@ describe('WebhookStack', () => {
       const expected = {
         AUTH_HEADER: 'authorization',
         TOKEN_SECRET_ID: { Ref: onlyLogicalId(template, 'AWS::SecretsManager::Secret') },
+        METRICS_NAMESPACE: 'LumosWebhooks/Test',
         ...Object.fromEntries(tables.map((definition) => [definition.envVar, { Ref: tableLogicalId(template, definition) }])),
         ...expectation.environment,
       };

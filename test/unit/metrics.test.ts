@@ -1,0 +1,223 @@
+/** The EMF writer: documents CloudWatch can read, and dimension values only from closed sets. */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WEBHOOK_KINDS } from '../../src/lumos/payload';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  EmfMetrics,
+  FAILURE_REASONS,
+  METRIC_DIMENSIONS,
+  namespaceFrom,
+  OTHER,
+  OUTCOMES,
+  REFUSAL_REASONS,
+  systemDimension,
+} from '../../src/runtime/metrics';
+import type { AuditRecord } from '../../src/store/audit-sink';
+import { meterAuditRecord } from '../../src/store/metered-audit-sink';
+import { capturedMetrics } from '../support/emf';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  vi.resetModules();
+});
+
+describe('EMF documents', () => {
+  it('carry the namespace, the timestamp, every dimension set of the metric and the value', () => {
+    // Prepare
+    const { metrics, published } = capturedMetrics('LumosWebhooks/Prod', () => 1_234);
+    // Act
+    metrics.count('ProvisioningFailures', { kind: 'provisioning', system: 'licence-api' }, 2);
+    // Assess
+    expect(published()).toEqual([
+      {
+        namespace: 'LumosWebhooks/Prod',
+        name: 'ProvisioningFailures',
+        value: 2,
+        timestamp: 1_234,
+        dimensionSets: [{ kind: 'provisioning' }, { kind: 'provisioning', system: 'licence-api' }],
+        rootKeys: ['_aws', 'kind', 'system', 'ProvisioningFailures'],
+      },
+    ]);
+  });
+
+  it('are one line each, with a count of 1 unless told otherwise', () => {
+    // Prepare
+    const { metrics, lines, published } = capturedMetrics();
+    // Act
+    metrics.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' });
+    metrics.count('Refused', { kind: 'pre_approval', reason: 'unauthorized' });
+    // Assess
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).not.toContain('\n');
+    expect(published().map((metric) => [metric.name, metric.value, metric.dimensionSets])).toEqual([
+      ['Decisions', 1, [{ kind: 'pre_approval', outcome: 'PREAPPROVED' }]],
+      ['Refused', 1, [{ kind: 'pre_approval', reason: 'unauthorized' }]],
+    ]);
+  });
+
+  it('are published under every dimension set the metric declares', () => {
+    // Prepare
+    const { metrics, published } = capturedMetrics();
+    // Act
+    metrics.count('Failures', { kind: 'request_validation', reason: 'store_unavailable' });
+    metrics.count('InvalidRulesInScope', { kind: 'pre_approval' }, 3);
+    // Assess
+    const [failures, invalid] = published();
+    expect(failures?.dimensionSets).toEqual([{ kind: 'request_validation' }, { kind: 'request_validation', reason: 'store_unavailable' }]);
+    expect(invalid?.dimensionSets).toEqual([{ kind: 'pre_approval' }]);
+    expect(METRIC_DIMENSIONS.Failures).toEqual([['kind'], ['kind', 'reason']]);
+  });
+
+  it('publish values outside a dimension\'s set as "other"', () => {
+    // Prepare
+    const { metrics, published } = capturedMetrics();
+    // Act
+    metrics.count('Decisions', { kind: 'admin', outcome: 'MAYBE' });
+    metrics.count('Failures', { kind: 'pre-approval', reason: 'StoreUnavailableError: table gone' });
+    // Assess
+    expect(published().map((metric) => metric.dimensionSets.at(-1))).toEqual([
+      { kind: OTHER, outcome: OTHER },
+      { kind: OTHER, reason: OTHER },
+    ]);
+  });
+
+  it('publish a provisioner name in a safe charset, capped at 64 characters', () => {
+    // Prepare / Act / Assess
+    expect(systemDimension('licence-api')).toBe('licence-api');
+    expect(systemDimension('api.example.com:8443')).toBe('api.example.com:8443');
+    expect(systemDimension(' Licence API ')).toBe('Licence_API');
+    expect(systemDimension('Zähler/ø')).toBe('Z_hler_');
+    expect(systemDimension('x'.repeat(200))).toBe('x'.repeat(64));
+    expect(systemDimension('***')).toBe(OTHER);
+    expect(systemDimension('')).toBe(OTHER);
+  });
+
+  it('never let a metric cost a reply: a failing sink, a value that is no number', () => {
+    // Prepare
+    const lines: string[] = [];
+    const failing = new EmfMetrics('Test', () => {
+      throw new Error('stdout closed');
+    });
+    const counting = new EmfMetrics('Test', (line) => lines.push(line));
+    // Act / Assess
+    expect(() => failing.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' })).not.toThrow();
+    counting.count('InvalidRulesInScope', { kind: 'pre_approval' }, Number.NaN);
+    expect(lines).toEqual([]);
+  });
+
+  it('write nothing without a sink', () => {
+    // Prepare
+    const lines: string[] = [];
+    const metrics = new EmfMetrics('Test', (line) => lines.push(line));
+    // Act
+    metrics.setSink(null);
+    metrics.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' });
+    // Assess
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('the namespace', () => {
+  it('comes from METRICS_NAMESPACE, else the default', () => {
+    // Prepare / Act / Assess
+    expect(namespaceFrom('LumosWebhooks/Staging')).toBe('LumosWebhooks/Staging');
+    expect(namespaceFrom(undefined)).toBe(DEFAULT_METRICS_NAMESPACE);
+    expect(namespaceFrom('  ')).toBe(DEFAULT_METRICS_NAMESPACE);
+    expect(namespaceFrom(':reserved')).toBe(DEFAULT_METRICS_NAMESPACE);
+    expect(namespaceFrom('Zähler')).toBe(DEFAULT_METRICS_NAMESPACE);
+  });
+});
+
+describe('the container\'s metrics', () => {
+  async function loadWith(env: Record<string, string>): Promise<string[]> {
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    vi.resetModules();
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const { metrics } = await import('../../src/runtime/metrics');
+    metrics.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' });
+    return written;
+  }
+
+  it('go to stdout, one line each, in the namespace the stack sets', async () => {
+    // Prepare / Act
+    const written = await loadWith({ LOG_LEVEL: 'INFO', METRICS_NAMESPACE: 'LumosWebhooks/Prod' });
+    // Assess
+    expect(written).toHaveLength(1);
+    expect(written[0]?.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(written[0] ?? '')._aws.CloudWatchMetrics[0].Namespace).toBe('LumosWebhooks/Prod');
+  });
+
+  it('are silent under LOG_LEVEL=SILENT, as the tests run', async () => {
+    // Prepare / Act / Assess
+    expect(await loadWith({ LOG_LEVEL: 'SILENT' })).toEqual([]);
+  });
+});
+
+describe('dimensions never carry a payload value', () => {
+  const closed = new Set<string>([...WEBHOOK_KINDS, ...OUTCOMES, ...FAILURE_REASONS, ...REFUSAL_REASONS, OTHER]);
+  const kind = fc.constantFrom(...WEBHOOK_KINDS);
+  const anyText = fc.string({ maxLength: 300, unit: 'binary' });
+
+  const record = fc.record({
+    kind,
+    app_id: anyText,
+    subject: anyText,
+    permissions: fc.array(anyText, { maxLength: 4 }),
+    traceOutcomes: fc.array(fc.constantFrom(...(['matched', 'not_matched', 'undecided', 'invalid', 'skipped'] as const)), { maxLength: 5 }),
+    results: fc.array(fc.record({ permission: anyText, failed: fc.boolean(), provisioner: fc.option(anyText, { nil: undefined }) }), { maxLength: 4 }),
+  });
+
+  it('whatever the app ids, permissions, people and provisioner names', () => {
+    fc.assert(
+      fc.property(record, anyText, anyText, (input, outcome, reason) => {
+        // Prepare
+        const { metrics, published } = capturedMetrics();
+        const audit: AuditRecord = {
+          kind: input.kind,
+          app_id: input.app_id,
+          subject: input.subject,
+          requester: input.subject,
+          permissions: input.permissions,
+          decision: outcome,
+          status_code: 200,
+          reason,
+          trace: input.traceOutcomes.map((traced, index) => ({ app_id: input.app_id, rule_id: `${input.app_id}-${index}`, outcome: traced, detail: input.subject })),
+          results: input.results.map((result) => ({
+            permission: result.permission,
+            status: result.failed ? ('failed' as const) : ('granted' as const),
+            detail: result.permission,
+            ...(result.provisioner === undefined ? {} : { provisioner: result.provisioner }),
+          })),
+          latency_ms: 1,
+          request_id: input.app_id,
+        };
+        // Act
+        meterAuditRecord(metrics, audit);
+        metrics.count('Decisions', { kind: input.kind, outcome });
+        metrics.count('Failures', { kind: input.kind, reason });
+        // Assess
+        const systems = new Set(['none', ...input.results.flatMap((result) => (result.provisioner === undefined ? [] : [result.provisioner]))].map(systemDimension));
+        for (const metric of published()) {
+          expect(metric.rootKeys.filter((key) => key !== '_aws' && key !== metric.name).every((key) => ['kind', 'outcome', 'reason', 'system'].includes(key))).toBe(true);
+          for (const set of metric.dimensionSets) {
+            for (const [name, value] of Object.entries(set)) {
+              if (name === 'system') {
+                expect(systems.has(value)).toBe(true);
+                expect(value).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
+              } else {
+                expect(closed.has(value), `${name}=${value}`).toBe(true);
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
