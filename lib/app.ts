@@ -21,7 +21,10 @@ export interface BuiltApp {
   readonly stack: WebhookStack;
 }
 
-/** The stack's settings from the app's context: every option the README lists, checked here. */
+/**
+ * The stack's settings from the app's context: every option the README lists, checked here.
+ * Each key is read unconditionally: the reads are the list of known keys (`rejectUnknownKeys`).
+ */
 export function stackPropsFromContext(context: ContextReader): WebhookStackProps {
   return {
     description: 'Receiver for Lumos inline webhooks',
@@ -44,10 +47,11 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const app = new App({ context: options.context });
   const context = new ContextReader(app.node);
-  const stack = new WebhookStack(app, context.string('stackName') ?? 'LumosWebhooks', {
-    ...stackPropsFromContext(context),
-    prebundledDir: options.prebundledDir,
-  });
+  const stackName = context.string('stackName') ?? 'LumosWebhooks';
+  const props = stackPropsFromContext(context);
+  // Every option has been read by now: anything else is a typo or a stale option (checked before bundling starts).
+  context.rejectUnknownKeys();
+  const stack = new WebhookStack(app, stackName, { ...props, prebundledDir: options.prebundledDir });
   if (options.nag === true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     applyNagAcknowledgements(nagAcknowledgements(stack).filter(options.keepAcknowledgement ?? (() => true)));
