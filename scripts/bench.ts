@@ -9,6 +9,7 @@ import type { RunningDynamoDb } from '../src/local/dynamodb-local';
 import { Budgets } from './bench/budgets';
 import { buildBoth, bundlePath, bundleSize, DEFAULT_DIR, OURS_DIR, ROOT } from './bench/bundles';
 import { WARM_CASES, type WarmCase } from './bench/cases';
+import { runContention } from './bench/contention';
 import { startCountingProxy, type CountingProxy } from './bench/counting-proxy';
 import { startSeededDynamoDb } from './bench/dynamo';
 import { applyHandlerEnv, lambdaInitEnv } from './bench/env';
@@ -21,6 +22,7 @@ import { caseBody, callOnce, caseSubject, loadHandler, runInterleaved, type Bund
 const LOAD = { warmupRounds: 3, rounds: 25, overheadBudgetMs: 70, maxRatioToDefault: 2 / 3 };
 const WARM = { storeWarmup: 1_000, warmup: 30, calls: 500, p99BudgetMs: 15 };
 const COUNT = { warmup: 3, calls: 50 };
+const CONTENTION = { calls: 20 };
 
 const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
@@ -211,6 +213,24 @@ async function reportCalls(proxy: CountingProxy, token: string, budgets: Budgets
   section('DynamoDB calls', formatTable(header, rows));
 }
 
+/** Concurrent distinct requests on one grant: every one must get 204 (conflicts are retried with backoff). */
+async function reportContention(endpoint: string, token: string, budgets: Budgets): Promise<void> {
+  applyHandlerEnv(endpoint, token);
+  const runs = await runContention(CONTENTION.calls, token, endpoint);
+  const expectedAfter = [`held by ${CONTENTION.calls}`, 'removed'];
+  const rows: Row[] = runs.map((run) => [run.label, `${run.ok}/${run.samples.length}`, ms(percentile(run.samples, 0.5)), ms(Math.max(...run.samples)), run.state === 'held' ? `held by ${run.holds}` : run.state]);
+  const header = [`at once, one container each, DynamoDB Local`, '204s', 'p50 ms', 'max ms', 'grant after'];
+  section('contention', formatTable(header, rows));
+  runs.forEach((run, index) => {
+    const after = rows[index]?.[4];
+    budgets.check(
+      run.ok === run.samples.length && after === expectedAfter[index],
+      `all ${CONTENTION.calls} concurrent calls on one grant answer 204`,
+      `${run.label.replace(/\s+/g, ' ')}: ${run.ok}/${run.samples.length}, grant ${after}${run.firstMismatch ? `; ${run.firstMismatch}` : ''}`,
+    );
+  });
+}
+
 async function main(): Promise<number> {
   const started = process.hrtime.bigint();
   const budgets = new Budgets();
@@ -232,6 +252,7 @@ async function main(): Promise<number> {
   try {
     dynamo = await startSeededDynamoDb();
     await reportWarm(dynamo.endpoint, token, budgets);
+    await reportContention(dynamo.endpoint, token, budgets);
     proxy = await startCountingProxy(dynamo.endpoint);
     await reportCalls(proxy, token, budgets);
   } finally {

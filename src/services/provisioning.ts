@@ -1,27 +1,27 @@
 /**
  * Provisioning: for each permission, the rule in scope picks a provisioner; the grant is carried
  * out once and recorded in the ledger with this request's hold. The same request again is a
- * no-op; another request for access already granted only adds its hold.
+ * no-op; another request for access already `held` only adds its hold. A grant being removed
+ * (`revoking`) is waited for; one removed, or whose removal failed (`pending_removal`), is
+ * granted at the target again before the hold is recorded (README "The grants ledger").
  */
 import type { CallContext, KindService } from '../http/pipeline';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import type { Provisioners } from '../provisioners/dispatch';
-import { grantKey, requestKey, withHold } from '../provisioners/grant-item';
+import { grantKey, requestKey, stateOf, withHold } from '../provisioners/grant-item';
 import type { GrantTarget } from '../provisioners/provisioner';
-import { provisionerName } from '../provisioners/provisioner-spec';
+import { provisionerName, type ProvisionerSpec } from '../provisioners/provisioner-spec';
 import { requestFacts } from '../rules/evaluate';
 import type { RuleTrace } from '../rules/pre-approval';
 import { chooseProvisioningRule } from '../rules/provisioning';
 import type { Deadline } from '../runtime/deadline';
 import type { Dependencies } from '../runtime/dependencies';
-import { StoreUnavailableError } from '../runtime/errors';
 import { logger } from '../runtime/logger';
 import { provisioningReply, recordOutcome, type PermissionResult } from './grant-results';
 import { grantTargets } from './grant-targets';
-
-/** Conditional writes retried when another call changed the same grant in between. */
-const MAX_ATTEMPTS = 3;
+import { GAVE_UP, untilSettled, type LedgerStep } from './ledger-retry';
+import { targetDeadline } from './target-deadline';
 
 export class ProvisioningService implements KindService {
   readonly kind = 'provisioning' as const;
@@ -53,29 +53,41 @@ export class ProvisioningService implements KindService {
     return reply;
   }
 
-  private async provisionOne(
-    target: GrantTarget,
-    ruleId: string,
-    spec: Parameters<Provisioners['provision']>[0],
-    deadline: Deadline,
-  ): Promise<PermissionResult> {
-    const { grants, provisioners, now } = this.deps;
-    const key = grantKey(target);
+  private provisionOne(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<PermissionResult> {
     const base = { permission: target.permission.value, rule_id: ruleId, provisioner: provisionerName(spec) };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const existing = await grants.get(key, deadline);
-      if (existing?.holds[requestKey(target)]) return { ...base, status: 'already_granted', detail: 'this request already holds it' };
-      if (existing) {
-        if (await grants.save(withHold(existing, target, ruleId, spec, now()), existing.version, deadline)) {
-          return { ...base, rule_id: existing.rule_id, provisioner: provisionerName(existing.provisioner), status: 'hold_added', detail: 'already granted; this request now holds it too' };
-        }
-        continue;
+    return untilSettled(
+      deadline,
+      () => this.attempt(target, ruleId, spec, deadline),
+      (why) => ({ ...base, status: 'failed', detail: GAVE_UP[why] }),
+    );
+  }
+
+  /** One read of the grant and what its state calls for; a lost version-checked write asks for another try. */
+  private async attempt(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
+    const { grants, provisioners, now } = this.deps;
+    const existing = await grants.get(grantKey(target), deadline);
+    const at = now();
+    const state = existing === null ? null : stateOf(existing, at);
+    if (state === 'revoking') return { retry: 'revoking' };
+
+    // Computed before any target call, so nothing after a grant can fail on the input.
+    const item = withHold(existing, target, ruleId, spec, at);
+    const result = { permission: target.permission.value, rule_id: item.rule_id, provisioner: provisionerName(item.provisioner) };
+    if (existing !== null && state === 'held') {
+      if (Object.hasOwn(existing.holds, requestKey(target))) return { done: { ...result, status: 'already_granted', detail: 'this request already holds it' } };
+      // Held means no removal has started (that would have changed the version): the access exists.
+      if (await grants.save(item, existing.version, deadline)) {
+        return { done: { ...result, status: 'hold_added', detail: 'already granted; this request now holds it too' } };
       }
-      const outcome = await provisioners.provision(spec, target, deadline);
-      if (!outcome.ok) return { ...base, status: 'failed', detail: outcome.message };
-      if (await grants.save(withHold(null, target, ruleId, spec, now()), null, deadline)) return { ...base, status: 'granted', detail: `granted by ${base.provisioner}` };
-      // Another call recorded the same grant meanwhile: add this request's hold to it.
+      return { retry: 'conflict' };
     }
-    throw new StoreUnavailableError('the grants ledger kept changing under concurrent calls');
+
+    // Nothing, removed, or a removal that failed: grant at the target (idempotent: a failed removal may have left it).
+    const outcome = await provisioners.provision(item.provisioner, target, targetDeadline(deadline));
+    if (!outcome.ok) return { done: { ...result, status: 'failed', detail: outcome.message } };
+    // Conditional on the version read before the call: a removal started since makes this fail, and the next try grants again.
+    if (!(await grants.save(item, existing?.version ?? null, deadline))) return { retry: 'conflict' };
+    const again = state === 'pending_removal' ? ' again (a removal had not gone through)' : '';
+    return { done: { ...result, status: 'granted', detail: `granted${again} by ${result.provisioner}` } };
   }
 }

@@ -1,17 +1,21 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GrantItem, GrantKey } from '../provisioners/grant-item';
 import type { Deadline } from '../runtime/deadline';
 import { storeCall } from './call';
 
-/** The entitlement ledger. Writes are conditional on the version read, so concurrent calls never lose a hold. */
+/**
+ * The entitlement ledger. Every write is a put conditional on the version read, so concurrent
+ * calls never lose a hold and a state change (held → revoking → removed / pending_removal) is
+ * the lock that orders calls to the target system. Items are never deleted here: a removed
+ * grant stays as a tombstone (until its TTL) so the next grant's write is conditional on it too.
+ */
 export interface GrantLedger {
   get(key: GrantKey, deadline: Deadline): Promise<GrantItem | null>;
-  /** Every grant of one person in one app instance. */
+  /** Every grant of one person in one app instance, `removed` ones left out. */
   ofSubject(appInstance: string, email: string, deadline: Deadline): Promise<GrantItem[]>;
   /** `previousVersion` null: create only if absent. Resolves false when someone else wrote first. */
   save(item: GrantItem, previousVersion: number | null, deadline: Deadline): Promise<boolean>;
-  remove(key: GrantKey, version: number, deadline: Deadline): Promise<boolean>;
 }
 
 export class DynamoGrantLedger implements GrantLedger {
@@ -43,15 +47,15 @@ export class DynamoGrantLedger implements GrantLedger {
           { abortSignal },
         ),
       );
-      items.push(...((page.Items ?? []) as GrantItem[]));
+      items.push(...((page.Items ?? []) as GrantItem[]).filter((item) => item.state !== 'removed'));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
   }
 
   async save(item: GrantItem, previousVersion: number | null, deadline: Deadline): Promise<boolean> {
-    return this.conditional(() =>
-      storeCall('writing the grants ledger', deadline, (abortSignal) =>
+    try {
+      await storeCall('writing the grants ledger', deadline, (abortSignal) =>
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
@@ -62,29 +66,19 @@ export class DynamoGrantLedger implements GrantLedger {
           }),
           { abortSignal },
         ),
-      ),
-    );
-  }
-
-  async remove(key: GrantKey, version: number, deadline: Deadline): Promise<boolean> {
-    return this.conditional(() =>
-      storeCall('writing the grants ledger', deadline, (abortSignal) =>
-        this.client.send(
-          new DeleteCommand({ TableName: this.tableName, Key: { ...key }, ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
-          { abortSignal },
-        ),
-      ),
-    );
-  }
-
-  /** True when written; false when the condition failed (another call wrote first). */
-  private async conditional(write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
+      );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.cause instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
+}
+
+/** The condition failed (another call wrote first), whether or not the store call wrapped the SDK's error. */
+function isConditionFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth += 1) {
+    if (current instanceof ConditionalCheckFailedException || current.name === 'ConditionalCheckFailedException') return true;
+  }
+  return false;
 }

@@ -112,7 +112,7 @@ describe('overlapping grants', () => {
     expect(Object.keys((await grant(email))?.holds ?? {})).toEqual(['https://lumos.example/tasks?requestId=b']);
     // Request b ends: nothing holds it any more.
     expect(await deprovision(webhookRequest(forRequest('b', person), TOKEN))).toEqual({ statusCode: 204 });
-    expect(await grant(email)).toBeUndefined();
+    expect(await grant(email)).toMatchObject({ state: 'removed', holds: {} });
     // Again: removing what is not granted is a success.
     expect(await deprovision(webhookRequest(forRequest('b', person), TOKEN))).toEqual({ statusCode: 204 });
   });
@@ -122,7 +122,7 @@ describe('overlapping grants', () => {
     await provision(webhookRequest(forRequest('c', other), TOKEN));
     await provision(webhookRequest(forRequest('d', other), TOKEN));
     await deprovision(webhookRequest(request({ ...other, request_task_url: null }), TOKEN));
-    expect(await grant('named-none@lumos.com')).toBeUndefined();
+    expect(await grant('named-none@lumos.com')).toMatchObject({ state: 'removed', holds: {} });
   });
 
   it('with an empty permission list, removes every grant of the subject in that app and nobody else\'s', async () => {
@@ -134,9 +134,78 @@ describe('overlapping grants', () => {
     const reply = await deprovision(webhookRequest({ ...request(mine), permissions: [], request_task_url: null }, TOKEN));
     // Assess
     expect(reply).toEqual({ statusCode: 204 });
-    expect(await grant('everything@lumos.com', 'Permission One')).toBeUndefined();
-    expect(await grant('everything@lumos.com', 'Permission Two')).toBeUndefined();
-    expect(await grant('bystander@lumos.com')).toBeDefined();
+    expect(await grant('everything@lumos.com', 'Permission One')).toMatchObject({ state: 'removed' });
+    expect(await grant('everything@lumos.com', 'Permission Two')).toMatchObject({ state: 'removed' });
+    expect(await grant('bystander@lumos.com')).toMatchObject({ state: 'held' });
+  });
+
+  it('grants anew over a removed grant, its write conditional on the removed item\'s version', async () => {
+    // Prepare: granted and removed; the item stays as a tombstone with a TTL.
+    const who = { target_user: { email: 'again@lumos.com' } };
+    await provision(webhookRequest(forRequest('g', who), TOKEN));
+    await deprovision(webhookRequest(forRequest('g', who), TOKEN));
+    const removed = await grant('again@lumos.com');
+    expect(removed).toMatchObject({ state: 'removed', version: 3, holds: {} });
+    expect(removed?.ttl).toBe(Math.floor(Date.parse(removed?.removed_at as string) / 1000) + 7 * 86_400);
+    // Act
+    const reply = await provision(webhookRequest(forRequest('h', who), TOKEN));
+    // Assess
+    expect(reply).toEqual({ statusCode: 204 });
+    const item = await grant('again@lumos.com');
+    expect(item).toMatchObject({ state: 'held', version: 4 });
+    expect(Object.keys(item?.holds ?? {})).toEqual(['https://lumos.example/tasks?requestId=h']);
+    expect(item).not.toHaveProperty('removed_at');
+  });
+
+  it('with an empty permission list, leaves removed grants out', async () => {
+    // Prepare: two permissions, one already removed.
+    const who = { target_user: { email: 'partly@lumos.com' } };
+    await provision(webhookRequest(request({ ...who, request_task_url: 'r3' }, ['Permission One', 'Permission Two']), TOKEN));
+    await deprovision(webhookRequest(request({ ...who, request_task_url: 'r3' }, ['Permission One']), TOKEN));
+    // Act
+    await deprovision(webhookRequest({ ...request(who), permissions: [], request_task_url: null }, TOKEN));
+    // Assess: the removed grant is not deprovisioned again (its version is untouched).
+    expect(await grant('partly@lumos.com', 'Permission One')).toMatchObject({ state: 'removed', version: 3 });
+    expect(await grant('partly@lumos.com', 'Permission Two')).toMatchObject({ state: 'removed', version: 3 });
+    const { Items } = await testDocumentClient().send(
+      new QueryCommand({ TableName: tables.AUDIT_TABLE, IndexName: 'by_subject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': 'partly@lumos.com' } }),
+    );
+    const results = (Items ?? []).filter((item) => item.kind === 'deprovisioning').map((item) => item.results as { permission: string; status: string }[]);
+    expect(results).toContainEqual([expect.objectContaining({ permission: 'Permission One', status: 'removed' })]);
+    expect(results).toContainEqual([expect.objectContaining({ permission: 'Permission Two', status: 'removed' })]);
+    expect(results).toHaveLength(2);
+  });
+
+  it('reads an item written before grant states existed as held', async () => {
+    // Prepare: an item as the previous version wrote it (no state).
+    const now = new Date();
+    await testDocumentClient().send(
+      new PutCommand({
+        TableName: tables.GRANTS_TABLE,
+        Item: {
+          app_instance: INSTANCE,
+          subject_permission: 'legacy@lumos.com#Permission One',
+          app_id: 'demo_app',
+          instance_id: INSTANCE,
+          email: 'legacy@lumos.com',
+          permission: 'Permission One',
+          permission_label: null,
+          granted_at: now.toISOString(),
+          expires_at: null,
+          holds: { old: { granted_at: now.toISOString(), expires_at: null, request_task_url: 'old' } },
+          rule_id: 'ledger-grants',
+          provisioner: { type: 'ledger' },
+          version: 7,
+          updated_at: now.toISOString(),
+        },
+      }),
+    );
+    const who = { target_user: { email: 'legacy@lumos.com' } };
+    // Act / Assess: another request adds its hold; ending the old one keeps the access.
+    expect(await provision(webhookRequest(forRequest('new', who), TOKEN))).toEqual({ statusCode: 204 });
+    expect(await grant('legacy@lumos.com')).toMatchObject({ state: 'held', version: 8, holds: { old: expect.anything(), 'https://lumos.example/tasks?requestId=new': expect.anything() } });
+    expect(await deprovision(webhookRequest(request({ ...who, request_task_url: 'old' }), TOKEN))).toEqual({ statusCode: 204 });
+    expect(await grant('legacy@lumos.com')).toMatchObject({ state: 'held', version: 9 });
   });
 
   it('audits which happened: hold released or access removed', async () => {
@@ -213,7 +282,7 @@ describe('http provisioner', () => {
     ]);
     expect(JSON.parse(calls[0]?.body ?? '')).toEqual({ sku: 'Permission One', note: 'on "call"' });
     expect(calls[0]?.auth).toBe('Bearer connector-secret-value');
-    expect(await grant('licensed@lumos.com', 'Permission One', 'licence_app')).toBeUndefined();
+    expect(await grant('licensed@lumos.com', 'Permission One', 'licence_app')).toMatchObject({ state: 'removed' });
   });
 
   it('answers PROVISIONING_FAILED naming the system and status, never the body or the secret, and records nothing', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { grantKey, UNNAMED_REQUEST, withHold, withoutHold } from '../../../src/provisioners/grant-item';
+import { asPendingRemoval, asRemoved, asRevoking, grantKey, holdEnd, holdsAccess, stateOf, UNNAMED_REQUEST, withHold, withoutHold } from '../../../src/provisioners/grant-item';
+import { HttpProvisionerSchema } from '../../../src/provisioners/http-spec';
 import type { GrantTarget } from '../../../src/provisioners/provisioner';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -39,6 +40,19 @@ describe('holds', () => {
     expect(unlimited).not.toHaveProperty('ttl');
   });
 
+  it('gives a grant held in a target system no TTL: it is gone only once a removal is confirmed', () => {
+    const http = HttpProvisionerSchema.parse({
+      type: 'http',
+      secret: 'lumos-connectors/x',
+      provision: { method: 'POST', url: 'https://api.example.com/users/{target.email}' },
+      deprovision: { method: 'DELETE', url: 'https://api.example.com/users/{target.email}' },
+    });
+    const grant = withHold(null, target(), 'rule-1', http, NOW);
+    expect(grant.expires_at).toBe(at(HOUR).toISOString());
+    expect(grant).not.toHaveProperty('ttl');
+    expect(asRemoved(asRevoking(grant, at(5_000), NOW), NOW).ttl).toBe(Math.floor(NOW.getTime() / 1000) + 7 * 86_400);
+  });
+
   it('keeps the first rule and provisioner when another request adds a hold', () => {
     const first = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
     const second = withHold(first, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, NOW);
@@ -69,5 +83,84 @@ describe('holds', () => {
   it('files calls that name no request under one key', () => {
     const grant = withHold(null, target({ request_task_url: null }), 'r', { type: 'ledger' }, NOW);
     expect(Object.keys(grant.holds)).toEqual([UNNAMED_REQUEST]);
+  });
+});
+
+describe('hold end', () => {
+  it('never throws on a length too large for a date, and stays a four-digit-year ISO time', () => {
+    // Prepare: an access_length whose end is past what Date can represent.
+    const huge = target({ access_length: 1e15 });
+    // Act
+    const grant = withHold(null, huge, 'r', { type: 'ledger' }, NOW);
+    // Assess
+    expect(grant.holds['task-a']?.expires_at).toBe('9999-12-31T23:59:59.999Z');
+    expect(Number.isFinite(grant.ttl)).toBe(true);
+    expect(holdEnd(NOW, Number.MAX_VALUE)).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it('reads a non-finite length as unlimited and a negative one as already over', () => {
+    expect(holdEnd(NOW, Number.POSITIVE_INFINITY)).toBeNull();
+    expect(holdEnd(NOW, Number.NaN)).toBeNull();
+    expect(holdEnd(NOW, -60)).toBe(NOW.toISOString());
+    expect(holdEnd(NOW, null)).toBeNull();
+  });
+});
+
+describe('lifecycle', () => {
+  const held = () => withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
+
+  it('reads an item written before states existed as held', () => {
+    const { state: _state, ...legacy } = held();
+    expect(stateOf(legacy, NOW)).toBe('held');
+    expect(holdsAccess(legacy, NOW)).toBe(true);
+  });
+
+  it('marks revoking with no holds and no TTL, until a time after which it reads as pending_removal', () => {
+    // Act
+    const revoking = asRevoking(held(), at(5_000), NOW);
+    // Assess
+    expect(revoking).toMatchObject({ state: 'revoking', revoking_until: at(5_000).toISOString(), holds: {}, version: 2 });
+    expect(revoking).not.toHaveProperty('ttl');
+    expect(stateOf(revoking, at(4_999))).toBe('revoking');
+    expect(stateOf(revoking, at(5_000))).toBe('pending_removal');
+    expect(stateOf({ ...revoking, revoking_until: 'not a time' }, NOW)).toBe('pending_removal');
+  });
+
+  it('counts revoking and pending_removal as still held, removed and nothing as absent', () => {
+    const revoking = asRevoking(held(), at(5_000), NOW);
+    expect(holdsAccess(revoking, NOW)).toBe(true);
+    expect(holdsAccess(asPendingRemoval(revoking, 'API: answered HTTP 503', NOW), NOW)).toBe(true);
+    expect(holdsAccess(asRemoved(revoking, NOW), NOW)).toBe(false);
+    expect(holdsAccess(null, NOW)).toBe(false);
+    expect(holdsAccess(held(), at(2 * HOUR))).toBe(false);
+  });
+
+  it('sets the TTL only once the access is gone', () => {
+    const revoking = asRevoking(held(), at(5_000), NOW);
+    const pending = asPendingRemoval(revoking, 'API: answered HTTP 503', NOW);
+    expect(pending).toMatchObject({ state: 'pending_removal', removal_error: 'API: answered HTTP 503', holds: {}, version: 3 });
+    expect(pending).not.toHaveProperty('ttl');
+    expect(pending).not.toHaveProperty('revoking_until');
+    const removed = asRemoved(revoking, NOW);
+    expect(removed).toMatchObject({ state: 'removed', removed_at: NOW.toISOString(), expires_at: NOW.toISOString(), holds: {}, version: 3 });
+    expect(removed.ttl).toBe(Math.floor(NOW.getTime() / 1000) + 7 * 86_400);
+  });
+
+  it('grants anew over a removed item, by the new rule, continuing its version', () => {
+    const removed = asRemoved(asRevoking(held(), at(5_000), NOW), NOW);
+    const again = withHold(removed, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR));
+    expect(again).toMatchObject({ state: 'held', rule_id: 'rule-2', version: 4, granted_at: at(HOUR).toISOString() });
+    expect(Object.keys(again.holds)).toEqual(['task-b']);
+    expect(again).not.toHaveProperty('removed_at');
+  });
+
+  it('holds a pending removal again by this request alone, keeping the recorded provisioner', () => {
+    const spec = { type: 'ledger' } as const;
+    const pending = asPendingRemoval(asRevoking(held(), at(5_000), NOW), 'failed', NOW);
+    const again = withHold(pending, target({ request_task_url: 'task-b' }), 'rule-2', spec, at(HOUR));
+    expect(again).toMatchObject({ state: 'held', rule_id: 'rule-1', version: 4 });
+    expect(Object.keys(again.holds)).toEqual(['task-b']);
+    expect(again).not.toHaveProperty('removal_error');
+    expect(again.ttl).toBe(Math.floor(at(2 * HOUR).getTime() / 1000) + 7 * 86_400);
   });
 });
