@@ -137,6 +137,17 @@ export class WebhookAlarms extends Construct {
           'Fix the item in the rules table, or set its enabled attribute to false.',
       });
     }
+    // Lumos never retries: a deprovisioning refused as unusable leaves the access in place.
+    if (kind === 'deprovisioning') {
+      this.alarm(`${kind}-refused-payload`, {
+        metric: this.emf('Refused', { kind: metric, reason: 'invalid_payload' }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription:
+          'A deprovisioning call was refused with a 422: its app, a permission or the subject could not be used, so the access it ' +
+          'named is still in place. The function logs "webhook call refused" with the issues (paths and problems). Remove the access by hand.',
+      });
+    }
     // Only a function that writes grants calls target systems.
     if (spec?.access.grants === 'readWrite') {
       this.alarm(`${kind}-target-failures`, {

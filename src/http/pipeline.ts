@@ -11,6 +11,7 @@ import {
   AuditWriteError,
   ConfigError,
   DeadlineExceededError,
+  StoreRejectedInputError,
   StoreUnavailableError,
   TokenSourceError,
 } from '../runtime/errors';
@@ -60,6 +61,7 @@ export type Pipeline = (request: WebhookRequest) => Promise<Reply>;
 export function failureReason(error: unknown): FailureReason {
   if (error instanceof DeadlineExceededError) return 'deadline_exceeded';
   if (error instanceof StoreUnavailableError) return 'store_unavailable';
+  if (error instanceof StoreRejectedInputError) return 'store_rejected_input';
   if (error instanceof AuditWriteError) return 'audit_unavailable';
   if (error instanceof TokenSourceError) return 'credential_store_unavailable';
   if (error instanceof ConfigError) return 'misconfigured';
@@ -154,6 +156,8 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
         return refuse(request, replies.invalidPayload(kind, outcome.issues), 'invalid_payload', { issues: outcome.issues });
       }
       parsed = outcome.request;
+      // Deprovisioning goes on without fields it cannot use; paths and the schema's words only, no value.
+      if (outcome.ignored.length > 0) logger.warn('payload fields ignored', { kind, request_id: request.requestId, ignored: outcome.ignored });
       const tags = undocumentedPermissionTags(parsed.payload);
       if (tags.length > 0) logger.info('permission tags Lumos does not document', { kind, tags });
 

@@ -15,6 +15,7 @@ import { LUMOS_RESPONSE } from '../lumos/replies';
 export const FAILURE_REASONS = [
   'deadline_exceeded',
   'store_unavailable',
+  'store_rejected_input',
   'audit_unavailable',
   'credential_store_unavailable',
   'misconfigured',

@@ -36,6 +36,7 @@ const EMF_ALARMS: Record<string, { metric: MetricName; suffix: string }[]> = {
   ],
   deprovisioning: [
     { metric: 'Failures', suffix: 'failures' },
+    { metric: 'Refused', suffix: 'refused-payload' },
     { metric: 'ProvisioningFailures', suffix: 'target-failures' },
   ],
 };
@@ -192,6 +193,14 @@ describe('alarms', () => {
         expect(published).toContain(used);
       }
     });
+
+    if (kind === 'deprovisioning') {
+      it('alarms on a deprovisioning refused as unusable, since the access then stays in place', () => {
+        const [alarm] = emfAlarmsOf(defaults.template, kind).filter((candidate) => candidate['MetricName'] === 'Refused');
+        expect(alarm?.['Dimensions']).toEqual(expect.arrayContaining([{ Name: 'reason', Value: 'invalid_payload' }]));
+        expect(String(alarm?.['AlarmDescription'])).toMatch(/422.*still in place.*Remove the access by hand/);
+      });
+    }
 
     it('tell on-call what happened and what to do', () => {
       // Prepare / Act

@@ -6,14 +6,18 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPipeline, type Pipeline, type WebhookRequest } from '../../src/http/pipeline';
 import { EnvTokenSource } from '../../src/http/token-source';
 import { MAX_BODY_BYTES } from '../../src/lumos/replies';
+import { loadConfig } from '../../src/runtime/config';
+import { createDependencies } from '../../src/runtime/dependencies';
+import { buildPipeline } from '../../src/runtime/lambda';
 import { logger } from '../../src/runtime/logger';
+import { DeprovisioningService } from '../../src/services/deprovisioning';
 import { PreApprovalService } from '../../src/services/pre-approval';
 import { DynamoAuditSink } from '../../src/store/audit-sink';
 import { createDocumentClient } from '../../src/store/dynamo-client';
 import { DynamoRuleSource } from '../../src/store/rule-source';
 import { DynamoStateSource } from '../../src/store/state-source';
 import { capturedMetrics } from '../support/emf';
-import { preApprovalBody, webhookRequest } from '../support/events';
+import { fixture, preApprovalBody, webhookRequest } from '../support/events';
 import { createTestTables } from '../support/tables';
 
 const TOKEN = 'accepted-token-0123456789';
@@ -127,5 +131,29 @@ describe('refused calls', () => {
     // Assess
     expect(status).toBe(200);
     expect(captured.published().map((metric) => [metric.name, metric.dimensionSets])).toEqual([['Decisions', [{ kind: 'pre_approval', outcome: 'NOT_PREAPPROVED' }]]]);
+  });
+});
+
+describe('deprovisioning with fields it cannot use', () => {
+  it('goes on, and logs which fields it ignored without their values', async () => {
+    // Prepare
+    const { endpoint, tables } = await createTestTables();
+    const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: TOKEN }), endpoint);
+    const deprovision = buildPipeline(deps, new DeprovisioningService(deps));
+    const body = { ...fixture('provisioning.json'), access_length: 1e15, requester_user: { email: MARKER } };
+    logger.setLogLevel('WARN');
+    const chunks: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    // Act
+    const reply = await deprovision(webhookRequest(body, TOKEN));
+    // Assess
+    vi.restoreAllMocks();
+    expect(reply.statusCode).toBe(204);
+    const ignored = chunks.map((chunk) => JSON.parse(chunk) as Record<string, unknown>).find((line) => line['message'] === 'payload fields ignored');
+    expect(ignored).toMatchObject({ level: 'WARN', kind: 'deprovisioning', ignored: [{ path: 'access_length' }, { path: 'requester_user.email' }] });
+    expect(chunks.join('')).not.toContain(MARKER);
   });
 });
