@@ -31,6 +31,7 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
     tokenSecretName: context.string('tokenSecretName'),
     authHeader: context.string('authHeader'),
     validationFailMode: context.oneOf('validationFailMode', ['closed', 'open'] as const),
+    validationMisconfiguredMessage: context.string('validationMisconfiguredMessage'),
     connectorSecretPrefix: context.string('connectorSecretPrefix'),
     throttleRateLimit: context.number('throttleRateLimit', { min: 1, integer: false }),
     throttleBurstLimit: context.number('throttleBurstLimit', { min: 1, integer: true }),

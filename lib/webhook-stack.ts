@@ -33,6 +33,8 @@ export interface WebhookStackProps extends StackProps {
   readonly prebundledDir?: string;
   /** When request validation cannot run: `closed` blocks with a message (default), `open` lets requests through. */
   readonly validationFailMode?: 'closed' | 'open';
+  /** Shown to a requester while an invalid rule item blocks request validation; unset: the built-in text. */
+  readonly validationMisconfiguredMessage?: string;
   /** Connector secrets (http provisioner) must have names starting with this; default `lumos-connectors/`. */
   readonly connectorSecretPrefix?: string;
   /** Stage throttling, steady requests per second; default 10. */
@@ -132,7 +134,8 @@ export class WebhookStack extends Stack {
     }
     grantTokenRead(fn.function, token);
     if (webhook.connectorSecrets) grantConnectorSecrets(fn.function, this.connectorSecretPrefix);
-    const environment = webhook.environment?.({ validationFailMode: props.validationFailMode ?? 'closed' }) ?? {};
+    const environment =
+      webhook.environment?.({ validationFailMode: props.validationFailMode ?? 'closed', validationMisconfiguredMessage: props.validationMisconfiguredMessage }) ?? {};
     for (const [key, value] of Object.entries(environment)) fn.function.addEnvironment(key, value);
     fn.function.addEnvironment(METRICS_NAMESPACE_VAR, metricsNamespace);
     api.root.addResource(webhook.kind).addMethod('POST', new apigateway.LambdaIntegration(fn.function));

@@ -4,6 +4,8 @@ import type { AccessLevel } from './access';
 /** Deployment settings some kinds read (from the app's context). */
 export interface WebhookSettings {
   readonly validationFailMode: 'closed' | 'open';
+  /** What a requester reads while an invalid rule blocks request validation; unset: the built-in text. */
+  readonly validationMisconfiguredMessage?: string;
 }
 
 /** One deployed webhook: its route and handler file name, and what its function may touch. */
@@ -24,7 +26,10 @@ export const WEBHOOKS: readonly WebhookSpec[] = [
   {
     kind: 'request-validation',
     access: { rules: 'read', state: 'read', audit: 'append' },
-    environment: (settings) => ({ VALIDATION_FAIL_MODE: settings.validationFailMode }),
+    environment: (settings) => ({
+      VALIDATION_FAIL_MODE: settings.validationFailMode,
+      ...(settings.validationMisconfiguredMessage === undefined ? {} : { VALIDATION_MISCONFIGURED_MESSAGE: settings.validationMisconfiguredMessage }),
+    }),
   },
   { kind: 'provisioning', access: { rules: 'read', grants: 'readWrite', audit: 'append' }, connectorSecrets: true },
   { kind: 'deprovisioning', access: { grants: 'readWrite', audit: 'append' }, connectorSecrets: true },

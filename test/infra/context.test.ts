@@ -70,6 +70,7 @@ describe('context keys', () => {
       tokenSecretName: 'lumos/token',
       authHeader: 'x-lumos-token',
       validationFailMode: 'open',
+      validationMisconfiguredMessage: 'Ask #access-help in Slack.',
       connectorSecretPrefix: 'acme/',
       throttleRateLimit: '5',
       throttleBurstLimit: '10',

@@ -295,6 +295,17 @@ describe('WebhookStack', () => {
       expect(open).toEqual({ ...closed, VALIDATION_FAIL_MODE: 'open' });
     });
 
+    it('passes validationMisconfiguredMessage to request validation only, and nothing when unset', () => {
+      // Prepare
+      const closed = variablesOf(created, 'request-validation');
+      // Act
+      const stack = synth({ validationMisconfiguredMessage: 'Ask #access-help in Slack.' });
+      // Assess
+      expect(closed).not.toHaveProperty('VALIDATION_MISCONFIGURED_MESSAGE');
+      expect(variablesOf(stack, 'request-validation')).toEqual({ ...closed, VALIDATION_MISCONFIGURED_MESSAGE: 'Ask #access-help in Slack.' });
+      for (const kind of KINDS.filter((other) => other !== 'request-validation')) expect(variablesOf(stack, kind)).not.toHaveProperty('VALIDATION_MISCONFIGURED_MESSAGE');
+    });
+
     it('is not given to pre-approval or any other kind, whatever the mode', () => {
       // Prepare
       const others = KINDS.filter((kind) => kind !== 'request-validation');
