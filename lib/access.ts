@@ -15,8 +15,9 @@ const ACTIONS: Record<AccessLevel, readonly string[]> = {
   // Every read the functions make is a Query (rules by app, state by person).
   read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
-  // The grants ledger: one grant by key, a person's grants, conditional put and delete.
-  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  // The grants ledger: one grant by key, a person's grants, version-checked puts. Items are never
+  // deleted (a removed grant is kept as state "removed" until its TTL), so no DeleteItem.
+  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 };
 
 /** Grants one access level to one table and tells the function the table's name, in one call. */

@@ -76,7 +76,7 @@ const DEFAULT_CONNECTOR_PREFIX = 'lumos-connectors/';
 const ACTIONS = {
   read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
-  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 } as const satisfies Record<AccessLevel, readonly string[]>;
 
 const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
@@ -444,7 +444,6 @@ describe('WebhookStack', () => {
           pair('dynamodb:GetItem', grants),
           pair('dynamodb:Query', grants),
           pair('dynamodb:PutItem', grants),
-          pair('dynamodb:DeleteItem', grants),
           pair('secretsmanager:GetSecretValue', 'secret'),
           `secretsmanager:GetSecretValue on {"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":secretsmanager:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":secret:acme/*"]]}`,
         ].sort(),
@@ -480,23 +479,12 @@ describe('WebhookStack', () => {
       expect(resources.filter((resource) => resource.includes('*'))).toEqual([]);
     });
 
-    it('allows DeleteItem only to the provisioning kinds, and only on the grants table', () => {
-      // Prepare
-      const grants = (synthesized: Synthesized) => arnOf(tableLogicalId(synthesized.template, GRANTS_TABLE));
+    it('allows no DeleteItem to any function: removed grants are kept as state "removed" until their TTL', () => {
       for (const [variant, synthesized] of variants()) {
         // Act
-        const deletes = KINDS.flatMap((kind) =>
-          grantedPairs(synthesized, kind)
-            .filter((granted) => /Delete/.test(granted.split(' on ')[0] ?? ''))
-            .map((granted) => `${kind}: ${granted}`),
-        );
+        const deletes = KINDS.flatMap((kind) => grantedPairs(synthesized, kind).filter((granted) => /Delete/.test(granted.split(' on ')[0] ?? '')));
         // Assess
-        expect(deletes.sort(), variant).toEqual(
-          [
-            `deprovisioning: ${pair('dynamodb:DeleteItem', grants(synthesized))}`,
-            `provisioning: ${pair('dynamodb:DeleteItem', grants(synthesized))}`,
-          ].sort(),
-        );
+        expect(deletes, variant).toEqual([]);
       }
     });
 
