@@ -8,15 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
 import { holdsAccess, type GrantItem } from '../../src/provisioners/grant-item';
-import { loadConfig } from '../../src/runtime/config';
-import { createDependencies } from '../../src/runtime/dependencies';
-import { buildPipeline } from '../../src/runtime/lambda';
 import { DeprovisioningService } from '../../src/services/deprovisioning';
 import { ProvisioningService } from '../../src/services/provisioning';
 import { startAccessTarget, type AccessTarget } from '../support/access-target';
+import { testDeployment } from '../support/deployment';
 import { fixture, webhookRequest } from '../support/events';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
-import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';
+import { testDocumentClient, type TableNames } from '../support/tables';
 
 const TOKEN = 'lifecycle-token-0123456789';
 const APP = 'lifecycle_app';
@@ -41,12 +39,11 @@ beforeAll(async () => {
   Object.assign(process.env, fakeSecrets.sdkEnvironment);
   target = await startAccessTarget();
   fakeSecrets.secrets.set('lumos-connectors/access', JSON.stringify({ header: 'Authorization', value: 'Bearer access-secret', allowed_hosts: ['127.0.0.1'] }));
-  const created = await createTestTables();
-  tables = created.tables;
+  const deployment = await testDeployment(TOKEN);
+  tables = deployment.tables;
   await testDocumentClient().send(new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: APP, rule_id: 'access-api', kind: 'provisioning', provisioner: spec() } }));
-  const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: TOKEN }), created.endpoint);
-  provision = buildPipeline(deps, new ProvisioningService(deps));
-  deprovision = buildPipeline(deps, new DeprovisioningService(deps));
+  provision = deployment.pipeline((deps) => new ProvisioningService(deps));
+  deprovision = deployment.pipeline((deps) => new DeprovisioningService(deps));
 });
 afterAll(async () => {
   await target.close();

@@ -5,18 +5,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
-import { seed } from '../../src/local/seed';
-import { loadConfig } from '../../src/runtime/config';
 import { Deadline } from '../../src/runtime/deadline';
-import { createDependencies } from '../../src/runtime/dependencies';
 import { StoreRejectedInputError } from '../../src/runtime/errors';
-import { buildPipeline } from '../../src/runtime/lambda';
 import { DeprovisioningService } from '../../src/services/deprovisioning';
 import { PreApprovalService } from '../../src/services/pre-approval';
 import { ProvisioningService } from '../../src/services/provisioning';
 import { storeCall } from '../../src/store/call';
 import { fixture, preApprovalBody, webhookRequest } from '../support/events';
-import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';
+import { testDeployment } from '../support/deployment';
+import { testDocumentClient, type TableNames } from '../support/tables';
 
 const TOKEN = 'hostile-input-token-0123456789';
 const INSTANCE = '0ob3ggjlhx892dc4abcde';
@@ -28,14 +25,12 @@ let provision: Pipeline;
 let deprovision: Pipeline;
 
 beforeAll(async () => {
-  const created = await createTestTables();
-  tables = created.tables;
   // The seed puts peterparker@lumos.com on call for demo-oncall, which pre-approves on demo_app.
-  await seed(testDocumentClient(), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
-  const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: TOKEN }), created.endpoint);
-  preApprove = buildPipeline(deps, new PreApprovalService(deps));
-  provision = buildPipeline(deps, new ProvisioningService(deps));
-  deprovision = buildPipeline(deps, new DeprovisioningService(deps));
+  const deployment = await testDeployment(TOKEN, { seeded: true });
+  tables = deployment.tables;
+  preApprove = deployment.pipeline((deps) => new PreApprovalService(deps));
+  provision = deployment.pipeline((deps) => new ProvisioningService(deps));
+  deprovision = deployment.pipeline((deps) => new DeprovisioningService(deps));
 });
 
 const grantOf = async (email: string, permission = 'Permission One') =>

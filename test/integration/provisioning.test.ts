@@ -7,15 +7,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
-import { seed } from '../../src/local/seed';
-import { loadConfig } from '../../src/runtime/config';
-import { createDependencies } from '../../src/runtime/dependencies';
-import { buildPipeline } from '../../src/runtime/lambda';
 import { DeprovisioningService } from '../../src/services/deprovisioning';
 import { ProvisioningService } from '../../src/services/provisioning';
 import { fixture, webhookRequest } from '../support/events';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
-import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';
+import { testDeployment } from '../support/deployment';
+import { testDocumentClient, type TableNames } from '../support/tables';
 
 const TOKEN = 'provisioning-token-0123456789';
 const INSTANCE = '0ob3ggjlhx892dc4abcde';
@@ -27,12 +24,10 @@ let fakeSecrets: FakeSecretsManager;
 beforeAll(async () => {
   fakeSecrets = await startFakeSecretsManager();
   Object.assign(process.env, fakeSecrets.sdkEnvironment);
-  const created = await createTestTables();
-  tables = created.tables;
-  await seed(testDocumentClient(), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
-  const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: TOKEN }), created.endpoint);
-  provision = buildPipeline(deps, new ProvisioningService(deps));
-  deprovision = buildPipeline(deps, new DeprovisioningService(deps));
+  const deployment = await testDeployment(TOKEN, { seeded: true });
+  tables = deployment.tables;
+  provision = deployment.pipeline((deps) => new ProvisioningService(deps));
+  deprovision = deployment.pipeline((deps) => new DeprovisioningService(deps));
 });
 afterAll(() => fakeSecrets.close());
 

@@ -6,9 +6,6 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPipeline, type Pipeline, type WebhookRequest } from '../../src/http/pipeline';
 import { EnvTokenSource } from '../../src/http/token-source';
 import { MAX_BODY_BYTES } from '../../src/lumos/replies';
-import { loadConfig } from '../../src/runtime/config';
-import { createDependencies } from '../../src/runtime/dependencies';
-import { buildPipeline } from '../../src/runtime/lambda';
 import { logger } from '../../src/runtime/logger';
 import { DeprovisioningService } from '../../src/services/deprovisioning';
 import { PreApprovalService } from '../../src/services/pre-approval';
@@ -18,6 +15,7 @@ import { DynamoRuleSource } from '../../src/store/rule-source';
 import { DynamoStateSource } from '../../src/store/state-source';
 import { capturedMetrics } from '../support/emf';
 import { fixture, preApprovalBody, webhookRequest } from '../support/events';
+import { testDeployment } from '../support/deployment';
 import { createTestTables } from '../support/tables';
 
 const TOKEN = 'accepted-token-0123456789';
@@ -137,9 +135,7 @@ describe('refused calls', () => {
 describe('deprovisioning with fields it cannot use', () => {
   it('goes on, and logs which fields it ignored without their values', async () => {
     // Prepare
-    const { endpoint, tables } = await createTestTables();
-    const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: TOKEN }), endpoint);
-    const deprovision = buildPipeline(deps, new DeprovisioningService(deps));
+    const deprovision = (await testDeployment(TOKEN)).pipeline((deps) => new DeprovisioningService(deps));
     const body = { ...fixture('provisioning.json'), access_length: 1e15, requester_user: { email: MARKER } };
     logger.setLogLevel('WARN');
     const chunks: string[] = [];

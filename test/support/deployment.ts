@@ -1,0 +1,23 @@
+/** A function's dependencies on fresh tables of the shared DynamoDB Local, as a deployment would wire them. */
+import type { KindService, Pipeline } from '../../src/http/pipeline';
+import { seed } from '../../src/local/seed';
+import { loadConfig } from '../../src/runtime/config';
+import { createDependencies, type Dependencies } from '../../src/runtime/dependencies';
+import { buildPipeline } from '../../src/runtime/lambda';
+import { createTestTables, testDocumentClient, type TableNames } from './tables';
+
+export interface TestDeployment {
+  endpoint: string;
+  tables: TableNames;
+  deps: Dependencies;
+  /** The pipeline of one kind's service, as its handler builds it. */
+  pipeline(service: (deps: Dependencies) => KindService): Pipeline;
+}
+
+/** `seeded`: with the demo rules and state `npm start` loads; `env`: further settings. */
+export async function testDeployment(token: string, options: { seeded?: boolean; env?: Record<string, string> } = {}): Promise<TestDeployment> {
+  const { endpoint, tables } = await createTestTables();
+  if (options.seeded) await seed(testDocumentClient(), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
+  const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: token, ...options.env }), endpoint);
+  return { endpoint, tables, deps, pipeline: (service) => buildPipeline(deps, service(deps)) };
+}
