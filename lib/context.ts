@@ -65,10 +65,11 @@ export class ContextReader {
   }
 
   /** A non-empty string, trimmed. */
-  string(key: string): string | undefined {
+  string(key: string, { maxLength }: { maxLength?: number } = {}): string | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value.trim() === '') throw new ContextError(`context ${key} must be a non-empty string`);
+    if (maxLength !== undefined && value.trim().length > maxLength) throw new ContextError(`context ${key} must be at most ${maxLength} characters`);
     return value.trim();
   }
 

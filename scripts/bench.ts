@@ -9,11 +9,13 @@ import type { RunningDynamoDb } from '../src/local/dynamodb-local';
 import { Budgets } from './bench/budgets';
 import { buildBoth, bundlePath, bundleSize, DEFAULT_DIR, OURS_DIR, ROOT } from './bench/bundles';
 import { WARM_CASES, type WarmCase } from './bench/cases';
+import { measureColdCalls, seedPatternRule, type ColdCallResult } from './bench/cold-call';
 import { runContention } from './bench/contention';
 import { startCountingProxy, type CountingProxy } from './bench/counting-proxy';
 import { startSeededDynamoDb } from './bench/dynamo';
 import { applyHandlerEnv, lambdaInitEnv } from './bench/env';
 import { measureLoad, type LoadResult, type LoadVariant } from './bench/load';
+import { measurePatterns } from './bench/patterns';
 import { msSince, percentile } from './bench/stats';
 import { storeBaseline, type StoreBaseline } from './bench/store-baseline';
 import { bytes, formatTable, ms, ratio, section, type Row } from './bench/table';
@@ -22,6 +24,7 @@ import { caseBody, callOnce, caseSubject, loadHandler, runInterleaved, type Bund
 const LOAD = { warmupRounds: 3, rounds: 25, overheadBudgetMs: 70, maxRatioToDefault: 2 / 3 };
 const WARM = { storeWarmup: 1_000, warmup: 30, calls: 500, p99BudgetMs: 15 };
 const COUNT = { warmup: 3, calls: 50 };
+const COLD = { warmupRounds: 2, rounds: 15, patternBudgetMs: 20, re2WorstMs: 25 };
 const CONTENTION = { calls: 20 };
 
 const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
@@ -231,6 +234,26 @@ async function reportContention(endpoint: string, token: string, budgets: Budget
   });
 }
 
+/** The pattern engine loads on first use: a cold start pays for it only with a pattern rule in scope. */
+async function reportColdCalls(endpoint: string, token: string, budgets: Budgets): Promise<void> {
+  await seedPatternRule(endpoint);
+  const [plain, withPattern] = measureColdCalls(bundlePath(OURS_DIR, 'pre-approval'), endpoint, token, COLD.warmupRounds, COLD.rounds) as [ColdCallResult, ColdCallResult];
+  const rows: Row[] = [plain, withPattern].map((result) => [result.label, ms(result.median), `${ms(result.p25, 0)}–${ms(result.p75, 0)}`, ms(result.median - plain.median)]);
+  const header = [`pre-approval: process start + load + first call (median of ${COLD.rounds}, interleaved)`, 'ms', 'p25–p75', 'over no pattern'];
+  section('cold call, with and without a pattern rule in scope', formatTable(header, rows));
+  const added = withPattern.median - plain.median;
+  budgets.check(added <= COLD.patternBudgetMs, `a pattern rule adds ≤ ${COLD.patternBudgetMs} ms to a cold call`, `${ms(added)} ms`);
+}
+
+/** RE2 against V8's backtracking RegExp on the pattern that once stalled every call. */
+function reportPatterns(budgets: Budgets): void {
+  const timings = measurePatterns();
+  const rows: Row[] = timings.map((timing) => [timing.engine, timing.pattern, String(timing.inputLength), ms(timing.ms, 3)]);
+  section('patterns that stall a backtracking engine (one test each, no match)', formatTable(['engine', 'pattern', 'input chars', 'ms'], rows));
+  const worstRe2 = Math.max(...timings.filter((timing) => timing.engine === 'RE2 (rules)').map((timing) => timing.ms));
+  budgets.check(worstRe2 <= COLD.re2WorstMs, `RE2 matches each in ≤ ${COLD.re2WorstMs} ms, up to 1,000 characters`, `${ms(worstRe2, 3)} ms`);
+}
+
 async function main(): Promise<number> {
   const started = process.hrtime.bigint();
   const budgets = new Budgets();
@@ -251,6 +274,8 @@ async function main(): Promise<number> {
   let proxy: CountingProxy | undefined;
   try {
     dynamo = await startSeededDynamoDb();
+    reportPatterns(budgets);
+    await reportColdCalls(dynamo.endpoint, token, budgets);
     await reportWarm(dynamo.endpoint, token, budgets);
     await reportContention(dynamo.endpoint, token, budgets);
     proxy = await startCountingProxy(dynamo.endpoint);

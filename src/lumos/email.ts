@@ -30,6 +30,8 @@ export function emailProblem(email: string): string | null {
   if (parts.length !== 2) return parts.length === 1 ? 'not an email address: no "@"' : 'not an email address: more than one "@"';
   if (!parts[0] || !parts[1]) return 'not an email address: nothing before or after "@"';
   if (WHITESPACE_OR_CONTROL.test(email)) return 'not an email address: whitespace or a control character inside';
+  // "#" ends the email in keys such as `<email>#<permission>`: in the domain it would let two people's keys collide.
+  if (/[#/?\\]/.test(parts[1])) return 'not an email address: "#", "/", "?" or "\\" in the domain';
   return null;
 }
 

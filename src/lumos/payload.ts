@@ -153,9 +153,7 @@ export const LumosPayloadSchema = z.object({
   user: person,
   access_length: accessLength,
   request_comment: optionalText,
-  request_task_url: optionalText.refine((value) => value === null || utf8Bytes(value) <= MAX_TASK_URL_BYTES, {
-    message: `request_task_url longer than ${MAX_TASK_URL_BYTES} bytes (UTF-8)`,
-  }),
+  request_task_url: optionalText,
   custom_fields: customFields,
 });
 
@@ -252,6 +250,9 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
       }
     });
   }
+  // The task URL names the request's hold in the ledger. Deprovisioning only looks a hold up by it,
+  // so there any text works: dropping it would make the call "name no request" and remove all.
+  if (!lenient) issues.push(...taskUrlIssues(payload.request_task_url));
   const requester = payload.requester_user?.email ?? null;
   const requesterProblem = requester === null ? null : emailProblem(requester);
   if (requesterProblem) {
@@ -264,6 +265,15 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
   }
   if (issues.length > 0 || subject === null) return { ok: false, issues };
   return { ok: true, request: { payload, subject }, ignored };
+}
+
+/** Why a task URL cannot name a hold: too long for the ledger item, or a name the SDK's marshalling would drop. */
+function taskUrlIssues(url: string | null): PayloadIssue[] {
+  if (url === null) return [];
+  if (utf8Bytes(url) > MAX_TASK_URL_BYTES) return [{ path: 'request_task_url', message: `request_task_url longer than ${MAX_TASK_URL_BYTES} bytes (UTF-8)` }];
+  // As a map key "__proto__" sets the prototype instead of adding the hold.
+  if (url === '__proto__') return [{ path: 'request_task_url', message: 'request_task_url is not a task URL' }];
+  return [];
 }
 
 /** Where the subject came from, for the 422's path. */
@@ -291,16 +301,26 @@ function fieldOf(path: readonly PropertyKey[]): readonly PropertyKey[] {
   return path.slice(0, 1);
 }
 
-/** A copy of a JSON body without the optional fields these issues lie in. */
+/**
+ * The body without the optional fields these issues lie in. Only the objects along each path
+ * are copied (the caller's body is left alone), never a whole value: one may be nested deeper
+ * than a recursive copy could go.
+ */
 function withoutPaths(body: unknown, issuePaths: ReadonlyArray<readonly PropertyKey[]>): unknown {
-  const copy: unknown = JSON.parse(JSON.stringify(body));
-  for (const path of issuePaths.map(fieldOf)) {
-    let holder: unknown = copy;
-    for (const segment of path.slice(0, -1)) {
-      holder = typeof holder === 'object' && holder !== null && Object.hasOwn(holder, segment) ? (holder as Record<PropertyKey, unknown>)[segment] : undefined;
-    }
-    const last = path[path.length - 1];
-    if (last !== undefined && typeof holder === 'object' && holder !== null && !Array.isArray(holder)) delete (holder as Record<PropertyKey, unknown>)[last];
+  let copy = body;
+  for (const path of issuePaths.map(fieldOf)) copy = without(copy, path);
+  return copy;
+}
+
+function without(value: unknown, path: readonly PropertyKey[]): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined || typeof value !== 'object' || value === null || !Object.hasOwn(value, head)) return value;
+  const copy: Record<PropertyKey, unknown> = Array.isArray(value) ? [...(value as unknown[])] as unknown as Record<PropertyKey, unknown> : { ...(value as Record<PropertyKey, unknown>) };
+  if (rest.length === 0) {
+    // A dropped list entry would shift the others: only object fields are removed.
+    if (!Array.isArray(value)) delete copy[head];
+  } else {
+    copy[head] = without(copy[head], rest);
   }
   return copy;
 }

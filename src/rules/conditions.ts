@@ -29,6 +29,8 @@ export type ConditionType = Condition['type'];
 /** Regexes in rules are capped in length; custom-field values longer than this never match. */
 export const MAX_PATTERN_LENGTH = 200;
 export const MAX_MATCHED_VALUE_LENGTH = 1_000;
+/** A multi-select answer is matched entry by entry, up to this many characters in all. */
+export const MAX_MATCHED_TOTAL_LENGTH = 4_000;
 /** Trees deeper than this are almost certainly a mistake (and would cost stack). */
 const MAX_DEPTH = 12;
 

@@ -4,7 +4,7 @@
  */
 import type { CustomFieldValue, ParsedRequest } from '../lumos/payload';
 import { asciiLowerCase, emailDomain } from '../lumos/email';
-import { MAX_MATCHED_VALUE_LENGTH, type Condition, type Who } from './conditions';
+import { MAX_MATCHED_TOTAL_LENGTH, MAX_MATCHED_VALUE_LENGTH, type Condition, type Who } from './conditions';
 import { compilePattern } from './pattern';
 import { formatClock, inTimeWindow } from './time-window';
 
@@ -212,13 +212,26 @@ function evaluateCustomField(
   return values.some((candidate) => wanted.has(fold(candidate))) ? pass(`${label} does ${how}${suffix}`) : fail(`${label} does not ${how}${suffix}`);
 }
 
-/** A pattern checked when the rule was read; values longer than the cap stay undecided. */
+/**
+ * A pattern checked when the rule was read. Matching time is bounded per condition: a value
+ * longer than the cap, or entries past the total cap, are not matched and leave it undecided.
+ */
 function matchPattern(label: string, source: string, values: readonly string[]): Outcome {
   const compiled = compilePattern(source);
   if (!compiled.ok) return unknown(`${label}: pattern /${source}/ cannot be used (${compiled.problem})`);
-  if (values.some((candidate) => candidate.length <= MAX_MATCHED_VALUE_LENGTH && compiled.pattern.test(candidate))) return pass(`${label} does match /${source}/`);
-  if (values.some((candidate) => candidate.length > MAX_MATCHED_VALUE_LENGTH)) {
-    return unknown(`${label} is longer than ${MAX_MATCHED_VALUE_LENGTH} characters; not matched against /${source}/`);
+  let matched = 0;
+  let skipped: string | undefined;
+  for (const candidate of values) {
+    if (candidate.length > MAX_MATCHED_VALUE_LENGTH) {
+      skipped ??= `${label} is longer than ${MAX_MATCHED_VALUE_LENGTH} characters; not matched against /${source}/`;
+      continue;
+    }
+    if (matched + candidate.length > MAX_MATCHED_TOTAL_LENGTH) {
+      skipped ??= `${label} has more than ${MAX_MATCHED_TOTAL_LENGTH} characters in all; the rest was not matched against /${source}/`;
+      break;
+    }
+    matched += candidate.length;
+    if (compiled.pattern.test(candidate)) return pass(`${label} does match /${source}/`);
   }
-  return fail(`${label} does not match /${source}/`);
+  return skipped === undefined ? fail(`${label} does not match /${source}/`) : unknown(skipped);
 }

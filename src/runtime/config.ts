@@ -7,6 +7,9 @@ import { formatPath } from '../lumos/payload';
 import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
 import { ConfigError } from './errors';
 
+/** A message for requesters, set by the deployment; the stack checks the same bound at synth. */
+export const MAX_VALIDATION_MESSAGE_LENGTH = 1_000;
+
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
 
 const EnvSchema = z
@@ -34,7 +37,7 @@ const EnvSchema = z
     /** When request validation cannot run: `closed` blocks with a message (default), `open` lets the request through. */
     VALIDATION_FAIL_MODE: z.enum(['closed', 'open']).default('closed'),
     /** Shown to the requester while an invalid rule item blocks request validation (fail mode closed). */
-    VALIDATION_MISCONFIGURED_MESSAGE: z.string().trim().min(1).max(1_000).default(VALIDATION_MISCONFIGURED_MESSAGE),
+    VALIDATION_MISCONFIGURED_MESSAGE: z.string().trim().min(1).max(MAX_VALIDATION_MESSAGE_LENGTH).default(VALIDATION_MISCONFIGURED_MESSAGE),
   })
   .refine((env) => env.TOKEN_SECRET_ID !== undefined || env.LUMOS_WEBHOOK_TOKEN !== undefined, {
     message: 'set TOKEN_SECRET_ID (in AWS) or LUMOS_WEBHOOK_TOKEN (locally)',

@@ -48,7 +48,16 @@ describe('look-alike emails', () => {
     expect((await provision(webhookRequest(body, TOKEN))).statusCode).toBe(204);
     const reply = await deprovision(webhookRequest({ ...body, target_user: { email: LOOKALIKE } }, TOKEN));
     expect(reply.statusCode).toBe(204);
-    expect(await grantOf('peterparker@lumos.com')).toMatchObject({ email: 'peterparker@lumos.com' });
+    expect(await grantOf('peterparker@lumos.com')).toMatchObject({ email: 'peterparker@lumos.com', state: 'held', holds: { 'https://lumos.example/tasks?requestId=kelvin': expect.any(Object) } });
+  });
+
+  it('never lets an unusable task URL on a deprovisioning remove access another request holds', async () => {
+    const body = { ...fixture('provisioning.json'), target_user: { email: 'shared@lumos.com' }, request_task_url: 'https://lumos.example/tasks?requestId=keeps' };
+    expect((await provision(webhookRequest(body, TOKEN))).statusCode).toBe(204);
+    for (const url of ['x'.repeat(3_000), '__proto__']) {
+      expect((await deprovision(webhookRequest({ ...body, request_task_url: url }, TOKEN))).statusCode).toBe(204);
+    }
+    expect(await grantOf('shared@lumos.com')).toMatchObject({ state: 'held', holds: { 'https://lumos.example/tasks?requestId=keeps': expect.any(Object) } });
   });
 });
 

@@ -46,7 +46,7 @@ describe('email comparison', () => {
 });
 
 describe('well-formed addresses', () => {
-  it.each(['peterparker@lumos.com', 'a@b', 'o\u2019brien@example.ie', 'peterpar\u212Aer@lumos.com'])('accepts %j', (email) => {
+  it.each(['peterparker@lumos.com', 'a@b', 'o\u2019brien@example.ie', 'peterpar\u212Aer@lumos.com', 'team#ops@lumos.com'])('accepts %j', (email) => {
     expect(emailProblem(email)).toBeNull();
   });
 
@@ -61,6 +61,9 @@ describe('well-formed addresses', () => {
     ['peter\u0085@lumos.com', 'whitespace or a control character'],
     ['peter@lumos.com\u2028', 'whitespace or a control character'],
     ['peter\u00A0parker@lumos.com', 'whitespace or a control character'],
+    // bob@corp.com#db + "admin" and bob@corp.com + "db#admin" would share the grant key.
+    ['bob@corp.com#db', '"#", "/", "?" or "\\" in the domain'],
+    ['bob@corp.com/x', '"#", "/", "?" or "\\" in the domain'],
   ])('refuses %j (%s)', (email, problem) => {
     expect(emailProblem(email)).toContain(problem);
   });

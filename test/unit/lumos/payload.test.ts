@@ -213,6 +213,21 @@ describe('Lumos payload: bounds', () => {
     expect(outcome.ignored.map((issue) => issue.path).sort()).toEqual(['access_length', 'custom_fields', 'permissions[0].label', 'request_comment', 'target_user.given_name']);
   });
 
+  it('keeps an over-long or odd task URL when deprovisioning: dropping it would remove access other requests hold', () => {
+    for (const url of ['x'.repeat(2_049), '__proto__']) {
+      const outcome = parsePayload({ ...base, request_task_url: url }, 'deprovisioning');
+      expect(outcome.ok && outcome.request.payload.request_task_url).toBe(url);
+      expect(issuesOf({ ...base, request_task_url: url }, 'provisioning').map((issue) => issue.path)).toEqual(['request_task_url']);
+    }
+  });
+
+  it('goes on deprovisioning past an unusable field next to a value nested too deep to copy', () => {
+    const depth = 100_000;
+    const body: unknown = JSON.parse(`{"application":{"app_id":"a"},"permissions":[{"value":"p"}],"target_user":{"email":"bob@corp.com"},"access_length":1e15,"custom_fields":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+    const outcome = parsePayload(body, 'deprovisioning');
+    expect(outcome.ok && outcome.ignored.map((issue) => issue.path)).toEqual(['access_length']);
+  });
+
   it.each([
     ['the app', { application: { app_id: '' } }, 'application.app_id'],
     ['a permission', { permissions: [{ value: 'p'.repeat(1_100) }] }, 'permissions[0].value'],

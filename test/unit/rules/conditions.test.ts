@@ -246,6 +246,11 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
     expect(issues).toEqual([{ path: ['when', 'custom_field', 'matches'], message: expect.stringMatching(new RegExp(`^${what} .* not supported: patterns use RE2 syntax$`)) }]);
   });
 
+  it.each(['^(?:\\w?\\w?){800}#', '(?:[a-z]?[a-z]?){300}#'])('refuses %s: a program that large makes even linear matching slow', (pattern) => {
+    const issues = rejected({ custom_field: { name: 'ticket', matches: pattern } });
+    expect(issues).toEqual([{ path: ['when', 'custom_field', 'matches'], message: expect.stringMatching(/^pattern too complex \(RE2 program of \d+ instructions; at most 1000\)/) }]);
+  });
+
   it.each(['(a+)+$', '(x*)*y', '(a|aa)+$', '^(a?){24}a{24}b', `^${'(?:a|aa)?'.repeat(20)}b$`])('accepts %s: RE2 matches it in linear time', (pattern) => {
     expect(parseCondition({ custom_field: { name: 'ticket', matches: pattern } }).issues).toEqual([]);
   });

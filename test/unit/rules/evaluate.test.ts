@@ -238,6 +238,18 @@ describe('custom_field', () => {
     expect(outcome.ok).toBe(ok);
   });
 
+  it('matches a multi-select answer up to 4,000 characters in all, and leaves the rest undecided', () => {
+    const pattern = condition({ custom_field: { name: 'tags', matches: '^ok$' } });
+    const filler = (count: number) => Array.from({ length: count }, () => 'x'.repeat(1_000));
+    expect(evaluate(pattern, facts({ request: { customFields: { tags: [...filler(3), 'ok'] } } }))).toMatchObject({ ok: true });
+    expect(evaluate(pattern, facts({ request: { customFields: { tags: filler(4) } } }))).toEqual({ ok: false, detail: 'custom field "tags" does not match /^ok$/' });
+    expect(evaluate(pattern, facts({ request: { customFields: { tags: [...filler(255), 'ok'] } } }))).toEqual({
+      ok: false,
+      unknown: true,
+      detail: 'custom field "tags" has more than 4000 characters in all; the rest was not matched against /^ok$/',
+    });
+  });
+
   it('matches the patterns that stall a backtracking engine, on RE2', () => {
     const stalling = condition({ custom_field: { name: 'ticket', matches: '^(a?){24}a{24}b' } });
     expect(evaluate(stalling, facts({ request: { customFields: { ticket: 'a'.repeat(48) } } }))).toMatchObject({ ok: false });

@@ -1,0 +1,45 @@
+/**
+ * Why patterns run on RE2: the pattern behind a ~10 s stall (`^(a?){n}a{n}b` against n×2 "a"),
+ * timed on V8's backtracking RegExp for small n, where its time doubles with each step, and on
+ * the linear-time engine the rules use, up to the 1,000-character cap; and the slowest program
+ * size a rule may use.
+ */
+import { compilePattern } from '../../src/rules/pattern';
+import { msSince } from './stats';
+
+export interface PatternTiming {
+  engine: 'V8 RegExp' | 'RE2 (rules)';
+  pattern: string;
+  inputLength: number;
+  ms: number;
+}
+
+const stalling = (n: number) => `^(a?){${n}}a{${n}}b`;
+/** A program of nearly the 1,000 instructions a rule's pattern may compile to. */
+const LARGEST_ALLOWED = '(?:a?b?){240}c$';
+
+function timed(test: () => boolean): number {
+  const start = process.hrtime.bigint();
+  if (test()) throw new Error('the measured patterns must not match');
+  return msSince(start);
+}
+
+/** V8 only up to n = 20 (~1 s here): each step doubles its time, and n = 24 takes about 10 s. */
+export function measurePatterns(): PatternTiming[] {
+  const timings: PatternTiming[] = [];
+  for (const n of [12, 16, 20]) {
+    const input = 'a'.repeat(2 * n);
+    timings.push({ engine: 'V8 RegExp', pattern: stalling(n), inputLength: input.length, ms: timed(() => new RegExp(stalling(n)).test(input)) });
+  }
+  const re2Cases: [string, string][] = [
+    ...([[12, 24], [16, 32], [20, 40], [24, 48], [24, 1_000]] as const).map(([n, length]): [string, string] => [stalling(n), 'a'.repeat(length)]),
+    // Near the program-size cap, on the input that was slowest for it in a search of such shapes.
+    [LARGEST_ALLOWED, `${'ab'.repeat(498)}xc!!`],
+  ];
+  for (const [pattern, input] of re2Cases) {
+    const compiled = compilePattern(pattern);
+    if (!compiled.ok) throw new Error(compiled.problem);
+    timings.push({ engine: 'RE2 (rules)', pattern, inputLength: input.length, ms: timed(() => compiled.pattern.test(input)) });
+  }
+  return timings;
+}
