@@ -4,10 +4,14 @@
  * only when no still-active hold remains, so ending one request never ends access another
  * one still grants. No clock here: every function takes `now`.
  *
- * Lifecycle: `held` → `revoking` (written before the target is called) → `removed`, or
- * `pending_removal` when the target call failed. A `revoking` past `revoking_until` (its
- * deprovisioner is gone) reads as `pending_removal`. The ledger is the lock: nothing removes
- * access at the target without first moving the item out of `held` by a version-checked write.
+ * Lifecycle: nothing/`removed`/`pending_removal` → `granting` (written before the target is
+ * asked to grant) → `held`; or back to what it was when the target refused, or
+ * `pending_removal` when its answer never came (the grant may have been made). `held` →
+ * `revoking` (written before the target is asked to remove) → `removed`, or `pending_removal`
+ * when the removal failed. A `granting` past `granting_until`, or a `revoking` past
+ * `revoking_until` (the call that wrote it is gone), reads as `pending_removal`. The ledger is
+ * the lock: nothing calls a target system without first writing `granting` or `revoking` by a
+ * version-checked write, so no access exists at a target without a record that may say so.
  */
 import type { ProvisionerSpec } from './provisioner-spec';
 import type { GrantTarget } from './provisioner';
@@ -19,7 +23,7 @@ export interface Hold {
   request_task_url: string | null;
 }
 
-export type GrantState = 'held' | 'revoking' | 'pending_removal' | 'removed';
+export type GrantState = 'held' | 'granting' | 'revoking' | 'pending_removal' | 'removed';
 
 export interface GrantItem {
   /** `instance_id` when Lumos sends one, else `app_id`. */
@@ -34,9 +38,11 @@ export interface GrantItem {
   granted_at: string;
   /** Absent on items written before states existed: those read as `held`. */
   state?: GrantState;
+  /** `granting` only: after this ISO time the provisioner is presumed gone (read as `pending_removal`). */
+  granting_until?: string;
   /** `revoking` only: after this ISO time the deprovisioner is presumed gone (read as `pending_removal`). */
   revoking_until?: string;
-  /** `pending_removal` only: what the target said when the removal failed. */
+  /** `pending_removal` only: why the access may still exist (a removal that failed, or a grant whose outcome is unknown). */
   removal_error?: string;
   /** `removed` only: when the target confirmed the access gone. */
   removed_at?: string;
@@ -47,7 +53,7 @@ export interface GrantItem {
    * past `removed_at`, or for a held `ledger` grant (the item is the access) a week past `expires_at`.
    */
   ttl?: number;
-  /** Keyed by the request (its task URL; one key for calls that name none). Empty unless `held`. */
+  /** Keyed by the request (its task URL; one key for calls that name none). Empty unless `held` or `granting`. */
   holds: Record<string, Hold>;
   rule_id: string;
   /** What carried out the grant, so the same is reversed whatever happened to the rule since. */
@@ -81,18 +87,26 @@ export function isActive(hold: Hold, now: Date): boolean {
   return hold.expires_at === null || Date.parse(hold.expires_at) > now.getTime();
 }
 
-/** The state as readers must take it: none recorded is `held`; an expired `revoking` is `pending_removal`. */
+/**
+ * The state as readers must take it: none recorded is `held`; a `granting` or `revoking` past its
+ * time is `pending_removal` (the call that marked it is gone, and the access may exist).
+ */
 export function stateOf(item: GrantItem, now: Date): GrantState {
   const state = item.state ?? 'held';
-  if (state !== 'revoking') return state;
-  const until = item.revoking_until === undefined ? Number.NaN : Date.parse(item.revoking_until);
-  // An unreadable deadline cannot prove anyone is still removing: take it as abandoned.
-  return Number.isFinite(until) && until > now.getTime() ? 'revoking' : 'pending_removal';
+  if (state === 'granting') return isLive(item.granting_until, now) ? 'granting' : 'pending_removal';
+  if (state === 'revoking') return isLive(item.revoking_until, now) ? 'revoking' : 'pending_removal';
+  return state;
+}
+
+/** An unreadable deadline cannot prove anyone is still at work: taken as abandoned. */
+function isLive(until: string | undefined, now: Date): boolean {
+  const end = until === undefined ? Number.NaN : Date.parse(until);
+  return Number.isFinite(end) && end > now.getTime();
 }
 
 /**
  * Does the person hold the permission now, as far as the ledger knows? `removed` is absent;
- * `revoking` and `pending_removal` still count (the access may still exist in the target);
+ * `granting`, `revoking` and `pending_removal` count (the access may exist in the target);
  * `held` counts while some hold is active.
  */
 export function holdsAccess(item: GrantItem | null, now: Date): boolean {
@@ -112,11 +126,11 @@ export function holdEnd(now: Date, accessLength: number | null): string | null {
   return new Date(Math.max(now.getTime(), Math.min(LATEST_ISO_MS, now.getTime() + accessLength * 1000))).toISOString();
 }
 
-type ItemBase = Omit<GrantItem, 'expires_at' | 'ttl' | 'revoking_until' | 'removal_error' | 'removed_at'>;
+type ItemBase = Omit<GrantItem, 'expires_at' | 'ttl' | 'granting_until' | 'revoking_until' | 'removal_error' | 'removed_at'>;
 
 /** The item without the attributes that belong to one state only, or are recomputed on each write. */
 function baseOf(item: GrantItem): ItemBase {
-  const { expires_at: _expires, ttl: _ttl, revoking_until: _until, removal_error: _error, removed_at: _removed, ...base } = item;
+  const { expires_at: _expires, ttl: _ttl, granting_until: _granting, revoking_until: _revoking, removal_error: _error, removed_at: _removed, ...base } = item;
   return base;
 }
 
@@ -137,8 +151,9 @@ function withExpiry(item: ItemBase): GrantItem {
  * The grant with this request's hold added, in state `held`. From nothing or `removed`: a new
  * grant by this rule and provisioner (the version continues the removed item's, so the write is
  * conditional on it). From `held`: one more hold; the first rule and provisioner stay. From
- * `revoking`/`pending_removal`: held again by this request alone, the recorded provisioner kept
- * (the caller grants through it first: the access may or may not still exist).
+ * `pending_removal` (an expired `granting`/`revoking` included): held again by this request
+ * alone, the recorded provisioner kept (the caller grants through it first: the access may or
+ * may not still exist). A live `granting`/`revoking` is never passed: callers wait for it.
  */
 export function withHold(existing: GrantItem | null, target: GrantTarget, ruleId: string, provisioner: ProvisionerSpec, now: Date): GrantItem {
   const at = now.toISOString();
@@ -198,7 +213,41 @@ export function asRemoved(item: GrantItem, now: Date): GrantItem {
   return { ...baseOf(item), state: 'removed', removed_at: at, expires_at: at, ttl: ttlAfter(at), holds: {}, version: item.version + 1, updated_at: at };
 }
 
-/** The target's removal failed: the access may still exist, so no TTL; the next deprovisioning retries it. */
+/**
+ * The access may exist and nobody is granting it: a removal failed, or a grant's answer never
+ * came (it may have been made). No TTL; the next deprovisioning (and the expiry sweeper, once there is one) removes it.
+ */
 export function asPendingRemoval(item: GrantItem, error: string, now: Date): GrantItem {
   return { ...baseOf(item), state: 'pending_removal', removal_error: error, expires_at: item.expires_at, holds: {}, version: item.version + 1, updated_at: now.toISOString() };
+}
+
+/**
+ * Written before the target is asked to grant: `next` is the grant as it will stand once the
+ * target confirms (from `withHold`, or a held grant being granted again), its holds kept so a
+ * reader sees who asked. Until `until` other calls wait for the outcome; after it the mark reads
+ * as `pending_removal`. No TTL: the access may come to exist while nothing else records it.
+ */
+export function asGranting(next: GrantItem, until: Date, now: Date): GrantItem {
+  return { ...baseOf(next), state: 'granting', granting_until: until.toISOString(), expires_at: next.expires_at, updated_at: now.toISOString() };
+}
+
+/** The target confirmed the grant: held by the holds the mark carried, expiry and TTL recomputed. */
+export function asHeld(granting: GrantItem, now: Date): GrantItem {
+  return withExpiry({ ...baseOf(granting), state: 'held', version: granting.version + 1, updated_at: now.toISOString() });
+}
+
+/**
+ * The target refused the grant (it answered, so nothing was granted): the item as it was before
+ * the mark, one version on. Nothing before is kept as `removed` with a TTL (the next grant's
+ * write is then conditional on it); `removed` comes back as it was; anything else was a pending
+ * removal (the access may exist from before) and stays one.
+ */
+export function asGrantRefused(granting: GrantItem, previous: GrantItem | null, now: Date): GrantItem {
+  if (previous === null) return asRemoved(granting, now);
+  if (previous.state === 'removed') return { ...previous, version: granting.version + 1, updated_at: now.toISOString() };
+  return asPendingRemoval(granting, previous.removal_error ?? unfinished(previous), now);
+}
+
+function unfinished(previous: GrantItem): string {
+  return previous.state === 'granting' ? 'an earlier grant did not record its outcome in time' : 'an earlier removal did not record its outcome in time';
 }

@@ -15,6 +15,9 @@ export const DEFAULT_MAX_CALL_MS = 5_000;
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
+/** Connection errors that happen before any byte of the request leaves: the target cannot have acted. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 export class HttpProvisioner {
   private readonly maxCallMs: number;
 
@@ -36,6 +39,7 @@ export class HttpProvisioner {
   private async send(spec: HttpProvisionerSpec, request: HttpRequestSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
     const system = systemName(spec);
     const failed = (detail: string): ProvisionerOutcome => ({ ok: false, message: `${system}: ${detail}` });
+    const unsure = (detail: string): ProvisionerOutcome => ({ ok: false, message: `${system}: ${detail}`, maybeApplied: true });
 
     // Before the secret is read or anything is sent: a refused value never reaches the target.
     const rendered = renderUrl(request.url, target);
@@ -70,7 +74,7 @@ export class HttpProvisioner {
     if (typeof headers === 'string') return failed(headers);
 
     const limitMs = Math.min(this.maxCallMs, deadline.remainingMs());
-    // Throws DeadlineExceededError when nothing is left: the caller answers with the failure reply.
+    // Throws DeadlineExceededError when nothing is left, before anything is sent: the caller fails the permission.
     const signal = AbortSignal.any([deadline.signal(), AbortSignal.timeout(this.maxCallMs)]);
     let response: Response;
     try {
@@ -82,9 +86,11 @@ export class HttpProvisioner {
         signal,
       });
     } catch (error) {
-      if (signal.aborted) return failed(`did not answer within ${seconds(limitMs)}`);
+      // The request may have arrived and been carried out; only a refused or unresolved connection proves it was not.
+      if (signal.aborted) return unsure(`did not answer within ${seconds(limitMs)}`);
       const code = networkErrorCode(error);
-      return failed(code ? `could not be reached (${code})` : 'could not be reached');
+      const message = code ? `could not be reached (${code})` : 'could not be reached';
+      return code !== undefined && NOT_SENT_CODES.has(code) ? failed(message) : unsure(message);
     }
     // The body is never read: it may echo the request or hold details not meant for Lumos.
     await response.body?.cancel().catch(() => undefined);

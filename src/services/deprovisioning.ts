@@ -7,30 +7,25 @@
  * The ledger is the lock (README "The grants ledger"): the grant is marked `revoking` by a
  * version-checked write before the target is called, so a provisioning that comes in meanwhile
  * waits instead of adding a hold to access that is about to go; then `removed`, or
- * `pending_removal` when the target failed, which the next deprovisioning retries.
+ * `pending_removal` when the target failed, which the next deprovisioning retries. A grant being
+ * granted (`granting`) is waited for. A removal whose outcome cannot be recorded because another
+ * call took the grant over meanwhile is checked: if the grant is held again, it is granted again
+ * at the target, since our removal may have landed after that call's grant.
  */
 import type { CallContext, KindService } from '../http/pipeline';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import type { Provisioners } from '../provisioners/dispatch';
-import { asPendingRemoval, asRemoved, asRevoking, grantKey, requestKey, stateOf, withoutHold, type GrantItem } from '../provisioners/grant-item';
-import type { GrantTarget, ProvisionerOutcome } from '../provisioners/provisioner';
+import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, grantKey, requestKey, stateOf, withoutHold, type GrantItem } from '../provisioners/grant-item';
+import type { GrantTarget } from '../provisioners/provisioner';
 import { provisionerName } from '../provisioners/provisioner-spec';
 import type { Deadline } from '../runtime/deadline';
 import type { Dependencies } from '../runtime/dependencies';
-import { DeadlineExceededError } from '../runtime/errors';
 import { logger } from '../runtime/logger';
-import { deprovisioningReply, recordOutcome, type PermissionResult } from './grant-results';
+import { failingAlone, deprovisioningReply, recordOutcome, type PermissionResult } from './grant-results';
 import { grantTarget, grantTargets } from './grant-targets';
 import { GAVE_UP, untilSettled, type LedgerStep } from './ledger-retry';
-import { targetDeadline } from './target-deadline';
-
-/**
- * How long past this call's deadline a `revoking` mark holds others off: by the deadline our
- * target call has been abandoned and our last write made; the grace covers a target still
- * finishing the request and clocks of other containers a little apart.
- */
-export const REVOKING_GRACE_MS = 2_000;
+import { atTarget, hasTargetTime, markUntil } from './target-deadline';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
 
@@ -56,10 +51,12 @@ export class DeprovisioningService implements KindService {
   }
 
   private deprovisionOne(target: GrantTarget, deadline: Deadline): Promise<PermissionResult> {
-    return untilSettled(
-      deadline,
-      () => this.attempt(target, deadline),
-      (why) => ({ permission: target.permission.value, status: 'failed', detail: GAVE_UP[why] }),
+    return failingAlone(this.kind, { permission: target.permission.value }, () =>
+      untilSettled(
+        deadline,
+        () => this.attempt(target, deadline),
+        (why) => ({ permission: target.permission.value, status: 'failed', detail: GAVE_UP[why] }),
+      ),
     );
   }
 
@@ -71,6 +68,8 @@ export class DeprovisioningService implements KindService {
     if (grant === null || state === 'removed') return { done: { permission: target.permission.value, status: 'not_granted', detail: 'nothing to remove' } };
     const result: Result = { permission: target.permission.value, rule_id: grant.rule_id, provisioner: provisionerName(grant.provisioner) };
     if (state === 'revoking') return { retry: 'revoking' };
+    // Wait for the grant's outcome: removing now could land before it, and the grant would then stand unrecorded.
+    if (state === 'granting') return { retry: 'granting' };
     if (state === 'pending_removal') return this.revoke(grant, target, result, 'removed: an earlier removal had not gone through', deadline);
 
     const named = target.request_task_url === null ? null : requestKey(target);
@@ -88,36 +87,27 @@ export class DeprovisioningService implements KindService {
 
   /** `revoking` first (the lock), then the target, then `removed` or `pending_removal`, each conditional on our own last write. */
   private async revoke(grant: GrantItem, target: GrantTarget, result: Result, why: string, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
-    const { grants, now } = this.deps;
+    const { grants, provisioners, now } = this.deps;
+    // A retry late in the call may have no time left for the target: fail this permission, change nothing.
+    if (grant.provisioner.type !== 'ledger' && !hasTargetTime(deadline)) {
+      return { done: { ...result, status: 'failed', detail: `${result.provisioner}: not called, no time left; nothing was changed` } };
+    }
     const at = now();
-    const revoking = asRevoking(grant, new Date(at.getTime() + deadline.remainingMs() + REVOKING_GRACE_MS), at);
+    const revoking = asRevoking(grant, markUntil(deadline, at), at);
     if (!(await grants.save(revoking, grant.version, deadline))) return { retry: 'conflict' };
 
-    const outcome = await this.removeAtTarget(revoking, target, deadline);
+    const outcome = await atTarget(revoking.provisioner, deadline, (targetTime) => provisioners.deprovision(revoking.provisioner, target, targetTime));
     const settled = outcome.ok ? asRemoved(revoking, now()) : asPendingRemoval(revoking, outcome.message, now());
     const recorded = await this.record(settled, revoking.version, deadline);
-    if (outcome.ok) {
-      const note = recorded ? '' : ' (the ledger still marks it revoking; it reads as a pending removal once that expires)';
-      return { done: { ...result, status: 'removed', detail: `${why}${note}` } };
-    }
-    return { done: { ...result, status: 'failed', detail: `${outcome.message}; the removal is pending and the next deprovisioning retries it` } };
-  }
-
-  /** The removal at the target, inside a deadline that leaves room to record its outcome. */
-  private async removeAtTarget(grant: GrantItem, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
-    try {
-      return await this.deps.provisioners.deprovision(grant.provisioner, target, targetDeadline(deadline));
-    } catch (error) {
-      // Thrown only before the request went out (no time left, or the credential not read in time).
-      if (error instanceof DeadlineExceededError) return { ok: false, message: `${provisionerName(grant.provisioner)}: not called, no time left` };
-      throw error;
-    }
+    // Unrecorded, and the access may be gone: whoever holds the grant now may have lost it to our removal.
+    const note = recorded || !(outcome.ok || outcome.maybeApplied === true) ? '' : await this.afterUnrecordedRemoval(revoking, settled, target, deadline);
+    if (outcome.ok) return { done: { ...result, status: 'removed', detail: `${why}${note}` } };
+    return { done: { ...result, status: 'failed', detail: `${outcome.message}; the removal is pending and the next deprovisioning retries it${note}` } };
   }
 
   /**
    * Writes the outcome over our own `revoking`. False when it is no longer ours (it expired and
-   * another call took over) or the write failed: the mark then expires into `pending_removal`,
-   * which is safe (the access reads as still held until a removal is confirmed).
+   * another call took over) or the write failed.
    */
   private async record(settled: GrantItem, revokingVersion: number, deadline: Deadline): Promise<boolean> {
     try {
@@ -129,8 +119,75 @@ export class DeprovisioningService implements KindService {
       return false;
     }
   }
+
+  /**
+   * Our removal went through (or may have), but its outcome was not recorded. Reads the grant
+   * again: still our mark, the write is tried once more (else the mark expires into a pending
+   * removal, which is safe); taken over and held again (a grant in progress is waited for), our
+   * removal may have landed after that grant, so the access is granted again at the target under
+   * a `granting` mark, and left held whatever the target says (an error log names the grant when
+   * it failed). Any other state already says the access may be gone. Returns a note for the result.
+   */
+  private async afterUnrecordedRemoval(revoking: GrantItem, settled: GrantItem, target: GrantTarget, deadline: Deadline): Promise<string> {
+    try {
+      return await untilSettled(
+        deadline,
+        () => this.repairStep(revoking, settled, target, deadline),
+        (why) => {
+          logger.error('grant may have lost its access to a late removal and could not be checked', { ...grantNamed(revoking), why });
+          return `; the grant changed meanwhile and could not be checked (${GAVE_UP[why]}); an error log names it`;
+        },
+      );
+    } catch (error) {
+      logger.error('grant may have lost its access to a late removal and could not be checked', { ...grantNamed(revoking), error: error instanceof Error ? error.name : 'unknown' });
+      return '; the grant changed meanwhile and could not be checked; an error log names it';
+    }
+  }
+
+  private async repairStep(revoking: GrantItem, settled: GrantItem, target: GrantTarget, deadline: Deadline): Promise<LedgerStep<string>> {
+    const { grants, provisioners, now } = this.deps;
+    const current = await grants.get(grantKey(target), deadline);
+    if (current?.version === revoking.version) {
+      if (await this.record(settled, revoking.version, deadline)) return { done: '' };
+      return { done: ' (the ledger still marks it revoking; it reads as a pending removal once that expires)' };
+    }
+    const at = now();
+    const state = current === null ? null : stateOf(current, at);
+    if (state === 'granting') return { retry: 'granting' };
+    // The item is the access for a ledger grant: our removal cannot have taken it from anyone.
+    if (current === null || state !== 'held' || current.provisioner.type === 'ledger') return { done: '' };
+
+    const holders = heldBy(current);
+    if (!hasTargetTime(deadline)) {
+      logger.error('grant held in the ledger may have lost its access at the target to a late removal', { ...grantNamed(current), error: 'no time left to grant it again' });
+      return { done: `; meanwhile ${holders} took it over, and no time was left to grant it again: an error log names it` };
+    }
+    const granting = asGranting({ ...current, version: current.version + 1 }, markUntil(deadline, at), at);
+    if (!(await grants.save(granting, current.version, deadline))) return { retry: 'conflict' };
+    const outcome = await atTarget(current.provisioner, deadline, (targetTime) => provisioners.provision(current.provisioner, holderTarget(target, current, at), targetTime));
+    // Held again whatever the answer: a pending removal would take the access from the holders for good.
+    await this.record(asHeld(granting, now()), granting.version, deadline);
+    if (outcome.ok) return { done: `; meanwhile ${holders} took it over, so it was granted again at the target` };
+    logger.error('grant held in the ledger may have lost its access at the target to a late removal', { ...grantNamed(current), error: outcome.message });
+    return { done: `; meanwhile ${holders} took it over, and granting it again failed (${outcome.message}): an error log names it` };
+  }
 }
 
 function heldBy(grant: GrantItem): string {
   return Object.keys(grant.holds).join(', ');
+}
+
+/** Names a grant in an error log an admin acts on: which app, person and permission, and through what. */
+function grantNamed(grant: GrantItem): Record<string, string> {
+  return { app_instance: grant.app_instance, subject_permission: grant.subject_permission, provisioner: provisionerName(grant.provisioner) };
+}
+
+/**
+ * What the grant is given again for: its holders' request and the time their holds have left
+ * (the holders' own payload is not kept; the rest comes from this call, about the same person).
+ */
+function holderTarget(target: GrantTarget, grant: GrantItem, now: Date): GrantTarget {
+  const holder = Object.values(grant.holds)[0];
+  const accessLength = grant.expires_at === null ? null : Math.max(0, Math.ceil((Date.parse(grant.expires_at) - now.getTime()) / 1000));
+  return { ...target, access_length: accessLength, request_task_url: holder?.request_task_url ?? null };
 }

@@ -3,11 +3,12 @@
  * permission succeeded; otherwise a message listing what succeeded and what failed, so an
  * admin's re-run (idempotent) finishes the rest.
  */
-import { auditBase, type CallContext } from '../http/pipeline';
+import { auditBase, failureReason, type CallContext } from '../http/pipeline';
 import type { ParsedRequest } from '../lumos/payload';
 import { replies, type Reply } from '../lumos/replies';
 import type { RuleTrace } from '../rules/pre-approval';
 import { logger } from '../runtime/logger';
+import type { FailureReason } from '../runtime/metrics';
 import type { AuditSink } from '../store/audit-sink';
 
 export type PermissionStatus =
@@ -27,6 +28,28 @@ export interface PermissionResult {
   provisioner?: string;
   /** For `failed` and `no_rule`: why, naming the target system; for the others: what happened. */
   detail: string;
+  /** `failed` only, when the work could not run for a cause of ours (the store, the deadline) rather than the target's: counted as that, not as a target failure. */
+  reason?: FailureReason;
+}
+
+/**
+ * One permission's work, failing alone: an error it throws (the store down, the deadline
+ * passed) becomes its own `failed` result, so the other permissions' results, and what they did
+ * at their targets, are never lost with it. Any `granting`/`revoking` mark it left expires into a
+ * pending removal.
+ */
+export async function failingAlone(
+  kind: 'provisioning' | 'deprovisioning',
+  base: Omit<PermissionResult, 'status' | 'detail'>,
+  work: () => Promise<PermissionResult>,
+): Promise<PermissionResult> {
+  try {
+    return await work();
+  } catch (error) {
+    const reason = failureReason(error);
+    logger.error('a permission could not be completed', { kind, permission: base.permission, reason, error: error instanceof Error ? error.name : typeof error });
+    return { ...base, status: 'failed', detail: `could not run (${reason})`, reason };
+  }
 }
 
 const label = (results: PermissionResult[]) => results.map((result) => result.permission).join(', ');

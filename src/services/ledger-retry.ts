@@ -1,18 +1,19 @@
 /**
  * The one retry loop of provisioning and deprovisioning: a step on one grant is tried again
- * while another call holds it up (a version-checked write lost to a concurrent one, or a removal
- * in progress), with full-jitter exponential backoff, for as long as the call's deadline leaves
+ * while another call holds it up (a version-checked write lost to a concurrent one, or a grant or
+ * removal in progress at the target), with full-jitter exponential backoff, for as long as the call's deadline leaves
  * a margin for the reply. No fixed attempt count: a fixed count without backoff made most of 50
  * concurrent calls on one grant fail, while the deadline is what Lumos actually waits on.
  */
 import type { Deadline } from '../runtime/deadline';
 
 /** Why a step wants another try. */
-export type HeldUp = 'conflict' | 'revoking';
+export type HeldUp = 'conflict' | 'granting' | 'revoking';
 
 /** What a permission's result says when its call gave up waiting. */
 export const GAVE_UP: Record<HeldUp, string> = {
   conflict: 'the grants ledger kept changing under concurrent calls; send it again',
+  granting: 'another call is granting this access and did not finish in time; send it again',
   revoking: 'another call is removing this access and did not finish in time; send it again',
 };
 

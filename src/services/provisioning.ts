@@ -1,15 +1,16 @@
 /**
  * Provisioning: for each permission, the rule in scope picks a provisioner; the grant is carried
  * out once and recorded in the ledger with this request's hold. The same request again is a
- * no-op; another request for access already `held` only adds its hold. A grant being removed
- * (`revoking`) is waited for; one removed, or whose removal failed (`pending_removal`), is
- * granted at the target again before the hold is recorded (README "The grants ledger").
+ * no-op; another request for access already `held` only adds its hold. A grant being granted or
+ * removed (`granting`, `revoking`) is waited for; one absent, removed, or whose removal failed
+ * (`pending_removal`) is granted at the target again, under a `granting` mark written first so
+ * the ledger never lacks a record of access the target may have (README "The grants ledger").
  */
-import type { CallContext, KindService } from '../http/pipeline';
+import { failureReason, type CallContext, type KindService } from '../http/pipeline';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import type { Provisioners } from '../provisioners/dispatch';
-import { grantKey, requestKey, stateOf, withHold } from '../provisioners/grant-item';
+import { asGranting, asGrantRefused, asHeld, asPendingRemoval, grantKey, requestKey, stateOf, withHold, type GrantItem } from '../provisioners/grant-item';
 import type { GrantTarget } from '../provisioners/provisioner';
 import { provisionerName, type ProvisionerSpec } from '../provisioners/provisioner-spec';
 import { requestFacts } from '../rules/evaluate';
@@ -18,10 +19,13 @@ import { chooseProvisioningRule } from '../rules/provisioning';
 import type { Deadline } from '../runtime/deadline';
 import type { Dependencies } from '../runtime/dependencies';
 import { logger } from '../runtime/logger';
-import { provisioningReply, recordOutcome, type PermissionResult } from './grant-results';
+import type { FailureReason } from '../runtime/metrics';
+import { failingAlone, provisioningReply, recordOutcome, type PermissionResult } from './grant-results';
 import { grantTargets } from './grant-targets';
 import { GAVE_UP, untilSettled, type LedgerStep } from './ledger-retry';
-import { targetDeadline } from './target-deadline';
+import { atTarget, hasTargetTime, markUntil } from './target-deadline';
+
+type Result = Omit<PermissionResult, 'status' | 'detail'>;
 
 export class ProvisioningService implements KindService {
   readonly kind = 'provisioning' as const;
@@ -54,25 +58,28 @@ export class ProvisioningService implements KindService {
   }
 
   private provisionOne(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<PermissionResult> {
-    const base = { permission: target.permission.value, rule_id: ruleId, provisioner: provisionerName(spec) };
-    return untilSettled(
-      deadline,
-      () => this.attempt(target, ruleId, spec, deadline),
-      (why) => ({ ...base, status: 'failed', detail: GAVE_UP[why] }),
+    const base: Result = { permission: target.permission.value, rule_id: ruleId, provisioner: provisionerName(spec) };
+    return failingAlone(this.kind, base, () =>
+      untilSettled(
+        deadline,
+        () => this.attempt(target, ruleId, spec, deadline),
+        (why) => ({ ...base, status: 'failed', detail: GAVE_UP[why] }),
+      ),
     );
   }
 
   /** One read of the grant and what its state calls for; a lost version-checked write asks for another try. */
   private async attempt(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
-    const { grants, provisioners, now } = this.deps;
+    const { grants, now } = this.deps;
     const existing = await grants.get(grantKey(target), deadline);
     const at = now();
     const state = existing === null ? null : stateOf(existing, at);
     if (state === 'revoking') return { retry: 'revoking' };
+    if (state === 'granting') return { retry: 'granting' };
 
     // Computed before any target call, so nothing after a grant can fail on the input.
     const item = withHold(existing, target, ruleId, spec, at);
-    const result = { permission: target.permission.value, rule_id: item.rule_id, provisioner: provisionerName(item.provisioner) };
+    const result: Result = { permission: target.permission.value, rule_id: item.rule_id, provisioner: provisionerName(item.provisioner) };
     if (existing !== null && state === 'held') {
       if (Object.hasOwn(existing.holds, requestKey(target))) return { done: { ...result, status: 'already_granted', detail: 'this request already holds it' } };
       // Held means no removal has started (that would have changed the version): the access exists.
@@ -82,12 +89,85 @@ export class ProvisioningService implements KindService {
       return { retry: 'conflict' };
     }
 
-    // Nothing, removed, or a removal that failed: grant at the target (idempotent: a failed removal may have left it).
-    const outcome = await provisioners.provision(item.provisioner, target, targetDeadline(deadline));
-    if (!outcome.ok) return { done: { ...result, status: 'failed', detail: outcome.message } };
-    // Conditional on the version read before the call: a removal started since makes this fail, and the next try grants again.
-    if (!(await grants.save(item, existing?.version ?? null, deadline))) return { retry: 'conflict' };
     const again = state === 'pending_removal' ? ' again (a removal had not gone through)' : '';
-    return { done: { ...result, status: 'granted', detail: `granted${again} by ${result.provisioner}` } };
+    if (item.provisioner.type === 'ledger') {
+      // The item is the access: its one version-checked write is the grant, with nothing at a target to lose track of.
+      if (!(await grants.save(item, existing?.version ?? null, deadline))) return { retry: 'conflict' };
+      return { done: { ...result, status: 'granted', detail: `granted${again} by ${result.provisioner}` } };
+    }
+    return this.grantAtTarget(existing, item, target, result, again, deadline);
+  }
+
+  /**
+   * Nothing, removed, or a removal that failed: `granting` first (the lock, and the record that the
+   * access may come to exist), then the target (idempotent: a failed removal may have left it),
+   * then `held`; or, when the target refused, the item as it was; or `pending_removal` when its
+   * answer never came. Each write is conditional on our own last one.
+   */
+  private async grantAtTarget(
+    existing: GrantItem | null,
+    item: GrantItem,
+    target: GrantTarget,
+    result: Result,
+    again: string,
+    deadline: Deadline,
+  ): Promise<LedgerStep<PermissionResult>> {
+    const { grants, provisioners, now } = this.deps;
+    // A retry late in the call may have no time left for the target: fail this permission, write nothing.
+    if (!hasTargetTime(deadline)) return { done: { ...result, status: 'failed', detail: `${result.provisioner}: not called, no time left` } };
+    const at = now();
+    const granting = asGranting(item, markUntil(deadline, at), at);
+    if (!(await grants.save(granting, existing?.version ?? null, deadline))) return { retry: 'conflict' };
+
+    const outcome = await atTarget(granting.provisioner, deadline, (targetTime) => provisioners.provision(granting.provisioner, target, targetTime));
+    if (outcome.ok) {
+      const recorded = await this.record(asHeld(granting, now()), granting.version, deadline);
+      if (recorded === 'written') return { done: { ...result, status: 'granted', detail: `granted${again} by ${result.provisioner}` } };
+      if (recorded === 'lost') {
+        // Read it again and act on what it says now (the grant is still wanted).
+        await this.afterLostMark(target, deadline);
+        return { retry: 'conflict' };
+      }
+      const detail = `granted by ${result.provisioner}, but the grants ledger could not record it (${recorded.failed}); it reads as a pending removal from ${granting.granting_until ?? 'now'}`;
+      return { done: { ...result, status: 'failed', detail, reason: recorded.failed } };
+    }
+    if (outcome.maybeApplied) {
+      // No answer: the grant may have been made, so the ledger must say the access may exist.
+      if ((await this.record(asPendingRemoval(granting, `grant not confirmed: ${outcome.message}`, now()), granting.version, deadline)) === 'lost') {
+        await this.afterLostMark(target, deadline);
+      }
+      return { done: { ...result, status: 'failed', detail: `${outcome.message}; it may have been granted anyway, so it is recorded as a pending removal, which the next deprovisioning removes` } };
+    }
+    await this.record(asGrantRefused(granting, existing, now()), granting.version, deadline);
+    return { done: { ...result, status: 'failed', detail: outcome.message } };
+  }
+
+  /**
+   * Our `granting` was taken over: another call's clock ran ahead of ours and read it as expired.
+   * A removal it made may have landed before our grant, so a `removed` it recorded is turned into
+   * `pending_removal` (the access may exist); anything else already says it may.
+   */
+  private async afterLostMark(target: GrantTarget, deadline: Deadline): Promise<void> {
+    const { grants, now } = this.deps;
+    const current = await grants.get(grantKey(target), deadline);
+    if (current === null || stateOf(current, now()) !== 'removed') return;
+    await this.record(asPendingRemoval(current, 'a grant may have reached the target after this removal', now()), current.version, deadline);
+  }
+
+  /**
+   * Writes an outcome over our own `granting` (or, once, over what took it over). `lost`: it is no
+   * longer ours (it expired and another call took over); `failed`: the write itself failed, and
+   * why. Either way our mark is left to expire into `pending_removal`, which is safe: the access
+   * reads as possibly there until a removal confirms it gone.
+   */
+  private async record(settled: GrantItem, grantingVersion: number, deadline: Deadline): Promise<'written' | 'lost' | { failed: FailureReason }> {
+    try {
+      if (await this.deps.grants.save(settled, grantingVersion, deadline)) return 'written';
+      logger.warn('grant changed while it was being granted', { app_instance: settled.app_instance, state: settled.state });
+      return 'lost';
+    } catch (error) {
+      logger.error('outcome of a grant not recorded', { app_instance: settled.app_instance, state: settled.state, error: error instanceof Error ? error.name : 'unknown' });
+      return { failed: failureReason(error) };
+    }
   }
 }

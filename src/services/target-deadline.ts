@@ -1,7 +1,17 @@
+import type { ProvisionerOutcome } from '../provisioners/provisioner';
+import { provisionerName, type ProvisionerSpec } from '../provisioners/provisioner-spec';
 import { Deadline } from '../runtime/deadline';
+import { DeadlineExceededError } from '../runtime/errors';
 
 /** Kept back from a target-system call so its outcome can still be written to the ledger and answered. */
 export const LEDGER_WRITE_RESERVE_MS = 750;
+
+/**
+ * How long past this call's deadline a `granting` or `revoking` mark holds others off: by the
+ * deadline our target call has been abandoned and our last write made; the grace covers a target
+ * still finishing the request and clocks of other containers a little apart.
+ */
+export const MARK_GRACE_MS = 2_000;
 
 /**
  * The deadline for one call to a target system: the call's own, less the reserve. A target
@@ -10,4 +20,27 @@ export const LEDGER_WRITE_RESERVE_MS = 750;
  */
 export function targetDeadline(deadline: Deadline): Deadline {
   return new Deadline(Math.max(0, deadline.remainingMs() - LEDGER_WRITE_RESERVE_MS));
+}
+
+/** Whether a target call could still be made: checked before a mark is written, so none is written for nothing. */
+export function hasTargetTime(deadline: Deadline): boolean {
+  return deadline.remainingMs() > LEDGER_WRITE_RESERVE_MS;
+}
+
+/** Until when a mark written now holds other calls off. */
+export function markUntil(deadline: Deadline, now: Date): Date {
+  return new Date(now.getTime() + deadline.remainingMs() + MARK_GRACE_MS);
+}
+
+/**
+ * One call to a target system inside `targetDeadline`. No time left is thrown before anything is
+ * sent, so it becomes a failure that changed nothing rather than an error that ends the call.
+ */
+export async function atTarget(spec: ProvisionerSpec, deadline: Deadline, call: (deadline: Deadline) => Promise<ProvisionerOutcome>): Promise<ProvisionerOutcome> {
+  try {
+    return await call(targetDeadline(deadline));
+  } catch (error) {
+    if (error instanceof DeadlineExceededError) return { ok: false, message: `${provisionerName(spec)}: not called, no time left` };
+    throw error;
+  }
 }

@@ -6,13 +6,13 @@ import { storeCall } from './call';
 
 /**
  * The entitlement ledger. Every write is a put conditional on the version read, so concurrent
- * calls never lose a hold and a state change (held → revoking → removed / pending_removal) is
- * the lock that orders calls to the target system. Items are never deleted here: a removed
+ * calls never lose a hold and a state change (granting → held, held → revoking → removed /
+ * pending_removal) is the lock that orders calls to the target system. Items are never deleted here: a removed
  * grant stays as a tombstone (until its TTL) so the next grant's write is conditional on it too.
  */
 export interface GrantLedger {
   get(key: GrantKey, deadline: Deadline): Promise<GrantItem | null>;
-  /** Every grant of one person in one app instance, `removed` ones left out. */
+  /** Every grant of one person in one app instance, `removed` ones left out (a `granting` one is in: it may exist). */
   ofSubject(appInstance: string, email: string, deadline: Deadline): Promise<GrantItem[]>;
   /** `previousVersion` null: create only if absent. Resolves false when someone else wrote first. */
   save(item: GrantItem, previousVersion: number | null, deadline: Deadline): Promise<boolean>;

@@ -3,15 +3,19 @@
  * target that keeps who has access: whatever the interleaving of grants and removals, the
  * ledger holds a request's hold exactly when the target has the access.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
-import { holdsAccess, type GrantItem } from '../../src/provisioners/grant-item';
+import { holdsAccess, stateOf, type GrantItem, type GrantKey } from '../../src/provisioners/grant-item';
+import { StoreUnavailableError } from '../../src/runtime/errors';
+import { logger } from '../../src/runtime/logger';
+import type { PermissionResult } from '../../src/services/grant-results';
 import { DeprovisioningService } from '../../src/services/deprovisioning';
 import { ProvisioningService } from '../../src/services/provisioning';
+import type { GrantLedger } from '../../src/store/grant-ledger';
 import { startAccessTarget, type AccessTarget } from '../support/access-target';
-import { testDeployment } from '../support/deployment';
+import { testDeployment, type TestDeployment } from '../support/deployment';
 import { fixture, webhookRequest } from '../support/events';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 import { testDocumentClient, type TableNames } from '../support/tables';
@@ -19,6 +23,8 @@ import { testDocumentClient, type TableNames } from '../support/tables';
 const TOKEN = 'lifecycle-token-0123456789';
 const APP = 'lifecycle_app';
 const PERMISSION = 'Permission One';
+const SECOND = 'Permission Two';
+let deployment: TestDeployment;
 let tables: TableNames;
 let provision: Pipeline;
 let deprovision: Pipeline;
@@ -39,7 +45,7 @@ beforeAll(async () => {
   Object.assign(process.env, fakeSecrets.sdkEnvironment);
   target = await startAccessTarget();
   fakeSecrets.secrets.set('lumos-connectors/access', JSON.stringify({ header: 'Authorization', value: 'Bearer access-secret', allowed_hosts: ['127.0.0.1'] }));
-  const deployment = await testDeployment(TOKEN);
+  deployment = await testDeployment(TOKEN);
   tables = deployment.tables;
   await testDocumentClient().send(new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: APP, rule_id: 'access-api', kind: 'provisioning', provisioner: spec() } }));
   provision = deployment.pipeline((deps) => new ProvisioningService(deps));
@@ -52,6 +58,9 @@ afterAll(async () => {
 beforeEach(() => {
   target.provision = {};
   target.deprovision = {};
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 /** A person of their own per test, so tests never see each other's grants. */
@@ -70,6 +79,29 @@ const after = <T>(ms: number, call: () => Promise<T>) => sleep(ms).then(call);
 async function ledger(email: string): Promise<GrantItem | undefined> {
   const { Item } = await testDocumentClient().send(new GetCommand({ TableName: tables.GRANTS_TABLE, Key: { app_instance: APP, subject_permission: `${email}#${PERMISSION}` } }));
   return Item as GrantItem | undefined;
+}
+
+/** Writes a grant item as another call (or a clock a little off) would have left it. */
+async function putGrant(email: string, fields: Partial<GrantItem>, permission = PERMISSION): Promise<void> {
+  const now = new Date().toISOString();
+  const item: GrantItem = {
+    app_instance: APP,
+    subject_permission: `${email}#${permission}`,
+    app_id: APP,
+    instance_id: null,
+    email,
+    permission,
+    permission_label: null,
+    granted_at: now,
+    expires_at: null,
+    holds: {},
+    rule_id: 'access-api',
+    provisioner: spec() as GrantItem['provisioner'],
+    version: 5,
+    updated_at: now,
+    ...fields,
+  };
+  await testDocumentClient().send(new PutCommand({ TableName: tables.GRANTS_TABLE, Item: item }));
 }
 
 const callsFor = (email: string, method: string) => target.calls.filter((call) => call.access === `${email}#${PERMISSION}` && call.method === method);
@@ -96,16 +128,29 @@ describe('a removal and a grant at once, on a slow target', () => {
     await expectAgreement(email);
   });
 
-  it('a deprovisioning that arrives during a slow first grant finds nothing recorded yet, and the grant stands', async () => {
+  it('a deprovisioning that arrives during a slow first grant waits for it, then removes it', async () => {
     // Prepare
     const email = newPerson();
     target.provision = { delayMs: 400 };
     // Act: request b is being granted; its own deprovisioning (and another request's) arrive before the grant is recorded.
     const [granted, own, other] = await Promise.all([grantFor(email, 'b'), after(100, () => removeFor(email, 'b')), after(150, () => removeFor(email, 'a'))]);
-    // Assess: the removals saw no grant (204, nothing removed); the grant is recorded and exists.
+    // Assess: the removals waited for the grant's outcome, then removed it once, after it was made.
     expect([granted.statusCode, own.statusCode, other.statusCode]).toEqual([204, 204, 204]);
-    expect(callsFor(email, 'DELETE')).toHaveLength(0);
-    expect((await ledger(email))?.state).toBe('held');
+    expect(target.calls.filter((call) => call.access === `${email}#${PERMISSION}`).map((call) => call.method)).toEqual(['POST', 'DELETE']);
+    expect((await ledger(email))?.state).toBe('removed');
+    await expectAgreement(email);
+  });
+
+  it('a provisioning of another request that arrives during a slow first grant waits for it, then adds its hold', async () => {
+    // Prepare
+    const email = newPerson();
+    target.provision = { delayMs: 400 };
+    // Act
+    const replies = await Promise.all([grantFor(email, 'a'), after(100, () => grantFor(email, 'b'))]);
+    // Assess: one grant at the target, two holds.
+    expect(replies).toEqual([{ statusCode: 204 }, { statusCode: 204 }]);
+    expect(callsFor(email, 'POST')).toHaveLength(1);
+    expect(await ledger(email)).toMatchObject({ state: 'held', holds: { [taskUrl('a')]: expect.anything(), [taskUrl('b')]: expect.anything() } });
     await expectAgreement(email);
   });
 
@@ -129,28 +174,7 @@ describe('a removal and a grant at once, on a slow target', () => {
 });
 
 describe('abandoned and failed removals', () => {
-  async function putRevoking(email: string, revokingUntil: Date): Promise<void> {
-    const now = new Date().toISOString();
-    const item: GrantItem = {
-      app_instance: APP,
-      subject_permission: `${email}#${PERMISSION}`,
-      app_id: APP,
-      instance_id: null,
-      email,
-      permission: PERMISSION,
-      permission_label: null,
-      granted_at: now,
-      state: 'revoking',
-      revoking_until: revokingUntil.toISOString(),
-      expires_at: null,
-      holds: {},
-      rule_id: 'access-api',
-      provisioner: spec() as GrantItem['provisioner'],
-      version: 5,
-      updated_at: now,
-    };
-    await testDocumentClient().send(new PutCommand({ TableName: tables.GRANTS_TABLE, Item: item }));
-  }
+  const putRevoking = (email: string, revokingUntil: Date) => putGrant(email, { state: 'revoking', revoking_until: revokingUntil.toISOString() });
 
   it('reads a revoking mark past its time as a pending removal: a provisioning grants at the target and holds it', async () => {
     // Prepare: a deprovisioner marked it and was never heard of again; the target may or may not have removed it.
@@ -161,8 +185,10 @@ describe('abandoned and failed removals', () => {
     // Assess
     expect(reply).toEqual({ statusCode: 204 });
     expect(callsFor(email, 'POST')).toHaveLength(1);
-    expect(await ledger(email)).toMatchObject({ state: 'held', version: 6, holds: { [taskUrl('b')]: expect.anything() } });
+    // Version 6 was the granting mark written before the call to the target.
+    expect(await ledger(email)).toMatchObject({ state: 'held', version: 7, holds: { [taskUrl('b')]: expect.anything() } });
     expect(await ledger(email)).not.toHaveProperty('revoking_until');
+    expect(await ledger(email)).not.toHaveProperty('granting_until');
     await expectAgreement(email);
   });
 
@@ -235,6 +261,253 @@ describe('abandoned and failed removals', () => {
     expect(item).toMatchObject({ state: 'removed', holds: {} });
     expect(item?.ttl).toBeGreaterThan(Date.now() / 1000);
     await expectAgreement(email);
+  });
+});
+
+/** The real ledger on DynamoDB Local, with chosen reads or writes failing as they would with DynamoDB down. */
+function failingLedger(inner: GrantLedger, fails: { get?: (key: GrantKey) => boolean; save?: (item: GrantItem) => boolean }): GrantLedger {
+  const down = () => Promise.reject(new StoreUnavailableError('DynamoDB failed (injected by the test)'));
+  return {
+    get: (key, deadline) => (fails.get?.(key) ? down() : inner.get(key, deadline)),
+    ofSubject: (appInstance, email, deadline) => inner.ofSubject(appInstance, email, deadline),
+    save: (item, previousVersion, deadline) => (fails.save?.(item) ? down() : inner.save(item, previousVersion, deadline)),
+  };
+}
+
+const access = (email: string, permission = PERMISSION) => `${email}#${permission}`;
+const bothPermissions = (email: string, request: string) => ({
+  ...body(email, request),
+  permissions: [
+    { value: PERMISSION, label: null },
+    { value: SECOND, label: null },
+  ],
+});
+
+async function auditedResults(email: string, kind: string): Promise<PermissionResult[][]> {
+  const { Items } = await testDocumentClient().send(
+    new QueryCommand({ TableName: tables.AUDIT_TABLE, IndexName: 'by_subject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': email } }),
+  );
+  return (Items ?? []).filter((item) => item.kind === kind).map((item) => item.results as PermissionResult[]);
+}
+
+describe('a grant at the target is never left without a ledger record', () => {
+  it('marks the grant granting before the target is called, so a grant whose record then fails is still found and removed', async () => {
+    // Prepare: the target grants, then the write of `held` fails; a short deadline keeps the mark's time short.
+    const email = newPerson();
+    const failing = deployment.pipeline((deps) => new ProvisioningService({ ...deps, grants: failingLedger(deps.grants, { save: (item) => item.state === 'held' }) }));
+    // Act
+    const reply = await failing(webhookRequest(body(email, 'a'), TOKEN, { remainingMs: 1_500 }));
+    // Assess: a failure naming what happened; the access exists and the ledger says it may.
+    expect(reply).toMatchObject({ statusCode: 502, body: { response: 'PROVISIONING_FAILED', message: expect.stringContaining('granted by Access API, but the grants ledger could not record it (store_unavailable)') } });
+    expect(target.access.has(access(email))).toBe(true);
+    const marked = (await ledger(email)) as GrantItem;
+    expect(marked).toMatchObject({ state: 'granting', holds: { [taskUrl('a')]: expect.anything() } });
+    expect(marked).not.toHaveProperty('ttl');
+    expect(holdsAccess(marked, new Date())).toBe(true);
+    expect(stateOf(marked, new Date(Date.parse(marked.granting_until as string)))).toBe('pending_removal');
+    // Act: Lumos ends the request; the deprovisioning waits out the mark, then removes the access.
+    const removed = await removeFor(email, 'a');
+    // Assess
+    expect(removed).toEqual({ statusCode: 204 });
+    expect(callsFor(email, 'DELETE')).toHaveLength(1);
+    expect((await ledger(email))?.state).toBe('removed');
+    await expectAgreement(email);
+  });
+
+  it('records a grant whose answer never came as a pending removal: the target carried it out late, and the next deprovisioning removes it', async () => {
+    // Prepare: a 1 s deadline leaves the target 0.25 s; it answers after 1.5 s.
+    const email = newPerson();
+    target.provision = { delayMs: 1_500 };
+    // Act
+    const reply = await provision(webhookRequest(body(email, 'a'), TOKEN, { remainingMs: 1_500 }));
+    // Assess
+    expect(reply).toMatchObject({ statusCode: 502, body: { message: expect.stringContaining('it may have been granted anyway') } });
+    expect(await ledger(email)).toMatchObject({ state: 'pending_removal', holds: {}, removal_error: expect.stringMatching(/^grant not confirmed: Access API: did not answer within/) });
+    expect(await ledger(email)).not.toHaveProperty('ttl');
+    // The abandoned request is carried out after all.
+    await vi.waitFor(() => expect(target.access.has(access(email))).toBe(true), { timeout: 3_000, interval: 20 });
+    target.provision = {};
+    // Act
+    const removed = await removeFor(email, 'a');
+    // Assess
+    expect(removed).toEqual({ statusCode: 204 });
+    expect(target.access.has(access(email))).toBe(false);
+    expect((await ledger(email))?.state).toBe('removed');
+  });
+
+  it('marks a removed grant as a pending removal when its own granting mark was taken over and its answer never came', async () => {
+    // Prepare: a 1.5 s deadline leaves the target 0.75 s; it answers after 1.2 s.
+    const email = newPerson();
+    target.provision = { delayMs: 1_200 };
+    // Act: while the POST is on its way, a deprovisioning with a clock ahead takes the mark as expired and removes.
+    const granting = provision(webhookRequest(body(email, 'a'), TOKEN, { remainingMs: 2_000 }));
+    const mark = await vi.waitFor(
+      async () => {
+        const item = await ledger(email);
+        if (item?.state !== 'granting') throw new Error(`not granting yet: ${item?.state}`);
+        return item;
+      },
+      { timeout: 2_000, interval: 10 },
+    );
+    await putGrant(email, { ...mark, granting_until: new Date(Date.now() - 1_000).toISOString() });
+    expect(await removeFor(email, 'a')).toEqual({ statusCode: 204 });
+    const reply = await granting;
+    // Assess: the grant lands after the removal; the ledger says the access may exist, and the next deprovisioning removes it.
+    expect(reply.statusCode).toBe(502);
+    await vi.waitFor(() => expect(target.access.has(access(email))).toBe(true), { timeout: 3_000, interval: 20 });
+    expect(await ledger(email)).toMatchObject({ state: 'pending_removal', removal_error: 'a grant may have reached the target after this removal' });
+    target.provision = {};
+    expect(await removeFor(email, 'a')).toEqual({ statusCode: 204 });
+    expect((await ledger(email))?.state).toBe('removed');
+    await expectAgreement(email);
+  });
+
+  it('puts a grant the target refused back as it was: nothing becomes removed, a removed grant stays as it was, a pending removal stays pending', async () => {
+    // Prepare: one person never granted, one removed, one whose removal failed.
+    const [fresh, gone, pending] = [newPerson(), newPerson(), newPerson()];
+    await grantFor(gone, 'a');
+    await removeFor(gone, 'a');
+    const removedBefore = (await ledger(gone)) as GrantItem;
+    await grantFor(pending, 'a');
+    target.deprovision = { status: 503 };
+    await removeFor(pending, 'a');
+    target.provision = { status: 500 };
+    // Act
+    const replies = await Promise.all([grantFor(fresh, 'b'), grantFor(gone, 'b'), grantFor(pending, 'b')]);
+    // Assess
+    expect(replies.map((reply) => reply.statusCode)).toEqual([502, 502, 502]);
+    const never = (await ledger(fresh)) as GrantItem;
+    expect(never).toMatchObject({ state: 'removed', holds: {}, version: 2 });
+    expect(never.ttl).toBeGreaterThan(Date.now() / 1000);
+    expect(await ledger(gone)).toEqual({ ...removedBefore, version: removedBefore.version + 2, updated_at: expect.any(String) });
+    expect(await ledger(pending)).toMatchObject({ state: 'pending_removal', holds: {}, removal_error: 'Access API: answered HTTP 503' });
+    expect(holdsAccess((await ledger(pending)) ?? null, new Date())).toBe(true);
+    for (const email of [fresh, gone]) await expectAgreement(email);
+  });
+
+  it('reads a granting mark past its time as a pending removal: a deprovisioning removes the access at the target', async () => {
+    // Prepare: a provisioner marked it, may have granted it, and was never heard of again.
+    const email = newPerson();
+    const now = new Date().toISOString();
+    await putGrant(email, { state: 'granting', granting_until: new Date(Date.now() - 1_000).toISOString(), holds: { [taskUrl('a')]: { granted_at: now, expires_at: null, request_task_url: taskUrl('a') } } });
+    target.access.add(access(email));
+    // Act
+    const reply = await removeFor(email, 'b');
+    // Assess
+    expect(reply).toEqual({ statusCode: 204 });
+    expect(callsFor(email, 'DELETE')).toHaveLength(1);
+    expect((await ledger(email))?.state).toBe('removed');
+    await expectAgreement(email);
+  });
+});
+
+describe('one permission failing never loses the others', () => {
+  it('fails a retry that has no time left for the target as that permission alone, calling nothing and writing nothing', async () => {
+    // Prepare: Permission Two is being removed until 1.3 s from now; the call's deadline ends 0.72 s
+    // after that, so every try after the mark has less than the 0.75 s a target call is given.
+    const email = newPerson();
+    const until = Date.now() + 1_300;
+    await putGrant(email, { state: 'revoking', revoking_until: new Date(until).toISOString() }, SECOND);
+    // Act
+    const reply = await provision(webhookRequest(bothPermissions(email, 'a'), TOKEN, { remainingMs: until - Date.now() + 500 + 720 }));
+    // Assess
+    expect(reply).toEqual({
+      statusCode: 502,
+      body: { response: 'PROVISIONING_FAILED', message: 'Provisioning failed for Permission Two (Access API: not called, no time left). Done: Permission One.' },
+    });
+    expect(target.calls.filter((call) => call.method === 'POST').map((call) => call.access)).toContain(access(email));
+    expect(target.calls.map((call) => call.access)).not.toContain(access(email, SECOND));
+    expect(await ledger(email)).toMatchObject({ state: 'held' });
+    const second = await testDocumentClient().send(new GetCommand({ TableName: tables.GRANTS_TABLE, Key: { app_instance: APP, subject_permission: access(email, SECOND) } }));
+    expect(second.Item).toMatchObject({ state: 'revoking', version: 5 });
+  });
+
+  it('fails a permission whose ledger read throws alone, in provisioning and deprovisioning, keeping what the others did', async () => {
+    // Prepare
+    const email = newPerson();
+    const secondDown = (key: GrantKey) => key.subject_permission === access(email, SECOND);
+    const failingProvision = deployment.pipeline((deps) => new ProvisioningService({ ...deps, grants: failingLedger(deps.grants, { get: secondDown }) }));
+    const failingDeprovision = deployment.pipeline((deps) => new DeprovisioningService({ ...deps, grants: failingLedger(deps.grants, { get: secondDown }) }));
+    // Act
+    const granted = await failingProvision(webhookRequest(bothPermissions(email, 'a'), TOKEN));
+    const grantedHeld = await ledger(email);
+    const removed = await failingDeprovision(webhookRequest(bothPermissions(email, 'a'), TOKEN));
+    // Assess
+    expect(granted).toEqual({ statusCode: 502, body: { response: 'PROVISIONING_FAILED', message: 'Provisioning failed for Permission Two (could not run (store_unavailable)). Done: Permission One.' } });
+    expect(grantedHeld?.state).toBe('held');
+    expect(removed).toEqual({ statusCode: 502, body: { response: 'DEPROVISIONING_FAILED', message: 'Deprovisioning failed for Permission Two (could not run (store_unavailable)). Done: Permission One.' } });
+    expect((await ledger(email))?.state).toBe('removed');
+    await expectAgreement(email);
+    // The audit marks the failure as ours, not the target system's.
+    expect((await auditedResults(email, 'provisioning'))[0]).toContainEqual(expect.objectContaining({ permission: SECOND, status: 'failed', reason: 'store_unavailable' }));
+  });
+});
+
+describe('a removal that lands after another call took the grant over', () => {
+  /** Waits for the deprovisioner's mark, then makes it look expired (a clock ahead, or a target that acts late). */
+  async function takeOverRevoking(email: string): Promise<void> {
+    const revoking = await vi.waitFor(
+      async () => {
+        const item = await ledger(email);
+        if (item?.state !== 'revoking') throw new Error(`not revoking yet: ${item?.state}`);
+        return item;
+      },
+      { timeout: 2_000, interval: 10 },
+    );
+    await testDocumentClient().send(
+      new PutCommand({
+        TableName: tables.GRANTS_TABLE,
+        Item: { ...revoking, revoking_until: new Date(Date.now() - 1_000).toISOString() },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': revoking.version },
+      }),
+    );
+  }
+
+  it('grants the access again at the target when the grant is held again by then, and says so', async () => {
+    // Prepare: A holds the access; the target takes 0.8 s to remove it.
+    const email = newPerson();
+    await grantFor(email, 'a');
+    target.deprovision = { delayMs: 800 };
+    // Act: A ends; while the DELETE is on its way, B takes the grant over and is granted at once.
+    const removal = removeFor(email, 'a');
+    await takeOverRevoking(email);
+    const granted = await grantFor(email, 'b');
+    const removed = await removal;
+    // Assess: the late DELETE took the access from B; the deprovisioning granted it back.
+    expect([granted.statusCode, removed.statusCode]).toEqual([204, 204]);
+    expect(target.calls.filter((call) => call.access === access(email)).map((call) => call.method)).toEqual(['POST', 'POST', 'DELETE', 'POST']);
+    expect(await ledger(email)).toMatchObject({ state: 'held', holds: { [taskUrl('b')]: expect.anything() } });
+    expect(Object.keys((await ledger(email))?.holds ?? {})).toEqual([taskUrl('b')]);
+    await expectAgreement(email);
+    expect((await auditedResults(email, 'deprovisioning'))[0]).toEqual([
+      expect.objectContaining({ status: 'removed', detail: expect.stringContaining(`meanwhile ${taskUrl('b')} took it over, so it was granted again at the target`) }),
+    ]);
+  });
+
+  it('leaves the grant held and logs an error naming it when granting it again fails', async () => {
+    // Prepare
+    const email = newPerson();
+    await grantFor(email, 'a');
+    target.deprovision = { delayMs: 800 };
+    const errors = vi.spyOn(logger, 'error');
+    // Act: as above, but the target refuses the grant the deprovisioning makes again.
+    const removal = removeFor(email, 'a');
+    await takeOverRevoking(email);
+    expect((await grantFor(email, 'b')).statusCode).toBe(204);
+    target.provision = { status: 503 };
+    const removed = await removal;
+    // Assess: answered as the removal it was; still held in the ledger (not a pending removal, which would end B's access for good).
+    expect(removed).toEqual({ statusCode: 204 });
+    expect(await ledger(email)).toMatchObject({ state: 'held', holds: { [taskUrl('b')]: expect.anything() } });
+    expect(target.access.has(access(email))).toBe(false);
+    expect(errors).toHaveBeenCalledWith(
+      'grant held in the ledger may have lost its access at the target to a late removal',
+      expect.objectContaining({ app_instance: APP, subject_permission: access(email), provisioner: 'Access API', error: 'Access API: answered HTTP 503' }),
+    );
+    expect((await auditedResults(email, 'deprovisioning'))[0]).toEqual([
+      expect.objectContaining({ status: 'removed', detail: expect.stringContaining('granting it again failed (Access API: answered HTTP 503)') }),
+    ]);
   });
 });
 

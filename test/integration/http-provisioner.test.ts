@@ -197,7 +197,8 @@ describe('HttpProvisioner against a real HTTP server', () => {
     const outcome = await provisioner({ maxCallMs: 300 }).provision(httpSpec(server.origin), TARGET, new Deadline(5_000));
     // Assess
     expect(Date.now() - started).toBeLessThan(1_500);
-    expect(outcome).toEqual({ ok: false, message: 'Licence API: did not answer within 0.3 s' });
+    // No answer: the server may still carry the request out, so the outcome says so.
+    expect(outcome).toEqual({ ok: false, message: 'Licence API: did not answer within 0.3 s', maybeApplied: true });
   });
 
   it('gives up on a slow server when the deadline is shorter than maxCallMs', async () => {

@@ -280,7 +280,7 @@ describe('http provisioner', () => {
     expect(await grant('licensed@lumos.com', 'Permission One', 'licence_app')).toMatchObject({ state: 'removed' });
   });
 
-  it('answers PROVISIONING_FAILED naming the system and status, never the body or the secret, and records nothing', async () => {
+  it('answers PROVISIONING_FAILED naming the system and status, never the body or the secret, and records no access', async () => {
     // Prepare: the rule again (the previous test deleted it), and a failing API.
     await putLicenceRule();
     status = 503;
@@ -294,6 +294,9 @@ describe('http provisioner', () => {
     expect(message).toContain('503');
     expect(message).not.toContain('internal detail');
     expect(message).not.toContain('connector-secret-value');
-    expect(await grant('unlucky@lumos.com', 'Permission One', 'licence_app')).toBeUndefined();
+    // The granting mark written before the call went back to no access: a removed item, with a TTL.
+    const item = await grant('unlucky@lumos.com', 'Permission One', 'licence_app');
+    expect(item).toMatchObject({ state: 'removed', holds: {}, version: 2 });
+    expect(item?.ttl).toBeGreaterThan(Date.now() / 1000);
   });
 });

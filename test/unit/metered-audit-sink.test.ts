@@ -77,6 +77,26 @@ describe('metered audit sink', () => {
     ]);
   });
 
+  it('counts a permission that could not run for a cause of ours as a failure by reason, once per call, not as its target system\'s', async () => {
+    // Prepare: the ledger was down for two permissions; the target failed a third.
+    const { sink, counted } = meteredOver(memory);
+    const record: AuditRecord = {
+      ...BASE,
+      results: [
+        { permission: 'read', status: 'failed', provisioner: 'Licence API', detail: 'could not run (store_unavailable)', reason: 'store_unavailable' },
+        { permission: 'write', status: 'failed', provisioner: 'Licence API', detail: 'could not run (store_unavailable)', reason: 'store_unavailable' },
+        { permission: 'admin', status: 'failed', provisioner: 'Licence API', detail: 'Licence API: answered HTTP 503' },
+      ],
+    };
+    // Act
+    await write(sink, record);
+    // Assess
+    expect(counted()).toEqual([
+      ['ProvisioningFailures', 1, [{ kind: 'provisioning' }, { kind: 'provisioning', system: 'Licence_API' }]],
+      ['Failures', 1, [{ kind: 'provisioning' }, { kind: 'provisioning', reason: 'store_unavailable' }]],
+    ]);
+  });
+
   it('counts before writing, so a failed audit write is still counted, and the error still reaches the caller', async () => {
     // Prepare
     const failing: AuditSink = {

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { asPendingRemoval, asRemoved, asRevoking, grantKey, holdEnd, holdsAccess, stateOf, UNNAMED_REQUEST, withHold, withoutHold } from '../../../src/provisioners/grant-item';
+import {
+  asGranting,
+  asGrantRefused,
+  asHeld,
+  asPendingRemoval,
+  asRemoved,
+  asRevoking,
+  grantKey,
+  holdEnd,
+  holdsAccess,
+  stateOf,
+  UNNAMED_REQUEST,
+  withHold,
+  withoutHold,
+} from '../../../src/provisioners/grant-item';
 import { HttpProvisionerSchema } from '../../../src/provisioners/http-spec';
 import type { GrantTarget } from '../../../src/provisioners/provisioner';
 
@@ -162,5 +176,48 @@ describe('lifecycle', () => {
     expect(Object.keys(again.holds)).toEqual(['task-b']);
     expect(again).not.toHaveProperty('removal_error');
     expect(again.ttl).toBe(Math.floor(at(2 * HOUR).getTime() / 1000) + 7 * 86_400);
+  });
+
+  it('marks granting with the holds it will have, no TTL, until a time after which it reads as pending_removal', () => {
+    // Act: a first grant, as provisioning writes it before calling the target.
+    const next = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
+    const granting = asGranting(next, at(5_000), NOW);
+    // Assess
+    expect(granting).toMatchObject({ state: 'granting', granting_until: at(5_000).toISOString(), version: 1, holds: next.holds, expires_at: next.expires_at });
+    expect(granting).not.toHaveProperty('ttl');
+    expect(stateOf(granting, at(4_999))).toBe('granting');
+    expect(stateOf(granting, at(5_000))).toBe('pending_removal');
+    expect(stateOf({ ...granting, granting_until: 'not a time' }, NOW)).toBe('pending_removal');
+    // The access may exist from the moment the target is called.
+    expect(holdsAccess(granting, NOW)).toBe(true);
+    expect(holdsAccess(granting, at(2 * HOUR))).toBe(true);
+  });
+
+  it('turns a confirmed grant into held, one version on, with the expiry and TTL recomputed and the mark gone', () => {
+    const next = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
+    const held = asHeld(asGranting(next, at(5_000), NOW), at(1_000));
+    expect(held).toEqual({ ...next, version: 2, updated_at: at(1_000).toISOString() });
+    expect(held).not.toHaveProperty('granting_until');
+  });
+
+  it('puts a refused grant back as it was, one version on: nothing as removed with a TTL, removed as it was, a pending removal still pending', () => {
+    // Nothing before
+    const fromNothing = asGrantRefused(asGranting(withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW), at(5_000), NOW), null, at(1_000));
+    expect(fromNothing).toMatchObject({ state: 'removed', holds: {}, version: 2, removed_at: at(1_000).toISOString() });
+    expect(fromNothing.ttl).toBe(Math.floor(at(1_000).getTime() / 1000) + 7 * 86_400);
+    expect(fromNothing).not.toHaveProperty('granting_until');
+    // Removed before: the tombstone comes back unchanged but for its version.
+    const removed = asRemoved(asRevoking(held(), at(5_000), NOW), NOW);
+    const refusedOverRemoved = asGrantRefused(asGranting(withHold(removed, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)), removed, at(HOUR));
+    expect(refusedOverRemoved).toEqual({ ...removed, version: removed.version + 2, updated_at: at(HOUR).toISOString() });
+    // A pending removal (or a mark past its time) stays a pending removal: the access may exist from before.
+    const pending = asPendingRemoval(asRevoking(held(), at(5_000), NOW), 'API: answered HTTP 503', NOW);
+    const overPending = asGrantRefused(asGranting(withHold(pending, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)), pending, at(HOUR));
+    expect(overPending).toMatchObject({ state: 'pending_removal', removal_error: 'API: answered HTTP 503', holds: {}, rule_id: 'rule-1', version: 5 });
+    expect(overPending).not.toHaveProperty('ttl');
+    const abandoned = asRevoking(held(), at(5_000), NOW);
+    const overAbandoned = asGrantRefused(asGranting(withHold(abandoned, target(), 'rule-1', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)), abandoned, at(HOUR));
+    expect(overAbandoned).toMatchObject({ state: 'pending_removal', removal_error: 'an earlier removal did not record its outcome in time' });
+    expect(overAbandoned).not.toHaveProperty('revoking_until');
   });
 });
