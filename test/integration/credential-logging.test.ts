@@ -1,31 +1,17 @@
 /** A refused call is logged for the admin, but no header value or token ever reaches a log or a reply. */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createPipeline, type Pipeline } from '../../src/http/pipeline';
+import type { Pipeline } from '../../src/http/pipeline';
 import { EnvTokenSource } from '../../src/http/token-source';
 import { logger } from '../../src/runtime/logger';
-import { PreApprovalService } from '../../src/services/pre-approval';
-import { DynamoAuditSink } from '../../src/store/audit-sink';
-import { createDocumentClient } from '../../src/store/dynamo-client';
-import { DynamoRuleSource } from '../../src/store/rule-source';
-import { DynamoStateSource } from '../../src/store/state-source';
 import { preApprovalBody, webhookRequest } from '../support/events';
-import { createTestTables } from '../support/tables';
+import { preApprovalPipeline } from '../support/pre-approval-pipeline';
 
 const ACCEPTED = 'accepted-token-0123456789';
 const WRONG = 'wrong-token-that-must-not-be-logged';
 let run: Pipeline;
 
 beforeAll(async () => {
-  const { endpoint, tables } = await createTestTables();
-  const client = createDocumentClient(endpoint);
-  const audit = new DynamoAuditSink(client, tables.AUDIT_TABLE, 400);
-  const service = new PreApprovalService({
-    rules: new DynamoRuleSource(client, tables.RULES_TABLE, 15_000),
-    state: new DynamoStateSource(client, tables.STATE_TABLE),
-    audit,
-    now: () => new Date(),
-  });
-  run = createPipeline(service, { tokens: new EnvTokenSource(ACCEPTED), authHeader: 'x-lumos-token', deadlineMs: 5_000, audit });
+  run = await preApprovalPipeline({ tokens: new EnvTokenSource(ACCEPTED), authHeader: 'x-lumos-token' });
 });
 
 afterEach(() => {

@@ -3,20 +3,15 @@
  * `Refused` count, and neither the body nor the credential ever reaches the logs or the metrics.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createPipeline, type Pipeline, type WebhookRequest } from '../../src/http/pipeline';
+import type { Pipeline, WebhookRequest } from '../../src/http/pipeline';
 import { EnvTokenSource } from '../../src/http/token-source';
 import { MAX_BODY_BYTES } from '../../src/lumos/replies';
 import { logger } from '../../src/runtime/logger';
 import { DeprovisioningService } from '../../src/services/deprovisioning';
-import { PreApprovalService } from '../../src/services/pre-approval';
-import { DynamoAuditSink } from '../../src/store/audit-sink';
-import { createDocumentClient } from '../../src/store/dynamo-client';
-import { DynamoRuleSource } from '../../src/store/rule-source';
-import { DynamoStateSource } from '../../src/store/state-source';
 import { capturedMetrics } from '../support/emf';
 import { fixture, preApprovalBody, webhookRequest } from '../support/events';
 import { testDeployment } from '../support/deployment';
-import { createTestTables } from '../support/tables';
+import { preApprovalPipeline } from '../support/pre-approval-pipeline';
 
 const TOKEN = 'accepted-token-0123456789';
 const WRONG = 'wrong-token-must-not-be-logged';
@@ -27,17 +22,8 @@ let run: Pipeline;
 let captured: ReturnType<typeof capturedMetrics>;
 
 beforeAll(async () => {
-  const { endpoint, tables } = await createTestTables();
-  const client = createDocumentClient(endpoint);
-  const audit = new DynamoAuditSink(client, tables.AUDIT_TABLE, 400);
-  const service = new PreApprovalService({
-    rules: new DynamoRuleSource(client, tables.RULES_TABLE, 15_000),
-    state: new DynamoStateSource(client, tables.STATE_TABLE),
-    audit,
-    now: () => new Date(),
-  });
   captured = capturedMetrics();
-  run = createPipeline(service, { tokens: new EnvTokenSource(TOKEN), authHeader: 'authorization', deadlineMs: 5_000, audit, metrics: captured.metrics });
+  run = await preApprovalPipeline({ tokens: new EnvTokenSource(TOKEN), authHeader: 'authorization', metrics: captured.metrics });
 });
 
 afterEach(() => {
