@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { MAX_VALIDATION_MESSAGE_LENGTH } from '../src/runtime/config';
+import { MAX_VALIDATION_MESSAGE_LENGTH } from '../src/app/config';
 import { ContextReader } from './context';
 import { applyNagAcknowledgements, type NagAcknowledgement, nagAcknowledgements } from './nag-acknowledgements';
 import { WAF_RATE_LIMIT_BOUNDS } from './rate-limit-waf';
@@ -32,7 +32,7 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
     tokenSecretName: context.string('tokenSecretName'),
     authHeader: context.string('authHeader'),
     validationFailMode: context.oneOf('validationFailMode', ['closed', 'open'] as const),
-    // The function refuses a longer one at start (src/runtime/config.ts): refuse it here, not after deploying.
+    // The function refuses a longer one at start (src/app/config.ts): refuse it here, not after deploying.
     validationMisconfiguredMessage: context.string('validationMisconfiguredMessage', { maxLength: MAX_VALIDATION_MESSAGE_LENGTH }),
     connectorSecretPrefix: context.string('connectorSecretPrefix'),
     throttleRateLimit: context.number('throttleRateLimit', { min: 1, integer: false }),

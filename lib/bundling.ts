@@ -13,12 +13,12 @@ export const BUNDLING = {
 
 /**
  * Credential providers Lambda never reaches (its credentials are in the environment), mapped
- * to a module whose links defer to the next one: see src/runtime/unbundled-credential-providers.ts.
+ * to a module whose links defer to the next one: see src/app/unbundled-credential-providers.ts.
  * Paths are relative to the project root, where both esbuild runs start.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
   [
     ...['sso', 'ini', 'process', 'web-identity', 'http'].map((provider) => `@aws-sdk/credential-provider-${provider}`),
     '@smithy/credential-provider-imds',
-  ].map((name) => [name, './src/runtime/unbundled-credential-providers.ts']),
+  ].map((name) => [name, './src/app/unbundled-credential-providers.ts']),
 );

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { WEBHOOK_KINDS, type WebhookKind } from '../src/lumos/payload';
-import type { DimensionSetOf, MetricName } from '../src/runtime/metrics';
+import type { DimensionSetOf, MetricName } from '../src/kernel/metrics';
 import { WEBHOOKS } from './webhooks';
 
 /** 401s in 5 minutes that look like someone guessing the token rather than a rotation gone wrong. */
@@ -38,7 +38,7 @@ export interface AlarmedFunction {
 
 export interface WebhookAlarmsProps {
   readonly functions: readonly AlarmedFunction[];
-  /** Where the functions publish their EMF metrics (src/runtime/metrics.ts), and the access-log counts go. */
+  /** Where the functions publish their EMF metrics (src/kernel/metrics.ts), and the access-log counts go. */
   readonly metricsNamespace: string;
   /** The API's JSON access log group (lib/webhook-api.ts), which the API alarms count lines of. */
   readonly accessLogs: logs.ILogGroup;

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
-import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_VAR } from '../src/runtime/metrics';
+import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_VAR } from '../src/kernel/metrics';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
 import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
 import { AlarmTopic } from './alarm-topic';

@@ -1,4 +1,4 @@
-import { lambdaHandler } from '../runtime/lambda';
+import { lambdaHandler } from '../app/lambda';
 import { DeprovisioningService } from '../services/deprovisioning';
 
 export const handler = lambdaHandler('deprovisioning', (deps) => new DeprovisioningService(deps));

@@ -1,4 +1,4 @@
-import { lambdaHandler } from '../runtime/lambda';
+import { lambdaHandler } from '../app/lambda';
 import { ProvisioningService } from '../services/provisioning';
 
 export const handler = lambdaHandler('provisioning', (deps) => new ProvisioningService(deps));

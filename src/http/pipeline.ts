@@ -6,18 +6,14 @@
  */
 import { parsePayload, undocumentedPermissionTags, type ParsedRequest, type WebhookKind } from '../lumos/payload';
 import { MAX_BODY_BYTES, replies, type Reply } from '../lumos/replies';
-import { Deadline } from '../runtime/deadline';
-import {
-  AuditWriteError,
-  ConfigError,
-  DeadlineExceededError,
-  StoreRejectedInputError,
-  StoreUnavailableError,
-  TokenSourceError,
-} from '../runtime/errors';
-import { logger } from '../runtime/logger';
-import { metrics as containerMetrics, type FailureReason, type Metrics, type RefusalReason } from '../runtime/metrics';
-import type { AuditRecord, AuditSink } from '../store/audit-sink';
+import { Deadline } from '../kernel/deadline';
+import { failureReason } from '../kernel/errors';
+import { logger } from '../kernel/logger';
+import { metrics as containerMetrics, type Metrics, type RefusalReason } from '../kernel/metrics';
+import type { AuditSink } from '../audit/record';
+import { auditCall } from '../audit/writer';
+import type { CallContext } from '../kernel/call';
+import type { KindService } from '../services/kind-service';
 import { extractToken, matchesAnyToken } from './auth';
 import type { TokenSource } from './token-source';
 
@@ -32,20 +28,6 @@ export interface WebhookRequest {
   remainingMs?: number;
 }
 
-export interface CallContext {
-  requestId: string;
-  deadline: Deadline;
-  /** Epoch ms when the call arrived, for the audit's latency. */
-  receivedAt: number;
-}
-
-export interface KindService {
-  readonly kind: WebhookKind;
-  handle(request: ParsedRequest, call: CallContext): Promise<Reply>;
-  /** The answer when an authenticated call's check could not run; default: the kind's safe reply. */
-  failureReply?(reason: string): Reply;
-}
-
 export interface PipelineOptions {
   tokens: TokenSource;
   authHeader: string;
@@ -53,20 +35,11 @@ export interface PipelineOptions {
   audit: AuditSink;
   /** Default: the container's EMF metrics on stdout. */
   metrics?: Metrics;
+  /** The deployment's clock; each call reads it once, on arrival. Default: the system clock. */
+  now?: () => Date;
 }
 
 export type Pipeline = (request: WebhookRequest) => Promise<Reply>;
-
-/** Short, fixed words for logs and the reply's `reason`: never an error's own text. */
-export function failureReason(error: unknown): FailureReason {
-  if (error instanceof DeadlineExceededError) return 'deadline_exceeded';
-  if (error instanceof StoreUnavailableError) return 'store_unavailable';
-  if (error instanceof StoreRejectedInputError) return 'store_rejected_input';
-  if (error instanceof AuditWriteError) return 'audit_unavailable';
-  if (error instanceof TokenSourceError) return 'credential_store_unavailable';
-  if (error instanceof ConfigError) return 'misconfigured';
-  return 'internal_error';
-}
 
 /** What Lumos was told: the reply's `response`, else what a 204 stands for (a metric dimension). */
 export function replyOutcome(kind: WebhookKind, reply: Reply): string {
@@ -79,6 +52,7 @@ export function replyOutcome(kind: WebhookKind, reply: Reply): string {
 export function createPipeline(service: KindService, options: PipelineOptions): Pipeline {
   const { kind } = service;
   const metrics = options.metrics ?? containerMetrics;
+  const now = options.now ?? (() => new Date());
 
   /** `missing` and `wrong` are told apart in the log line only; the caller gets one 401 either way. */
   async function credential(request: WebhookRequest, deadline: Deadline): Promise<'ok' | 'missing' | 'wrong'> {
@@ -105,27 +79,10 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
     return reply;
   }
 
-  async function recordFailure(parsed: ParsedRequest, call: CallContext, reply: Reply, reason: string): Promise<void> {
-    const record: AuditRecord = {
-      ...auditBase(kind, parsed, call),
-      decision: 'failure',
-      ...(typeof reply.body?.response === 'string' ? { response: reply.body.response } : {}),
-      status_code: reply.statusCode,
-      reason,
-      trace: [],
-      latency_ms: Date.now() - call.receivedAt,
-    };
-    try {
-      await options.audit.record(record, new Date(), call.deadline);
-    } catch (error) {
-      logger.error('audit item for a failed call could not be written', { kind, reason: failureReason(error) });
-    }
-  }
-
   return async function run(request: WebhookRequest): Promise<Reply> {
     const receivedAt = Date.now();
     const deadline = Deadline.forInvocation(options.deadlineMs, request.remainingMs);
-    const call: CallContext = { requestId: request.requestId, deadline, receivedAt };
+    const call: CallContext = { requestId: request.requestId, deadline, at: now(), receivedAt };
     if (request.method.toUpperCase() !== 'POST') return refuse(request, replies.methodNotAllowed(), 'method_not_allowed');
 
     const body = decodeBody(request);
@@ -177,22 +134,16 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
       metrics.count('Failures', { kind, reason });
       // A fail-open setting applies only to a valid, authenticated call; strangers get no reason.
       const reply = parsed && service.failureReply ? service.failureReply(reason) : replies.failure(kind, authenticated ? reason : undefined);
-      if (parsed) await recordFailure(parsed, call, reply, reason);
-      return answered(reply);
+      const sent = parsed
+        ? await auditCall(options.audit, kind, parsed, call, reply, {
+            decision: 'failure',
+            ...(typeof reply.body?.response === 'string' ? { response: reply.body.response } : {}),
+            reason,
+            trace: [],
+          })
+        : reply;
+      return answered(sent);
     }
-  };
-}
-
-/** The fields every audit item of a parsed call shares. */
-export function auditBase(kind: WebhookKind, { payload, subject }: ParsedRequest, call: CallContext) {
-  return {
-    kind,
-    app_id: payload.application.app_id,
-    subject,
-    requester: payload.requester_user?.email ?? null,
-    permissions: payload.permissions.map((permission) => permission.value),
-    request_task_url: payload.request_task_url ?? null,
-    request_id: call.requestId,
   };
 }
 

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Deadline } from '../runtime/deadline';
-import { DeadlineExceededError, TokenSourceError } from '../runtime/errors';
+import type { Deadline } from '../kernel/deadline';
+import { DeadlineExceededError, TokenSourceError } from '../kernel/errors';
 
 /** The webhook tokens currently accepted. */
 export interface TokenSource {

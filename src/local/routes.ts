@@ -1,5 +1,5 @@
-import type { KindService } from '../http/pipeline';
-import type { Dependencies } from '../runtime/dependencies';
+import type { KindService } from '../services/kind-service';
+import type { Dependencies } from '../app/dependencies';
 import { DeprovisioningService } from '../services/deprovisioning';
 import { PreApprovalService } from '../services/pre-approval';
 import { ProvisioningService } from '../services/provisioning';

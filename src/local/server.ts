@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { Pipeline } from '../http/pipeline';
 import { MAX_BODY_BYTES, replies, type Reply } from '../lumos/replies';
-import { logger } from '../runtime/logger';
+import { logger } from '../kernel/logger';
 
 export interface LocalServerOptions {
   /** Time allowed to receive a request's headers (Node's default is 60 s). */

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Deadline } from '../runtime/deadline';
-import { ConfigError, DeadlineExceededError, WebhookError } from '../runtime/errors';
-import { ConnectorSecretSchema, type ConnectorSecret } from './http-spec';
+import type { Deadline } from '../kernel/deadline';
+import { ConfigError, DeadlineExceededError, WebhookError } from '../kernel/errors';
+import { ConnectorSecretSchema, type ConnectorSecret } from '../rules/http-spec';
 
 /** A connector secret was refused, could not be read or is malformed. Messages never hold its value. */
 export class ConnectorSecretError extends WebhookError {

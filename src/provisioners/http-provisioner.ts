@@ -4,11 +4,12 @@
  * would carry it elsewhere), and messages name the system and status, never the secret or
  * the response body.
  */
-import type { Deadline } from '../runtime/deadline';
-import { DeadlineExceededError } from '../runtime/errors';
+import type { Deadline } from '../kernel/deadline';
+import { DeadlineExceededError } from '../kernel/errors';
 import { ConnectorSecretError, type ConnectorSecrets } from './connector-secrets';
-import type { ConnectorSecret, HttpProvisionerSpec, HttpRequestSpec } from './http-spec';
-import type { GrantTarget, ProvisionerOutcome } from './provisioner';
+import type { ConnectorSecret, HttpProvisionerSpec, HttpRequestSpec } from '../rules/http-spec';
+import type { GrantTarget } from '../store/grant-target';
+import type { ProvisionerOutcome } from './provisioner';
 import { renderHeader, renderJson, renderUrl } from './templates';
 
 export const DEFAULT_MAX_CALL_MS = 5_000;

@@ -3,8 +3,8 @@
  * lands, so a name or custom field can never change a URL's path, a JSON body's structure or
  * add a header. Pure: no I/O.
  */
-import { parseUrlTemplate, placeholderNames, templateParts, type HttpRequestSpec, type TemplatePart } from './http-spec';
-import type { GrantTarget } from './provisioner';
+import { parseUrlTemplate, placeholderNames, templateParts, type HttpRequestSpec, type TemplatePart } from '../rules/http-spec';
+import type { GrantTarget } from '../store/grant-target';
 
 /** A body template as http-spec.ts parses it: strings anywhere in it may hold placeholders. */
 export type JsonTemplate = Exclude<HttpRequestSpec['body'], undefined>;

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { formatPath } from '../lumos/payload';
-import { ProvisionerSpecSchema } from '../provisioners/provisioner-spec';
+import { ProvisionerSpecSchema } from './provisioner-spec';
 import { leaves, parseCondition } from './conditions';
 
 export const RULE_KINDS = ['pre_approval', 'request_validation', 'provisioning'] as const;

@@ -12,17 +12,19 @@
  * call took the grant over meanwhile is checked: if the grant is held again, it is granted again
  * at the target, since our removal may have landed after that call's grant.
  */
-import type { CallContext, KindService } from '../http/pipeline';
+import type { CallContext } from '../kernel/call';
+import type { KindService, ServiceDependencies } from './kind-service';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import type { Provisioners } from '../provisioners/dispatch';
-import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, grantKey, requestKey, stateOf, withoutHold, type GrantItem } from '../provisioners/grant-item';
-import type { GrantTarget } from '../provisioners/provisioner';
-import { provisionerName } from '../provisioners/provisioner-spec';
-import type { Deadline } from '../runtime/deadline';
-import type { Dependencies } from '../runtime/dependencies';
-import { logger } from '../runtime/logger';
-import { failingAlone, deprovisioningReply, recordOutcome, type PermissionResult } from './grant-results';
+import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, grantKey, requestKey, stateOf, withoutHold, type GrantItem } from '../store/grant-item';
+import type { GrantTarget } from '../store/grant-target';
+import { provisionerName } from '../rules/provisioner-spec';
+import type { Deadline } from '../kernel/deadline';
+import { logger } from '../kernel/logger';
+import type { PermissionResult } from '../audit/record';
+import { auditCall } from '../audit/writer';
+import { failingAlone, outcomeEntry, deprovisioningReply } from './grant-results';
 import { grantTarget, grantTargets } from './grant-targets';
 import { GAVE_UP, untilSettled, type LedgerStep } from './ledger-retry';
 import { atTarget, hasTargetTime, markUntil } from './target-deadline';
@@ -32,14 +34,13 @@ type Result = Omit<PermissionResult, 'status' | 'detail'>;
 export class DeprovisioningService implements KindService {
   readonly kind = 'deprovisioning' as const;
 
-  constructor(private readonly deps: Pick<Dependencies, 'grants' | 'audit' | 'now'> & { provisioners: Provisioners }) {}
+  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now'>) {}
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
     const targets = await this.targetsOf(parsed, call.deadline);
     const results = await Promise.all(targets.map((target) => this.deprovisionOne(target, call.deadline)));
     const reply = deprovisioningReply(results);
-    await recordOutcome(this.deps.audit, this.kind, parsed, call, reply, results, [], this.deps.now());
-    return reply;
+    return auditCall(this.deps.audit, this.kind, parsed, call, reply, outcomeEntry(this.kind, reply, results, []));
   }
 
   /** The permissions named, or every grant of the subject in the app when none are (removed ones are not grants). */

@@ -3,34 +3,12 @@
  * permission succeeded; otherwise a message listing what succeeded and what failed, so an
  * admin's re-run (idempotent) finishes the rest.
  */
-import { auditBase, failureReason, type CallContext } from '../http/pipeline';
-import type { ParsedRequest } from '../lumos/payload';
 import { replies, type Reply } from '../lumos/replies';
-import type { RuleTrace } from '../rules/pre-approval';
-import { logger } from '../runtime/logger';
-import type { FailureReason } from '../runtime/metrics';
-import type { AuditSink } from '../store/audit-sink';
-
-export type PermissionStatus =
-  | 'granted'
-  | 'already_granted'
-  | 'hold_added'
-  | 'removed'
-  | 'hold_released'
-  | 'not_granted'
-  | 'no_rule'
-  | 'failed';
-
-export interface PermissionResult {
-  permission: string;
-  status: PermissionStatus;
-  rule_id?: string;
-  provisioner?: string;
-  /** For `failed` and `no_rule`: why, naming the target system; for the others: what happened. */
-  detail: string;
-  /** `failed` only, when the work could not run for a cause of ours (the store, the deadline) rather than the target's: counted as that, not as a target failure. */
-  reason?: FailureReason;
-}
+import type { RuleTrace } from '../rules/evaluate-rules';
+import { logger } from '../kernel/logger';
+import type { PermissionResult } from '../audit/record';
+import type { AuditEntry } from '../audit/writer';
+import { failureReason } from '../kernel/errors';
 
 /**
  * One permission's work, failing alone: an error it throws (the store down, the deadline
@@ -78,34 +56,14 @@ export function deprovisioningReply(results: PermissionResult[]): Reply {
   return replies.deprovisioningFailed(`Deprovisioning failed for ${why}.${done.length > 0 ? ` Done: ${label(done)}.` : ''}`);
 }
 
-/**
- * The audit item of a (de)provisioning call. What was done is done: an unwritten audit item is
- * logged, never turned into a failure reply that would make Lumos open a needless manual task.
- */
-export async function recordOutcome(
-  audit: AuditSink,
-  kind: 'provisioning' | 'deprovisioning',
-  parsed: ParsedRequest,
-  call: CallContext,
-  reply: Reply,
-  results: PermissionResult[],
-  trace: RuleTrace[],
-  at: Date,
-): Promise<void> {
+/** The audit entry of a (de)provisioning call: what happened to each permission. */
+export function outcomeEntry(kind: 'provisioning' | 'deprovisioning', reply: Reply, results: PermissionResult[], trace: RuleTrace[]): AuditEntry {
   const response = reply.body?.response;
-  const record = {
-    ...auditBase(kind, parsed, call),
+  return {
     decision: typeof response === 'string' ? response : kind === 'provisioning' ? 'PROVISIONED' : 'DEPROVISIONED',
-    status_code: reply.statusCode,
     reason: results.map((result) => `${result.permission}: ${result.status}`).join('; ') || 'nothing to do',
     ...(typeof reply.body?.message === 'string' ? { message: reply.body.message } : {}),
     results,
     trace,
-    latency_ms: Date.now() - call.receivedAt,
   };
-  try {
-    await audit.record(record, at, call.deadline);
-  } catch {
-    logger.error('audit item could not be written', { kind, app_id: record.app_id, decision: record.decision });
-  }
 }

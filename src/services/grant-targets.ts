@@ -1,5 +1,5 @@
 import type { ParsedRequest } from '../lumos/payload';
-import type { GrantTarget } from '../provisioners/provisioner';
+import type { GrantTarget } from '../store/grant-target';
 
 /** What a provisioner acts on for one permission of this request. */
 export function grantTarget({ payload, subject }: ParsedRequest, permission: { value: string; label: string | null }): GrantTarget {

@@ -5,7 +5,7 @@
  * a margin for the reply. No fixed attempt count: a fixed count without backoff made most of 50
  * concurrent calls on one grant fail, while the deadline is what Lumos actually waits on.
  */
-import type { Deadline } from '../runtime/deadline';
+import type { Deadline } from '../kernel/deadline';
 
 /** Why a step wants another try. */
 export type HeldUp = 'conflict' | 'granting' | 'revoking';

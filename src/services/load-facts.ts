@@ -1,20 +1,19 @@
 import type { RequestFacts, Facts } from '../rules/evaluate';
 import { stateLookups } from '../rules/lookups';
 import type { RuleEntry, RuleKind } from '../rules/rule-item';
-import type { Deadline } from '../runtime/deadline';
+import type { Deadline } from '../kernel/deadline';
 import type { StateSource } from '../store/state-source';
 
 /** Reads only the state the in-scope rules ask about, shifts and training in parallel. */
 export async function loadFacts(
   state: StateSource,
-  now: () => Date,
+  at: Date,
   entries: readonly RuleEntry[],
   kind: RuleKind,
   request: RequestFacts,
   deadline: Deadline,
 ): Promise<Facts> {
   const lookups = stateLookups(entries, kind, request);
-  const at = now();
   const [shifts, trainings] = await Promise.all([
     lookups.shifts.length > 0 ? state.shifts(lookups.shifts, at, deadline) : [],
     lookups.trainees.length > 0 ? state.trainings(lookups.trainees, deadline) : [],

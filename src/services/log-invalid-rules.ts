@@ -1,5 +1,5 @@
 import type { RuleTrace } from '../rules/evaluate-rules';
-import { logger } from '../runtime/logger';
+import { logger } from '../kernel/logger';
 
 /**
  * Every invalid rule item in scope, loudly: an enforced one changes the answer (`consequence`),

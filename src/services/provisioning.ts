@@ -6,21 +6,24 @@
  * (`pending_removal`) is granted at the target again, under a `granting` mark written first so
  * the ledger never lacks a record of access the target may have (README "The grants ledger").
  */
-import { failureReason, type CallContext, type KindService } from '../http/pipeline';
+import type { CallContext } from '../kernel/call';
+import { failureReason } from '../kernel/errors';
+import type { KindService, ServiceDependencies } from './kind-service';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import type { Provisioners } from '../provisioners/dispatch';
-import { asGranting, asGrantRefused, asHeld, asPendingRemoval, grantKey, requestKey, stateOf, withHold, type GrantItem } from '../provisioners/grant-item';
-import type { GrantTarget } from '../provisioners/provisioner';
-import { provisionerName, type ProvisionerSpec } from '../provisioners/provisioner-spec';
+import { asGranting, asGrantRefused, asHeld, asPendingRemoval, grantKey, requestKey, stateOf, withHold, type GrantItem } from '../store/grant-item';
+import type { GrantTarget } from '../store/grant-target';
+import { provisionerName, type ProvisionerSpec } from '../rules/provisioner-spec';
 import { requestFacts } from '../rules/evaluate';
 import type { RuleTrace } from '../rules/pre-approval';
 import { chooseProvisioningRule } from '../rules/provisioning';
-import type { Deadline } from '../runtime/deadline';
-import type { Dependencies } from '../runtime/dependencies';
-import { logger } from '../runtime/logger';
-import type { FailureReason } from '../runtime/metrics';
-import { failingAlone, provisioningReply, recordOutcome, type PermissionResult } from './grant-results';
+import type { Deadline } from '../kernel/deadline';
+import { logger } from '../kernel/logger';
+import type { FailureReason } from '../kernel/errors';
+import type { PermissionResult } from '../audit/record';
+import { auditCall } from '../audit/writer';
+import { failingAlone, outcomeEntry, provisioningReply } from './grant-results';
 import { grantTargets } from './grant-targets';
 import { GAVE_UP, untilSettled, type LedgerStep } from './ledger-retry';
 import { atTarget, hasTargetTime, markUntil } from './target-deadline';
@@ -30,13 +33,13 @@ type Result = Omit<PermissionResult, 'status' | 'detail'>;
 export class ProvisioningService implements KindService {
   readonly kind = 'provisioning' as const;
 
-  constructor(private readonly deps: Pick<Dependencies, 'rules' | 'grants' | 'audit' | 'now'> & { provisioners: Provisioners }) {}
+  constructor(private readonly deps: Pick<ServiceDependencies, 'rules' | 'grants' | 'audit' | 'provisioners' | 'now'>) {}
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
-    const { rules, audit, now } = this.deps;
+    const { rules, audit } = this.deps;
     const request = requestFacts(parsed);
     const entries = await rules.rulesFor(request.appId, call.deadline);
-    const facts = { request, now: now(), shifts: [], trainings: [] };
+    const facts = { request, now: call.at, shifts: [], trainings: [] };
     const trace: RuleTrace[] = [];
 
     const results = await Promise.all(
@@ -53,8 +56,7 @@ export class ProvisioningService implements KindService {
     );
 
     const reply = provisioningReply(results, parsed.payload.application.user_friendly_label ?? request.appId);
-    await recordOutcome(audit, this.kind, parsed, call, reply, results, trace, facts.now);
-    return reply;
+    return auditCall(audit, this.kind, parsed, call, reply, outcomeEntry(this.kind, reply, results, trace));
   }
 
   private provisionOne(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<PermissionResult> {

@@ -3,14 +3,14 @@
  * decide with the pure engine, audit, reply. When the check cannot run, the deployment's fail
  * mode decides: `closed` (default) blocks with a message saying so, `open` lets the request through.
  */
-import type { CallContext, KindService } from '../http/pipeline';
-import { auditBase } from '../http/pipeline';
+import type { CallContext } from '../kernel/call';
+import type { KindService, ServiceDependencies } from './kind-service';
+import { auditCall } from '../audit/writer';
 import type { ParsedRequest } from '../lumos/payload';
 import { replies, VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE, type Reply } from '../lumos/replies';
 import { requestFacts } from '../rules/evaluate';
 import { decideRequestValidation, type MessageContext } from '../rules/request-validation';
-import type { Dependencies } from '../runtime/dependencies';
-import { logger } from '../runtime/logger';
+import { logger } from '../kernel/logger';
 import { logInvalidRules } from './log-invalid-rules';
 import { loadFacts } from './load-facts';
 
@@ -20,7 +20,7 @@ export class RequestValidationService implements KindService {
   readonly kind = 'request_validation' as const;
 
   constructor(
-    private readonly deps: Pick<Dependencies, 'rules' | 'state' | 'audit' | 'now'>,
+    private readonly deps: Pick<ServiceDependencies, 'rules' | 'state' | 'audit'>,
     private readonly failMode: FailMode,
     /** Shown while an invalid rule item blocks the check: it will not fix itself, so no "try again". */
     private readonly misconfiguredMessage: string = VALIDATION_MISCONFIGURED_MESSAGE,
@@ -33,10 +33,10 @@ export class RequestValidationService implements KindService {
   }
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
-    const { rules, state, audit, now } = this.deps;
+    const { rules, state, audit } = this.deps;
     const request = requestFacts(parsed);
     const entries = await rules.rulesFor(request.appId, call.deadline);
-    const facts = await loadFacts(state, now, entries, this.kind, request, call.deadline);
+    const facts = await loadFacts(state, call.at, entries, this.kind, request, call.deadline);
     const decision = decideRequestValidation(entries, facts, messageContext(parsed));
 
     let reply: Reply;
@@ -52,24 +52,14 @@ export class RequestValidationService implements KindService {
       reply = replies.validationPassed({ reason: decision.reason });
     }
 
-    const record = {
-      ...auditBase(this.kind, parsed, call),
+    return auditCall(audit, this.kind, parsed, call, reply, {
       decision: decision.status === 'unavailable' ? 'failure' : String(reply.body?.response),
       response: String(reply.body?.response),
-      status_code: reply.statusCode,
       reason: decision.reason,
       ...(ruleId === undefined ? {} : { rule_id: ruleId }),
       ...(typeof reply.body?.message === 'string' ? { message: reply.body.message } : {}),
       trace: decision.trace,
-      latency_ms: Date.now() - call.receivedAt,
-    };
-    try {
-      await audit.record(record, facts.now, call.deadline);
-    } catch {
-      // The check itself ran: an unwritten audit item is logged, not turned into a block.
-      logger.error('audit item could not be written', { app_id: request.appId, response: record.response });
-    }
-    return reply;
+    });
   }
 }
 

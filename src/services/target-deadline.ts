@@ -1,7 +1,7 @@
 import type { ProvisionerOutcome } from '../provisioners/provisioner';
-import { provisionerName, type ProvisionerSpec } from '../provisioners/provisioner-spec';
-import { Deadline } from '../runtime/deadline';
-import { DeadlineExceededError } from '../runtime/errors';
+import { provisionerName, type ProvisionerSpec } from '../rules/provisioner-spec';
+import { Deadline } from '../kernel/deadline';
+import { DeadlineExceededError } from '../kernel/errors';
 
 /** Kept back from a target-system call so its outcome can still be written to the ledger and answered. */
 export const LEDGER_WRITE_RESERVE_MS = 750;

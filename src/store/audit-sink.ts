@@ -1,38 +1,8 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { WebhookKind } from '../lumos/payload';
-import type { RuleTrace } from '../rules/pre-approval';
-import type { PermissionResult } from '../services/grant-results';
-import { AuditWriteError } from '../runtime/errors';
-import type { Deadline } from '../runtime/deadline';
+import type { AuditRecord, AuditSink } from '../audit/record';
+import { AuditWriteError } from '../kernel/errors';
+import type { Deadline } from '../kernel/deadline';
 import { storeCall } from './call';
-
-/** What one webhook call decided and why (README "Reading the audit trail"). */
-export interface AuditRecord {
-  kind: WebhookKind;
-  app_id: string;
-  subject: string | null;
-  requester: string | null;
-  permissions: string[];
-  /** Lumos's `response` value, or `failure` when the check could not run. */
-  decision: string;
-  /** What Lumos was answered when the decision is `failure` (the kind's safe reply, or a fail-open pass). */
-  response?: string;
-  status_code: number;
-  reason: string;
-  rule_id?: string;
-  /** The message shown to the requester, or sent to Lumos, when one was. */
-  message?: string;
-  /** Provisioning and deprovisioning: what happened to each permission. */
-  results?: PermissionResult[];
-  trace: RuleTrace[];
-  latency_ms: number;
-  request_task_url?: string | null;
-  request_id: string;
-}
-
-export interface AuditSink {
-  record(record: AuditRecord, at: Date, deadline: Deadline): Promise<void>;
-}
 
 /** Keep one item well under DynamoDB's 400 KB even with many rules and long request values. */
 const MAX_TRACE_ENTRIES = 100;

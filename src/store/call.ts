@@ -1,5 +1,5 @@
-import { DeadlineExceededError, StoreRejectedInputError, StoreUnavailableError } from '../runtime/errors';
-import type { Deadline } from '../runtime/deadline';
+import { DeadlineExceededError, StoreRejectedInputError, StoreUnavailableError } from '../kernel/errors';
+import type { Deadline } from '../kernel/deadline';
 
 /**
  * Runs one DynamoDB call inside the deadline; failures become errors the pipeline maps. A

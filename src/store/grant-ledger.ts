@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GrantItem, GrantKey } from '../provisioners/grant-item';
-import type { Deadline } from '../runtime/deadline';
+import type { GrantItem, GrantKey } from './grant-item';
+import type { Deadline } from '../kernel/deadline';
 import { storeCall } from './call';
 
 /**

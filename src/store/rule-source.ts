@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Deadline } from '../runtime/deadline';
+import type { Deadline } from '../kernel/deadline';
 import { parseRuleItem, type RuleEntry } from '../rules/rule-item';
 import { storeCall } from './call';
 

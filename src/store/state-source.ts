@@ -1,9 +1,9 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Deadline } from '../runtime/deadline';
+import type { Deadline } from '../kernel/deadline';
 import type { Shift, TrainingRecord } from '../rules/evaluate';
 import type { ShiftLookup } from '../rules/lookups';
 import { sameEmail } from '../lumos/email';
-import { logger } from '../runtime/logger';
+import { logger } from '../kernel/logger';
 import { storeCall } from './call';
 import { normaliseInstant } from './iso-instant';
 import { shiftPartition, shiftPersonPrefix, shiftSortKey, trainingPartition } from './state-keys';

@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOKS } from '../../lib/webhooks';
-import { METRIC_DIMENSIONS, type MetricName } from '../../src/runtime/metrics';
+import { METRIC_DIMENSIONS, type MetricName } from '../../src/kernel/metrics';
 import {
   functionLogicalId,
   functionProperties,

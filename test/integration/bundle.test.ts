@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandlers } from '../../scripts/build';
 import { seed } from '../../src/local/seed';
-import type { LambdaHandler } from '../../src/runtime/lambda';
+import type { LambdaHandler } from '../../src/app/lambda';
 import { preApprovalBody, proxyEvent } from '../support/events';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 import { createTestTables, testDocumentClient } from '../support/tables';

@@ -2,7 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
 import { EnvTokenSource } from '../../src/http/token-source';
-import { logger } from '../../src/runtime/logger';
+import { logger } from '../../src/kernel/logger';
 import { preApprovalBody, webhookRequest } from '../support/events';
 import { preApprovalPipeline } from '../support/pre-approval-pipeline';
 

@@ -5,8 +5,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
-import { Deadline } from '../../src/runtime/deadline';
-import { StoreRejectedInputError } from '../../src/runtime/errors';
+import { Deadline } from '../../src/kernel/deadline';
+import { StoreRejectedInputError } from '../../src/kernel/errors';
 import { DeprovisioningService } from '../../src/services/deprovisioning';
 import { PreApprovalService } from '../../src/services/pre-approval';
 import { ProvisioningService } from '../../src/services/provisioning';

@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createSecretsManagerClient } from '../../src/http/token-source';
 import { SecretsManagerConnectorSecrets } from '../../src/provisioners/connector-secrets';
 import { HttpProvisioner } from '../../src/provisioners/http-provisioner';
-import { HttpProvisionerSchema, type HttpProvisionerSpec } from '../../src/provisioners/http-spec';
-import type { GrantTarget } from '../../src/provisioners/provisioner';
-import { Deadline } from '../../src/runtime/deadline';
-import { DeadlineExceededError } from '../../src/runtime/errors';
+import { HttpProvisionerSchema, type HttpProvisionerSpec } from '../../src/rules/http-spec';
+import type { GrantTarget } from '../../src/store/grant-target';
+import { Deadline } from '../../src/kernel/deadline';
+import { DeadlineExceededError } from '../../src/kernel/errors';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 
 const PREFIX = 'lumos-connectors/';

@@ -5,7 +5,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../../src/local/seed';
-import type { LambdaHandler } from '../../src/runtime/lambda';
+import type { LambdaHandler } from '../../src/app/lambda';
 import { proxyEvent, preApprovalBody } from '../support/events';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Pipeline, WebhookRequest } from '../../src/http/pipeline';
 import { EnvTokenSource } from '../../src/http/token-source';
 import { MAX_BODY_BYTES } from '../../src/lumos/replies';
-import { logger } from '../../src/runtime/logger';
+import { logger } from '../../src/kernel/logger';
 import { DeprovisioningService } from '../../src/services/deprovisioning';
 import { capturedMetrics } from '../support/emf';
 import { fixture, preApprovalBody, webhookRequest } from '../support/events';

@@ -2,8 +2,8 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isOnCall } from '../../src/rules/evaluate';
-import { Deadline } from '../../src/runtime/deadline';
-import { logger } from '../../src/runtime/logger';
+import { Deadline } from '../../src/kernel/deadline';
+import { logger } from '../../src/kernel/logger';
 import { shiftItem } from '../../src/store/shift-item';
 import { DynamoStateSource } from '../../src/store/state-source';
 import { trainingItem } from '../../src/store/training-item';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretsManagerClient, SecretsManagerTokenSource } from '../../src/http/token-source';
-import { Deadline } from '../../src/runtime/deadline';
-import { TokenSourceError } from '../../src/runtime/errors';
+import { Deadline } from '../../src/kernel/deadline';
+import { TokenSourceError } from '../../src/kernel/errors';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 
 let fake: FakeSecretsManager;

@@ -1,9 +1,10 @@
 /** A function's dependencies on fresh tables of the shared DynamoDB Local, as a deployment would wire them. */
-import type { KindService, Pipeline } from '../../src/http/pipeline';
+import type { Pipeline } from '../../src/http/pipeline';
+import type { KindService } from '../../src/services/kind-service';
 import { seed } from '../../src/local/seed';
-import { loadConfig } from '../../src/runtime/config';
-import { createDependencies, type Dependencies } from '../../src/runtime/dependencies';
-import { buildPipeline } from '../../src/runtime/lambda';
+import { loadConfig } from '../../src/app/config';
+import { createDependencies, type Dependencies } from '../../src/app/dependencies';
+import { buildPipeline } from '../../src/app/lambda';
 import { createTestTables, testDocumentClient, type TableNames } from './tables';
 
 export interface TestDeployment {

@@ -15,7 +15,6 @@ export async function preApprovalPipeline(options: Omit<PipelineOptions, 'audit'
     rules: new DynamoRuleSource(client, tables.RULES_TABLE, 15_000),
     state: new DynamoStateSource(client, tables.STATE_TABLE),
     audit,
-    now: () => new Date(),
   });
   return createPipeline(service, { ...options, deadlineMs: 5_000, audit });
 }

@@ -5,16 +5,16 @@ import { WEBHOOK_KINDS } from '../../src/lumos/payload';
 import {
   DEFAULT_METRICS_NAMESPACE,
   EmfMetrics,
-  FAILURE_REASONS,
   METRIC_DIMENSIONS,
   namespaceFrom,
   OTHER,
   OUTCOMES,
   REFUSAL_REASONS,
   systemDimension,
-} from '../../src/runtime/metrics';
-import type { AuditRecord } from '../../src/store/audit-sink';
-import { meterAuditRecord } from '../../src/store/metered-audit-sink';
+} from '../../src/kernel/metrics';
+import type { AuditRecord } from '../../src/audit/record';
+import { FAILURE_REASONS } from '../../src/kernel/errors';
+import { meterAuditRecord } from '../../src/audit/metered-sink';
 import { capturedMetrics } from '../support/emf';
 
 afterEach(() => {
@@ -139,7 +139,7 @@ describe('the container\'s metrics', () => {
       written.push(String(chunk));
       return true;
     });
-    const { metrics } = await import('../../src/runtime/metrics');
+    const { metrics } = await import('../../src/kernel/metrics');
     metrics.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' });
     return written;
   }

@@ -3,13 +3,14 @@
  * answered, and one failure, by reason, whenever the check could not run.
  */
 import { describe, expect, it } from 'vitest';
-import { createPipeline, type KindService } from '../../src/http/pipeline';
+import { createPipeline } from '../../src/http/pipeline';
+import type { KindService } from '../../src/services/kind-service';
 import { EnvTokenSource, type TokenSource } from '../../src/http/token-source';
 import type { WebhookKind } from '../../src/lumos/payload';
 import { replies, type Reply } from '../../src/lumos/replies';
-import { StoreUnavailableError, TokenSourceError } from '../../src/runtime/errors';
+import { StoreUnavailableError, TokenSourceError } from '../../src/kernel/errors';
 import { RequestValidationService } from '../../src/services/request-validation';
-import type { AuditRecord, AuditSink } from '../../src/store/audit-sink';
+import type { AuditRecord, AuditSink } from '../../src/audit/record';
 import { capturedMetrics } from '../support/emf';
 import { fixture, webhookRequest } from '../support/events';
 
@@ -92,7 +93,6 @@ describe('failures', () => {
         },
         state: { shifts: async () => [], trainings: async () => [] },
         audit: new MemoryAudit(),
-        now: () => new Date(),
       },
       'open',
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as providers from '../../src/runtime/unbundled-credential-providers';
+import * as providers from '../../src/app/unbundled-credential-providers';
 import { BUNDLE_ALIASES } from '../../lib/bundling';
 
 describe('credential links left out of the bundle', () => {
@@ -22,6 +22,6 @@ describe('credential links left out of the bundle', () => {
         '@smithy/credential-provider-imds',
       ].sort(),
     );
-    expect(new Set(Object.values(BUNDLE_ALIASES))).toEqual(new Set(['./src/runtime/unbundled-credential-providers.ts']));
+    expect(new Set(Object.values(BUNDLE_ALIASES))).toEqual(new Set(['./src/app/unbundled-credential-providers.ts']));
   });
 });

@@ -13,9 +13,9 @@ import {
   UNNAMED_REQUEST,
   withHold,
   withoutHold,
-} from '../../../src/provisioners/grant-item';
-import { HttpProvisionerSchema } from '../../../src/provisioners/http-spec';
-import type { GrantTarget } from '../../../src/provisioners/provisioner';
+} from '../../../src/store/grant-item';
+import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
+import type { GrantTarget } from '../../../src/store/grant-target';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const HOUR = 3_600_000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deprovisioningReply, provisioningReply, type PermissionResult } from '../../../src/services/grant-results';
+import type { PermissionResult } from '../../../src/audit/record';
+import { deprovisioningReply, provisioningReply } from '../../../src/services/grant-results';
 
 const result = (permission: string, status: PermissionResult['status'], detail: string = status): PermissionResult => ({ permission, status, detail });
 

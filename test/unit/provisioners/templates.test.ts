@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HTTP_PLACEHOLDERS, HttpRequestSpecSchema } from '../../../src/provisioners/http-spec';
-import type { GrantTarget } from '../../../src/provisioners/provisioner';
+import { HTTP_PLACEHOLDERS, HttpRequestSpecSchema } from '../../../src/rules/http-spec';
+import type { GrantTarget } from '../../../src/store/grant-target';
 import { placeholderValue, renderHeader, renderJson, renderUrl } from '../../../src/provisioners/templates';
 
 function grantTarget(overrides: Partial<GrantTarget> = {}): GrantTarget {

@@ -6,7 +6,7 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GrantTarget } from '../../../src/provisioners/provisioner';
+import type { GrantTarget } from '../../../src/store/grant-target';
 import { renderUrl } from '../../../src/provisioners/templates';
 
 const FIELDS = ['f0', 'f1', 'f2', 'f3'] as const;

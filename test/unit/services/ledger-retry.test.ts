@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Deadline } from '../../../src/runtime/deadline';
+import { Deadline } from '../../../src/kernel/deadline';
 import { untilSettled, type Backoff, type LedgerStep } from '../../../src/services/ledger-retry';
 
 /** A clock the backoff's sleeps advance, so the deadline arithmetic is exact. */

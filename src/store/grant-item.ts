@@ -13,8 +13,8 @@
  * the lock: nothing calls a target system without first writing `granting` or `revoking` by a
  * version-checked write, so no access exists at a target without a record that may say so.
  */
-import type { ProvisionerSpec } from './provisioner-spec';
-import type { GrantTarget } from './provisioner';
+import type { ProvisionerSpec } from '../rules/provisioner-spec';
+import type { GrantTarget } from './grant-target';
 
 export interface Hold {
   granted_at: string;

@@ -6,9 +6,10 @@
  * The record is the one place every service already reports both, so no service needs to know
  * about metrics.
  */
-import type { Deadline } from '../runtime/deadline';
-import type { FailureReason, Metrics } from '../runtime/metrics';
-import type { AuditRecord, AuditSink } from './audit-sink';
+import type { Deadline } from '../kernel/deadline';
+import type { FailureReason } from '../kernel/errors';
+import type { Metrics } from '../kernel/metrics';
+import type { AuditRecord, AuditSink } from './record';
 
 /** A failed result without a provisioner (its rule is invalid): no target system was reached. */
 export const NO_SYSTEM = 'none';

@@ -9,16 +9,17 @@ import { createSecretsManagerClient, EnvTokenSource, SecretsManagerTokenSource }
 import { SecretsManagerConnectorSecrets } from '../provisioners/connector-secrets';
 import { ProvisionerDispatch, type Provisioners } from '../provisioners/dispatch';
 import { HttpProvisioner } from '../provisioners/http-provisioner';
-import { DynamoAuditSink, type AuditSink } from '../store/audit-sink';
+import type { AuditSink } from '../audit/record';
+import { DynamoAuditSink } from '../store/audit-sink';
 import { createDocumentClient } from '../store/dynamo-client';
 import { DynamoGrantLedger, type GrantLedger } from '../store/grant-ledger';
-import { MeteredAuditSink } from '../store/metered-audit-sink';
+import { MeteredAuditSink } from '../audit/metered-sink';
 import { DynamoRuleSource, type RuleSource } from '../store/rule-source';
 import { DynamoStateSource, type StateSource } from '../store/state-source';
 import type { TableDefinition } from '../store/table-definitions';
 import type { Config } from './config';
-import { ConfigError } from './errors';
-import { metrics } from './metrics';
+import { ConfigError } from '../kernel/errors';
+import { metrics } from '../kernel/metrics';
 
 export interface Dependencies {
   readonly config: Config;

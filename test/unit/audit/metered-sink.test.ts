@@ -1,10 +1,10 @@
 /** The audit decorator counts invalid rules in scope and failed target systems, even when the write fails. */
 import { describe, expect, it } from 'vitest';
-import { Deadline } from '../../src/runtime/deadline';
-import { AuditWriteError } from '../../src/runtime/errors';
-import type { AuditRecord, AuditSink } from '../../src/store/audit-sink';
-import { MeteredAuditSink } from '../../src/store/metered-audit-sink';
-import { capturedMetrics } from '../support/emf';
+import { Deadline } from '../../../src/kernel/deadline';
+import { AuditWriteError } from '../../../src/kernel/errors';
+import type { AuditRecord, AuditSink } from '../../../src/audit/record';
+import { MeteredAuditSink } from '../../../src/audit/metered-sink';
+import { capturedMetrics } from '../../support/emf';
 
 const BASE: AuditRecord = {
   kind: 'provisioning',

@@ -9,19 +9,9 @@
  * dimension (each distinct value would be a new, billed metric and a place to leak data).
  */
 import { WEBHOOK_KINDS } from '../lumos/payload';
+import { FAILURE_REASONS } from './errors';
 import { LUMOS_RESPONSE } from '../lumos/replies';
 
-/** Why a call's check could not run (the pipeline's `failureReason`). */
-export const FAILURE_REASONS = [
-  'deadline_exceeded',
-  'store_unavailable',
-  'store_rejected_input',
-  'audit_unavailable',
-  'credential_store_unavailable',
-  'misconfigured',
-  'internal_error',
-] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** Why a call was refused before any check ran: the reply's `error` value. */
 export const REFUSAL_REASONS = ['unauthorized', 'invalid_json', 'invalid_payload', 'payload_too_large', 'method_not_allowed'] as const;

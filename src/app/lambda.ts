@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { fromProxyEvent, toProxyResult } from '../http/api-gateway';
-import { createPipeline, failureReason, replyOutcome, type KindService, type Pipeline } from '../http/pipeline';
+import { createPipeline, replyOutcome, type Pipeline } from '../http/pipeline';
+import { failureReason } from '../kernel/errors';
+import type { KindService } from '../services/kind-service';
 import type { WebhookKind } from '../lumos/payload';
 import { replies } from '../lumos/replies';
 import { loadConfig } from './config';
 import { createDependencies, type Dependencies } from './dependencies';
-import { logger } from './logger';
-import { metrics } from './metrics';
+import { logger } from '../kernel/logger';
+import { metrics } from '../kernel/metrics';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) => Promise<APIGatewayProxyResult>;
 
 /** Builds a kind's pipeline from its dependencies (shared by Lambda and the local runtime). */
 export function buildPipeline(deps: Dependencies, service: KindService): Pipeline {
   const { config } = deps;
-  return createPipeline(service, { tokens: deps.tokens, authHeader: config.AUTH_HEADER, deadlineMs: config.DEADLINE_MS, audit: deps.audit });
+  return createPipeline(service, { tokens: deps.tokens, authHeader: config.AUTH_HEADER, deadlineMs: config.DEADLINE_MS, audit: deps.audit, now: deps.now });
 }
 
 /**

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { formatPath } from '../lumos/payload';
 import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
-import { ConfigError } from './errors';
+import { ConfigError } from '../kernel/errors';
 
 /** A message for requesters, set by the deployment; the stack checks the same bound at synth. */
 export const MAX_VALIDATION_MESSAGE_LENGTH = 1_000;

@@ -1,0 +1,71 @@
+/**
+ * The audit item of one webhook call: what it decided and why, written once per call through
+ * src/audit/writer.ts. Lives below the services and the store, which both speak of it.
+ */
+import type { CallContext } from '../kernel/call';
+import type { Deadline } from '../kernel/deadline';
+import type { FailureReason } from '../kernel/errors';
+import type { ParsedRequest, WebhookKind } from '../lumos/payload';
+import type { RuleTrace } from '../rules/evaluate-rules';
+
+export type PermissionStatus =
+  | 'granted'
+  | 'already_granted'
+  | 'hold_added'
+  | 'removed'
+  | 'hold_released'
+  | 'not_granted'
+  | 'no_rule'
+  | 'failed';
+
+export interface PermissionResult {
+  permission: string;
+  status: PermissionStatus;
+  rule_id?: string;
+  provisioner?: string;
+  /** For `failed` and `no_rule`: why, naming the target system; for the others: what happened. */
+  detail: string;
+  /** `failed` only, when the work could not run for a cause of ours (the store, the deadline) rather than the target's: counted as that, not as a target failure. */
+  reason?: FailureReason;
+}
+
+/** What one webhook call decided and why (README "Reading the audit trail"). */
+export interface AuditRecord {
+  kind: WebhookKind;
+  app_id: string;
+  subject: string | null;
+  requester: string | null;
+  permissions: string[];
+  /** Lumos's `response` value, or `failure` when the check could not run. */
+  decision: string;
+  /** What Lumos was answered when the decision is `failure` (the kind's safe reply, or a fail-open pass). */
+  response?: string;
+  status_code: number;
+  reason: string;
+  rule_id?: string;
+  /** The message shown to the requester, or sent to Lumos, when one was. */
+  message?: string;
+  /** Provisioning and deprovisioning: what happened to each permission. */
+  results?: PermissionResult[];
+  trace: RuleTrace[];
+  latency_ms: number;
+  request_task_url?: string | null;
+  request_id: string;
+}
+
+export interface AuditSink {
+  record(record: AuditRecord, at: Date, deadline: Deadline): Promise<void>;
+}
+
+/** The fields every audit item of a parsed call shares. */
+export function auditBase(kind: WebhookKind, { payload, subject }: ParsedRequest, call: CallContext) {
+  return {
+    kind,
+    app_id: payload.application.app_id,
+    subject,
+    requester: payload.requester_user?.email ?? null,
+    permissions: payload.permissions.map((permission) => permission.value),
+    request_task_url: payload.request_task_url ?? null,
+    request_id: call.requestId,
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The one writer of audit items: every call's item is built here, with the call's one instant
+ * (`call.at`), and here alone lives the rule that an approval nobody can later explain is not
+ * given. Anything else the call did stands without its item: the failure is logged, never
+ * turned into a reply that would make Lumos open a needless manual task.
+ */
+import type { CallContext } from '../kernel/call';
+import { failureReason } from '../kernel/errors';
+import { logger } from '../kernel/logger';
+import type { ParsedRequest, WebhookKind } from '../lumos/payload';
+import { LUMOS_RESPONSE, replies, type Reply } from '../lumos/replies';
+import { auditBase, type AuditRecord, type AuditSink } from './record';
+
+/** What the caller says of the call; the writer adds whose call it was, the status, the time and the latency. */
+export type AuditEntry = Omit<AuditRecord, keyof ReturnType<typeof auditBase> | 'status_code' | 'latency_ms'>;
+
+/** Writes the call's audit item and returns the reply to send: the one given, unless it approved and the item is lost. */
+export async function auditCall(sink: AuditSink, kind: WebhookKind, parsed: ParsedRequest, call: CallContext, reply: Reply, entry: AuditEntry): Promise<Reply> {
+  const record: AuditRecord = { ...auditBase(kind, parsed, call), ...entry, status_code: reply.statusCode, latency_ms: Date.now() - call.receivedAt };
+  try {
+    await sink.record(record, call.at, call.deadline);
+    return reply;
+  } catch (error) {
+    logger.error('audit item could not be written', { kind, request_id: call.requestId, app_id: record.app_id, decision: record.decision, reason: failureReason(error) });
+    return reply.body?.response === LUMOS_RESPONSE.PREAPPROVED ? replies.notPreApproved({ reason: 'audit_unavailable' }) : reply;
+  }
+}

@@ -1,0 +1,27 @@
+import type { AuditSink } from '../audit/record';
+import type { CallContext } from '../kernel/call';
+import type { ParsedRequest, WebhookKind } from '../lumos/payload';
+import type { Reply } from '../lumos/replies';
+import type { Provisioners } from '../provisioners/dispatch';
+import type { GrantLedger } from '../store/grant-ledger';
+import type { RuleSource } from '../store/rule-source';
+import type { StateSource } from '../store/state-source';
+
+/** One webhook kind's work on a parsed, authenticated call; the pipeline does everything around it. */
+export interface KindService {
+  readonly kind: WebhookKind;
+  handle(request: ParsedRequest, call: CallContext): Promise<Reply>;
+  /** The answer when an authenticated call's check could not run; default: the kind's safe reply. */
+  failureReply?(reason: string): Reply;
+}
+
+/** What the services read and write, each behind its interface (src/app/dependencies.ts builds the real ones). */
+export interface ServiceDependencies {
+  readonly rules: RuleSource;
+  readonly state: StateSource;
+  readonly audit: AuditSink;
+  readonly grants: GrantLedger;
+  readonly provisioners: Provisioners;
+  /** The clock for ledger times (a grant's start and end, a removal's mark): each write reads it. */
+  readonly now: () => Date;
+}
