@@ -3,7 +3,7 @@
  * Lambda; `npm start` sets them locally. README "Configuration" lists each one.
  */
 import * as z from 'zod';
-import { formatPath } from '../lumos/payload';
+import { formatPath } from '../kernel/format-path';
 import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
 import { ConfigError } from '../kernel/errors';
 

@@ -6,7 +6,7 @@ import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
 import type { FailureReason } from '../kernel/errors';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
-import type { RuleTrace } from '../rules/evaluate-rules';
+import type { RuleTrace } from '../rules/trace';
 
 export type PermissionStatus =
   | 'granted'

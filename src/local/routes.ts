@@ -1,9 +1,9 @@
 import type { KindService } from '../services/kind-service';
 import type { Dependencies } from '../app/dependencies';
-import { DeprovisioningService } from '../services/deprovisioning';
-import { PreApprovalService } from '../services/pre-approval';
-import { ProvisioningService } from '../services/provisioning';
-import { RequestValidationService } from '../services/request-validation';
+import { DeprovisioningService } from '../services/deprovisioning-service';
+import { PreApprovalService } from '../services/pre-approval-service';
+import { ProvisioningService } from '../services/provisioning-service';
+import { RequestValidationService } from '../services/request-validation-service';
 
 /** The paths `npm start` serves; each matches a route of the deployed REST API. */
 export const LOCAL_ROUTES: ReadonlyArray<{ path: string; service: (deps: Dependencies) => KindService }> = [

@@ -4,6 +4,7 @@
  * are stripped, never rejected, because Lumos may add fields at any time.
  */
 import * as z from 'zod';
+import { formatPath } from '../kernel/format-path';
 import { emailProblem, normaliseEmail } from './email';
 
 // "required" reads better than zod's "expected string, received undefined" in a 422 or a rule error.
@@ -188,15 +189,6 @@ export interface PayloadIssue {
 /** Zod issues as `{path, message}` with readable paths such as `permissions[0].value`. */
 export function toPayloadIssues(error: z.ZodError): PayloadIssue[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
-}
-
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let text = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else text += text ? `.${String(segment)}` : String(segment);
-  }
-  return text || '(root)';
 }
 
 export interface ParsedRequest {

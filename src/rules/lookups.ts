@@ -3,8 +3,9 @@
  * distinct (schedule, person), one training lookup per distinct person.
  */
 import { leaves } from './conditions';
-import type { RequestFacts } from './evaluate';
-import { scopeOf, type RuleEntry, type RuleKind } from './rule-item';
+import type { RequestFacts } from './facts';
+import { scopeOf } from './scope';
+import { type RuleEntry, type RuleKind } from './rule-item';
 
 export interface ShiftLookup {
   schedule: string;

@@ -4,7 +4,7 @@
  * admin's re-run (idempotent) finishes the rest.
  */
 import { replies, type Reply } from '../lumos/replies';
-import type { RuleTrace } from '../rules/evaluate-rules';
+import type { RuleTrace } from '../rules/trace';
 import { logger } from '../kernel/logger';
 import type { PermissionResult } from '../audit/record';
 import type { AuditEntry } from '../audit/writer';

@@ -1,4 +1,4 @@
-import type { RequestFacts, Facts } from '../rules/evaluate';
+import type { RequestFacts, Facts } from '../rules/facts';
 import { stateLookups } from '../rules/lookups';
 import type { RuleEntry, RuleKind } from '../rules/rule-item';
 import type { Deadline } from '../kernel/deadline';

@@ -1,4 +1,4 @@
-import type { RuleTrace } from '../rules/evaluate-rules';
+import type { RuleTrace } from '../rules/trace';
 import { logger } from '../kernel/logger';
 
 /**

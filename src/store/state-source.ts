@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
-import type { Shift, TrainingRecord } from '../rules/evaluate';
+import type { Shift, TrainingRecord } from '../rules/facts';
 import type { ShiftLookup } from '../rules/lookups';
 import { sameEmail } from '../lumos/email';
 import { logger } from '../kernel/logger';

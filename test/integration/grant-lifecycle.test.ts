@@ -11,8 +11,8 @@ import { holdsAccess, stateOf, type GrantItem, type GrantKey } from '../../src/s
 import { StoreUnavailableError } from '../../src/kernel/errors';
 import { logger } from '../../src/kernel/logger';
 import type { PermissionResult } from '../../src/audit/record';
-import { DeprovisioningService } from '../../src/services/deprovisioning';
-import { ProvisioningService } from '../../src/services/provisioning';
+import { DeprovisioningService } from '../../src/services/deprovisioning-service';
+import { ProvisioningService } from '../../src/services/provisioning-service';
 import type { GrantLedger } from '../../src/store/grant-ledger';
 import { startAccessTarget, type AccessTarget } from '../support/access-target';
 import { testDeployment, type TestDeployment } from '../support/deployment';

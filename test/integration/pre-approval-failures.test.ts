@@ -8,7 +8,7 @@ import { seed } from '../../src/local/seed';
 import { loadConfig } from '../../src/app/config';
 import { createDependencies } from '../../src/app/dependencies';
 import { buildPipeline, lambdaHandler } from '../../src/app/lambda';
-import { PreApprovalService } from '../../src/services/pre-approval';
+import { PreApprovalService } from '../../src/services/pre-approval-service';
 import { DynamoRuleSource } from '../../src/store/rule-source';
 import { preApprovalBody, proxyEvent, webhookRequest } from '../support/events';
 import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';

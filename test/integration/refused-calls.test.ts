@@ -7,7 +7,7 @@ import type { Pipeline, WebhookRequest } from '../../src/http/pipeline';
 import { EnvTokenSource } from '../../src/http/token-source';
 import { MAX_BODY_BYTES } from '../../src/lumos/replies';
 import { logger } from '../../src/kernel/logger';
-import { DeprovisioningService } from '../../src/services/deprovisioning';
+import { DeprovisioningService } from '../../src/services/deprovisioning-service';
 import { capturedMetrics } from '../support/emf';
 import { fixture, preApprovalBody, webhookRequest } from '../support/events';
 import { testDeployment } from '../support/deployment';

@@ -6,7 +6,7 @@ import { VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE } from
 import { loadConfig } from '../../src/app/config';
 import { createDependencies } from '../../src/app/dependencies';
 import { buildPipeline } from '../../src/app/lambda';
-import { RequestValidationService, type FailMode } from '../../src/services/request-validation';
+import { RequestValidationService, type FailMode } from '../../src/services/request-validation-service';
 import { trainingItem } from '../../src/store/training-item';
 import { preApprovalBody, webhookRequest } from '../support/events';
 import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';

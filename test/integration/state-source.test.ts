@@ -1,7 +1,7 @@
 /** On-call and training reads against DynamoDB Local, with the item shapes admins and sync jobs write. */
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isOnCall } from '../../src/rules/evaluate';
+import { isOnCall } from '../../src/rules/evaluation';
 import { Deadline } from '../../src/kernel/deadline';
 import { logger } from '../../src/kernel/logger';
 import { shiftItem } from '../../src/store/shift-item';

@@ -10,7 +10,7 @@ import type { Pipeline } from '../../src/http/pipeline';
 import { loadConfig } from '../../src/app/config';
 import { createDependencies } from '../../src/app/dependencies';
 import { buildPipeline } from '../../src/app/lambda';
-import { PreApprovalService } from '../../src/services/pre-approval';
+import { PreApprovalService } from '../../src/services/pre-approval-service';
 import { fixture, webhookRequest } from '../support/events';
 import { createTestTables, testDocumentClient } from '../support/tables';
 

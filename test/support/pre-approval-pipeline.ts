@@ -1,6 +1,6 @@
 /** A pre-approval pipeline wired by hand on fresh tables, for tests that choose its token source, header or metrics. */
 import { createPipeline, type Pipeline, type PipelineOptions } from '../../src/http/pipeline';
-import { PreApprovalService } from '../../src/services/pre-approval';
+import { PreApprovalService } from '../../src/services/pre-approval-service';
 import { DynamoAuditSink } from '../../src/store/audit-sink';
 import { createDocumentClient } from '../../src/store/dynamo-client';
 import { DynamoRuleSource } from '../../src/store/rule-source';

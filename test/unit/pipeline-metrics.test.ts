@@ -9,7 +9,7 @@ import { EnvTokenSource, type TokenSource } from '../../src/http/token-source';
 import type { WebhookKind } from '../../src/lumos/payload';
 import { replies, type Reply } from '../../src/lumos/replies';
 import { StoreUnavailableError, TokenSourceError } from '../../src/kernel/errors';
-import { RequestValidationService } from '../../src/services/request-validation';
+import { RequestValidationService } from '../../src/services/request-validation-service';
 import type { AuditRecord, AuditSink } from '../../src/audit/record';
 import { capturedMetrics } from '../support/emf';
 import { fixture, webhookRequest } from '../support/events';

@@ -1,8 +1,10 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, type Facts, type RequestFacts, type Shift } from '../../../src/rules/evaluate';
-import { decidePreApproval } from '../../../src/rules/pre-approval';
-import { coversPermissions, parseRuleItem, scopeOf, type RuleEntry } from '../../../src/rules/rule-item';
+import { evaluate } from '../../../src/rules/evaluation';
+import { type Facts, type RequestFacts, type Shift } from '../../../src/rules/facts';
+import { decidePreApproval } from '../../../src/rules/decisions/pre-approval-decision';
+import { coversPermissions, scopeOf } from '../../../src/rules/scope';
+import { parseRuleItem, type RuleEntry } from '../../../src/rules/rule-item';
 
 const EMAILS = ['alice@example.com', 'bob@example.com', 'carol@partner.org'];
 const PERMISSIONS = ['read', 'write', 'admin'];

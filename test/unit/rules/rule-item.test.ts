@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidePreApproval } from '../../../src/rules/pre-approval';
+import { decidePreApproval } from '../../../src/rules/decisions/pre-approval-decision';
 import { parseRuleItem } from '../../../src/rules/rule-item';
 import { entry, facts, ruleItem } from './support';
 

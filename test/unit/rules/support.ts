@@ -1,6 +1,6 @@
 /** Builders shared by the rule-engine unit tests: real types, fixed dates, plain admin JSON. */
 import { parseCondition, type Condition } from '../../../src/rules/conditions';
-import type { Facts, RequestFacts, Shift } from '../../../src/rules/evaluate';
+import type { Facts, RequestFacts, Shift } from '../../../src/rules/facts';
 import { parseRuleItem, type RuleEntry } from '../../../src/rules/rule-item';
 
 export const ALICE = 'alice@example.com';

@@ -4,9 +4,9 @@
  * provisioner. Shadow rules are traced only. A rule item in scope that fails validation stops
  * the choice: which provisioner was meant cannot be known.
  */
-import type { Facts } from './evaluate';
-import { evaluateRules, type RuleTrace } from './evaluate-rules';
-import type { Rule, RuleEntry } from './rule-item';
+import type { Facts } from '../facts';
+import { evaluateRules, type RuleTrace } from '../trace';
+import type { Rule, RuleEntry } from '../rule-item';
 
 export type ProvisioningChoice =
   | { status: 'rule'; rule: Rule & { provisioner: NonNullable<Rule['provisioner']> }; trace: RuleTrace[] }

@@ -3,11 +3,11 @@
  * in scope matches and no enforced `deny` rule matches (or is undecided). A rule item in scope
  * that fails validation makes the answer NOT_PREAPPROVED. Shadow rules are evaluated and traced only.
  */
-import type { Facts } from './evaluate';
-import { evaluateRules, type RuleTrace } from './evaluate-rules';
-import type { RuleEntry } from './rule-item';
+import type { Facts } from '../facts';
+import { evaluateRules, type RuleTrace } from '../trace';
+import type { RuleEntry } from '../rule-item';
 
-export type { RuleTrace } from './evaluate-rules';
+export type { RuleTrace } from '../trace';
 
 export interface PreApprovalDecision {
   approved: boolean;

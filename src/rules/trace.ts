@@ -3,8 +3,10 @@
  * in scope evaluated, every one traced (in scope, skipped with why, or invalid). Rules of other
  * kinds are left out of the trace. The decisions differ only in what they make of the result.
  */
-import { evaluate, type Facts, type Outcome } from './evaluate';
-import { scopeOf, type Rule, type RuleEntry, type RuleKind } from './rule-item';
+import { evaluate, type Outcome } from './evaluation';
+import { type Facts } from './facts';
+import { scopeOf } from './scope';
+import { type Rule, type RuleEntry, type RuleKind } from './rule-item';
 
 export interface RuleTrace {
   app_id: string;

@@ -4,10 +4,10 @@
  * evaluated and traced only. A rule item in scope that fails validation means the check cannot
  * run (the service then applies the deployment's fail mode).
  */
-import { leaves, type Condition } from './conditions';
-import type { Facts } from './evaluate';
-import { evaluateRules, type RuleTrace } from './evaluate-rules';
-import type { Rule, RuleEntry } from './rule-item';
+import { leaves, type Condition } from '../conditions';
+import type { Facts } from '../facts';
+import { evaluateRules, type RuleTrace } from '../trace';
+import type { Rule, RuleEntry } from '../rule-item';
 
 const NO_CONDITION = { ok: false, detail: 'no condition' };
 

@@ -2,47 +2,11 @@
  * Condition evaluation: pure, given the request, the loaded state and `now`. Each result
  * carries a sentence saying why, which lands in the audit trace for the admin reading it.
  */
-import type { CustomFieldValue, ParsedRequest } from '../lumos/payload';
+import type { CustomFieldValue, Facts, Shift } from './facts';
 import { asciiLowerCase, emailDomain } from '../lumos/email';
 import { MAX_MATCHED_TOTAL_LENGTH, MAX_MATCHED_VALUE_LENGTH, type Condition, type Who } from './conditions';
 import { compilePattern } from './pattern';
 import { formatClock, inTimeWindow } from './time-window';
-
-export interface RequestFacts {
-  appId: string;
-  permissions: string[];
-  /** The subject: whose access this is. */
-  target: string;
-  requester: string | null;
-  /** Seconds; null = unlimited. */
-  accessLength: number | null;
-  customFields: Record<string, CustomFieldValue>;
-}
-
-export interface Shift {
-  schedule: string;
-  email: string;
-  starts_at: string;
-  ends_at: string;
-}
-
-/** One completed course of one person (README "Training records"). */
-export interface TrainingRecord {
-  email: string;
-  course: string;
-  completed_at: string;
-  /** Absent or null: the completion does not expire. */
-  expires_at?: string | null;
-}
-
-export interface Facts {
-  request: RequestFacts;
-  now: Date;
-  /** On-call shifts loaded for the people the rules ask about (any time; checked against `now`). */
-  shifts: readonly Shift[];
-  /** Training records loaded for the people the rules ask about. */
-  trainings?: readonly TrainingRecord[];
-}
 
 const DAY_MS = 86_400_000;
 
@@ -56,17 +20,6 @@ export interface Outcome {
   ok: boolean;
   unknown?: true;
   detail: string;
-}
-
-export function requestFacts({ payload, subject }: ParsedRequest): RequestFacts {
-  return {
-    appId: payload.application.app_id,
-    permissions: payload.permissions.map((permission) => permission.value),
-    target: subject,
-    requester: payload.requester_user?.email ?? null,
-    accessLength: payload.access_length,
-    customFields: payload.custom_fields,
-  };
 }
 
 function person(facts: Facts, who: Who): string | null {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainingRecord } from '../../../src/rules/evaluate';
-import { evaluate } from '../../../src/rules/evaluate';
-import { stateLookups } from '../../../src/rules/lookups';
-import { decideRequestValidation, renderMessage, type MessageContext } from '../../../src/rules/request-validation';
-import { ALICE, BOB, condition, entry, facts, NOW, request } from './support';
+import type { TrainingRecord } from '../../../../src/rules/facts';
+import { evaluate } from '../../../../src/rules/evaluation';
+import { stateLookups } from '../../../../src/rules/lookups';
+import { decideRequestValidation, renderMessage, type MessageContext } from '../../../../src/rules/decisions/request-validation-decision';
+import { ALICE, BOB, condition, entry, facts, NOW, request } from '../support';
 
 const DAY = 86_400_000;
 const CONTEXT: MessageContext = { app: 'Production DB', email: ALICE, permission: 'Read only' };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parsePayload } from '../../../src/lumos/payload';
-import { evaluate, requestFacts, type Facts } from '../../../src/rules/evaluate';
+import { evaluate } from '../../../src/rules/evaluation';
+import { requestFacts } from '../../../src/services/request-facts';
+import { type Facts } from '../../../src/rules/facts';
 import { ALICE, BOB, condition, facts, shift } from './support';
 
 const SHIFT_START = '2026-03-29T00:00:00Z';
