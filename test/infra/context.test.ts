@@ -21,11 +21,14 @@ function contextError(context: Record<string, unknown>): ContextError {
   throw new Error('no error thrown');
 }
 
-/** The options the README's Deploy section lists, from its context table. */
-function readmeContextKeys(): string[] {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const table = readme.slice(readme.indexOf('| context |'), readme.indexOf('### What is deployed'));
-  return [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1] as string).sort();
+/** The options docs/deploy.md lists, from its context table (from its header row to the next section). */
+function documentedContextKeys(): string[] {
+  const deploy = readFileSync(path.join(ROOT, 'docs', 'deploy.md'), 'utf8');
+  const start = deploy.indexOf('| context |');
+  const end = deploy.indexOf('\n## What is deployed', start);
+  expect(start).toBeGreaterThanOrEqual(0);
+  expect(end).toBeGreaterThan(start);
+  return [...deploy.slice(start, end).matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1] as string).sort();
 }
 
 describe('context keys', () => {
@@ -55,11 +58,11 @@ describe('context keys', () => {
     expect(error.message).toMatch(/^unknown context key "alarmEmial" \(did you mean "alarmEmail"\?\), unknown context key "colour"; known keys: /);
   });
 
-  it('knows exactly the options the README documents', () => {
+  it('knows exactly the options docs/deploy.md documents', () => {
     // Act
     const listed = /known keys: (.*)$/.exec(contextError({ colour: 'blue' }).message)?.[1]?.split(', ');
     // Assess
-    expect(listed).toEqual(readmeContextKeys());
+    expect(listed).toEqual(documentedContextKeys());
     expect(listed).toContain('stackName');
   });
 
