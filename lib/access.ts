@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { TableAccess } from '../src/app/function-spec';
 import type { WebhookTable } from './tables';
 import type { TokenSecret } from './token-secret';
 
@@ -9,9 +10,7 @@ import type { TokenSecret } from './token-secret';
  * `grant*Data` helpers also allow Scan, BatchWrite, UpdateItem and DeleteItem.
  * `append` keeps the audit trail append-only: a function can add records, never change them.
  */
-export type AccessLevel = 'read' | 'append' | 'readWrite';
-
-const ACTIONS: Record<AccessLevel, readonly string[]> = {
+const ACTIONS: Record<TableAccess, readonly string[]> = {
   // Every read the functions make is a Query (rules by app, state by person).
   read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
@@ -21,7 +20,7 @@ const ACTIONS: Record<AccessLevel, readonly string[]> = {
 };
 
 /** Grants one access level to one table and tells the function the table's name, in one call. */
-export function grantTable(fn: lambda.Function, { definition, table }: WebhookTable, level: AccessLevel): void {
+export function grantTable(fn: lambda.Function, { definition, table }: WebhookTable, level: TableAccess): void {
   const resources = [table.tableArn];
   // Only reads use indexes; listing them only when they exist keeps the policy exact.
   if (level === 'read' && definition.indexes.length > 0) resources.push(`${table.tableArn}/index/*`);

@@ -7,7 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { WEBHOOK_KINDS, type WebhookKind } from '../src/lumos/payload';
 import type { DimensionSetOf, MetricName } from '../src/kernel/metrics';
-import { WEBHOOKS } from './webhooks';
+import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
 
 /** 401s in 5 minutes that look like someone guessing the token rather than a rotation gone wrong. */
 export const DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD = 20;
@@ -31,7 +31,8 @@ const INVALID_RULE_EFFECT: Partial<Record<WebhookKind, string>> = {
 };
 
 export interface AlarmedFunction {
-  readonly kind: string;
+  /** The function's slug (`pre-approval`): alarm names and descriptions use it. */
+  readonly slug: string;
   readonly function: lambda.Function;
   readonly timeout: Duration;
 }
@@ -61,13 +62,6 @@ export const UNEXPECTED_5XX_PATTERN = logs.FilterPattern.all(
 );
 export const UNAUTHORIZED_PATTERN = logs.FilterPattern.stringValue('$.status', '=', '401');
 
-/** The `kind` dimension the functions publish for a deployed kind (`pre-approval` → `pre_approval`). */
-export function metricKind(kind: string): WebhookKind {
-  const value = kind.replaceAll('-', '_');
-  const known = WEBHOOK_KINDS.find((candidate) => candidate === value);
-  if (known === undefined) throw new Error(`no webhook kind ${kind}`);
-  return known;
-}
 
 /**
  * What someone should hear about: per function errors, throttles and durations near the timeout,
@@ -87,7 +81,7 @@ export class WebhookAlarms extends Construct {
     this.alarmApi();
   }
 
-  private alarmFunction({ kind, function: fn, timeout }: AlarmedFunction): void {
+  private alarmFunction({ slug: kind, function: fn, timeout }: AlarmedFunction): void {
     this.alarm(`${kind}-errors`, {
       metric: fn.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 0,
@@ -111,8 +105,9 @@ export class WebhookAlarms extends Construct {
 
   /** Alarms on the EMF metrics one kind's function publishes. */
   private alarmOutcomes(kind: string): void {
-    const spec = WEBHOOKS.find((webhook) => webhook.kind === kind);
-    const metric = metricKind(kind);
+    const spec = WEBHOOK_FUNCTIONS.find((webhook) => webhook.slug === kind);
+    if (spec === undefined) throw new Error(`no function ${kind}`);
+    const metric = spec.kind;
     const dimensions = { kind: metric };
     this.alarm(`${kind}-failures`, {
       metric: this.emf('Failures', dimensions),
@@ -125,7 +120,7 @@ export class WebhookAlarms extends Construct {
         'audit_unavailable, internal_error (read the logged stack trace).',
     });
     // Only a function given the rules table can meet an invalid rule item.
-    if (spec?.access.rules !== undefined) {
+    if (spec.tables.rules !== undefined) {
       this.alarm(`${kind}-invalid-rules`, {
         metric: this.emf('InvalidRulesInScope', dimensions),
         threshold: 0,
@@ -149,7 +144,7 @@ export class WebhookAlarms extends Construct {
       });
     }
     // Only a function that writes grants calls target systems.
-    if (spec?.access.grants === 'readWrite') {
+    if (spec.tables.grants === 'readWrite') {
       this.alarm(`${kind}-target-failures`, {
         metric: this.emf('ProvisioningFailures', dimensions),
         threshold: 0,

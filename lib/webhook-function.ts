@@ -10,11 +10,11 @@ import { BUNDLE_ALIASES, BUNDLING } from './bundling';
 import { LOG_RETENTION } from './log-retention';
 
 export interface WebhookFunctionProps {
-  /** Handler file name under src/handlers (without `.ts`), also the bundle folder under the prebundled dir. */
-  readonly kind: string;
+  /** The function's slug: its handler file under src/handlers (without `.ts`) and its bundle folder under the prebundled dir. */
+  readonly slug: string;
   /** Name of the header carrying the token. */
   readonly authHeader: string;
-  /** A folder holding `<kind>/index.js` from `npm run build`; unset: bundle with esbuild here. */
+  /** A folder holding `<slug>/index.js` from `npm run build`; unset: bundle with esbuild here. */
   readonly prebundledDir?: string;
   /** Concurrent executions reserved for (and capping) this function; unset: none, the account's shared pool. */
   readonly reservedConcurrency?: number;
@@ -31,19 +31,19 @@ const HANDLERS_DIR = path.join(__dirname, '..', 'src', 'handlers');
  * the stack grants it its tables and secrets (lib/access.ts).
  */
 export class WebhookFunction extends Construct {
-  readonly kind: string;
+  readonly slug: string;
   readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   readonly timeout = FUNCTION_TIMEOUT;
 
   constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
     super(scope, id);
-    this.kind = props.kind;
+    this.slug = props.slug;
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: LOG_RETENTION });
     this.logGroup = logGroup;
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the ${props.kind} webhook function`,
+      description: `Runs the ${props.slug} webhook function`,
     });
     // Instead of the managed AWSLambdaBasicExecutionRole, which may create any log group and write
     // to every one: the group exists (above), so the function only adds streams and events to it.
@@ -71,7 +71,7 @@ export class WebhookFunction extends Construct {
       props.prebundledDir === undefined
         ? new NodejsFunction(this, 'Handler', {
             ...common,
-            entry: path.join(HANDLERS_DIR, `${props.kind}.ts`),
+            entry: path.join(HANDLERS_DIR, `${props.slug}.ts`),
             bundling: {
               ...BUNDLING,
               mainFields: [...BUNDLING.mainFields],
@@ -84,15 +84,15 @@ export class WebhookFunction extends Construct {
           })
         : new lambda.Function(this, 'Handler', {
             ...common,
-            code: lambda.Code.fromAsset(prebundled(props.prebundledDir, props.kind)),
+            code: lambda.Code.fromAsset(prebundled(props.prebundledDir, props.slug)),
             handler: 'index.handler',
           });
   }
 }
 
-/** The bundle folder of one kind, with a hint when `npm run build` has not run. */
-function prebundled(dir: string, kind: string): string {
-  const folder = path.join(dir, kind);
+/** The bundle folder of one function, with a hint when `npm run build` has not run. */
+function prebundled(dir: string, slug: string): string {
+  const folder = path.join(dir, slug);
   if (!existsSync(path.join(folder, 'index.js'))) {
     throw new Error(`${folder}/index.js not found: run \`npm run build\` first`);
   }

@@ -13,7 +13,8 @@ import { type TokenSecret, tokenSecret } from './token-secret';
 import { DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD, WebhookAlarms } from './webhook-alarms';
 import { DEFAULT_THROTTLE, WebhookApi } from './webhook-api';
 import { WebhookFunction } from './webhook-function';
-import { WEBHOOKS, type WebhookSpec } from './webhooks';
+import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
+import type { WebhookFunctionSpec } from '../src/app/function-spec';
 
 /** What every webhook function uses. */
 interface SharedResources {
@@ -97,7 +98,7 @@ export class WebhookStack extends Stack {
 
     const shared = { api: this.webhookApi.api, tables, token: this.token, metricsNamespace: this.metricsNamespace };
     const readers: WebhookFunction[] = [];
-    this.functions = WEBHOOKS.map((webhook) => {
+    this.functions = WEBHOOK_FUNCTIONS.map((webhook) => {
       const fn = this.addWebhook(webhook, shared, props);
       if (webhook.connectorSecrets === true) readers.push(fn);
       return fn;
@@ -118,18 +119,18 @@ export class WebhookStack extends Stack {
     }
   }
 
-  /** One kind: its function, the grants its spec lists, its route and its URL output. */
-  private addWebhook(webhook: WebhookSpec, shared: SharedResources, props: WebhookStackProps): WebhookFunction {
+  /** One function: the grants its spec lists, its route and its URL output. */
+  private addWebhook(webhook: WebhookFunctionSpec, shared: SharedResources, props: WebhookStackProps): WebhookFunction {
     const { api, tables, token, metricsNamespace } = shared;
-    const name = pascalCase(webhook.kind);
+    const name = pascalCase(webhook.slug);
     const fn = new WebhookFunction(this, `${name}Function`, {
-      kind: webhook.kind,
+      slug: webhook.slug,
       authHeader: props.authHeader ?? 'authorization',
       prebundledDir: props.prebundledDir,
       reservedConcurrency: props.reservedConcurrency,
     });
     for (const [tableId, table] of tables) {
-      const level = webhook.access[tableId];
+      const level = webhook.tables[tableId];
       if (level !== undefined) grantTable(fn.function, table, level);
     }
     grantTokenRead(fn.function, token);
@@ -138,10 +139,10 @@ export class WebhookStack extends Stack {
       webhook.environment?.({ validationFailMode: props.validationFailMode ?? 'closed', validationMisconfiguredMessage: props.validationMisconfiguredMessage }) ?? {};
     for (const [key, value] of Object.entries(environment)) fn.function.addEnvironment(key, value);
     fn.function.addEnvironment(METRICS_NAMESPACE_VAR, metricsNamespace);
-    api.root.addResource(webhook.kind).addMethod('POST', new apigateway.LambdaIntegration(fn.function));
+    api.root.addResource(webhook.slug).addMethod('POST', new apigateway.LambdaIntegration(fn.function));
     new CfnOutput(this, `${name}Url`, {
-      description: `URL to enter as Lumos's ${webhook.kind} webhook`,
-      value: `${api.url}${webhook.kind}`,
+      description: `URL to enter as Lumos's ${webhook.slug} webhook`,
+      value: `${api.url}${webhook.slug}`,
     });
     return fn;
   }

@@ -1,13 +1,13 @@
-/** `npm run build`: one minified bundle per function in dist/<kind>/index.js (nothing else under dist/). */
+/** `npm run build`: one minified bundle per function in dist/<slug>/index.js (nothing else under dist/). */
 import { build, type BuildOptions } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_ALIASES, BUNDLING } from '../lib/bundling';
+import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
 
 const ROOT = join(__dirname, '..');
-export const HANDLER_NAMES = readdirSync(join(ROOT, 'src', 'handlers'))
-  .filter((file) => file.endsWith('.ts'))
-  .map((file) => file.slice(0, -3));
+/** Each function's handler is `src/handlers/<slug>.ts`. */
+export const HANDLER_NAMES = WEBHOOK_FUNCTIONS.map((spec) => spec.slug);
 
 export async function buildHandlers(outdir: string, overrides: BuildOptions = {}): Promise<string[]> {
   rmSync(outdir, { recursive: true, force: true });

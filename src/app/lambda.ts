@@ -4,9 +4,9 @@ import { fromProxyEvent, toProxyResult } from '../http/api-gateway';
 import { createPipeline, replyOutcome, type Pipeline } from '../http/pipeline';
 import { failureReason } from '../kernel/errors';
 import type { KindService } from '../services/kind-service';
-import type { WebhookKind } from '../lumos/payload';
 import { replies } from '../lumos/replies';
 import { loadConfig } from './config';
+import type { WebhookFunctionSpec } from './function-spec';
 import { createDependencies, type Dependencies } from './dependencies';
 import { logger } from '../kernel/logger';
 import { metrics } from '../kernel/metrics';
@@ -20,16 +20,17 @@ export function buildPipeline(deps: Dependencies, service: KindService): Pipelin
 }
 
 /**
- * A Lambda handler for one kind. Everything is built at module load (once per container);
+ * The Lambda handler of one function. Everything is built at module load (once per container);
  * a configuration error is kept and answered with the kind's safe reply on every call, so a
  * broken deployment never approves anything and says why in its logs.
  */
-export function lambdaHandler(kind: WebhookKind, makeService: (deps: Dependencies) => KindService): LambdaHandler {
+export function lambdaHandler(spec: WebhookFunctionSpec): LambdaHandler {
+  const { kind } = spec;
   let pipeline: Pipeline | undefined;
   let initError: unknown;
   try {
     const deps = createDependencies(loadConfig());
-    pipeline = buildPipeline(deps, makeService(deps));
+    pipeline = buildPipeline(deps, spec.service(deps));
   } catch (error) {
     initError = error;
   }

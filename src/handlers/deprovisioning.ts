@@ -1,4 +1,4 @@
+import { DEPROVISIONING } from '../app/functions/deprovisioning';
 import { lambdaHandler } from '../app/lambda';
-import { DeprovisioningService } from '../services/deprovisioning-service';
 
-export const handler = lambdaHandler('deprovisioning', (deps) => new DeprovisioningService(deps));
+export const handler = lambdaHandler(DEPROVISIONING);

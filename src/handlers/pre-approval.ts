@@ -1,4 +1,4 @@
+import { PRE_APPROVAL } from '../app/functions/pre-approval';
 import { lambdaHandler } from '../app/lambda';
-import { PreApprovalService } from '../services/pre-approval-service';
 
-export const handler = lambdaHandler('pre_approval', (deps) => new PreApprovalService(deps));
+export const handler = lambdaHandler(PRE_APPROVAL);

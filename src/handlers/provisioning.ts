@@ -1,4 +1,4 @@
+import { PROVISIONING } from '../app/functions/provisioning';
 import { lambdaHandler } from '../app/lambda';
-import { ProvisioningService } from '../services/provisioning-service';
 
-export const handler = lambdaHandler('provisioning', (deps) => new ProvisioningService(deps));
+export const handler = lambdaHandler(PROVISIONING);

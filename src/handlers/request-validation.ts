@@ -1,4 +1,4 @@
+import { REQUEST_VALIDATION } from '../app/functions/request-validation';
 import { lambdaHandler } from '../app/lambda';
-import { RequestValidationService } from '../services/request-validation-service';
 
-export const handler = lambdaHandler('request_validation', (deps) => new RequestValidationService(deps, deps.config.VALIDATION_FAIL_MODE, deps.config.VALIDATION_MISCONFIGURED_MESSAGE));
+export const handler = lambdaHandler(REQUEST_VALIDATION);

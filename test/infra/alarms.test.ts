@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WEBHOOKS } from '../../lib/webhooks';
+import { WEBHOOK_FUNCTIONS } from '../../src/app/functions';
 import { METRIC_DIMENSIONS, type MetricName } from '../../src/kernel/metrics';
 import {
   functionLogicalId,
@@ -13,7 +13,7 @@ import {
   variablesOf,
 } from './stack-template';
 
-const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
+const KINDS: readonly string[] = WEBHOOK_FUNCTIONS.map((webhook) => webhook.slug);
 
 /**
  * The alarms on the functions' own (EMF) metrics, per kind: every kind on checks that could not

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WEBHOOKS } from '../../lib/webhooks';
+import { WEBHOOK_FUNCTIONS } from '../../src/app/functions';
 import { TABLE_DEFINITIONS } from '../../src/store/table-definitions';
 import {
   functionProperties,
@@ -16,7 +16,7 @@ import {
   tableLogicalId,
 } from './stack-template';
 
-const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
+const KINDS: readonly string[] = WEBHOOK_FUNCTIONS.map((webhook) => webhook.slug);
 
 /** Every (action, resource) pair in every statement of every policy attached to the role, sorted. */
 function rolePairs({ template }: Synthesized, roleId: string): string[] {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessLevel } from '../../lib/access';
+import type { TableAccess } from '../../src/app/function-spec';
 import { pascalCase } from '../../lib/names';
-import { WEBHOOKS } from '../../lib/webhooks';
+import { WEBHOOK_FUNCTIONS } from '../../src/app/functions';
 import {
   AUDIT_TABLE,
   GRANTS_TABLE,
@@ -35,7 +35,7 @@ import {
 /** What one kind's function must get in the default stack. */
 interface KindExpectation {
   /** Tables the function may touch, and how; a table not listed must be neither granted nor named to it. */
-  readonly access: Readonly<Partial<Record<TableDefinition['id'], AccessLevel>>>;
+  readonly access: Readonly<Partial<Record<TableDefinition['id'], TableAccess>>>;
   /** Environment beyond AUTH_HEADER, TOKEN_SECRET_ID and the table names. */
   readonly environment: Readonly<Record<string, string>>;
   /** Reads connector secrets, and only those under the deployment's prefix (`<prefix>*`). */
@@ -43,8 +43,8 @@ interface KindExpectation {
 }
 
 /**
- * The expectation per kind, written out here rather than read from WEBHOOKS' `access`, so a wrong
- * access spec in lib/ fails a test. Adding a kind to WEBHOOKS means adding its row here.
+ * The expectation per kind, written out here rather than read from the function specs' `tables`, so a wrong
+ * table access in src/app/functions/ fails a test. Adding a function means adding its row here.
  */
 const EXPECTED: Readonly<Record<string, KindExpectation>> = {
   'pre-approval': {
@@ -77,9 +77,9 @@ const ACTIONS = {
   read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-} as const satisfies Record<AccessLevel, readonly string[]>;
+} as const satisfies Record<TableAccess, readonly string[]>;
 
-const KINDS: readonly string[] = WEBHOOKS.map((webhook) => webhook.kind);
+const KINDS: readonly string[] = WEBHOOK_FUNCTIONS.map((webhook) => webhook.slug);
 /** The kinds whose row reads connector secrets, and the others. */
 const CONNECTOR_KINDS = KINDS.filter((kind) => EXPECTED[kind]?.connectorSecrets === true);
 const OTHER_KINDS = KINDS.filter((kind) => EXPECTED[kind]?.connectorSecrets !== true);
@@ -147,7 +147,7 @@ describe('WebhookStack', () => {
   ];
 
   describe('webhook kinds', () => {
-    it('has an expectation row for every kind in WEBHOOKS and none for a kind it lacks', () => {
+    it('has an expectation row for every function in WEBHOOK_FUNCTIONS and none for a kind it lacks', () => {
       // Prepare / Act
       const rows = Object.keys(EXPECTED);
       // Assess

@@ -8,6 +8,7 @@ import { seed } from '../../src/local/seed';
 import { loadConfig } from '../../src/app/config';
 import { createDependencies } from '../../src/app/dependencies';
 import { buildPipeline, lambdaHandler } from '../../src/app/lambda';
+import { PRE_APPROVAL } from '../../src/app/functions/pre-approval';
 import { PreApprovalService } from '../../src/services/pre-approval-service';
 import { DynamoRuleSource } from '../../src/store/rule-source';
 import { preApprovalBody, proxyEvent, webhookRequest } from '../support/events';
@@ -98,7 +99,7 @@ describe('pre-approval when something fails', () => {
       return true;
     });
     try {
-      const handler = lambdaHandler('pre_approval', (deps) => new PreApprovalService(deps));
+      const handler = lambdaHandler(PRE_APPROVAL);
       // Act
       const result = await handler(proxyEvent(JSON.stringify(preApprovalBody()), { authorization: `Bearer ${TOKEN}` }));
       // Assess
