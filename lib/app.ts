@@ -23,7 +23,7 @@ export interface BuiltApp {
 }
 
 /**
- * The stack's settings from the app's context: every option the README lists, checked here.
+ * The stack's settings from the app's context: every option docs/deploy.md lists, checked here.
  * Each key is read unconditionally: the reads are the list of known keys (`rejectUnknownKeys`).
  */
 export function stackPropsFromContext(context: ContextReader): WebhookStackProps {

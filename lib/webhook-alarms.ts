@@ -15,7 +15,7 @@ export const DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD = 20;
 const DURATION_ALARM_SHARE = 0.8;
 const PERIOD = Duration.minutes(5);
 
-/** What Lumos gets when a kind's check cannot run (CONTRACT.md), for the alarm descriptions. */
+/** What Lumos gets when a kind's check cannot run (docs/contract.md, "Replies per kind"), for the alarm descriptions. */
 const SAFE_REPLY: Record<WebhookKind, string> = {
   pre_approval: 'Lumos got NOT_PREAPPROVED and the request went to human approval',
   request_validation: 'requesters were told to try again (VALIDATION_FAILED), or let through with fail mode open',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the performance budgets (DESIGN.md "Performance budgets"), measured side by
+ * `npm run bench`: the performance budgets (docs/performance.md, "Budgets"), measured side by
  * side in one run because this machine is shared and noisy: medians and ratios against a
  * baseline taken in the same run, never a lone absolute time. Exits 1 if a budget fails.
  */

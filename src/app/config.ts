@@ -1,9 +1,9 @@
 /**
  * Settings from the environment, validated once per container. The CDK stack sets them in
- * Lambda; `npm start` sets them locally. README "Configuration" lists each one.
+ * Lambda; `npm start` sets them locally. docs/deploy.md, "Environment variables", lists each one.
  */
 import * as z from 'zod';
-import { formatPath } from '../kernel/format-path';
+import { formatPath } from '../lumos/format-path';
 import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
 import { ConfigError } from '../kernel/errors';
 

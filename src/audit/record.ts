@@ -29,7 +29,7 @@ export interface PermissionResult {
   reason?: FailureReason;
 }
 
-/** What one webhook call decided and why (README "Reading the audit trail"). */
+/** What one webhook call decided and why (docs/operations.md, "What an audit item holds"). */
 export interface AuditRecord {
   kind: WebhookKind;
   app_id: string;

@@ -1,5 +1,5 @@
 /**
- * The static credential Lumos sends in a custom header (CONTRACT.md, "Transport"). Shape is
+ * The static credential Lumos sends in a custom header (docs/contract.md, "Transport"). Shape is
  * checked first; the comparison is constant-time over digests and visits every accepted token,
  * so neither timing nor early exit tells which token (or how much of one) matched.
  */

@@ -2,7 +2,7 @@
  * Structured logs: one JSON object per line on stdout, which CloudWatch keeps as it is (also
  * under Lambda's JSON log format, which only rewrites `console` calls). A small logger of our
  * own rather than Powertools Logger: we use none of its Lambda-context features, and it cost
- * measurable cold-start time (README "Performance"). Never pass a header value, a token or a
+ * measurable cold-start time (docs/performance.md). Never pass a header value, a token or a
  * raw body to it.
  */
 const LEVELS = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 } as const;

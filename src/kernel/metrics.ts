@@ -2,7 +2,7 @@
  * CloudWatch metrics in Embedded Metric Format: one JSON line on stdout per count, which
  * CloudWatch Logs turns into metrics. No client, no IAM permission (the function already writes
  * its own log group), nothing added to the cold start. Hand-written rather than Powertools
- * Metrics, which would add its load time to every cold start (README "Performance").
+ * Metrics, which would add its load time to every cold start (docs/performance.md).
  *
  * Dimension values come only from closed sets, plus a provisioner name an admin configured
  * (sanitised); anything else is published as `other`, so no payload value can ever become a

@@ -1,6 +1,6 @@
 /**
  * How two emails are compared, everywhere: payload subjects, rule values, state keys and
- * importers (CONTRACT.md, "Parsing rules"). Only ASCII letters are folded: `toLowerCase()` turns
+ * importers (docs/contract.md, "Parsing rules"). Only ASCII letters are folded: `toLowerCase()` turns
  * U+212A KELVIN SIGN into `k`, so `peterpar\u212Aer@…` would be taken for `peterparker@…`.
  */
 

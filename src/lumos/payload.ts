@@ -1,10 +1,10 @@
 /**
- * The Lumos inline-webhook payload, shared by all four kinds (CONTRACT.md, "Payload" and
+ * The Lumos inline-webhook payload, shared by all four kinds (docs/contract.md, "Payload" and
  * "Parsing rules"). Strict on the fields we act on, lenient on everything else: unknown keys
  * are stripped, never rejected, because Lumos may add fields at any time.
  */
 import * as z from 'zod';
-import { formatPath } from '../kernel/format-path';
+import { formatPath } from './format-path';
 import { emailProblem, normaliseEmail } from './email';
 
 // "required" reads better than zod's "expected string, received undefined" in a 422 or a rule error.
@@ -161,7 +161,7 @@ export const LumosPayloadSchema = z.object({
 export type LumosPayload = z.infer<typeof LumosPayloadSchema>;
 export type LumosPermission = LumosPayload['permissions'][number];
 
-/** Kinds that may fall back to the requester when no subject is named (CONTRACT.md). */
+/** Kinds that may fall back to the requester when no subject is named (docs/contract.md, "Parsing rules"). */
 const REQUESTER_FALLBACK: ReadonlySet<WebhookKind> = new Set(['pre_approval', 'request_validation']);
 
 /** Whose access this is: target_user, else account, else user (else requester where allowed). */

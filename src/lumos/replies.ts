@@ -1,5 +1,5 @@
 /**
- * Every reply value of the Lumos contract, in one place (CONTRACT.md, "Replies per kind").
+ * Every reply value of the Lumos contract, in one place (docs/contract.md, "Replies per kind").
  * Values Lumos does not publish are marked *decided*: a correction from Lumos is a one-line
  * change here. Lumos reads only `response`; `reason` and `rule_id` are for people reading logs.
  *

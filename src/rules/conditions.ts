@@ -1,5 +1,5 @@
 /**
- * The condition vocabulary (DESIGN.md, "Conditions"), parsed from the plain JSON an admin
+ * The condition vocabulary (docs/rules.md, "Conditions"), parsed from the plain JSON an admin
  * writes in a rule's `when`. Each node is an object with exactly one key; anything else is
  * an error with the path to it, because a typo must never silently widen or narrow access.
  */

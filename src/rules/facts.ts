@@ -25,7 +25,7 @@ export interface Shift {
   ends_at: string;
 }
 
-/** One completed course of one person (README "Training records"). */
+/** One completed course of one person (docs/rules.md, "Training records"). */
 export interface TrainingRecord {
   email: string;
   course: string;

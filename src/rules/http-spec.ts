@@ -1,7 +1,7 @@
 /**
  * The `http` provisioner as an admin writes it in a provisioning rule: separate provision and
  * deprovision requests, a Secrets Manager secret whose value is sent as a header, and
- * placeholders filled from the payload (README "HTTP provisioner"). The template syntax lives
+ * placeholders filled from the payload (docs/provisioning.md, "The http provisioner"). The template syntax lives
  * here, so the rule schema and the renderer (templates.ts) read a template the same way.
  */
 import * as z from 'zod';

@@ -1,10 +1,10 @@
 /**
- * A rule item as an admin writes it in the rules table (README "Writing rules"). Unknown
+ * A rule item as an admin writes it in the rules table (docs/rules.md, "Pre-approval rules"). Unknown
  * top-level attributes (notes, tickets) are ignored; inside `when` everything is checked.
  * An item that fails here is kept as an `InvalidRule` so the engine can fail closed on it.
  */
 import * as z from 'zod';
-import { formatPath } from '../kernel/format-path';
+import { formatPath } from '../lumos/format-path';
 import { ProvisionerSpecSchema } from './provisioner-spec';
 import { leaves, parseCondition } from './conditions';
 

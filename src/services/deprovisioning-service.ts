@@ -4,7 +4,7 @@
  * recorded on the grant, only when no still-active hold remains or when the call names no
  * request (security first). Removing what is not granted is a success.
  *
- * The ledger is the lock (README "The grants ledger"): the grant is marked `revoking` by a
+ * The ledger is the lock (docs/provisioning.md, "The grants ledger"): the grant is marked `revoking` by a
  * version-checked write before the target is called, so a provisioning that comes in meanwhile
  * waits instead of adding a hold to access that is about to go; then `removed`, or
  * `pending_removal` when the target failed, which the next deprovisioning retries. A grant being

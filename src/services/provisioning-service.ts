@@ -4,7 +4,7 @@
  * no-op; another request for access already `held` only adds its hold. A grant being granted or
  * removed (`granting`, `revoking`) is waited for; one absent, removed, or whose removal failed
  * (`pending_removal`) is granted at the target again, under a `granting` mark written first so
- * the ledger never lacks a record of access the target may have (README "The grants ledger").
+ * the ledger never lacks a record of access the target may have (docs/provisioning.md, "The grants ledger").
  */
 import type { CallContext } from '../kernel/call';
 import { failureReason } from '../kernel/errors';

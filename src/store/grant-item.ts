@@ -1,6 +1,6 @@
 /**
  * The ledger item for one (app instance, person, permission), the pure arithmetic of the
- * requests that hold it, and its lifecycle (README "The grants ledger"). Access is removed
+ * requests that hold it, and its lifecycle (docs/provisioning.md, "The grants ledger"). Access is removed
  * only when no still-active hold remains, so ending one request never ends access another
  * one still grants. No clock here: every function takes `now`.
  *

@@ -1,4 +1,4 @@
-/** The on-call shift item as admins and sync jobs write it (README "On-call shifts"). */
+/** The on-call shift item as admins and sync jobs write it (docs/rules.md, "On-call shifts"). */
 import { normaliseEmail } from '../lumos/email';
 import { shiftPartition, shiftSortKey } from './state-keys';
 

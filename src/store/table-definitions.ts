@@ -51,7 +51,7 @@ export const AUDIT_TABLE: TableDefinition = {
 
 /**
  * The entitlement ledger: one item per (app instance, person, permission), readable with one
- * GetItem by internal tools (README "The grants ledger"). TTL is a safety net behind Lumos's own
+ * GetItem by internal tools (docs/provisioning.md, "The grants ledger"). TTL is a safety net behind Lumos's own
  * deprovisioning.
  */
 export const GRANTS_TABLE: TableDefinition = {

@@ -1,4 +1,4 @@
-/** The training record item as an LMS sync job or an admin writes it (README "Training records"). */
+/** The training record item as an LMS sync job or an admin writes it (docs/rules.md, "Training records"). */
 import { normaliseEmail } from '../lumos/email';
 import { trainingPartition } from './state-keys';
 

@@ -1,5 +1,5 @@
 /**
- * Pre-approval decision (DESIGN.md, "Decisions"): PREAPPROVED iff some enforced `allow` rule
+ * Pre-approval decision (docs/rules.md): PREAPPROVED iff some enforced `allow` rule
  * in scope matches and no enforced `deny` rule matches (or is undecided). A rule item in scope
  * that fails validation makes the answer NOT_PREAPPROVED. Shadow rules are evaluated and traced only.
  */

@@ -1,5 +1,5 @@
 /**
- * Provisioning (DESIGN.md, "Decisions"): for each permission, the highest-priority enforced
+ * Provisioning (docs/provisioning.md, "Provisioning rules"): for each permission, the highest-priority enforced
  * `provisioning` rule in scope whose `when` holds (a rule without `when` always does) picks the
  * provisioner. Shadow rules are traced only. A rule item in scope that fails validation stops
  * the choice: which provisioner was meant cannot be known.

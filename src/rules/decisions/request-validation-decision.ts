@@ -1,5 +1,5 @@
 /**
- * Request validation (DESIGN.md, "Decisions"): every enforced rule in scope is a requirement;
+ * Request validation (docs/rules.md): every enforced rule in scope is a requirement;
  * each one that fails adds its message for the requester; any failure blocks. Shadow rules are
  * evaluated and traced only. A rule item in scope that fails validation means the check cannot
  * run (the service then applies the deployment's fail mode).
