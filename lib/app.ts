@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { MAX_VALIDATION_MESSAGE_LENGTH } from '../src/app/config';
+import { FAIL_MODES } from '../src/services/request-validation-service';
 import { ContextReader } from './context';
 import { applyNagAcknowledgements, type NagAcknowledgement, nagAcknowledgements } from './nag-acknowledgements';
 import { WAF_RATE_LIMIT_BOUNDS } from './rate-limit-waf';
@@ -31,7 +32,7 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
     description: 'Receiver for Lumos inline webhooks',
     tokenSecretName: context.string('tokenSecretName'),
     authHeader: context.string('authHeader'),
-    validationFailMode: context.oneOf('validationFailMode', ['closed', 'open'] as const),
+    validationFailMode: context.oneOf('validationFailMode', FAIL_MODES),
     // The function refuses a longer one at start (src/app/config.ts): refuse it here, not after deploying.
     validationMisconfiguredMessage: context.string('validationMisconfiguredMessage', { maxLength: MAX_VALIDATION_MESSAGE_LENGTH }),
     connectorSecretPrefix: context.string('connectorSecretPrefix'),

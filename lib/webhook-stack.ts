@@ -15,6 +15,7 @@ import { DEFAULT_THROTTLE, WebhookApi } from './webhook-api';
 import { WebhookFunction } from './webhook-function';
 import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
 import type { WebhookFunctionSpec } from '../src/app/function-spec';
+import type { FailMode } from '../src/services/request-validation-service';
 
 /** What every webhook function uses. */
 interface SharedResources {
@@ -33,7 +34,7 @@ export interface WebhookStackProps extends StackProps {
   /** Folder with `<kind>/index.js` bundles from `npm run build`; unset: bundle during synth. */
   readonly prebundledDir?: string;
   /** When request validation cannot run: `closed` blocks with a message (default), `open` lets requests through. */
-  readonly validationFailMode?: 'closed' | 'open';
+  readonly validationFailMode?: FailMode;
   /** Shown to a requester while an invalid rule item blocks request validation; unset: the built-in text. */
   readonly validationMisconfiguredMessage?: string;
   /** Connector secrets (http provisioner) must have names starting with this; default `lumos-connectors/`. */

@@ -2,11 +2,10 @@
  * The environment a function sees in Lambda at init, for the load-time children and the
  * in-process handler. Dummy credentials and a fixed region: nothing here may reach AWS.
  */
-import { TABLE_DEFINITIONS } from '../../src/store/table-definitions';
+import { tableNames } from '../../src/store/create-tables';
 
-type TableEnvVar = (typeof TABLE_DEFINITIONS)[number]['envVar'];
-
-export const TABLE_NAMES = Object.fromEntries(TABLE_DEFINITIONS.map((table) => [table.envVar, `bench-${table.id}`])) as Record<TableEnvVar, string>;
+export const TABLE_PREFIX = 'bench-';
+export const TABLE_NAMES = tableNames(TABLE_PREFIX);
 
 const AWS_BASICS = {
   AWS_REGION: 'us-east-1',

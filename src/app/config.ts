@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { formatPath } from '../lumos/format-path';
 import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
 import { ConfigError } from '../kernel/errors';
+import { FAIL_MODES } from '../services/request-validation-service';
 
 /** A message for requesters, set by the deployment; the stack checks the same bound at synth. */
 export const MAX_VALIDATION_MESSAGE_LENGTH = 1_000;
@@ -35,7 +36,7 @@ const EnvSchema = z
     DEADLINE_MS: z.coerce.number().int().min(100).max(12_000).default(8_000),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
     /** When request validation cannot run: `closed` blocks with a message (default), `open` lets the request through. */
-    VALIDATION_FAIL_MODE: z.enum(['closed', 'open']).default('closed'),
+    VALIDATION_FAIL_MODE: z.enum(FAIL_MODES).default('closed'),
     /** Shown to the requester while an invalid rule item blocks request validation (fail mode closed). */
     VALIDATION_MISCONFIGURED_MESSAGE: z.string().trim().min(1).max(MAX_VALIDATION_MESSAGE_LENGTH).default(VALIDATION_MISCONFIGURED_MESSAGE),
   })

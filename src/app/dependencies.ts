@@ -5,7 +5,8 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TokenSource } from '../http/token-source';
-import { createSecretsManagerClient, EnvTokenSource, SecretsManagerTokenSource } from '../http/token-source';
+import { EnvTokenSource, SecretsManagerTokenSource } from '../http/token-source';
+import { createSecretsManagerClient } from '../store/secret-reader';
 import { SecretsManagerConnectorSecrets } from '../provisioners/connector-secrets';
 import { ProvisionerDispatch, type Provisioners } from '../provisioners/dispatch';
 import { HttpProvisioner } from '../provisioners/http-provisioner';

@@ -4,6 +4,7 @@
  */
 import type { WebhookKind } from '../lumos/payload';
 import type { KindService } from '../services/kind-service';
+import type { FailMode } from '../services/request-validation-service';
 import type { TableDefinition } from '../store/table-definitions';
 import type { Dependencies } from './dependencies';
 
@@ -12,7 +13,7 @@ export type TableAccess = 'read' | 'append' | 'readWrite';
 
 /** Deployment settings (the stack's context) some functions read. */
 export interface FunctionSettings {
-  readonly validationFailMode: 'closed' | 'open';
+  readonly validationFailMode: FailMode;
   /** What a requester reads while an invalid rule blocks request validation; unset: the built-in text. */
   readonly validationMisconfiguredMessage?: string;
 }

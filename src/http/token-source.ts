@@ -1,6 +1,7 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from '../kernel/deadline';
-import { DeadlineExceededError, TokenSourceError } from '../kernel/errors';
+import { TokenSourceError } from '../kernel/errors';
+import { CachedSecretReader } from '../store/secret-reader';
 
 /** The webhook tokens currently accepted. */
 export interface TokenSource {
@@ -43,48 +44,25 @@ export function parseTokenSecret(secret: string): string[] {
 }
 
 export class SecretsManagerTokenSource implements TokenSource {
-  private cached: { tokens: string[]; fetchedAt: number } | undefined;
-  private inFlight: Promise<string[]> | undefined;
+  private readonly reader: CachedSecretReader<string[]>;
 
   constructor(
-    private readonly client: SecretsManagerClient,
+    client: SecretsManagerClient,
     private readonly secretId: string,
     private readonly cacheMs: number,
     private readonly minRefreshMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.reader = new CachedSecretReader(client, {
+      parse: (_name, text) => parseTokenSecret(text),
+      describe: () => 'the token secret',
+      failure: (message, cause) => new TokenSourceError(message, { cause }),
+      now,
+    });
+  }
 
   async tokens(deadline: Deadline, options: { afterMismatch?: boolean } = {}): Promise<readonly string[]> {
-    const cached = this.cached;
-    if (cached) {
-      const age = this.now() - cached.fetchedAt;
-      const stale = age >= this.cacheMs || (options.afterMismatch === true && age >= this.minRefreshMs);
-      if (!stale) return cached.tokens;
-    }
-    this.inFlight ??= this.fetch(deadline).finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    const maxAgeMs = options.afterMismatch === true ? Math.min(this.cacheMs, this.minRefreshMs) : this.cacheMs;
+    return this.reader.read(this.secretId, deadline, maxAgeMs);
   }
-
-  private async fetch(deadline: Deadline): Promise<string[]> {
-    const abortSignal = deadline.signal();
-    let secret: string | undefined;
-    try {
-      const result = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }), { abortSignal });
-      secret = result.SecretString;
-    } catch (error) {
-      if (abortSignal.aborted) throw new DeadlineExceededError('deadline reached while reading the token secret', { cause: error });
-      const name = error instanceof Error ? error.name : 'unknown error';
-      throw new TokenSourceError(`the token secret could not be read (${name})`, { cause: error });
-    }
-    if (secret === undefined) throw new TokenSourceError('the token secret has no string value');
-    const tokens = parseTokenSecret(secret);
-    this.cached = { tokens, fetchedAt: this.now() };
-    return tokens;
-  }
-}
-
-export function createSecretsManagerClient(): SecretsManagerClient {
-  return new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } });
 }

@@ -2,16 +2,15 @@
  * Everything `npm start` runs, as a function the end-to-end tests call too: DynamoDB Local,
  * tables from the shared definitions, the seed, then the HTTP server.
  */
-import { ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Pipeline } from '../http/pipeline';
 import { loadConfig } from '../app/config';
 import { createDependencies } from '../app/dependencies';
 import { buildPipeline } from '../app/lambda';
-import { createTable } from '../store/create-tables';
-import { createDocumentClient, createDynamoClient } from '../store/dynamo-client';
-import { TABLE_DEFINITIONS, type TableDefinition } from '../store/table-definitions';
+import { createTables } from '../store/create-tables';
+import { createDocumentClient } from '../store/dynamo-client';
+import type { TableDefinition } from '../store/table-definitions';
 import { startDynamoDbLocal, type ProcessExit, type RunningDynamoDb } from './dynamodb-local';
 import { LOCAL_ROUTES } from './routes';
 import { seed } from './seed';
@@ -51,15 +50,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo as RunningDynamoDb).endpoint;
 
   try {
-    const tables = Object.fromEntries(TABLE_DEFINITIONS.map((table) => [table.envVar, `${prefix}${table.id}`])) as LocalRuntime['tables'];
-    const admin = createDynamoClient(dynamoEndpoint);
-    for (const definition of TABLE_DEFINITIONS) {
-      await createTable(admin, definition, tables[definition.envVar]).catch((error: unknown) => {
-        if (!(error instanceof ResourceInUseException)) throw error;
-      });
-    }
-    await seed(createDocumentClient(dynamoEndpoint), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
-    admin.destroy();
+    const tables = await createTables(dynamoEndpoint, prefix);
+    const documents = createDocumentClient(dynamoEndpoint);
+    await seed(documents, { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
+    documents.destroy();
 
     const config = loadConfig({ ...options.env, ...tables, LUMOS_WEBHOOK_TOKEN: token, TOKEN_SECRET_ID: undefined });
     const deps = createDependencies(config, dynamoEndpoint);

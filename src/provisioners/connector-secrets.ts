@@ -1,6 +1,7 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from '../kernel/deadline';
-import { ConfigError, DeadlineExceededError, WebhookError } from '../kernel/errors';
+import { ConfigError, WebhookError } from '../kernel/errors';
+import { CachedSecretReader } from '../store/secret-reader';
 import { ConnectorSecretSchema, type ConnectorSecret } from '../rules/http-spec';
 
 /** A connector secret was refused, could not be read or is malformed. Messages never hold its value. */
@@ -38,47 +39,28 @@ export function parseConnectorSecret(name: string, text: string): ConnectorSecre
  * secret works on the next call.
  */
 export class SecretsManagerConnectorSecrets implements ConnectorSecrets {
-  private readonly cached = new Map<string, { secret: ConnectorSecret; fetchedAt: number }>();
-  private readonly inFlight = new Map<string, Promise<ConnectorSecret>>();
+  private readonly reader: CachedSecretReader<ConnectorSecret>;
 
   constructor(
-    private readonly client: SecretsManagerClient,
+    client: SecretsManagerClient,
     private readonly prefix: string,
     private readonly cacheMs: number = 300_000,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
     // An empty prefix would let a rule name every secret the role can read.
     if (!prefix) throw new ConfigError('the connector secret prefix must not be empty');
+    this.reader = new CachedSecretReader(client, {
+      parse: parseConnectorSecret,
+      describe: (name) => `credential ${name}`,
+      failure: (message, cause) => new ConnectorSecretError(message, { cause }),
+      now,
+    });
   }
 
   async get(name: string, deadline: Deadline): Promise<ConnectorSecret> {
     if (!name.startsWith(this.prefix)) {
       throw new ConnectorSecretError(`credential ${name} is not under the connector prefix ${this.prefix}`);
     }
-    const cached = this.cached.get(name);
-    if (cached && this.now() - cached.fetchedAt < this.cacheMs) return cached.secret;
-    let pending = this.inFlight.get(name);
-    if (!pending) {
-      pending = this.fetch(name, deadline).finally(() => this.inFlight.delete(name));
-      this.inFlight.set(name, pending);
-    }
-    return pending;
-  }
-
-  private async fetch(name: string, deadline: Deadline): Promise<ConnectorSecret> {
-    const abortSignal = deadline.signal();
-    let text: string | undefined;
-    try {
-      const result = await this.client.send(new GetSecretValueCommand({ SecretId: name }), { abortSignal });
-      text = result.SecretString;
-    } catch (error) {
-      if (abortSignal.aborted) throw new DeadlineExceededError(`deadline reached while reading credential ${name}`, { cause: error });
-      const kind = error instanceof Error ? error.name : 'unknown error';
-      throw new ConnectorSecretError(`credential ${name} could not be read (${kind})`, { cause: error });
-    }
-    if (text === undefined) throw new ConnectorSecretError(`credential ${name} has no string value`);
-    const secret = parseConnectorSecret(name, text);
-    this.cached.set(name, { secret, fetchedAt: this.now() });
-    return secret;
+    return this.reader.read(name, deadline, this.cacheMs);
   }
 }

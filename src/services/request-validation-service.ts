@@ -14,7 +14,9 @@ import { logger } from '../kernel/logger';
 import { logInvalidRules } from './log-invalid-rules';
 import { loadFacts } from './load-facts';
 
-export type FailMode = 'closed' | 'open';
+/** When the check cannot run: `closed` blocks with a message saying so (the default), `open` lets the request through. */
+export const FAIL_MODES = ['closed', 'open'] as const;
+export type FailMode = (typeof FAIL_MODES)[number];
 
 export class RequestValidationService implements KindService {
   readonly kind = 'request_validation' as const;

@@ -1,10 +1,12 @@
 import {
   CreateTableCommand,
+  ResourceInUseException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { TableDefinition } from './table-definitions';
+import { createDynamoClient } from './dynamo-client';
+import { TABLE_DEFINITIONS, type TableDefinition } from './table-definitions';
 
 /** Creates a table from its shared definition (local runtime and tests; the stack uses CDK). */
 export async function createTable(client: DynamoDBClient, definition: TableDefinition, tableName: string): Promise<void> {
@@ -43,4 +45,32 @@ export async function createTable(client: DynamoDBClient, definition: TableDefin
       }),
     );
   }
+}
+
+export type TableNames = Record<TableDefinition['envVar'], string>;
+
+/** Every table's name: the prefix, then its id (`lumos-rules`, ...). */
+export function tableNames(prefix: string): TableNames {
+  return Object.fromEntries(TABLE_DEFINITIONS.map((table) => [table.envVar, `${prefix}${table.id}`])) as TableNames;
+}
+
+/**
+ * Creates every table under `prefix` at a DynamoDB (Local) endpoint, in parallel: the local
+ * runtime, the tests and the bench all start here. Tables that already exist are kept.
+ */
+export async function createTables(endpoint: string, prefix: string): Promise<TableNames> {
+  const names = tableNames(prefix);
+  const client = createDynamoClient(endpoint);
+  try {
+    await Promise.all(
+      TABLE_DEFINITIONS.map((definition) =>
+        createTable(client, definition, names[definition.envVar]).catch((error: unknown) => {
+          if (!(error instanceof ResourceInUseException)) throw error;
+        }),
+      ),
+    );
+  } finally {
+    client.destroy();
+  }
+  return names;
 }

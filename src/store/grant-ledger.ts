@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GrantItem, GrantKey } from './grant-item';
 import type { Deadline } from '../kernel/deadline';
 import { storeCall } from './call';
+import { queryAll } from './query-all';
 
 /**
  * The entitlement ledger. Every write is a put conditional on the version read, so concurrent
@@ -32,25 +33,18 @@ export class DynamoGrantLedger implements GrantLedger {
   }
 
   async ofSubject(appInstance: string, email: string, deadline: Deadline): Promise<GrantItem[]> {
-    const items: GrantItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await storeCall('reading the grants ledger', deadline, (abortSignal) =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'app_instance = :app AND begins_with(subject_permission, :person)',
-            ExpressionAttributeValues: { ':app': appInstance, ':person': `${email}#` },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-          { abortSignal },
-        ),
-      );
-      items.push(...((page.Items ?? []) as GrantItem[]).filter((item) => item.state !== 'removed'));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'app_instance = :app AND begins_with(subject_permission, :person)',
+        ExpressionAttributeValues: { ':app': appInstance, ':person': `${email}#` },
+        ConsistentRead: true,
+      },
+      'reading the grants ledger',
+      deadline,
+    );
+    return (items as unknown as GrantItem[]).filter((item) => item.state !== 'removed');
   }
 
   async save(item: GrantItem, previousVersion: number | null, deadline: Deadline): Promise<boolean> {

@@ -1,7 +1,7 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
 import { parseRuleItem, type RuleEntry } from '../rules/rule-item';
-import { storeCall } from './call';
+import { queryAll } from './query-all';
 
 /** Rules for an app: its own partition plus `*` (every app). */
 export interface RuleSource {
@@ -41,23 +41,6 @@ export class DynamoRuleSource implements RuleSource {
   }
 
   private async query(appId: string, deadline: Deadline): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await storeCall(`reading rules for ${appId}`, deadline, (abortSignal) =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'app_id = :app',
-            ExpressionAttributeValues: { ':app': appId },
-            ExclusiveStartKey: startKey,
-          }),
-          { abortSignal },
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'app_id = :app', ExpressionAttributeValues: { ':app': appId } }, `reading rules for ${appId}`, deadline);
   }
 }

@@ -6,6 +6,7 @@ import { sameEmail } from '../lumos/email';
 import { logger } from '../kernel/logger';
 import { storeCall } from './call';
 import { normaliseInstant } from './iso-instant';
+import { queryAll } from './query-all';
 import { shiftPartition, shiftPersonPrefix, shiftSortKey, trainingPartition } from './state-keys';
 
 /** On-call shifts and training records that admins or sync jobs write. */
@@ -69,23 +70,12 @@ export class DynamoStateSource implements StateSource {
 
   /** Every course of the person (one page in practice; later pages are read too). */
   private async trainingsOf(email: string, deadline: Deadline): Promise<TrainingRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await storeCall('reading training records', deadline, (abortSignal) =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': trainingPartition(email) },
-            ExclusiveStartKey: startKey,
-          }),
-          { abortSignal },
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(
+      this.client,
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': trainingPartition(email) } },
+      'reading training records',
+      deadline,
+    );
     return items.flatMap((item) => {
       const completedAt = instantOf(item.completed_at);
       // Absent or null: the completion does not expire.

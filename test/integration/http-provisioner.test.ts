@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretsManagerClient } from '../../src/http/token-source';
+import { createSecretsManagerClient } from '../../src/store/secret-reader';
 import { SecretsManagerConnectorSecrets } from '../../src/provisioners/connector-secrets';
 import { HttpProvisioner } from '../../src/provisioners/http-provisioner';
 import { HttpProvisionerSchema, type HttpProvisionerSpec } from '../../src/rules/http-spec';

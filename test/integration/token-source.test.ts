@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSecretsManagerClient, SecretsManagerTokenSource } from '../../src/http/token-source';
+import { SecretsManagerTokenSource } from '../../src/http/token-source';
+import { createSecretsManagerClient } from '../../src/store/secret-reader';
 import { Deadline } from '../../src/kernel/deadline';
 import { TokenSourceError } from '../../src/kernel/errors';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
