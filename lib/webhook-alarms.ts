@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { WEBHOOK_KINDS, type WebhookKind } from '../src/lumos/payload';
+import type { WebhookKind } from '../src/lumos/payload';
 import type { DimensionSetOf, MetricName } from '../src/kernel/metrics';
 import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
 

@@ -16,7 +16,6 @@ import type { CallContext } from '../kernel/call';
 import type { KindService, ServiceDependencies } from './kind-service';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
-import type { Provisioners } from '../provisioners/dispatch';
 import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, grantKey, requestKey, stateOf, withoutHold, type GrantItem } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
 import { provisionerName } from '../rules/provisioner-spec';

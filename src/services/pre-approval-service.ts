@@ -9,7 +9,6 @@ import type { ParsedRequest } from '../lumos/payload';
 import { replies, type Reply } from '../lumos/replies';
 import { requestFacts } from './request-facts';
 import { decidePreApproval } from '../rules/decisions/pre-approval-decision';
-import { logger } from '../kernel/logger';
 import { logInvalidRules } from './log-invalid-rules';
 import { loadFacts } from './load-facts';
 

@@ -11,7 +11,6 @@ import { failureReason } from '../kernel/errors';
 import type { KindService, ServiceDependencies } from './kind-service';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
-import type { Provisioners } from '../provisioners/dispatch';
 import { asGranting, asGrantRefused, asHeld, asPendingRemoval, grantKey, requestKey, stateOf, withHold, type GrantItem } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
 import { provisionerName, type ProvisionerSpec } from '../rules/provisioner-spec';

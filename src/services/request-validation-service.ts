@@ -10,7 +10,6 @@ import type { ParsedRequest } from '../lumos/payload';
 import { replies, VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE, type Reply } from '../lumos/replies';
 import { requestFacts } from './request-facts';
 import { decideRequestValidation, type MessageContext } from '../rules/decisions/request-validation-decision';
-import { logger } from '../kernel/logger';
 import { logInvalidRules } from './log-invalid-rules';
 import { loadFacts } from './load-facts';
 
