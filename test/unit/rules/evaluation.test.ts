@@ -3,7 +3,7 @@ import { parsePayload } from '../../../src/lumos/payload';
 import { evaluate } from '../../../src/rules/evaluation';
 import { requestFacts } from '../../../src/services/request-facts';
 import { type Facts } from '../../../src/rules/facts';
-import { ALICE, BOB, condition, facts, shift } from './support';
+import { ALICE, BOB, condition, facts, shift } from '../../support/rules';
 
 const SHIFT_START = '2026-03-29T00:00:00Z';
 const SHIFT_END = '2026-03-29T08:00:00Z';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decidePreApproval } from '../../../src/rules/decisions/pre-approval-decision';
 import { parseRuleItem } from '../../../src/rules/rule-item';
-import { entry, facts, ruleItem } from './support';
+import { entry, facts, ruleItem } from '../../support/rules';
 
 describe('rule item attributes', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../../src/rules/conditions';
 import { formatClock, inTimeWindow, localTime, parseClock } from '../../../src/rules/time-window';
-import { condition } from './support';
+import { condition } from '../../support/rules';
 
 type Window = Extract<Condition, { type: 'time_window' }>;
 

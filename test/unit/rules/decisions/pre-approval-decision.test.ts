@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stateLookups } from '../../../../src/rules/lookups';
 import { decidePreApproval } from '../../../../src/rules/decisions/pre-approval-decision';
 import { parseRuleItem } from '../../../../src/rules/rule-item';
-import { ALICE, BOB, entry, facts, request, ruleItem, shift } from '../support';
+import { ALICE, BOB, entry, facts, request, ruleItem, shift } from '../../../support/rules';
 
 const ON_CALL = { on_call: { schedule: 'db-primary' } };
 const NOT_LISTED = { email_in: ['nobody@example.com'] };

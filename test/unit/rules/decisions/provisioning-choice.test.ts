@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseProvisioningRule } from '../../../../src/rules/decisions/provisioning-choice';
 import { parseRuleItem } from '../../../../src/rules/rule-item';
-import { facts } from '../support';
+import { facts } from '../../../support/rules';
 
 const rule = (overrides: Record<string, unknown>) => parseRuleItem({ app_id: 'app-1', rule_id: 'r', kind: 'provisioning', provisioner: 'ledger', ...overrides });
 

@@ -3,7 +3,7 @@ import type { TrainingRecord } from '../../../../src/rules/facts';
 import { evaluate } from '../../../../src/rules/evaluation';
 import { stateLookups } from '../../../../src/rules/lookups';
 import { decideRequestValidation, renderMessage, type MessageContext } from '../../../../src/rules/decisions/request-validation-decision';
-import { ALICE, BOB, condition, entry, facts, NOW, request } from '../support';
+import { ALICE, BOB, condition, entry, facts, NOW, request } from '../../../support/rules';
 
 const DAY = 86_400_000;
 const CONTEXT: MessageContext = { app: 'Production DB', email: ALICE, permission: 'Read only' };

@@ -6,11 +6,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConnectorSecretSchema } from '../../src/rules/http-spec';
-import { parseCondition } from '../../src/rules/conditions';
-import { parseRuleItem } from '../../src/rules/rule-item';
+import { ConnectorSecretSchema } from '../../../src/rules/http-spec';
+import { parseCondition } from '../../../src/rules/conditions';
+import { parseRuleItem } from '../../../src/rules/rule-item';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const DOCS = join(ROOT, 'docs');
 
 /** README.md and every Markdown file under docs/, as paths relative to the repository. */

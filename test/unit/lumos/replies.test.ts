@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WEBHOOK_KINDS } from '../../src/lumos/payload';
-import { LUMOS_RESPONSE, replies } from '../../src/lumos/replies';
+import { WEBHOOK_KINDS } from '../../../src/lumos/payload';
+import { replies } from '../../../src/lumos/replies';
 
 describe('reply vocabulary', () => {
   it('answers pre-approval with the documented flat envelope', () => {
@@ -17,11 +17,11 @@ describe('reply vocabulary', () => {
     // Prepare / Act
     const failures = Object.fromEntries(WEBHOOK_KINDS.map((kind) => [kind, replies.failure(kind, 'store_unavailable')]));
     // Assess
-    expect(failures.pre_approval).toMatchObject({ statusCode: 200, body: { response: LUMOS_RESPONSE.NOT_PREAPPROVED } });
-    expect(failures.request_validation).toMatchObject({ statusCode: 200, body: { response: LUMOS_RESPONSE.VALIDATION_FAILED } });
+    expect(failures.pre_approval).toMatchObject({ statusCode: 200, body: { response: 'NOT_PREAPPROVED' } });
+    expect(failures.request_validation).toMatchObject({ statusCode: 200, body: { response: 'VALIDATION_FAILED' } });
     expect(failures.request_validation?.body?.message).toMatch(/could not be checked/);
-    expect(failures.provisioning).toMatchObject({ statusCode: 502, body: { response: LUMOS_RESPONSE.PROVISIONING_FAILED } });
-    expect(failures.deprovisioning).toMatchObject({ statusCode: 502, body: { response: LUMOS_RESPONSE.DEPROVISIONING_FAILED } });
+    expect(failures.provisioning).toMatchObject({ statusCode: 502, body: { response: 'PROVISIONING_FAILED' } });
+    expect(failures.deprovisioning).toMatchObject({ statusCode: 502, body: { response: 'DEPROVISIONING_FAILED' } });
   });
 
   it('gives pre-approval and request validation a readable response even for bad input', () => {

@@ -3,16 +3,16 @@
  * answered, and one failure, by reason, whenever the check could not run.
  */
 import { describe, expect, it } from 'vitest';
-import { createPipeline } from '../../src/http/pipeline';
-import type { KindService } from '../../src/services/kind-service';
-import { EnvTokenSource, type TokenSource } from '../../src/http/token-source';
-import type { WebhookKind } from '../../src/lumos/payload';
-import { replies, type Reply } from '../../src/lumos/replies';
-import { StoreUnavailableError, TokenSourceError } from '../../src/kernel/errors';
-import { RequestValidationService } from '../../src/services/request-validation-service';
-import type { AuditRecord, AuditSink } from '../../src/audit/record';
-import { capturedMetrics } from '../support/emf';
-import { fixture, webhookRequest } from '../support/events';
+import { createPipeline } from '../../../src/http/pipeline';
+import type { KindService } from '../../../src/services/kind-service';
+import { EnvTokenSource, type TokenSource } from '../../../src/http/token-source';
+import type { WebhookKind } from '../../../src/lumos/payload';
+import { replies, type Reply } from '../../../src/lumos/replies';
+import { StoreUnavailableError, TokenSourceError } from '../../../src/kernel/errors';
+import { RequestValidationService } from '../../../src/services/request-validation-service';
+import type { AuditRecord, AuditSink } from '../../../src/audit/record';
+import { capturedMetrics } from '../../support/emf';
+import { fixture, webhookRequest } from '../../support/events';
 
 const TOKEN = 'pipeline-token-0123456789';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractToken, matchesAnyToken } from '../../src/http/auth';
-import { parseTokenSecret } from '../../src/http/token-source';
+import { extractToken, matchesAnyToken } from '../../../src/http/auth';
 
 describe('credential check', () => {
   it('takes the token from "Bearer <token>" with any case of the scheme', () => {
@@ -27,16 +26,5 @@ describe('credential check', () => {
     expect(matchesAnyToken('new-token-123456789', accepted)).toBe(false);
     expect(matchesAnyToken('', accepted)).toBe(false);
     expect(matchesAnyToken('anything', [])).toBe(false);
-  });
-});
-
-describe('token secret formats', () => {
-  it('reads a plain token or the rotation form', () => {
-    expect(parseTokenSecret('  plain-token \n')).toEqual(['plain-token']);
-    expect(parseTokenSecret('{"tokens": ["new", "old"]}')).toEqual(['new', 'old']);
-  });
-
-  it.each(['', '{', '{"tokens": []}', '{"tokens": [""]}', '{"token": "x"}', '{"tokens": [1]}'])('refuses %j without echoing it', (secret) => {
-    expect(() => parseTokenSecret(secret)).toThrowError(/token secret/);
   });
 });
