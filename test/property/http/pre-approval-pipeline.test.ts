@@ -5,14 +5,14 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seed } from '../../src/local/seed';
-import type { Pipeline } from '../../src/http/pipeline';
-import { loadConfig } from '../../src/app/config';
-import { createDependencies } from '../../src/app/dependencies';
-import { buildPipeline } from '../../src/app/lambda';
-import { PreApprovalService } from '../../src/services/pre-approval-service';
-import { fixture, webhookRequest } from '../support/events';
-import { createTestTables, testDocumentClient } from '../support/tables';
+import { seed } from '../../../src/local/seed';
+import type { Pipeline } from '../../../src/http/pipeline';
+import { loadConfig } from '../../../src/app/config';
+import { createDependencies } from '../../../src/app/dependencies';
+import { buildPipeline } from '../../../src/app/lambda';
+import { PreApprovalService } from '../../../src/services/pre-approval-service';
+import { fixture, webhookRequest } from '../../support/events';
+import { createTestTables, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'property-token-0123456789';
 const ON_CALL = 'peterparker@lumos.com';
