@@ -7,9 +7,10 @@ import { Agent, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
-import { MAX_BODY_BYTES } from '../../src/lumos/replies';
 import { createLocalServer } from '../../src/local/server';
 
+/** The body limit docs/contract.md gives: bodies over 256 KiB get 413. */
+const LIMIT_BYTES = 256 * 1024;
 const ok: Pipeline = async (call) => ({ statusCode: 200, body: { ok: true, method: call.method, bytes: Buffer.byteLength(call.body ?? '') } });
 const ROUTES = new Map<string, Pipeline>([
   ['/ok', ok],
@@ -182,7 +183,7 @@ describe('local server, a body over the limit', () => {
   });
   afterAll(() => close(server));
 
-  it.each([MAX_BODY_BYTES + 1, 5 * 1024 * 1024])(
+  it.each([LIMIT_BYTES + 1, 5 * 1024 * 1024])(
     'answers 413 with Connection: close, readable in full, and a keep-alive agent goes on over a new connection (%i bytes)',
     async (size) => {
       // Prepare: one socket at most, so the follow-up would reuse a connection left open
@@ -195,7 +196,7 @@ describe('local server, a body over the limit', () => {
           // Assess
           expect(tooLarge.status).toBe(413);
           expect(tooLarge.connection).toBe('close');
-          expect(JSON.parse(tooLarge.text)).toEqual({ error: 'payload_too_large', limit_bytes: MAX_BODY_BYTES });
+          expect(JSON.parse(tooLarge.text)).toEqual({ error: 'payload_too_large', limit_bytes: LIMIT_BYTES });
           expect(next.status).toBe(200);
           expect(next.localPort).not.toBe(tooLarge.localPort);
         }
@@ -208,11 +209,11 @@ describe('local server, a body over the limit', () => {
   it('answers 413 to fetch too, which then posts again without a reset', async () => {
     for (let round = 0; round < 5; round++) {
       // Act
-      const tooLarge = await fetch(`http://127.0.0.1:${port}/ok`, { method: 'POST', body: 'x'.repeat(2 * MAX_BODY_BYTES) });
+      const tooLarge = await fetch(`http://127.0.0.1:${port}/ok`, { method: 'POST', body: 'x'.repeat(2 * LIMIT_BYTES) });
       const text = await tooLarge.text();
       const next = await fetch(`http://127.0.0.1:${port}/ok`, { method: 'POST', body: '{}' });
       // Assess
-      expect([tooLarge.status, tooLarge.headers.get('connection'), JSON.parse(text)]).toEqual([413, 'close', { error: 'payload_too_large', limit_bytes: MAX_BODY_BYTES }]);
+      expect([tooLarge.status, tooLarge.headers.get('connection'), JSON.parse(text)]).toEqual([413, 'close', { error: 'payload_too_large', limit_bytes: LIMIT_BYTES }]);
       expect(next.status).toBe(200);
       await next.text();
     }

@@ -4,16 +4,16 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Pipeline } from '../../src/http/pipeline';
-import { Deadline } from '../../src/kernel/deadline';
-import { StoreRejectedInputError } from '../../src/kernel/errors';
-import { DeprovisioningService } from '../../src/services/deprovisioning-service';
-import { PreApprovalService } from '../../src/services/pre-approval-service';
-import { ProvisioningService } from '../../src/services/provisioning-service';
-import { storeCall } from '../../src/store/call';
-import { fixture, preApprovalBody, webhookRequest } from '../support/events';
-import { testDeployment } from '../support/deployment';
-import { testDocumentClient, type TableNames } from '../support/tables';
+import type { Pipeline } from '../../../src/http/pipeline';
+import { Deadline } from '../../../src/kernel/deadline';
+import { StoreRejectedInputError } from '../../../src/kernel/errors';
+import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
+import { PreApprovalService } from '../../../src/services/pre-approval-service';
+import { ProvisioningService } from '../../../src/services/provisioning-service';
+import { storeCall } from '../../../src/store/call';
+import { fixture, preApprovalBody, webhookRequest } from '../../support/events';
+import { testDeployment } from '../../support/deployment';
+import { testDocumentClient, type TableNames } from '../../support/tables';
 
 const TOKEN = 'hostile-input-token-0123456789';
 const INSTANCE = '0ob3ggjlhx892dc4abcde';

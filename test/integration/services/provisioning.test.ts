@@ -6,13 +6,13 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pipeline } from '../../src/http/pipeline';
-import { DeprovisioningService } from '../../src/services/deprovisioning-service';
-import { ProvisioningService } from '../../src/services/provisioning-service';
-import { fixture, webhookRequest } from '../support/events';
-import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
-import { testDeployment } from '../support/deployment';
-import { testDocumentClient, type TableNames } from '../support/tables';
+import type { Pipeline } from '../../../src/http/pipeline';
+import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
+import { ProvisioningService } from '../../../src/services/provisioning-service';
+import { fixture, webhookRequest } from '../../support/events';
+import { startFakeSecretsManager, type FakeSecretsManager } from '../../support/fake-secrets-manager';
+import { testDeployment } from '../../support/deployment';
+import { testDocumentClient, type TableNames } from '../../support/tables';
 
 const TOKEN = 'provisioning-token-0123456789';
 const INSTANCE = '0ob3ggjlhx892dc4abcde';

@@ -1,14 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretsManagerClient } from '../../src/store/secret-reader';
-import { SecretsManagerConnectorSecrets } from '../../src/provisioners/connector-secrets';
-import { HttpProvisioner } from '../../src/provisioners/http-provisioner';
-import { HttpProvisionerSchema, type HttpProvisionerSpec } from '../../src/rules/http-spec';
-import type { GrantTarget } from '../../src/store/grant-target';
-import { Deadline } from '../../src/kernel/deadline';
-import { DeadlineExceededError } from '../../src/kernel/errors';
-import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
+import { createSecretsManagerClient } from '../../../src/store/secret-reader';
+import { SecretsManagerConnectorSecrets } from '../../../src/provisioners/connector-secrets';
+import { HttpProvisioner } from '../../../src/provisioners/http-provisioner';
+import { HttpProvisionerSchema, type HttpProvisionerSpec } from '../../../src/rules/http-spec';
+import type { GrantTarget } from '../../../src/store/grant-target';
+import { Deadline } from '../../../src/kernel/deadline';
+import { DeadlineExceededError } from '../../../src/kernel/errors';
+import { startFakeSecretsManager, type FakeSecretsManager } from '../../support/fake-secrets-manager';
 
 const PREFIX = 'lumos-connectors/';
 const SECRET_VALUE = 'Bearer s3cret-token-value';

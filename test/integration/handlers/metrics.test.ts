@@ -5,10 +5,10 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import type { LambdaHandler } from '../../src/app/lambda';
-import { type PublishedMetric, readEmf } from '../support/emf';
-import { fixture, proxyEvent } from '../support/events';
-import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';
+import type { LambdaHandler } from '../../../src/app/lambda';
+import { type PublishedMetric, readEmf } from '../../support/emf';
+import { fixture, proxyEvent } from '../../support/events';
+import { createTestTables, testDocumentClient, type TableNames } from '../../support/tables';
 
 const TOKEN = 'metrics-token-0123456789';
 const APP = 'metrics_app';
@@ -19,10 +19,10 @@ const lines: string[] = [];
 /** The handler modules as Lambda loads them, with the container's metrics writing to `lines`. */
 async function loadHandlers(): Promise<{ preApproval: LambdaHandler; provisioning: LambdaHandler }> {
   vi.resetModules();
-  const { metrics } = await import('../../src/kernel/metrics');
+  const { metrics } = await import('../../../src/kernel/metrics');
   metrics.setSink((line) => lines.push(line));
-  const preApproval = (await import('../../src/handlers/pre-approval')).handler;
-  const provisioning = (await import('../../src/handlers/provisioning')).handler;
+  const preApproval = (await import('../../../src/handlers/pre-approval')).handler;
+  const provisioning = (await import('../../../src/handlers/provisioning')).handler;
   return { preApproval, provisioning };
 }
 

@@ -3,16 +3,16 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../src/kernel/logger';
-import { seed } from '../../src/local/seed';
-import { loadConfig } from '../../src/app/config';
-import { createDependencies } from '../../src/app/dependencies';
-import { buildPipeline, lambdaHandler } from '../../src/app/lambda';
-import { PRE_APPROVAL } from '../../src/app/functions/pre-approval';
-import { PreApprovalService } from '../../src/services/pre-approval-service';
-import { DynamoRuleSource } from '../../src/store/rule-source';
-import { preApprovalBody, proxyEvent, webhookRequest } from '../support/events';
-import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';
+import { logger } from '../../../src/kernel/logger';
+import { seed } from '../../../src/local/seed';
+import { loadConfig } from '../../../src/app/config';
+import { createDependencies } from '../../../src/app/dependencies';
+import { buildPipeline, lambdaHandler } from '../../../src/app/lambda';
+import { PRE_APPROVAL } from '../../../src/app/functions/pre-approval';
+import { PreApprovalService } from '../../../src/services/pre-approval-service';
+import { DynamoRuleSource } from '../../../src/store/rule-source';
+import { preApprovalBody, proxyEvent, webhookRequest } from '../../support/events';
+import { createTestTables, testDocumentClient, type TableNames } from '../../support/tables';
 
 const TOKEN = 'failure-token-0123456789';
 let endpoint: string;
@@ -121,7 +121,7 @@ describe('rule cache', () => {
     const client = testDocumentClient();
     await client.send(new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: 'cache_app', rule_id: 'r1', kind: 'pre_approval', effect: 'allow', when: { all: [] } } }));
     const source = new DynamoRuleSource(client, tables.RULES_TABLE, 15_000, () => clock.now);
-    const { Deadline } = await import('../../src/kernel/deadline');
+    const { Deadline } = await import('../../../src/kernel/deadline');
     const enabled = async () => {
       const entries = await source.rulesFor('cache_app', new Deadline(5_000));
       const entry = entries.find((item) => item.valid && item.rule.rule_id === 'r1');

@@ -1,10 +1,10 @@
 /** A refused call is logged for the admin, but no header value or token ever reaches a log or a reply. */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Pipeline } from '../../src/http/pipeline';
-import { EnvTokenSource } from '../../src/http/token-source';
-import { logger } from '../../src/kernel/logger';
-import { preApprovalBody, webhookRequest } from '../support/events';
-import { preApprovalPipeline } from '../support/pre-approval-pipeline';
+import type { Pipeline } from '../../../src/http/pipeline';
+import { EnvTokenSource } from '../../../src/http/token-source';
+import { logger } from '../../../src/kernel/logger';
+import { preApprovalBody, webhookRequest } from '../../support/events';
+import { preApprovalPipeline } from '../../support/pre-approval-pipeline';
 
 const ACCEPTED = 'accepted-token-0123456789';
 const WRONG = 'wrong-token-that-must-not-be-logged';

@@ -3,15 +3,15 @@
  * `Refused` count, and neither the body nor the credential ever reaches the logs or the metrics.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Pipeline, WebhookRequest } from '../../src/http/pipeline';
-import { EnvTokenSource } from '../../src/http/token-source';
-import { MAX_BODY_BYTES } from '../../src/lumos/replies';
-import { logger } from '../../src/kernel/logger';
-import { DeprovisioningService } from '../../src/services/deprovisioning-service';
-import { capturedMetrics } from '../support/emf';
-import { fixture, preApprovalBody, webhookRequest } from '../support/events';
-import { testDeployment } from '../support/deployment';
-import { preApprovalPipeline } from '../support/pre-approval-pipeline';
+import type { Pipeline, WebhookRequest } from '../../../src/http/pipeline';
+import { EnvTokenSource } from '../../../src/http/token-source';
+import { MAX_BODY_BYTES } from '../../../src/lumos/replies';
+import { logger } from '../../../src/kernel/logger';
+import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
+import { capturedMetrics } from '../../support/emf';
+import { fixture, preApprovalBody, webhookRequest } from '../../support/events';
+import { testDeployment } from '../../support/deployment';
+import { preApprovalPipeline } from '../../support/pre-approval-pipeline';
 
 const TOKEN = 'accepted-token-0123456789';
 const WRONG = 'wrong-token-must-not-be-logged';

@@ -1,13 +1,13 @@
 /** On-call and training reads against DynamoDB Local, with the item shapes admins and sync jobs write. */
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isOnCall } from '../../src/rules/evaluation';
-import { Deadline } from '../../src/kernel/deadline';
-import { logger } from '../../src/kernel/logger';
-import { shiftItem } from '../../src/store/shift-item';
-import { DynamoStateSource } from '../../src/store/state-source';
-import { trainingItem } from '../../src/store/training-item';
-import { createTestTables, testDocumentClient, type TableNames } from '../support/tables';
+import { isOnCall } from '../../../src/rules/evaluation';
+import { Deadline } from '../../../src/kernel/deadline';
+import { logger } from '../../../src/kernel/logger';
+import { shiftItem } from '../../../src/store/shift-item';
+import { DynamoStateSource } from '../../../src/store/state-source';
+import { trainingItem } from '../../../src/store/training-item';
+import { createTestTables, testDocumentClient, type TableNames } from '../../support/tables';
 
 const HOUR = 3_600_000;
 const NOW = new Date('2026-11-23T12:00:00.000Z');
