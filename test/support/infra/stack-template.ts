@@ -2,11 +2,11 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { expect } from 'vitest';
-import { buildApp } from '../../lib/app';
-import { pascalCase } from '../../lib/names';
-import { WebhookFunction } from '../../lib/webhook-function';
-import { WebhookStack, type WebhookStackProps } from '../../lib/webhook-stack';
-import type { TableDefinition } from '../../src/store/table-definitions';
+import { buildApp } from '../../../lib/app';
+import { pascalCase } from '../../../lib/names';
+import { WebhookFunction } from '../../../lib/webhook-function';
+import { WebhookStack, type WebhookStackProps } from '../../../lib/webhook-stack';
+import type { TableDefinition } from '../../../src/store/table-definitions';
 
 /** A synthesized stack: the template to assert on, the construct tree to find a kind's function in. */
 export interface Synthesized {
@@ -137,3 +137,17 @@ export const connectorSecretArn = (prefix: string) => ({
     ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:secret:${prefix}*`],
   ],
 });
+
+/** The stack's outputs, by name. */
+export function outputsOf(template: Template): Record<string, { Value: unknown; Description?: string }> {
+  return template.toJSON()['Outputs'] as Record<string, { Value: unknown; Description?: string }>;
+}
+
+/** The stage's access log setting: where the lines go and their format. */
+export function accessLogSetting(template: Template): { DestinationArn?: unknown; Format?: string } {
+  const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
+  return (stage['AccessLogSetting'] ?? {}) as { DestinationArn?: unknown; Format?: string };
+}
+
+/** A regular expression matching `text` literally. */
+export const literally = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,56 +1,24 @@
+/**
+ * The alarms (lib/webhook-alarms.ts): three per function on its Lambda metrics, those on the
+ * functions' own metrics, two on the API's access logs, each telling on-call what to do.
+ */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WEBHOOK_FUNCTIONS } from '../../src/app/functions';
 import { METRIC_DIMENSIONS, type MetricName } from '../../src/kernel/metrics';
+import { ALARM_COUNT, alarmsOf, EMF_ALARMS, type Properties } from '../support/infra/alarms';
+import { KINDS } from '../support/infra/expectations';
 import {
+  accessLogSetting,
   functionLogicalId,
   functionProperties,
-  onlyLogicalId,
-  propertiesOf,
   type Resources,
   type Synthesized,
   synthContext,
   variablesOf,
-} from './stack-template';
+} from '../support/infra/stack-template';
 
-const KINDS: readonly string[] = WEBHOOK_FUNCTIONS.map((webhook) => webhook.slug);
-
-/**
- * The alarms on the functions' own (EMF) metrics, per kind: every kind on checks that could not
- * run; the kinds that read rules on invalid rules in scope; the kinds that call target systems
- * on their failures.
- */
-const EMF_ALARMS: Record<string, { metric: MetricName; suffix: string }[]> = {
-  'pre-approval': [
-    { metric: 'Failures', suffix: 'failures' },
-    { metric: 'InvalidRulesInScope', suffix: 'invalid-rules' },
-  ],
-  'request-validation': [
-    { metric: 'Failures', suffix: 'failures' },
-    { metric: 'InvalidRulesInScope', suffix: 'invalid-rules' },
-  ],
-  provisioning: [
-    { metric: 'Failures', suffix: 'failures' },
-    { metric: 'InvalidRulesInScope', suffix: 'invalid-rules' },
-    { metric: 'ProvisioningFailures', suffix: 'target-failures' },
-  ],
-  deprovisioning: [
-    { metric: 'Failures', suffix: 'failures' },
-    { metric: 'Refused', suffix: 'refused-payload' },
-    { metric: 'ProvisioningFailures', suffix: 'target-failures' },
-  ],
-};
-/** Three Lambda alarms per function, the EMF alarms, two for the API. */
-const ALARM_COUNT = KINDS.length * 3 + Object.values(EMF_ALARMS).flat().length + 2;
 /** The metrics namespace of the default stack name. */
 const NAMESPACE = 'LumosWebhooks/LumosWebhooks';
-
-type Properties = Record<string, unknown>;
-
-/** Every alarm's properties. */
-function alarmsOf(template: Template): Properties[] {
-  return Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources).map((alarm) => alarm.Properties ?? {});
-}
 
 /** The one alarm on a Lambda metric of one kind's function. */
 function functionAlarm(synthesized: Synthesized, kind: string, metricName: string): Properties {
@@ -88,15 +56,13 @@ function accessLogAlarm(template: Template, metricName: string): { filter: Prope
 
 /** The logical id of the stage's access log group. */
 function accessLogGroupId(template: Template): string {
-  const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
-  const destination = (stage['AccessLogSetting'] as { DestinationArn: { 'Fn::GetAtt': [string, string] } }).DestinationArn;
+  const destination = accessLogSetting(template).DestinationArn as { 'Fn::GetAtt': [string, string] };
   return destination['Fn::GetAtt'][0];
 }
 
 /** The fields of the stage's JSON access log lines. */
 function accessLogFields(template: Template): string[] {
-  const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
-  return Object.keys(JSON.parse((stage['AccessLogSetting'] as { Format: string }).Format) as object);
+  return Object.keys(JSON.parse(accessLogSetting(template).Format ?? '{}') as object);
 }
 
 /** Every 5-minute, single-period alarm that stays quiet without data. */
@@ -104,11 +70,9 @@ const QUIET_WITHOUT_DATA = { Period: 300, EvaluationPeriods: 1, TreatMissingData
 
 describe('alarms', () => {
   let defaults: Synthesized;
-  let notified: Synthesized;
 
   beforeAll(() => {
     defaults = synthContext();
-    notified = synthContext({ alarmEmail: 'oncall@example.com' });
   });
 
   it('are three per function, those on the functions\' own metrics, and two for the API', () => {
@@ -266,53 +230,6 @@ describe('alarms', () => {
       // Assess
       expect(used.length).toBeGreaterThan(0);
       expect(used.filter((field) => !fields.includes(field ?? ''))).toEqual([]);
-    });
-  });
-
-  describe('notifications', () => {
-    it('are off without alarmEmail: no topic, no subscription, no alarm action', () => {
-      // Prepare / Act
-      const { template } = defaults;
-      // Assess
-      template.resourceCountIs('AWS::SNS::Topic', 0);
-      template.resourceCountIs('AWS::SNS::Subscription', 0);
-      for (const alarm of alarmsOf(template)) expect(alarm).not.toHaveProperty('AlarmActions');
-    });
-
-    it('go to one e-mail subscription with alarmEmail, from every alarm', () => {
-      // Prepare
-      const { template } = notified;
-      const topicId = onlyLogicalId(template, 'AWS::SNS::Topic');
-      // Act
-      const subscription = propertiesOf(template, 'AWS::SNS::Subscription', onlyLogicalId(template, 'AWS::SNS::Subscription'));
-      const alarms = alarmsOf(template);
-      // Assess
-      expect(subscription).toEqual({ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId } });
-      expect(alarms).toHaveLength(ALARM_COUNT);
-      for (const alarm of alarms) expect(alarm['AlarmActions']).toEqual([{ Ref: topicId }]);
-    });
-
-    it('travel encrypted under a rotated key CloudWatch may use, over HTTPS only', () => {
-      // Prepare
-      const { template } = notified;
-      const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
-      const topicId = onlyLogicalId(template, 'AWS::SNS::Topic');
-      // Act
-      const key = propertiesOf(template, 'AWS::KMS::Key', keyId);
-      const topic = propertiesOf(template, 'AWS::SNS::Topic', topicId);
-      const topicPolicy = JSON.stringify(propertiesOf(template, 'AWS::SNS::TopicPolicy', onlyLogicalId(template, 'AWS::SNS::TopicPolicy')));
-      const keyPolicy = JSON.stringify(key['KeyPolicy']);
-      // Assess
-      expect(topic['KmsMasterKeyId']).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-      expect(key['EnableKeyRotation']).toBe(true);
-      expect(keyPolicy).toContain('{"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}},"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"}');
-      expect(topicPolicy).toContain('"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Effect":"Deny"');
-      expect(topicPolicy).toContain('"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}},"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"}');
-    });
-
-    it('refuse an alarmEmail that is no e-mail address', () => {
-      // Prepare / Act / Assess
-      expect(() => synthContext({ alarmEmail: 'oncall' })).toThrow('context alarmEmail must be an e-mail address');
     });
   });
 });
