@@ -2,50 +2,59 @@
  * Settings from the environment, validated once per container. The CDK stack sets them in
  * Lambda; `npm start` sets them locally. docs/deploy.md, "Environment variables", lists each one.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { formatPath } from '../lumos/format-path';
 import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
+import '../lumos/zod-setup';
 import { ConfigError } from '../kernel/errors';
 import { FAIL_MODES } from '../services/request-validation-service';
 
 /** A message for requesters, set by the deployment; the stack checks the same bound at synth. */
 export const MAX_VALIDATION_MESSAGE_LENGTH = 1_000;
 
-const seconds = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+const wholeNumber = (min: number, max: number, fallback: number) => z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+const seconds = (fallback: number, max: number) => wholeNumber(0, max, fallback);
+const text = z.string().check(z.minLength(1));
+const optionalText = z.optional(text);
 
 const EnvSchema = z
   .object({
     /** Each function is given only the tables it uses; a missing one fails when first needed. */
-    RULES_TABLE: z.string().min(1).optional(),
-    STATE_TABLE: z.string().min(1).optional(),
-    AUDIT_TABLE: z.string().min(1).optional(),
-    GRANTS_TABLE: z.string().min(1).optional(),
+    RULES_TABLE: optionalText,
+    STATE_TABLE: optionalText,
+    AUDIT_TABLE: optionalText,
+    GRANTS_TABLE: optionalText,
     /** Connector secrets (http provisioner) must have names starting with this. */
-    CONNECTOR_SECRET_PREFIX: z.string().min(1).default('lumos-connectors/'),
+    CONNECTOR_SECRET_PREFIX: z._default(text, 'lumos-connectors/'),
     /** Secrets Manager secret (name or ARN) holding the accepted token(s); used in AWS. */
-    TOKEN_SECRET_ID: z.string().min(1).optional(),
+    TOKEN_SECRET_ID: optionalText,
     /** A fixed token, for local runs only; ignored when TOKEN_SECRET_ID is set. */
-    LUMOS_WEBHOOK_TOKEN: z.string().min(1).optional(),
-    AUTH_HEADER: z.string().trim().toLowerCase().min(1).default('authorization'),
+    LUMOS_WEBHOOK_TOKEN: optionalText,
+    AUTH_HEADER: z._default(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1)), 'authorization'),
     /** How long rule items are cached; short, so disabling a rule in an incident takes effect quickly. */
     RULE_CACHE_SECONDS: seconds(15, 30),
     TOKEN_CACHE_SECONDS: seconds(300, 3600),
     /** A token mismatch re-reads the secret at most this often, so a just-added token works at once. */
     TOKEN_REFRESH_MIN_SECONDS: seconds(10, 3600),
     /** Budget for all outside calls of one invocation; stays well inside Lumos's 15 s. */
-    DEADLINE_MS: z.coerce.number().int().min(100).max(12_000).default(8_000),
-    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+    DEADLINE_MS: wholeNumber(100, 12_000, 8_000),
+    AUDIT_RETENTION_DAYS: wholeNumber(1, 3650, 400),
     /** When request validation cannot run: `closed` blocks with a message (default), `open` lets the request through. */
-    VALIDATION_FAIL_MODE: z.enum(FAIL_MODES).default('closed'),
+    VALIDATION_FAIL_MODE: z._default(z.enum(FAIL_MODES), 'closed'),
     /** Shown to the requester while an invalid rule item blocks request validation (fail mode closed). */
-    VALIDATION_MISCONFIGURED_MESSAGE: z.string().trim().min(1).max(MAX_VALIDATION_MESSAGE_LENGTH).default(VALIDATION_MISCONFIGURED_MESSAGE),
+    VALIDATION_MISCONFIGURED_MESSAGE: z._default(
+      z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_VALIDATION_MESSAGE_LENGTH)),
+      VALIDATION_MISCONFIGURED_MESSAGE,
+    ),
   })
-  .refine((env) => env.TOKEN_SECRET_ID !== undefined || env.LUMOS_WEBHOOK_TOKEN !== undefined, {
-    message: 'set TOKEN_SECRET_ID (in AWS) or LUMOS_WEBHOOK_TOKEN (locally)',
-    path: ['TOKEN_SECRET_ID'],
-  });
+  .check(
+    z.refine((env) => env.TOKEN_SECRET_ID !== undefined || env.LUMOS_WEBHOOK_TOKEN !== undefined, {
+      message: 'set TOKEN_SECRET_ID (in AWS) or LUMOS_WEBHOOK_TOKEN (locally)',
+      path: ['TOKEN_SECRET_ID'],
+    }),
+  );
 
-export type Config = z.infer<typeof EnvSchema>;
+export type Config = z.output<typeof EnvSchema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);

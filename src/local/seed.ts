@@ -1,8 +1,10 @@
 /** Loads `fixtures/seed/` into the local tables: demo rules, and shifts and training computed from `now`. */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import '../lumos/zod-setup';
 import { shiftItem } from '../store/shift-item';
 import { trainingItem } from '../store/training-item';
 
@@ -21,7 +23,7 @@ const TrainingSeed = z.array(
   z.object({
     email: z.string(),
     course: z.string(),
-    course_name: z.string().optional(),
+    course_name: z.optional(z.string()),
     completed_days_before_seed: z.number(),
   }),
 );
@@ -51,7 +53,10 @@ export function seedItems(now: Date) {
 
 export async function seed(client: DynamoDBDocumentClient, tables: SeedTables, now: Date): Promise<{ rules: number; state: number }> {
   const items = seedItems(now);
-  for (const [table, list] of [[tables.rules, items.rules], [tables.state, items.state]] as const) {
+  for (const [table, list] of [
+    [tables.rules, items.rules],
+    [tables.state, items.state],
+  ] as const) {
     for (let start = 0; start < list.length; start += 25) {
       const batch = list.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
       await client.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));

@@ -3,20 +3,26 @@
  * "Parsing rules"). Strict on the fields we act on, lenient on everything else: unknown keys
  * are stripped, never rejected, because Lumos may add fields at any time.
  */
-import * as z from 'zod';
-import { formatPath } from './format-path';
+import * as z from 'zod/mini';
 import { emailProblem, normaliseEmail } from './email';
-
-// "required" reads better than zod's "expected string, received undefined" in a 422 or a rule error.
-z.config({ customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined) });
+import { formatPath } from './format-path';
+import './zod-setup';
 
 export const WEBHOOK_KINDS = ['pre_approval', 'request_validation', 'provisioning', 'deprovisioning'] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 
 /** `source` values Lumos documents; anything else is accepted and logged. */
 export const DOCUMENTED_SOURCES: ReadonlySet<string> = new Set([
-  'MICROSOFT_OAUTH', 'MICROSOFT_GCC', 'GSUITE_OAUTH', 'OKTA', 'MANUAL',
-  'ONELOGIN', 'ATLASSIAN', 'GOOGLE_CLOUD', 'LUMOS_INTEGRATION', 'JUMPCLOUD',
+  'MICROSOFT_OAUTH',
+  'MICROSOFT_GCC',
+  'GSUITE_OAUTH',
+  'OKTA',
+  'MANUAL',
+  'ONELOGIN',
+  'ATLASSIAN',
+  'GOOGLE_CLOUD',
+  'LUMOS_INTEGRATION',
+  'JUMPCLOUD',
 ]);
 export const DOCUMENTED_PERMISSION_TYPES: ReadonlySet<string> = new Set(['PERMISSION']);
 
@@ -32,58 +38,59 @@ export const MAX_ACCESS_LENGTH_SECONDS = 10 * 365.25 * 86_400;
 
 export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-const bounded = <T extends z.ZodType<string>>(schema: T, limit: number, what: string) =>
-  schema.refine((value) => utf8Bytes(value) <= limit, { message: `${what} longer than ${limit} bytes (UTF-8)` });
+const bounded = <T extends z.ZodMiniType<string>>(schema: T, limit: number, what: string) =>
+  schema.check(z.refine((value) => utf8Bytes(value) <= limit, { message: `${what} longer than ${limit} bytes (UTF-8)` }));
+
+/** A non-empty string once trimmed. */
+const trimmedText = (message: string) => z.string().check(z.trim(), z.minLength(1, message));
 
 /** An empty (or blank) optional string is absent. */
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value));
+const optionalText = z.pipe(
+  z.nullish(z.string()),
+  z.transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value)),
+);
 
 /**
  * Emails are compared trimmed with ASCII letters lower-cased (src/lumos/email.ts); a blank one
  * counts as absent. Whether one is well-formed is checked where it is used (the subject, the
  * requester), so an address nobody reads never refuses a call.
  */
-const email = z
-  .string()
-  .nullish()
-  .transform((value) => {
+const email = z.pipe(
+  z.nullish(z.string()),
+  z.transform((value) => {
     const normalised = value === undefined || value === null ? '' : normaliseEmail(value);
     return normalised ? normalised : null;
-  });
+  }),
+);
 
-const person = z
-  .object({ email, given_name: optionalText, family_name: optionalText })
-  .nullish();
+const person = z.nullish(z.object({ email, given_name: optionalText, family_name: optionalText }));
 
-const account = z
-  .object({ email, username: optionalText, given_name: optionalText, family_name: optionalText })
-  .nullish();
+const account = z.nullish(z.object({ email, username: optionalText, given_name: optionalText, family_name: optionalText }));
 
 const permission = z.object({
-  value: bounded(z.string().trim().min(1, 'permission value must be a non-empty string'), MAX_SORT_KEY_BYTES, 'permission value'),
+  value: bounded(trimmedText('permission value must be a non-empty string'), MAX_SORT_KEY_BYTES, 'permission value'),
   label: optionalText,
   type: optionalText,
   source: optionalText,
 });
 
 /** Seconds; absent or null means unlimited. A numeric string is accepted too. */
-const accessLength = z
-  .union([
-    z.number(),
-    z.string().trim().regex(/^\d+(\.\d+)?$/, 'access_length must be a number of seconds').transform(Number),
-  ])
-  .nullish()
-  .transform((value) => value ?? null)
-  .pipe(
+const accessLength = z.pipe(
+  z.pipe(
+    z.nullish(
+      z.union([z.number(), z.pipe(z.string().check(z.trim(), z.regex(/^\d+(\.\d+)?$/, 'access_length must be a number of seconds')), z.transform(Number))]),
+    ),
+    z.transform((value) => value ?? null),
+  ),
+  z.nullable(
     z
       .number()
-      .nonnegative('access_length must not be negative')
-      .max(MAX_ACCESS_LENGTH_SECONDS, `access_length above 10 years (${MAX_ACCESS_LENGTH_SECONDS} s)`)
-      .nullable(),
-  );
+      .check(
+        z.nonnegative('access_length must not be negative'),
+        z.maximum(MAX_ACCESS_LENGTH_SECONDS, `access_length above 10 years (${MAX_ACCESS_LENGTH_SECONDS} s)`),
+      ),
+  ),
+);
 
 export type CustomFieldValue = string | string[];
 
@@ -91,17 +98,23 @@ export type CustomFieldValue = string | string[];
  * Intake answers, keyed by prompt. Lumos sends an object (or null; its docs print Python's
  * `None`, so the string "None" means null too); a list of `{prompt, response}` is accepted.
  */
-const customFields = z
-  .union([
-    z.literal('None').transform(() => null),
-    z.null(),
-    z.record(z.string(), z.unknown()),
-    z.array(z.object({ prompt: z.string(), response: z.unknown() })).transform((entries) =>
-      Object.fromEntries(entries.map((entry) => [entry.prompt, entry.response])),
-    ),
-  ])
-  .optional()
-  .transform((fields): Record<string, CustomFieldValue> => normaliseCustomFields(fields ?? null));
+const customFields = z.pipe(
+  z.optional(
+    z.union([
+      z.pipe(
+        z.literal('None'),
+        z.transform(() => null),
+      ),
+      z.null(),
+      z.record(z.string(), z.unknown()),
+      z.pipe(
+        z.array(z.object({ prompt: z.string(), response: z.unknown() })),
+        z.transform((entries) => Object.fromEntries(entries.map((entry) => [entry.prompt, entry.response]))),
+      ),
+    ]),
+  ),
+  z.transform((fields): Record<string, CustomFieldValue> => normaliseCustomFields(fields ?? null)),
+);
 
 function normaliseCustomFields(fields: Record<string, unknown> | null): Record<string, CustomFieldValue> {
   // No prototype: a field named "constructor" is just a field (zod drops "__proto__" itself).
@@ -120,7 +133,10 @@ function normaliseCustomFields(fields: Record<string, unknown> | null): Record<s
 function toFieldValue(value: unknown): CustomFieldValue | null {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) {
-    const answers = value.filter((entry) => entry !== null && entry !== undefined).map(scalarText).filter((text) => text.trim() !== '');
+    const answers = value
+      .filter((entry) => entry !== null && entry !== undefined)
+      .map(scalarText)
+      .filter((text) => text.trim() !== '');
     return answers.length > 0 ? answers : null;
   }
   const text = scalarText(value);
@@ -140,11 +156,13 @@ function scalarText(value: unknown): string {
 
 export const LumosPayloadSchema = z.object({
   application: z.object({
-    app_id: bounded(z.string().trim().min(1, 'app_id must be a non-empty string'), MAX_APP_KEY_BYTES, 'app_id'),
+    app_id: bounded(trimmedText('app_id must be a non-empty string'), MAX_APP_KEY_BYTES, 'app_id'),
     // Absent when blank, so the grant falls back to app_id rather than an empty key.
-    instance_id: optionalText.refine((value) => value === null || utf8Bytes(value) <= MAX_APP_KEY_BYTES, {
-      message: `instance_id longer than ${MAX_APP_KEY_BYTES} bytes (UTF-8)`,
-    }),
+    instance_id: optionalText.check(
+      z.refine((value) => value === null || utf8Bytes(value) <= MAX_APP_KEY_BYTES, {
+        message: `instance_id longer than ${MAX_APP_KEY_BYTES} bytes (UTF-8)`,
+      }),
+    ),
     user_friendly_label: optionalText,
   }),
   permissions: z.array(permission),
@@ -158,7 +176,7 @@ export const LumosPayloadSchema = z.object({
   custom_fields: customFields,
 });
 
-export type LumosPayload = z.infer<typeof LumosPayloadSchema>;
+export type LumosPayload = z.output<typeof LumosPayloadSchema>;
 export type LumosPermission = LumosPayload['permissions'][number];
 
 /** Kinds that may fall back to the requester when no subject is named (docs/contract.md, "Parsing rules"). */
@@ -187,7 +205,7 @@ export interface PayloadIssue {
 }
 
 /** Zod issues as `{path, message}` with readable paths such as `permissions[0].value`. */
-export function toPayloadIssues(error: z.ZodError): PayloadIssue[] {
+export function toPayloadIssues(error: z.core.$ZodError): PayloadIssue[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
 
@@ -228,9 +246,7 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
   }
   const subject = subjectEmail(payload, kind);
   if (subject === null) {
-    const where = REQUESTER_FALLBACK.has(kind)
-      ? 'target_user, account, user or requester_user'
-      : 'target_user, account or user';
+    const where = REQUESTER_FALLBACK.has(kind) ? 'target_user, account, user or requester_user' : 'target_user, account or user';
     issues.push({ path: 'target_user.email', message: `no subject email: expected one in ${where}` });
   } else {
     const problem = emailProblem(subject) ?? (utf8Bytes(subject) > MAX_EMAIL_BYTES ? `email longer than ${MAX_EMAIL_BYTES} bytes (UTF-8)` : null);
@@ -238,7 +254,10 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
     payload.permissions.forEach((entry, index) => {
       const keyBytes = utf8Bytes(`${subject}#${entry.value}`);
       if (keyBytes > MAX_SORT_KEY_BYTES) {
-        issues.push({ path: `permissions[${index}].value`, message: `too long for this subject: "<email>#<permission>" is ${keyBytes} bytes, at most ${MAX_SORT_KEY_BYTES}` });
+        issues.push({
+          path: `permissions[${index}].value`,
+          message: `too long for this subject: "<email>#<permission>" is ${keyBytes} bytes, at most ${MAX_SORT_KEY_BYTES}`,
+        });
       }
     });
   }
@@ -307,7 +326,9 @@ function withoutPaths(body: unknown, issuePaths: ReadonlyArray<readonly Property
 function without(value: unknown, path: readonly PropertyKey[]): unknown {
   const [head, ...rest] = path;
   if (head === undefined || typeof value !== 'object' || value === null || !Object.hasOwn(value, head)) return value;
-  const copy: Record<PropertyKey, unknown> = Array.isArray(value) ? [...(value as unknown[])] as unknown as Record<PropertyKey, unknown> : { ...(value as Record<PropertyKey, unknown>) };
+  const copy: Record<PropertyKey, unknown> = Array.isArray(value)
+    ? ([...(value as unknown[])] as unknown as Record<PropertyKey, unknown>)
+    : { ...(value as Record<PropertyKey, unknown>) };
   if (rest.length === 0) {
     // A dropped list entry would shift the others: only object fields are removed.
     if (!Array.isArray(value)) delete copy[head];

@@ -3,8 +3,9 @@
  * writes in a rule's `when`. Each node is an object with exactly one key; anything else is
  * an error with the path to it, because a typo must never silently widen or narrow access.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { asciiLowerCase, emailProblem, normaliseEmail } from '../lumos/email';
+import { addIssue, type TransformContext } from '../lumos/zod-setup';
 import { compilePattern } from './pattern';
 import { isValidTimeZone, parseClock, WEEKDAYS, type Weekday } from './time-window';
 
@@ -34,109 +35,133 @@ export const MAX_MATCHED_TOTAL_LENGTH = 4_000;
 /** Trees deeper than this are almost certainly a mistake (and would cost stack). */
 const MAX_DEPTH = 12;
 
-const who = z.enum(['target', 'requester']).default('target');
-const nonEmpty = z.string().trim().min(1);
+const who = z._default(z.enum(['target', 'requester']), 'target');
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
+const nonEmptyList = <T extends z.ZodMiniType>(entry: T) => z.array(entry).check(z.minLength(1, 'list must not be empty'));
+const trueOrFalse = () => z.boolean('must be true or false');
 /** Emails are compared as the payload's are (src/lumos/email.ts): trimmed, ASCII letters lower-cased. */
-const emailValue = nonEmpty.transform((value, ctx) => {
-  const email = normaliseEmail(value);
-  const problem = emailProblem(email);
-  if (problem) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is ${problem}` });
-  return email;
-});
-const domainValue = nonEmpty.transform((value, ctx) => {
-  const domain = asciiLowerCase(value.trim()).replace(/^@/, '');
-  if (!domain || /[@\s\p{Cc}]/u.test(domain)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a domain such as "example.com"` });
-  return domain;
-});
+const emailValue = z.pipe(
+  nonEmpty,
+  z.transform((value, ctx) => {
+    const email = normaliseEmail(value);
+    const problem = emailProblem(email);
+    if (problem) addIssue(ctx, `${JSON.stringify(value)} is ${problem}`);
+    return email;
+  }),
+);
+const domainValue = z.pipe(
+  nonEmpty,
+  z.transform((value, ctx) => {
+    const domain = asciiLowerCase(value.trim()).replace(/^@/, '');
+    if (!domain || /[@\s\p{Cc}]/u.test(domain)) addIssue(ctx, `${JSON.stringify(value)} is not a domain such as "example.com"`);
+    return domain;
+  }),
+);
 
 /**
  * `email_in` / `email_domain_in` take a list (about the target) or `{values, who}`. The form is
  * picked by shape, so the admin sees the specific problem rather than a union's "Invalid input".
  */
-const emailList = (entry: z.ZodType<string, string>) => {
-  const list = z.array(entry).min(1, 'list must not be empty');
-  const listForm = list.transform((values) => ({ values, who: 'target' as Who }));
+const emailList = (entry: z.ZodMiniType<string, string>) => {
+  const list = nonEmptyList(entry);
+  const listForm = z.pipe(
+    list,
+    z.transform((values) => ({ values, who: 'target' as Who })),
+  );
   const objectForm = z.strictObject({ values: list, who });
-  return z.unknown().transform((value, ctx): { values: string[]; who: Who } => {
-    if (!Array.isArray(value) && (typeof value !== 'object' || value === null)) {
-      ctx.addIssue({ code: 'custom', message: 'expected a list of values, or {"values": [...], "who": "target" | "requester"}' });
+  return z.pipe(
+    z.unknown(),
+    z.transform((value, ctx): { values: string[]; who: Who } => {
+      if (!Array.isArray(value) && (typeof value !== 'object' || value === null)) {
+        addIssue(ctx, 'expected a list of values, or {"values": [...], "who": "target" | "requester"}');
+        return z.NEVER;
+      }
+      const parsed = (Array.isArray(value) ? listForm : objectForm).safeParse(value);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues) addIssue(ctx, issue.message, issue.path);
       return z.NEVER;
-    }
-    const parsed = (Array.isArray(value) ? listForm : objectForm).safeParse(value);
-    if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-    return z.NEVER;
-  });
+    }),
+  );
 };
 
+/** A leaf condition: the schema of its value, then the condition that value makes. */
+const leaf = <S extends z.ZodMiniType, C extends Condition>(schema: S, toCondition: (value: z.output<S>) => C) => z.pipe(schema, z.transform(toCondition));
+
 const leafSchemas = {
-  on_call: z.strictObject({ schedule: nonEmpty, who }).transform((v) => ({ type: 'on_call' as const, ...v })),
-  email_in: emailList(emailValue).transform((v) => ({ type: 'email_in' as const, emails: v.values, who: v.who })),
-  email_domain_in: emailList(domainValue).transform((v) => ({ type: 'email_domain_in' as const, domains: v.values, who: v.who })),
-  permission_in: z
-    .array(nonEmpty)
-    .min(1, 'list must not be empty')
-    .transform((values) => ({ type: 'permission_in' as const, values })),
-  access_length_at_most: z
-    .number('must be a number of seconds')
-    .nonnegative('must not be negative')
-    .transform((seconds) => ({ type: 'access_length_at_most' as const, seconds })),
-  self_request: z.boolean('must be true or false').transform((value) => ({ type: 'self_request' as const, value })),
-  custom_field: z
-    .strictObject({
-      name: nonEmpty,
-      equals: z.string().optional(),
-      in: z.array(z.string()).min(1).optional(),
-      matches: z
-        .string()
-        .min(1)
-        .max(MAX_PATTERN_LENGTH, `pattern longer than ${MAX_PATTERN_LENGTH} characters`)
-        .superRefine((pattern, ctx) => {
-          const compiled = compilePattern(pattern);
-          if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.problem });
-        })
-        .optional(),
-      /** Whether the requester answered at all: the one test that is decided when the field is absent. */
-      present: z.boolean('must be true or false').optional(),
-      /** equals / in compare with ASCII letters folded (as emails are); nothing else is folded. */
-      ignore_case: z.boolean('must be true or false').optional(),
-    })
-    .refine((v) => [v.equals, v.in, v.matches, v.present].filter((test) => test !== undefined).length === 1, {
-      message: 'give exactly one of equals, in, matches, present',
-    })
-    .refine((v) => v.ignore_case === undefined || v.equals !== undefined || v.in !== undefined, {
-      message: 'ignore_case goes with equals or in (a pattern can use (?i))',
-      path: ['ignore_case'],
-    })
-    .transform((v) => ({ type: 'custom_field' as const, ...v })),
-  time_window: z
-    .strictObject({
-      days: z.array(z.enum(WEEKDAYS)).min(1).optional(),
-      from: z.string().transform(toMinutes),
-      to: z.string().transform(toMinutes),
-      tz: z.string().refine(isValidTimeZone, 'unknown IANA time zone (e.g. "Europe/Berlin", "UTC")'),
-    })
-    .refine((v) => v.from !== v.to, { message: 'from and to must differ' })
-    // 24:00 only ends a day; a window starting there would never hold.
-    .refine((v) => v.from < 24 * 60, { message: 'from must be before 24:00', path: ['from'] })
-    .transform((v) => ({ type: 'time_window' as const, days: v.days ?? [...WEEKDAYS], from: v.from, to: v.to, tz: v.tz })),
-  training: z
-    .strictObject({
+  on_call: leaf(z.strictObject({ schedule: nonEmpty, who }), (v) => ({ type: 'on_call', ...v })),
+  email_in: leaf(emailList(emailValue), (v) => ({ type: 'email_in', emails: v.values, who: v.who })),
+  email_domain_in: leaf(emailList(domainValue), (v) => ({ type: 'email_domain_in', domains: v.values, who: v.who })),
+  permission_in: leaf(nonEmptyList(nonEmpty), (values) => ({ type: 'permission_in', values })),
+  access_length_at_most: leaf(z.number('must be a number of seconds').check(z.nonnegative('must not be negative')), (seconds) => ({
+    type: 'access_length_at_most',
+    seconds,
+  })),
+  self_request: leaf(trueOrFalse(), (value) => ({ type: 'self_request', value })),
+  custom_field: leaf(
+    z
+      .strictObject({
+        name: nonEmpty,
+        equals: z.optional(z.string()),
+        in: z.optional(z.array(z.string()).check(z.minLength(1))),
+        matches: z.optional(
+          z.string().check(
+            z.minLength(1),
+            z.maxLength(MAX_PATTERN_LENGTH, `pattern longer than ${MAX_PATTERN_LENGTH} characters`),
+            z.superRefine((pattern, ctx) => {
+              const compiled = compilePattern(pattern);
+              if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.problem });
+            }),
+          ),
+        ),
+        /** Whether the requester answered at all: the one test that is decided when the field is absent. */
+        present: z.optional(trueOrFalse()),
+        /** equals / in compare with ASCII letters folded (as emails are); nothing else is folded. */
+        ignore_case: z.optional(trueOrFalse()),
+      })
+      .check(
+        z.refine((v) => [v.equals, v.in, v.matches, v.present].filter((test) => test !== undefined).length === 1, {
+          message: 'give exactly one of equals, in, matches, present',
+        }),
+        z.refine((v) => v.ignore_case === undefined || v.equals !== undefined || v.in !== undefined, {
+          message: 'ignore_case goes with equals or in (a pattern can use (?i))',
+          path: ['ignore_case'],
+        }),
+      ),
+    (v) => ({ type: 'custom_field', ...v }),
+  ),
+  time_window: leaf(
+    z
+      .strictObject({
+        days: z.optional(z.array(z.enum(WEEKDAYS)).check(z.minLength(1))),
+        from: z.pipe(z.string(), z.transform(toMinutes)),
+        to: z.pipe(z.string(), z.transform(toMinutes)),
+        tz: z.string().check(z.refine(isValidTimeZone, 'unknown IANA time zone (e.g. "Europe/Berlin", "UTC")')),
+      })
+      .check(
+        z.refine((v) => v.from !== v.to, { message: 'from and to must differ' }),
+        // 24:00 only ends a day; a window starting there would never hold.
+        z.refine((v) => v.from < 24 * 60, { message: 'from must be before 24:00', path: ['from'] }),
+      ),
+    (v) => ({ type: 'time_window', days: v.days ?? [...WEEKDAYS], from: v.from, to: v.to, tz: v.tz }),
+  ),
+  training: leaf(
+    z.strictObject({
       course: nonEmpty,
-      within_days: z.number('must be a number of days').int('must be a whole number of days').positive('must be at least 1').optional(),
+      within_days: z.optional(z.number('must be a number of days').check(z.int('must be a whole number of days'), z.positive('must be at least 1'))),
       who,
-    })
-    .transform((v) => ({ type: 'training' as const, ...v })),
-} satisfies Record<string, z.ZodType<unknown>>;
+    }),
+    (v) => ({ type: 'training', ...v }),
+  ),
+} satisfies Record<string, z.ZodMiniType<Condition>>;
 
 type LeafName = keyof typeof leafSchemas;
 const COMBINATORS = ['all', 'any', 'not'] as const;
 export const CONDITION_NAMES: readonly string[] = [...COMBINATORS, ...Object.keys(leafSchemas)];
 
-function toMinutes(clock: string, ctx: z.RefinementCtx): number {
+function toMinutes(clock: string, ctx: TransformContext): number {
   const minutes = parseClock(clock);
   if (minutes === null) {
-    ctx.addIssue({ code: 'custom', message: 'expected a time as "HH:MM" (24-hour)' });
+    addIssue(ctx, 'expected a time as "HH:MM" (24-hour)');
     return z.NEVER;
   }
   return minutes;
@@ -180,7 +205,7 @@ export function parseCondition(raw: unknown, path: PropertyKey[] = [], depth = 0
   if (!parsed.success) {
     return { issues: parsed.error.issues.map((issue) => ({ path: [...here, ...issue.path], message: issue.message })) };
   }
-  return { condition: parsed.data as Condition, issues: [] };
+  return { condition: parsed.data, issues: [] };
 }
 
 /** Every leaf of a tree, for the service to know which facts to load. */

@@ -4,7 +4,8 @@
  * placeholders filled from the payload (docs/provisioning.md, "The http provisioner"). The template syntax lives
  * here, so the rule schema and the renderer (templates.ts) read a template the same way.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { addIssue, type TransformContext } from '../lumos/zod-setup';
 
 /** Every placeholder a URL, header or body template may use. `{custom_fields.<name>}` too. */
 export const HTTP_PLACEHOLDERS = [
@@ -148,20 +149,25 @@ function unknownPlaceholders(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string).filter((name) => !isPlaceholderName(name));
 }
 
-const template = z.string().superRefine((value, ctx) => {
+/** A template uses only the placeholders above. */
+function checkPlaceholders(value: string, ctx: z.core.$RefinementCtx<string>): void {
   const unknown = unknownPlaceholders(value);
   if (unknown.length > 0) {
-    ctx.addIssue({ code: 'custom', message: `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}; use ${HTTP_PLACEHOLDERS.map((name) => `{${name}}`).join(', ')} or {custom_fields.<name>}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}; use ${HTTP_PLACEHOLDERS.map((name) => `{${name}}`).join(', ')} or {custom_fields.<name>}`,
+    });
   }
-});
+}
 
 const fixedText = (parts: TemplatePart[]): string => parts.map((part) => ('text' in part ? part.text : '')).join('');
 
 /**
- * Scheme and host are fixed text, so a payload value can never choose where a request goes; a
- * placeholder fills one path segment's text or one query value, never a parameter's name.
+ * A URL template's scheme and host are fixed text, so a payload value can never choose where a
+ * request goes; a placeholder fills one path segment's text or one query value, never a
+ * parameter's name.
  */
-const url = template.superRefine((value, ctx) => {
+function checkUrl(value: string, ctx: z.core.$RefinementCtx<string>): void {
   const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
   const match = /^(https?):\/\/([^/\\?#]*)/.exec(value);
   const parsed = parseUrlTemplate(value);
@@ -180,28 +186,29 @@ const url = template.superRefine((value, ctx) => {
   const fixed = fixedText(templateParts(value));
   // URL parsers read "\" as "/" and drop tabs and line breaks, so such text would not mean what it shows.
   if (fixed.includes('\\')) problem('a backslash is not allowed in the URL (URL parsers read it as "/")');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for.
   if (/[\u0000-\u0020\u007f]/.test(fixed)) problem('spaces and control characters are not allowed in the URL; percent-encode them (a space is %20)');
   if (parsed.fragment !== undefined) problem('a fragment (#...) is not allowed in the URL; it is never sent');
   const inNames = (parsed.query ?? []).flatMap((param) => placeholderNames(param.name));
   if (inNames.length > 0) {
     problem(`placeholders fill only query values, not names: ${inNames.join(', ')}; write name=${inNames[0]}`);
   }
-});
+}
 
 /**
  * zod drops a "__proto__" key, and the DynamoDB unmarshaller turns one into the object's
  * prototype, so such a body or header key would silently vanish: it is refused instead.
  */
-function refuseProtoKeys(value: unknown, ctx: z.RefinementCtx): unknown {
+function refuseProtoKeys(value: unknown, ctx: TransformContext): unknown {
   const visit = (item: unknown, path: (string | number)[]): void => {
     if (item === null || typeof item !== 'object') return;
     if (Array.isArray(item)) {
-      item.forEach((element: unknown, index) => visit(element, [...path, index]));
+      for (const [index, element] of item.entries()) visit(element, [...path, index]);
       return;
     }
     const prototype: unknown = Object.getPrototypeOf(item);
     if (Object.hasOwn(item, '__proto__') || (prototype !== Object.prototype && prototype !== null)) {
-      ctx.addIssue({ code: 'custom', message: 'a key named "__proto__" cannot be sent; rename it', path });
+      addIssue(ctx, 'a key named "__proto__" cannot be sent; rename it', path);
     }
     for (const [key, element] of Object.entries(item)) visit(element, [...path, key]);
   };
@@ -211,40 +218,64 @@ function refuseProtoKeys(value: unknown, ctx: z.RefinementCtx): unknown {
 
 /** A JSON body template: strings anywhere in it may hold placeholders. */
 type JsonTemplate = string | number | boolean | null | JsonTemplate[] | { [key: string]: JsonTemplate };
-const jsonTemplate: z.ZodType<JsonTemplate> = z.lazy(() =>
-  z.union([template, z.number(), z.boolean(), z.null(), z.array(jsonTemplate), z.record(z.string(), jsonTemplate)]),
-);
 
-export const HttpRequestSpecSchema = z
-  .strictObject({
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-    url,
-    /** Sent as JSON; absent = no body. */
-    body: z.preprocess(refuseProtoKeys, jsonTemplate).optional(),
-    /** Extra headers (not the credential, which comes from the secret). */
-    headers: z.preprocess(refuseProtoKeys, z.record(z.string(), template)).optional(),
-  })
-  .refine((spec) => !(spec.method === 'GET' && spec.body !== undefined), { message: 'a GET request cannot carry a body', path: ['body'] });
-export type HttpRequestSpec = z.infer<typeof HttpRequestSpecSchema>;
-
-export const HttpProvisionerSchema = z.strictObject({
-  type: z.literal('http'),
-  /** Secrets Manager secret name; must start with the deployment's connector prefix. */
-  secret: z.string().trim().min(1),
-  provision: HttpRequestSpecSchema,
-  deprovision: HttpRequestSpecSchema,
-  /** A short name for messages ("Licence API"); default: the provision URL's host. */
-  name: z.string().trim().min(1).optional(),
-});
-export type HttpProvisionerSpec = z.infer<typeof HttpProvisionerSchema>;
+/** `schema`, after refusing "__proto__" keys anywhere in the value. */
+const withoutProtoKeys = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(refuseProtoKeys), schema);
 
 /**
- * The connector secret's value: the header to send and the hosts it may be sent to, so a rule
- * can never ship a credential to a host the secret's owner did not allow.
+ * The schemas below are built on their first use (`z.lazy`), not at load: only a rule with an
+ * http provisioner, or a connector secret being read, needs them, so a function whose rules
+ * have none never pays for them at cold start (`npm run bench`).
  */
-export const ConnectorSecretSchema = z.strictObject({
-  header: z.string().trim().min(1),
-  value: z.string().min(1),
-  allowed_hosts: z.array(z.string().trim().toLowerCase().min(1)).min(1),
-});
-export type ConnectorSecret = z.infer<typeof ConnectorSecretSchema>;
+function buildSchemas() {
+  const template = z.string().check(z.superRefine(checkPlaceholders));
+  const url = template.check(z.superRefine(checkUrl));
+  const jsonTemplate: z.ZodMiniType<JsonTemplate> = z.lazy(() =>
+    z.union([template, z.number(), z.boolean(), z.null(), z.array(jsonTemplate), z.record(z.string(), jsonTemplate)]),
+  );
+  const trimmedText = z.string().check(z.trim(), z.minLength(1));
+
+  const request = z
+    .strictObject({
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+      url,
+      /** Sent as JSON; absent = no body. */
+      body: z.optional(withoutProtoKeys(jsonTemplate)),
+      /** Extra headers (not the credential, which comes from the secret). */
+      headers: z.optional(withoutProtoKeys(z.record(z.string(), template))),
+    })
+    .check(z.refine((spec) => !(spec.method === 'GET' && spec.body !== undefined), { message: 'a GET request cannot carry a body', path: ['body'] }));
+
+  const provisioner = z.strictObject({
+    type: z.literal('http'),
+    /** Secrets Manager secret name; must start with the deployment's connector prefix. */
+    secret: trimmedText,
+    provision: request,
+    deprovision: request,
+    /** A short name for messages ("Licence API"); default: the provision URL's host. */
+    name: z.optional(trimmedText),
+  });
+
+  /**
+   * The connector secret's value: the header to send and the hosts it may be sent to, so a rule
+   * can never ship a credential to a host the secret's owner did not allow.
+   */
+  const connectorSecret = z.strictObject({
+    header: trimmedText,
+    value: z.string().check(z.minLength(1)),
+    allowed_hosts: z.array(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1))).check(z.minLength(1)),
+  });
+  return { request, provisioner, connectorSecret };
+}
+
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+const built = () => (schemas ??= buildSchemas());
+
+export const HttpRequestSpecSchema = z.lazy(() => built().request);
+export type HttpRequestSpec = z.output<typeof HttpRequestSpecSchema>;
+
+export const HttpProvisionerSchema = z.lazy(() => built().provisioner);
+export type HttpProvisionerSpec = z.output<typeof HttpProvisionerSchema>;
+
+export const ConnectorSecretSchema = z.lazy(() => built().connectorSecret);
+export type ConnectorSecret = z.output<typeof ConnectorSecretSchema>;

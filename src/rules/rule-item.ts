@@ -3,67 +3,69 @@
  * top-level attributes (notes, tickets) are ignored; inside `when` everything is checked.
  * An item that fails here is kept as an `InvalidRule` so the engine can fail closed on it.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { formatPath } from '../lumos/format-path';
-import { ProvisionerSpecSchema } from './provisioner-spec';
+import { addIssue } from '../lumos/zod-setup';
 import { leaves, parseCondition } from './conditions';
+import { ProvisionerSpecSchema } from './provisioner-spec';
 
 export const RULE_KINDS = ['pre_approval', 'request_validation', 'provisioning'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
-const nonEmpty = z.string().trim().min(1);
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
 
 /** Attributes for people: notes, owners, tickets. Any other unknown attribute is a typo. */
 const NOTE_ATTRIBUTES = new Set(['description', 'notes', 'note', 'ticket', 'owner', 'created_by', 'created_at', 'updated_by', 'updated_at']);
 
-const RuleItemSchema = z
-  .looseObject({
+const RuleItemSchema = z.pipe(
+  z.looseObject({
     app_id: nonEmpty,
     rule_id: nonEmpty,
     kind: z.enum(RULE_KINDS, `kind must be one of ${RULE_KINDS.join(', ')}`),
-    description: z.string().optional(),
-    enabled: z.boolean('enabled must be true or false').default(true),
-    priority: z.number('priority must be a number').int().default(0),
-    permissions: z.array(nonEmpty).min(1, 'permissions, when given, must list at least one value').optional(),
-    when: z.unknown().optional(),
-    effect: z.enum(['allow', 'deny'], 'effect must be "allow" or "deny"').optional(),
-    message: z.string().optional(),
-    provisioner: ProvisionerSpecSchema.optional(),
-    mode: z.enum(['enforce', 'shadow'], 'mode must be "enforce" or "shadow"').default('enforce'),
-    updated_by: z.string().optional(),
-    updated_at: z.string().optional(),
-  })
-  .transform((item, ctx) => {
+    description: z.optional(z.string()),
+    enabled: z._default(z.boolean('enabled must be true or false'), true),
+    priority: z._default(z.number('priority must be a number').check(z.int()), 0),
+    permissions: z.optional(z.array(nonEmpty).check(z.minLength(1, 'permissions, when given, must list at least one value'))),
+    when: z.optional(z.unknown()),
+    effect: z.optional(z.enum(['allow', 'deny'], 'effect must be "allow" or "deny"')),
+    message: z.optional(z.string()),
+    provisioner: z.optional(ProvisionerSpecSchema),
+    mode: z._default(z.enum(['enforce', 'shadow'], 'mode must be "enforce" or "shadow"'), 'enforce'),
+    updated_by: z.optional(z.string()),
+    updated_at: z.optional(z.string()),
+  }),
+  z.transform((item, ctx) => {
     // A misspelt `enabled`, `mode` or `permissions` must not be ignored: the rule would widen access.
     for (const key of Object.keys(item)) {
       if (!KNOWN_ATTRIBUTES.has(key) && !NOTE_ATTRIBUTES.has(key) && !key.startsWith('x_')) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `unknown attribute${suggestion(key)}; notes go in description, notes or an x_ attribute` });
+        addIssue(ctx, `unknown attribute${suggestion(key)}; notes go in description, notes or an x_ attribute`, [key]);
       }
     }
     if (item.kind === 'provisioning' && item.provisioner === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['provisioner'], message: 'a provisioning rule needs a provisioner: "ledger" or an http spec' });
+      addIssue(ctx, 'a provisioning rule needs a provisioner: "ledger" or an http spec', ['provisioner']);
     }
     if (item.kind === 'pre_approval' && item.effect === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['effect'], message: 'a pre_approval rule needs effect "allow" or "deny"' });
+      addIssue(ctx, 'a pre_approval rule needs effect "allow" or "deny"', ['effect']);
     }
     if (item.when === undefined) {
       if (item.kind !== 'provisioning') {
-        ctx.addIssue({ code: 'custom', path: ['when'], message: 'a condition is required; use {"all": []} to match every request' });
+        addIssue(ctx, 'a condition is required; use {"all": []} to match every request', ['when']);
       }
       return { ...item, when: undefined };
     }
     const { condition, issues } = parseCondition(item.when, ['when']);
-    for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of issues) addIssue(ctx, issue.message, issue.path);
     // Provisioning functions read no on-call or training state: such a condition could never hold.
     if (condition && item.kind === 'provisioning') {
       for (const leaf of leaves(condition)) {
         if (leaf.type === 'on_call' || leaf.type === 'training') {
-          ctx.addIssue({ code: 'custom', path: ['when'], message: `condition "${leaf.type}" is not available in provisioning rules` });
+          addIssue(ctx, `condition "${leaf.type}" is not available in provisioning rules`, ['when']);
         }
       }
     }
     return { ...item, when: condition };
-  });
+  }),
+);
 
 const KNOWN_ATTRIBUTES = new Set(['app_id', 'rule_id', 'kind', 'enabled', 'priority', 'permissions', 'when', 'effect', 'message', 'provisioner', 'mode']);
 
@@ -107,11 +109,22 @@ export type RuleEntry = { valid: true; rule: Rule } | { valid: false; invalid: I
  */
 export function parseRuleItem(raw: unknown): RuleEntry {
   // Own attributes only, on an object without a prototype: `item.when` must never find Object's.
-  const item: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, isRecord(raw) ? Object.fromEntries(Object.entries(raw)) : {});
+  const item: Record<string, unknown> = Object.assign(
+    Object.create(null) as Record<string, unknown>,
+    isRecord(raw) ? Object.fromEntries(Object.entries(raw)) : {},
+  );
   const text = (value: unknown) => (typeof value === 'string' ? value : '(missing)');
   const invalid = (problems: string[]): RuleEntry => ({
     valid: false,
-    invalid: { app_id: text(item.app_id), rule_id: text(item.rule_id), kind: item.kind, enabled: item.enabled, permissions: item.permissions, mode: item.mode, problems },
+    invalid: {
+      app_id: text(item.app_id),
+      rule_id: text(item.rule_id),
+      kind: item.kind,
+      enabled: item.enabled,
+      permissions: item.permissions,
+      mode: item.mode,
+      problems,
+    },
   });
   try {
     const parsed = RuleItemSchema.safeParse(item);
