@@ -17,8 +17,16 @@ export const BUNDLING = {
  * Paths are relative to the project root, where both esbuild runs start.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
-  [
-    ...['sso', 'ini', 'process', 'web-identity', 'http'].map((provider) => `@aws-sdk/credential-provider-${provider}`),
-    '@smithy/credential-provider-imds',
-  ].map((name) => [name, './src/app/unbundled-credential-providers.ts']),
+  [...['sso', 'ini', 'process', 'web-identity', 'http'].map((provider) => `@aws-sdk/credential-provider-${provider}`), '@smithy/credential-provider-imds'].map(
+    (name) => [name, './src/app/unbundled-credential-providers.ts'],
+  ),
 );
+
+/**
+ * Modules a function loads only on first use, each shipped as its own file beside index.js
+ * instead of inside it, so a function that never needs one never parses it: re2js, the pattern
+ * engine src/rules/pattern.ts requires when a rule's pattern is first compiled. The bundle's
+ * import is aliased to that file and left external; scripts/build.ts and the stack's bundling
+ * (lib/webhook-function.ts) both write the file.
+ */
+export const LAZY_MODULES: Readonly<Record<string, string>> = { re2js: './re2js.js' };

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_ALIASES, BUNDLING } from './bundling';
+import { BUNDLE_ALIASES, BUNDLING, LAZY_MODULES } from './bundling';
 import { LOG_RETENTION } from './log-retention';
 
 export interface WebhookFunctionProps {
@@ -48,9 +48,7 @@ export class WebhookFunction extends Construct {
     // Instead of the managed AWSLambdaBasicExecutionRole, which may create any log group and write
     // to every one: the group exists (above), so the function only adds streams and events to it.
     // The group's ARN attribute ends in `:*`, which covers its streams and nothing beyond them.
-    role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-    );
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     const common = {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -60,8 +58,8 @@ export class WebhookFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      // No --enable-source-maps: it costs ~10 ms of every cold start (npm run bench); the maps ship
-      // beside the bundle for when a stack trace needs reading.
+      // No --enable-source-maps: it cost ~10 ms of every cold start (docs/performance.md); the maps
+      // ship beside the bundle for when a stack trace needs reading.
       environment: {
         AUTH_HEADER: props.authHeader,
       },
@@ -76,9 +74,14 @@ export class WebhookFunction extends Construct {
               ...BUNDLING,
               mainFields: [...BUNDLING.mainFields],
               format: OutputFormat.CJS,
-              // Bundle the AWS SDK (see lib/bundling.ts).
-              externalModules: [],
-              esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
+              // Bundle the AWS SDK (see lib/bundling.ts); only the lazily loaded modules stay out.
+              externalModules: Object.values(LAZY_MODULES),
+              esbuildArgs: Object.fromEntries(Object.entries({ ...BUNDLE_ALIASES, ...LAZY_MODULES }).map(([from, to]) => [`--alias:${from}`, to])),
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir, outputDir) => lazyModuleCommands(inputDir, outputDir),
+              },
               forceDockerBundling: false,
             },
           })
@@ -88,6 +91,14 @@ export class WebhookFunction extends Construct {
             handler: 'index.handler',
           });
   }
+}
+
+/** Writes each lazily loaded module beside the bundle, built as scripts/build.ts builds it. */
+function lazyModuleCommands(inputDir: string, outputDir: string): string[] {
+  const flags = `--bundle --platform=node --format=cjs --target=${BUNDLING.target} --main-fields=${BUNDLING.mainFields.join(',')} --minify --sourcemap --legal-comments=none --log-level=warning`;
+  return Object.entries(LAZY_MODULES).map(
+    ([module, file]) => `cd "${inputDir}" && npx --no-install esbuild ${module} ${flags} --outfile="${path.join(outputDir, file)}"`,
+  );
 }
 
 /** The bundle folder of one function, with a hint when `npm run build` has not run. */
