@@ -5,9 +5,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { WebhookKind } from '../src/lumos/payload';
-import type { DimensionSetOf, MetricName } from '../src/kernel/metrics';
 import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
+import type { DimensionSetOf, MetricName } from '../src/kernel/metrics';
+import type { WebhookKind } from '../src/lumos/payload';
 
 /** 401s in 5 minutes that look like someone guessing the token rather than a rotation gone wrong. */
 export const DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD = 20;
@@ -55,13 +55,9 @@ export interface WebhookAlarmsProps {
  */
 export const UNEXPECTED_5XX_PATTERN = logs.FilterPattern.all(
   logs.FilterPattern.stringValue('$.status', '=', '5*'),
-  logs.FilterPattern.any(
-    logs.FilterPattern.stringValue('$.errorResponseType', '!=', '-'),
-    logs.FilterPattern.stringValue('$.integrationError', '!=', '-'),
-  ),
+  logs.FilterPattern.any(logs.FilterPattern.stringValue('$.errorResponseType', '!=', '-'), logs.FilterPattern.stringValue('$.integrationError', '!=', '-')),
 );
 export const UNAUTHORIZED_PATTERN = logs.FilterPattern.stringValue('$.status', '=', '401');
-
 
 /**
  * What someone should hear about: per function errors, throttles and durations near the timeout,
@@ -74,7 +70,11 @@ export class WebhookAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly stackName: string;
 
-  constructor(scope: Construct, id: string, private readonly props: WebhookAlarmsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WebhookAlarmsProps,
+  ) {
     super(scope, id);
     this.stackName = Stack.of(this).stackName;
     for (const alarmed of props.functions) this.alarmFunction(alarmed);

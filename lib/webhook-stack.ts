@@ -1,7 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
+import type { WebhookFunctionSpec } from '../src/app/function-spec';
+import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
 import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_VAR } from '../src/kernel/metrics';
+import type { FailMode } from '../src/services/request-validation-service';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
 import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
 import { AlarmTopic } from './alarm-topic';
@@ -13,9 +16,6 @@ import { type TokenSecret, tokenSecret } from './token-secret';
 import { DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD, WebhookAlarms } from './webhook-alarms';
 import { DEFAULT_THROTTLE, WebhookApi } from './webhook-api';
 import { WebhookFunction } from './webhook-function';
-import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
-import type { WebhookFunctionSpec } from '../src/app/function-spec';
-import type { FailMode } from '../src/services/request-validation-service';
 
 /** What every webhook function uses. */
 interface SharedResources {
@@ -73,9 +73,7 @@ export class WebhookStack extends Stack {
   constructor(scope: Construct, id: string, props: WebhookStackProps = {}) {
     super(scope, id, props);
 
-    const tables = new Map<TableDefinition['id'], WebhookTable>(
-      TABLE_DEFINITIONS.map((definition) => [definition.id, buildTable(this, definition)]),
-    );
+    const tables = new Map<TableDefinition['id'], WebhookTable>(TABLE_DEFINITIONS.map((definition) => [definition.id, buildTable(this, definition)]));
     this.token = tokenSecret(this, props.tokenSecretName);
     this.connectorSecretPrefix = props.connectorSecretPrefix ?? 'lumos-connectors/';
     this.metricsNamespace = `${DEFAULT_METRICS_NAMESPACE}/${this.stackName}`;
@@ -137,7 +135,10 @@ export class WebhookStack extends Stack {
     grantTokenRead(fn.function, token);
     if (webhook.connectorSecrets) grantConnectorSecrets(fn.function, this.connectorSecretPrefix);
     const environment =
-      webhook.environment?.({ validationFailMode: props.validationFailMode ?? 'closed', validationMisconfiguredMessage: props.validationMisconfiguredMessage }) ?? {};
+      webhook.environment?.({
+        validationFailMode: props.validationFailMode ?? 'closed',
+        validationMisconfiguredMessage: props.validationMisconfiguredMessage,
+      }) ?? {};
     for (const [key, value] of Object.entries(environment)) fn.function.addEnvironment(key, value);
     fn.function.addEnvironment(METRICS_NAMESPACE_VAR, metricsNamespace);
     api.root.addResource(webhook.slug).addMethod('POST', new apigateway.LambdaIntegration(fn.function));

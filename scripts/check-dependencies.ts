@@ -20,11 +20,15 @@ function sourceFiles(dir: string): string[] {
 }
 
 // It exits non-zero on a violation; the JSON on stdout says which.
-const cruise = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
-  cwd: ROOT,
-  encoding: 'utf8',
-  maxBuffer: 64 * 1024 * 1024,
-});
+const cruise = spawnSync(
+  process.execPath,
+  [join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+  {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  },
+);
 let summary: CruiseResult['summary'];
 try {
   ({ summary } = JSON.parse(cruise.stdout) as CruiseResult);
@@ -34,7 +38,8 @@ try {
 }
 const expected = sourceFiles(join(ROOT, 'src')).length;
 const problems = summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
-if (summary.totalCruised < expected) problems.push(`only ${summary.totalCruised} of the ${expected} modules in src/ were cruised: is the parser (@swc/core) installed?`);
+if (summary.totalCruised < expected)
+  problems.push(`only ${summary.totalCruised} of the ${expected} modules in src/ were cruised: is the parser (@swc/core) installed?`);
 if (problems.length > 0) {
   console.error(`dependency check failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);

@@ -4,10 +4,11 @@
  * pattern, one whose rules have a `custom_field.matches` pattern, so the difference is what the
  * pattern engine (loaded on first use) adds to a cold start, and nothing to the other.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../src/store/dynamo-client';
 import { ROOT } from './bundles';
 import { lambdaInitEnv, TABLE_NAMES } from './env';
@@ -49,7 +50,8 @@ function timeOnce(script: string, env: NodeJS.ProcessEnv, label: string): number
   const start = process.hrtime.bigint();
   const child = spawnSync(process.execPath, ['-e', script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const elapsed = msSince(start);
-  if (child.error || child.status !== 0) throw new Error(`cold call ${label} failed (${child.error?.message ?? `exit ${String(child.status)}: ${child.stderr.toString().trim().slice(0, 300)}`})`);
+  if (child.error || child.status !== 0)
+    throw new Error(`cold call ${label} failed (${child.error?.message ?? `exit ${String(child.status)}: ${child.stderr.toString().trim().slice(0, 300)}`})`);
   return elapsed;
 }
 

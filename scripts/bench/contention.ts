@@ -4,13 +4,14 @@
  * instances would run them), against DynamoDB Local; then N deprovisionings of the same
  * requests at once. Every call must answer 204, the grant must end with N holds, then removed.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../src/store/dynamo-client';
 import { ROOT } from './bundles';
 import { TABLE_NAMES } from './env';
-import { callOnce, loadHandler, type BundleHandler } from './warm';
+import { type BundleHandler, callOnce, loadHandler } from './warm';
 
 const EMAIL = 'contention@lumos.com';
 const NO_CONTENT = { statusCode: 204 } as const;
@@ -45,7 +46,10 @@ async function warmUp(handlers: BundleHandler[], token: string): Promise<void> {
 async function grantAfter(endpoint: string): Promise<{ state: string; holds: number }> {
   const client = createDocumentClient(endpoint);
   try {
-    const fixture = JSON.parse(readFileSync(join(ROOT, 'fixtures/lumos/provisioning.json'), 'utf8')) as { application: { instance_id: string }; permissions: { value: string }[] };
+    const fixture = JSON.parse(readFileSync(join(ROOT, 'fixtures/lumos/provisioning.json'), 'utf8')) as {
+      application: { instance_id: string };
+      permissions: { value: string }[];
+    };
     const key = { app_instance: fixture.application.instance_id, subject_permission: `${EMAIL}#${fixture.permissions[0]?.value ?? ''}` };
     const { Item } = await client.send(new GetCommand({ TableName: TABLE_NAMES.GRANTS_TABLE, Key: key, ConsistentRead: true }));
     return { state: Item === undefined ? 'absent' : String(Item.state ?? 'held'), holds: Object.keys((Item?.holds as object | undefined) ?? {}).length };

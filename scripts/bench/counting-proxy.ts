@@ -2,7 +2,7 @@
  * A loopback HTTP proxy in front of DynamoDB Local that counts requests by `x-amz-target`
  * (e.g. `DynamoDB_20120810.Query`) and table, so the bench counts real calls, not SDK method calls.
  */
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface CountingProxy {

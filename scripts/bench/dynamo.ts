@@ -1,5 +1,5 @@
 /** DynamoDB Local with the project's tables and demo seed, as `npm start` has them. */
-import { freePort, startDynamoDbLocal, type RunningDynamoDb } from '../../src/local/dynamodb-local';
+import { freePort, type RunningDynamoDb, startDynamoDbLocal } from '../../src/local/dynamodb-local';
 import { seed } from '../../src/local/seed';
 import { createTables } from '../../src/store/create-tables';
 import { createDocumentClient } from '../../src/store/dynamo-client';

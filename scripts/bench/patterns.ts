@@ -32,7 +32,15 @@ export function measurePatterns(): PatternTiming[] {
     timings.push({ engine: 'V8 RegExp', pattern: stalling(n), inputLength: input.length, ms: timed(() => new RegExp(stalling(n)).test(input)) });
   }
   const re2Cases: [string, string][] = [
-    ...([[12, 24], [16, 32], [20, 40], [24, 48], [24, 1_000]] as const).map(([n, length]): [string, string] => [stalling(n), 'a'.repeat(length)]),
+    ...(
+      [
+        [12, 24],
+        [16, 32],
+        [20, 40],
+        [24, 48],
+        [24, 1_000],
+      ] as const
+    ).map(([n, length]): [string, string] => [stalling(n), 'a'.repeat(length)]),
     // Near the program-size cap, on the input that was slowest for it in a search of such shapes.
     [LARGEST_ALLOWED, `${'ab'.repeat(498)}xc!!`],
   ];

@@ -2,9 +2,10 @@
  * Calls a built bundle's handler in this process, as Lambda calls a warm container: API
  * Gateway REST proxy events in, sequentially, each timed and its reply checked.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ROOT } from './bundles';
 import type { ExpectedReply, WarmCase } from './cases';
 import { msSince } from './stats';

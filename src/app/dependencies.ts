@@ -4,23 +4,23 @@
  * for one it was not given is a configuration error. Handlers and the local runtime start here.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { MeteredAuditSink } from '../audit/metered-sink';
+import type { AuditSink } from '../audit/record';
 import type { TokenSource } from '../http/token-source';
 import { EnvTokenSource, SecretsManagerTokenSource } from '../http/token-source';
-import { createSecretsManagerClient } from '../store/secret-reader';
+import { ConfigError } from '../kernel/errors';
+import { metrics } from '../kernel/metrics';
 import { SecretsManagerConnectorSecrets } from '../provisioners/connector-secrets';
 import { ProvisionerDispatch, type Provisioners } from '../provisioners/dispatch';
 import { HttpProvisioner } from '../provisioners/http-provisioner';
-import type { AuditSink } from '../audit/record';
 import { DynamoAuditSink } from '../store/audit-sink';
 import { createDocumentClient } from '../store/dynamo-client';
 import { DynamoGrantLedger, type GrantLedger } from '../store/grant-ledger';
-import { MeteredAuditSink } from '../audit/metered-sink';
 import { DynamoRuleSource, type RuleSource } from '../store/rule-source';
+import { createSecretsManagerClient } from '../store/secret-reader';
 import { DynamoStateSource, type StateSource } from '../store/state-source';
 import type { TableDefinition } from '../store/table-definitions';
 import type { Config } from './config';
-import { ConfigError } from '../kernel/errors';
-import { metrics } from '../kernel/metrics';
 
 export interface Dependencies {
   readonly config: Config;

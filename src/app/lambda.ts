@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { fromProxyEvent, toProxyResult } from '../http/api-gateway';
-import { createPipeline, replyOutcome, type Pipeline } from '../http/pipeline';
+import { createPipeline, type Pipeline, replyOutcome } from '../http/pipeline';
 import { failureReason } from '../kernel/errors';
-import type { KindService } from '../services/kind-service';
-import { replies } from '../lumos/replies';
-import { loadConfig } from './config';
-import type { WebhookFunctionSpec } from './function-spec';
-import { createDependencies, type Dependencies } from './dependencies';
 import { logger } from '../kernel/logger';
 import { metrics } from '../kernel/metrics';
+import { replies } from '../lumos/replies';
+import type { KindService } from '../services/kind-service';
+import { loadConfig } from './config';
+import { createDependencies, type Dependencies } from './dependencies';
+import type { WebhookFunctionSpec } from './function-spec';
 
-export type LambdaHandler = (event: APIGatewayProxyEvent, context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) => Promise<APIGatewayProxyResult>;
+export type LambdaHandler = (
+  event: APIGatewayProxyEvent,
+  context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+) => Promise<APIGatewayProxyResult>;
 
 /** Builds a kind's pipeline from its dependencies (shared by Lambda and the local runtime). */
 export function buildPipeline(deps: Dependencies, service: KindService): Pipeline {

@@ -8,15 +8,7 @@ import type { FailureReason } from '../kernel/errors';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
 import type { RuleTrace } from '../rules/trace';
 
-export type PermissionStatus =
-  | 'granted'
-  | 'already_granted'
-  | 'hold_added'
-  | 'removed'
-  | 'hold_released'
-  | 'not_granted'
-  | 'no_rule'
-  | 'failed';
+export type PermissionStatus = 'granted' | 'already_granted' | 'hold_added' | 'removed' | 'hold_released' | 'not_granted' | 'no_rule' | 'failed';
 
 export interface PermissionResult {
   permission: string;

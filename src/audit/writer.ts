@@ -8,8 +8,8 @@ import type { CallContext } from '../kernel/call';
 import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
-import { LUMOS_RESPONSE, replies, type Reply } from '../lumos/replies';
-import { auditBase, type AuditRecord, type AuditSink } from './record';
+import { LUMOS_RESPONSE, type Reply, replies } from '../lumos/replies';
+import { type AuditRecord, type AuditSink, auditBase } from './record';
 
 /** What the caller says of the call; the writer adds whose call it was, the status, the time and the latency. */
 export type AuditEntry = Omit<AuditRecord, keyof ReturnType<typeof auditBase> | 'status_code' | 'latency_ms'>;
@@ -21,7 +21,13 @@ export async function auditCall(sink: AuditSink, kind: WebhookKind, parsed: Pars
     await sink.record(record, call.at, call.deadline);
     return reply;
   } catch (error) {
-    logger.error('audit item could not be written', { kind, request_id: call.requestId, app_id: record.app_id, decision: record.decision, reason: failureReason(error) });
+    logger.error('audit item could not be written', {
+      kind,
+      request_id: call.requestId,
+      app_id: record.app_id,
+      decision: record.decision,
+      reason: failureReason(error),
+    });
     return reply.body?.response === LUMOS_RESPONSE.PREAPPROVED ? replies.notPreApproved({ reason: 'audit_unavailable' }) : reply;
   }
 }

@@ -4,15 +4,16 @@
  * safe answer (for pre-approval NOT_PREAPPROVED), never a stack trace or error text. It sees
  * every call, so it also logs every refusal and counts refusals, failures and decisions.
  */
-import { parsePayload, undocumentedPermissionTags, type ParsedRequest, type WebhookKind } from '../lumos/payload';
-import { MAX_BODY_BYTES, replies, type Reply } from '../lumos/replies';
+
+import type { AuditSink } from '../audit/record';
+import { auditCall } from '../audit/writer';
+import type { CallContext } from '../kernel/call';
 import { Deadline } from '../kernel/deadline';
 import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
 import { metrics as containerMetrics, type Metrics, type RefusalReason } from '../kernel/metrics';
-import type { AuditSink } from '../audit/record';
-import { auditCall } from '../audit/writer';
-import type { CallContext } from '../kernel/call';
+import { type ParsedRequest, parsePayload, undocumentedPermissionTags, type WebhookKind } from '../lumos/payload';
+import { MAX_BODY_BYTES, type Reply, replies } from '../lumos/replies';
 import type { KindService } from '../services/kind-service';
 import { extractToken, matchesAnyToken } from './auth';
 import type { TokenSource } from './token-source';

@@ -7,7 +7,10 @@ import { DeadlineExceededError } from './errors';
 export class Deadline {
   private readonly endsAt: number;
 
-  constructor(budgetMs: number, private readonly now: () => number = Date.now) {
+  constructor(
+    budgetMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.endsAt = now() + budgetMs;
   }
 

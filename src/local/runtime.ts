@@ -4,14 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Pipeline } from '../http/pipeline';
 import { loadConfig } from '../app/config';
 import { createDependencies } from '../app/dependencies';
 import { buildPipeline } from '../app/lambda';
+import type { Pipeline } from '../http/pipeline';
 import { createTables } from '../store/create-tables';
 import { createDocumentClient } from '../store/dynamo-client';
 import type { TableDefinition } from '../store/table-definitions';
-import { startDynamoDbLocal, type ProcessExit, type RunningDynamoDb } from './dynamodb-local';
+import { type ProcessExit, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { LOCAL_ROUTES } from './routes';
 import { seed } from './seed';
 import { createLocalServer, type LocalServerOptions } from './server';

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Pipeline } from '../http/pipeline';
-import { MAX_BODY_BYTES, replies, type Reply } from '../lumos/replies';
 import { logger } from '../kernel/logger';
+import { MAX_BODY_BYTES, type Reply, replies } from '../lumos/replies';
 
 export interface LocalServerOptions {
   /** Time allowed to receive a request's headers (Node's default is 60 s). */

@@ -43,8 +43,7 @@ export type LumosResponse = (typeof LUMOS_RESPONSE)[keyof typeof LUMOS_RESPONSE]
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Shown to a requester when request validation could not run and fails closed. */
-export const VALIDATION_UNAVAILABLE_MESSAGE =
-  'This request could not be checked right now. Try again in a few minutes, or contact the admins of this app.';
+export const VALIDATION_UNAVAILABLE_MESSAGE = 'This request could not be checked right now. Try again in a few minutes, or contact the admins of this app.';
 /**
  * Shown when a requirement in scope is an invalid rule item: the check will not fix itself, so
  * the requester is sent to the admins rather than told to retry. A deployment can set its own.
@@ -71,8 +70,7 @@ export const replies = {
   notPreApproved: (detail?: Detail) => json(200, withDetail({ response: LUMOS_RESPONSE.NOT_PREAPPROVED }, detail)),
 
   validationPassed: (detail?: Detail) => json(200, withDetail({ response: LUMOS_RESPONSE.VALIDATION_PASSED }, detail)),
-  validationFailed: (message: string, detail?: Detail) =>
-    json(200, withDetail({ response: LUMOS_RESPONSE.VALIDATION_FAILED, message }, detail)),
+  validationFailed: (message: string, detail?: Detail) => json(200, withDetail({ response: LUMOS_RESPONSE.VALIDATION_FAILED, message }, detail)),
 
   provisioned: (): Reply => ({ statusCode: 204 }),
   noProvisioningAction: (message: string) => json(200, { response: LUMOS_RESPONSE.NO_PROVISIONING_ACTION, message }),
@@ -86,10 +84,8 @@ export const replies = {
   methodNotAllowed: () => json(405, { error: 'method_not_allowed', allowed: 'POST' }),
   notFound: () => json(404, { error: 'not_found' }),
 
-  invalidJson: (kind: WebhookKind, message: string) =>
-    json(400, { error: 'invalid_json', message, ...kindNegative(kind) }),
-  invalidPayload: (kind: WebhookKind, issues: PayloadIssue[]) =>
-    json(422, { error: 'invalid_payload', issues, ...kindNegative(kind) }),
+  invalidJson: (kind: WebhookKind, message: string) => json(400, { error: 'invalid_json', message, ...kindNegative(kind) }),
+  invalidPayload: (kind: WebhookKind, issues: PayloadIssue[]) => json(422, { error: 'invalid_payload', issues, ...kindNegative(kind) }),
 
   /**
    * The kind's answer when the check itself could not run: always the safe side. The reason is

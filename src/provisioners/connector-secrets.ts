@@ -1,8 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from '../kernel/deadline';
 import { ConfigError, WebhookError } from '../kernel/errors';
+import { type ConnectorSecret, ConnectorSecretSchema } from '../rules/http-spec';
 import { CachedSecretReader } from '../store/secret-reader';
-import { ConnectorSecretSchema, type ConnectorSecret } from '../rules/http-spec';
 
 /** A connector secret was refused, could not be read or is malformed. Messages never hold its value. */
 export class ConnectorSecretError extends WebhookError {

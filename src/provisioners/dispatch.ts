@@ -1,8 +1,8 @@
 import type { Deadline } from '../kernel/deadline';
 import type { HttpProvisionerSpec } from '../rules/http-spec';
+import type { ProvisionerSpec } from '../rules/provisioner-spec';
 import type { GrantTarget } from '../store/grant-target';
 import type { ProvisionerOutcome } from './provisioner';
-import type { ProvisionerSpec } from '../rules/provisioner-spec';
 
 /** Carries out a grant or its removal in the target system a spec names. */
 export interface Provisioners {

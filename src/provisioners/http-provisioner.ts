@@ -6,9 +6,9 @@
  */
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
-import { ConnectorSecretError, type ConnectorSecrets } from './connector-secrets';
 import type { ConnectorSecret, HttpProvisionerSpec, HttpRequestSpec } from '../rules/http-spec';
 import type { GrantTarget } from '../store/grant-target';
+import { ConnectorSecretError, type ConnectorSecrets } from './connector-secrets';
 import type { ProvisionerOutcome } from './provisioner';
 import { renderHeader, renderJson, renderUrl } from './templates';
 
@@ -49,7 +49,7 @@ export class HttpProvisioner {
     try {
       url = new URL(rendered.url);
     } catch {
-      return failed('the rule\'s URL template does not give a valid URL');
+      return failed("the rule's URL template does not give a valid URL");
     }
     const host = url.hostname.toLowerCase();
     // The rule schema checks this too; repeated because this is where the credential leaves.

@@ -3,7 +3,7 @@
  * lands, so a name or custom field can never change a URL's path, a JSON body's structure or
  * add a header. Pure: no I/O.
  */
-import { parseUrlTemplate, placeholderNames, templateParts, type HttpRequestSpec, type TemplatePart } from '../rules/http-spec';
+import { type HttpRequestSpec, parseUrlTemplate, placeholderNames, type TemplatePart, templateParts } from '../rules/http-spec';
 import type { GrantTarget } from '../store/grant-target';
 
 /** A body template as http-spec.ts parses it: strings anywhere in it may hold placeholders. */
@@ -48,9 +48,9 @@ function customField(field: string, target: GrantTarget): string {
 }
 
 // http-spec.ts cuts the template, so the schema and the renderer agree on what is a placeholder.
-function fill(template: string, target: GrantTarget, escape: (value: string) => string): string {
+function fill(template: string, target: GrantTarget, encode: (value: string) => string): string {
   return templateParts(template)
-    .map((part) => ('text' in part ? part.text : escape(placeholderValue(part.placeholder, target) ?? '')))
+    .map((part) => ('text' in part ? part.text : encode(placeholderValue(part.placeholder, target) ?? '')))
     .join('');
 }
 
@@ -66,6 +66,7 @@ function encodeValue(value: string): string {
 // which could join a value to fixed text (".{x}\n" with x="." reads as ".."): encode them.
 // The rule schema refuses them; this keeps a spec that skipped it to the same structure.
 const encodeFixed = (text: string): string =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this encodes
   text.replace(/[\u0000-\u0020\u007f]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
 // The URL parser removes a segment that is "." and pops one for "..", in any mix with %2e.

@@ -2,9 +2,10 @@
  * Condition evaluation: pure, given the request, the loaded state and `now`. Each result
  * carries a sentence saying why, which lands in the audit trace for the admin reading it.
  */
-import type { CustomFieldValue, Facts, Shift } from './facts';
+
 import { asciiLowerCase, emailDomain } from '../lumos/email';
-import { MAX_MATCHED_TOTAL_LENGTH, MAX_MATCHED_VALUE_LENGTH, type Condition, type Who } from './conditions';
+import { type Condition, MAX_MATCHED_TOTAL_LENGTH, MAX_MATCHED_VALUE_LENGTH, type Who } from './conditions';
+import type { CustomFieldValue, Facts, Shift } from './facts';
 import { compilePattern } from './pattern';
 import { formatClock, inTimeWindow } from './time-window';
 
@@ -32,13 +33,7 @@ const unknown = (detail: string): Outcome => ({ ok: false, unknown: true, detail
 
 export function isOnCall(shifts: readonly Shift[], schedule: string, email: string, now: Date): Shift | undefined {
   const at = now.getTime();
-  return shifts.find(
-    (shift) =>
-      shift.schedule === schedule &&
-      shift.email === email &&
-      Date.parse(shift.starts_at) <= at &&
-      at < Date.parse(shift.ends_at),
-  );
+  return shifts.find((shift) => shift.schedule === schedule && shift.email === email && Date.parse(shift.starts_at) <= at && at < Date.parse(shift.ends_at));
 }
 
 export function evaluate(condition: Condition, facts: Facts): Outcome {
@@ -73,9 +68,7 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
       const email = person(facts, condition.who);
       if (email === null) return unknown(`no ${condition.who} email to check on call`);
       const shift = isOnCall(facts.shifts, condition.schedule, email, facts.now);
-      return shift
-        ? pass(`${email} is on call for ${condition.schedule} until ${shift.ends_at}`)
-        : fail(`${email} is not on call for ${condition.schedule}`);
+      return shift ? pass(`${email} is on call for ${condition.schedule} until ${shift.ends_at}`) : fail(`${email} is not on call for ${condition.schedule}`);
     }
     case 'email_in': {
       const email = person(facts, condition.who);
@@ -86,9 +79,7 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
       const email = person(facts, condition.who);
       if (email === null) return unknown(`no ${condition.who} email`);
       const domain = emailDomain(email);
-      return condition.domains.includes(domain)
-        ? pass(`domain ${domain} is listed`)
-        : fail(`domain ${domain} is not in ${condition.domains.join(', ')}`);
+      return condition.domains.includes(domain) ? pass(`domain ${domain} is listed`) : fail(`domain ${domain} is not in ${condition.domains.join(', ')}`);
     }
     case 'permission_in': {
       const outside = facts.request.permissions.filter((value) => !condition.values.includes(value));
@@ -135,7 +126,8 @@ function evaluateTraining(condition: Extract<Condition, { type: 'training' }>, e
   const day = (time: number) => new Date(time).toISOString().slice(0, 10);
   if (record.expires_at) {
     const expires = Date.parse(record.expires_at);
-    if (Number.isNaN(expires) || expires <= at) return fail(`${email}'s ${course} completion expired on ${Number.isNaN(expires) ? record.expires_at : day(expires)}`);
+    if (Number.isNaN(expires) || expires <= at)
+      return fail(`${email}'s ${course} completion expired on ${Number.isNaN(expires) ? record.expires_at : day(expires)}`);
   }
   if (condition.within_days !== undefined && at - completed > condition.within_days * DAY_MS) {
     return fail(`${email} completed ${course} on ${day(completed)}, more than ${condition.within_days} days ago`);
@@ -143,10 +135,7 @@ function evaluateTraining(condition: Extract<Condition, { type: 'training' }>, e
   return pass(`${email} completed ${course} on ${day(completed)}`);
 }
 
-function evaluateCustomField(
-  condition: Extract<Condition, { type: 'custom_field' }>,
-  value: CustomFieldValue | undefined,
-): Outcome {
+function evaluateCustomField(condition: Extract<Condition, { type: 'custom_field' }>, value: CustomFieldValue | undefined): Outcome {
   const label = `custom field "${condition.name}"`;
   if (condition.present !== undefined) {
     const present = value !== undefined;

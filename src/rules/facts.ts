@@ -42,4 +42,3 @@ export interface Facts {
   /** Training records loaded for the people the rules ask about. */
   trainings?: readonly TrainingRecord[];
 }
-

@@ -4,8 +4,8 @@
  */
 import { leaves } from './conditions';
 import type { RequestFacts } from './facts';
+import type { RuleEntry, RuleKind } from './rule-item';
 import { scopeOf } from './scope';
-import { type RuleEntry, type RuleKind } from './rule-item';
 
 export interface ShiftLookup {
   schedule: string;

@@ -52,7 +52,10 @@ function compile(source: string): PatternResult {
     return { ok: false, problem: unsupportedSyntax(source) ?? `not a valid RE2 pattern (${detail})` };
   }
   if (compiled.programSize() > MAX_PROGRAM_SIZE) {
-    return { ok: false, problem: `pattern too complex (RE2 program of ${compiled.programSize()} instructions; at most ${MAX_PROGRAM_SIZE}): use fewer or smaller repetition counts` };
+    return {
+      ok: false,
+      problem: `pattern too complex (RE2 program of ${compiled.programSize()} instructions; at most ${MAX_PROGRAM_SIZE}): use fewer or smaller repetition counts`,
+    };
   }
   return { ok: true, pattern: { test: (value) => compiled.test(value) } };
 }

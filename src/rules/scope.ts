@@ -40,7 +40,13 @@ export function scopeOf(entry: RuleEntry, kind: RuleKind, requested: readonly st
   // Compared as a valid rule's list would be (trimmed), or a stray space could skip a broken deny.
   const limit = invalid.permissions;
   if (Array.isArray(limit) && limit.length > 0 && limit.every((value) => typeof value === 'string' && value.trim())) {
-    if (!coversPermissions(limit.map((value: string) => value.trim()), requested, 'any')) {
+    if (
+      !coversPermissions(
+        limit.map((value: string) => value.trim()),
+        requested,
+        'any',
+      )
+    ) {
       return { inScope: false, why: `limited to permissions ${JSON.stringify(limit)}` };
     }
   }

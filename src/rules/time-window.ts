@@ -67,10 +67,7 @@ function previousDay(day: Weekday): Weekday {
   return WEEKDAYS[(WEEKDAYS.indexOf(day) + 6) % 7] as Weekday;
 }
 
-export function inTimeWindow(
-  window: { days: readonly Weekday[]; from: number; to: number; tz: string },
-  now: Date,
-): boolean {
+export function inTimeWindow(window: { days: readonly Weekday[]; from: number; to: number; tz: string }, now: Date): boolean {
   const { weekday, minutes } = localTime(now, window.tz);
   if (window.from < window.to) {
     return window.days.includes(weekday) && minutes >= window.from && minutes < window.to;

@@ -4,9 +4,9 @@
  * kinds are left out of the trace. The decisions differ only in what they make of the result.
  */
 import { evaluate, type Outcome } from './evaluation';
-import { type Facts } from './facts';
+import type { Facts } from './facts';
+import type { Rule, RuleEntry, RuleKind } from './rule-item';
 import { scopeOf } from './scope';
-import { type Rule, type RuleEntry, type RuleKind } from './rule-item';
 
 export interface RuleTrace {
   app_id: string;
@@ -32,7 +32,13 @@ export interface RulesEvaluation {
 }
 
 /** `whenAbsent`: the outcome of a rule without `when` (only provisioning rules may omit it). */
-export function evaluateRules(entries: readonly RuleEntry[], kind: RuleKind, permissions: readonly string[], facts: Facts, whenAbsent: Outcome): RulesEvaluation {
+export function evaluateRules(
+  entries: readonly RuleEntry[],
+  kind: RuleKind,
+  permissions: readonly string[],
+  facts: Facts,
+  whenAbsent: Outcome,
+): RulesEvaluation {
   const result: RulesEvaluation = { trace: [], evaluated: [], invalid: [] };
   for (const entry of [...entries].sort((a, b) => priority(b) - priority(a))) {
     const scope = scopeOf(entry, kind, permissions);

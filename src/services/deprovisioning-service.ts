@@ -12,20 +12,21 @@
  * call took the grant over meanwhile is checked: if the grant is held again, it is granted again
  * at the target, since our removal may have landed after that call's grant.
  */
-import type { CallContext } from '../kernel/call';
-import type { KindService, ServiceDependencies } from './kind-service';
-import type { ParsedRequest } from '../lumos/payload';
-import type { Reply } from '../lumos/replies';
-import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, grantKey, requestKey, stateOf, withoutHold, type GrantItem } from '../store/grant-item';
-import type { GrantTarget } from '../store/grant-target';
-import { provisionerName } from '../rules/provisioner-spec';
-import type { Deadline } from '../kernel/deadline';
-import { logger } from '../kernel/logger';
+
 import type { PermissionResult } from '../audit/record';
 import { auditCall } from '../audit/writer';
-import { failingAlone, outcomeEntry, deprovisioningReply } from './grant-results';
+import type { CallContext } from '../kernel/call';
+import type { Deadline } from '../kernel/deadline';
+import { logger } from '../kernel/logger';
+import type { ParsedRequest } from '../lumos/payload';
+import type { Reply } from '../lumos/replies';
+import { provisionerName } from '../rules/provisioner-spec';
+import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, type GrantItem, grantKey, requestKey, stateOf, withoutHold } from '../store/grant-item';
+import type { GrantTarget } from '../store/grant-target';
+import { deprovisioningReply, failingAlone, outcomeEntry } from './grant-results';
 import { grantTarget, grantTargets } from './grant-targets';
-import { GAVE_UP, untilSettled, type LedgerStep } from './ledger-retry';
+import type { KindService, ServiceDependencies } from './kind-service';
+import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
 import { atTarget, hasTargetTime, markUntil } from './target-deadline';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
@@ -80,7 +81,8 @@ export class DeprovisioningService implements KindService {
     }
     const kept = `access kept: still held by ${heldBy(release.item)}`;
     // A request that holds nothing changes nothing: no write, so no contention.
-    if (named !== null && !Object.hasOwn(grant.holds, named)) return { done: { ...result, status: 'hold_released', detail: `this request held nothing; ${kept}` } };
+    if (named !== null && !Object.hasOwn(grant.holds, named))
+      return { done: { ...result, status: 'hold_released', detail: `this request held nothing; ${kept}` } };
     if (await this.deps.grants.save(release.item, grant.version, deadline)) return { done: { ...result, status: 'hold_released', detail: kept } };
     return { retry: 'conflict' };
   }
@@ -115,7 +117,11 @@ export class DeprovisioningService implements KindService {
       if (!written) logger.warn('grant changed while its removal was under way', { app_instance: settled.app_instance, state: settled.state });
       return written;
     } catch (error) {
-      logger.error('outcome of a removal not recorded', { app_instance: settled.app_instance, state: settled.state, error: error instanceof Error ? error.name : 'unknown' });
+      logger.error('outcome of a removal not recorded', {
+        app_instance: settled.app_instance,
+        state: settled.state,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
       return false;
     }
   }
@@ -139,7 +145,10 @@ export class DeprovisioningService implements KindService {
         },
       );
     } catch (error) {
-      logger.error('grant may have lost its access to a late removal and could not be checked', { ...grantNamed(revoking), error: error instanceof Error ? error.name : 'unknown' });
+      logger.error('grant may have lost its access to a late removal and could not be checked', {
+        ...grantNamed(revoking),
+        error: error instanceof Error ? error.name : 'unknown',
+      });
       return '; the grant changed meanwhile and could not be checked; an error log names it';
     }
   }
@@ -159,12 +168,17 @@ export class DeprovisioningService implements KindService {
 
     const holders = heldBy(current);
     if (!hasTargetTime(deadline)) {
-      logger.error('grant held in the ledger may have lost its access at the target to a late removal', { ...grantNamed(current), error: 'no time left to grant it again' });
+      logger.error('grant held in the ledger may have lost its access at the target to a late removal', {
+        ...grantNamed(current),
+        error: 'no time left to grant it again',
+      });
       return { done: `; meanwhile ${holders} took it over, and no time was left to grant it again: an error log names it` };
     }
     const granting = asGranting({ ...current, version: current.version + 1 }, markUntil(deadline, at), at);
     if (!(await grants.save(granting, current.version, deadline))) return { retry: 'conflict' };
-    const outcome = await atTarget(current.provisioner, deadline, (targetTime) => provisioners.provision(current.provisioner, holderTarget(target, current, at), targetTime));
+    const outcome = await atTarget(current.provisioner, deadline, (targetTime) =>
+      provisioners.provision(current.provisioner, holderTarget(target, current, at), targetTime),
+    );
     // Held again whatever the answer: a pending removal would take the access from the holders for good.
     await this.record(asHeld(granting, now()), granting.version, deadline);
     if (outcome.ok) return { done: `; meanwhile ${holders} took it over, so it was granted again at the target` };

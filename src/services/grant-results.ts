@@ -3,12 +3,13 @@
  * permission succeeded; otherwise a message listing what succeeded and what failed, so an
  * admin's re-run (idempotent) finishes the rest.
  */
-import { replies, type Reply } from '../lumos/replies';
-import type { RuleTrace } from '../rules/trace';
-import { logger } from '../kernel/logger';
+
 import type { PermissionResult } from '../audit/record';
 import type { AuditEntry } from '../audit/writer';
 import { failureReason } from '../kernel/errors';
+import { logger } from '../kernel/logger';
+import { type Reply, replies } from '../lumos/replies';
+import type { RuleTrace } from '../rules/trace';
 
 /**
  * One permission's work, failing alone: an error it throws (the store down, the deadline
@@ -25,7 +26,12 @@ export async function failingAlone(
     return await work();
   } catch (error) {
     const reason = failureReason(error);
-    logger.error('a permission could not be completed', { kind, permission: base.permission, reason, error: error instanceof Error ? error.name : typeof error });
+    logger.error('a permission could not be completed', {
+      kind,
+      permission: base.permission,
+      reason,
+      error: error instanceof Error ? error.name : typeof error,
+    });
     return { ...base, status: 'failed', detail: `could not run (${reason})`, reason };
   }
 }

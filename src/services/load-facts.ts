@@ -1,7 +1,7 @@
-import type { RequestFacts, Facts } from '../rules/facts';
+import type { Deadline } from '../kernel/deadline';
+import type { Facts, RequestFacts } from '../rules/facts';
 import { stateLookups } from '../rules/lookups';
 import type { RuleEntry, RuleKind } from '../rules/rule-item';
-import type { Deadline } from '../kernel/deadline';
 import type { StateSource } from '../store/state-source';
 
 /** Reads only the state the in-scope rules ask about, shifts and training in parallel. */

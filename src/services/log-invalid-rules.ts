@@ -1,5 +1,5 @@
-import type { RuleTrace } from '../rules/trace';
 import { logger } from '../kernel/logger';
+import type { RuleTrace } from '../rules/trace';
 
 /**
  * Every invalid rule item in scope, loudly: an enforced one changes the answer (`consequence`),

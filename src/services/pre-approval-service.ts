@@ -2,15 +2,16 @@
  * Pre-approval: load rules (cached) and only the on-call state they ask about, decide with the
  * pure engine, audit, reply. A warm call costs one state read and one audit write.
  */
-import type { CallContext } from '../kernel/call';
-import type { KindService, ServiceDependencies } from './kind-service';
+
 import { auditCall } from '../audit/writer';
+import type { CallContext } from '../kernel/call';
 import type { ParsedRequest } from '../lumos/payload';
-import { replies, type Reply } from '../lumos/replies';
-import { requestFacts } from './request-facts';
+import { type Reply, replies } from '../lumos/replies';
 import { decidePreApproval } from '../rules/decisions/pre-approval-decision';
-import { logInvalidRules } from './log-invalid-rules';
+import type { KindService, ServiceDependencies } from './kind-service';
 import { loadFacts } from './load-facts';
+import { logInvalidRules } from './log-invalid-rules';
+import { requestFacts } from './request-facts';
 
 export class PreApprovalService implements KindService {
   readonly kind = 'pre_approval' as const;

@@ -6,25 +6,26 @@
  * (`pending_removal`) is granted at the target again, under a `granting` mark written first so
  * the ledger never lacks a record of access the target may have (docs/provisioning.md, "The grants ledger").
  */
-import type { CallContext } from '../kernel/call';
-import { failureReason } from '../kernel/errors';
-import type { KindService, ServiceDependencies } from './kind-service';
-import type { ParsedRequest } from '../lumos/payload';
-import type { Reply } from '../lumos/replies';
-import { asGranting, asGrantRefused, asHeld, asPendingRemoval, grantKey, requestKey, stateOf, withHold, type GrantItem } from '../store/grant-item';
-import type { GrantTarget } from '../store/grant-target';
-import { provisionerName, type ProvisionerSpec } from '../rules/provisioner-spec';
-import { requestFacts } from './request-facts';
-import type { RuleTrace } from '../rules/decisions/pre-approval-decision';
-import { chooseProvisioningRule } from '../rules/decisions/provisioning-choice';
-import type { Deadline } from '../kernel/deadline';
-import { logger } from '../kernel/logger';
-import type { FailureReason } from '../kernel/errors';
+
 import type { PermissionResult } from '../audit/record';
 import { auditCall } from '../audit/writer';
+import type { CallContext } from '../kernel/call';
+import type { Deadline } from '../kernel/deadline';
+import type { FailureReason } from '../kernel/errors';
+import { failureReason } from '../kernel/errors';
+import { logger } from '../kernel/logger';
+import type { ParsedRequest } from '../lumos/payload';
+import type { Reply } from '../lumos/replies';
+import type { RuleTrace } from '../rules/decisions/pre-approval-decision';
+import { chooseProvisioningRule } from '../rules/decisions/provisioning-choice';
+import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
+import { asGranting, asGrantRefused, asHeld, asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withHold } from '../store/grant-item';
+import type { GrantTarget } from '../store/grant-target';
 import { failingAlone, outcomeEntry, provisioningReply } from './grant-results';
 import { grantTargets } from './grant-targets';
-import { GAVE_UP, untilSettled, type LedgerStep } from './ledger-retry';
+import type { KindService, ServiceDependencies } from './kind-service';
+import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
+import { requestFacts } from './request-facts';
 import { atTarget, hasTargetTime, markUntil } from './target-deadline';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
@@ -137,7 +138,13 @@ export class ProvisioningService implements KindService {
       if ((await this.record(asPendingRemoval(granting, `grant not confirmed: ${outcome.message}`, now()), granting.version, deadline)) === 'lost') {
         await this.afterLostMark(target, deadline);
       }
-      return { done: { ...result, status: 'failed', detail: `${outcome.message}; it may have been granted anyway, so it is recorded as a pending removal, which the next deprovisioning removes` } };
+      return {
+        done: {
+          ...result,
+          status: 'failed',
+          detail: `${outcome.message}; it may have been granted anyway, so it is recorded as a pending removal, which the next deprovisioning removes`,
+        },
+      };
     }
     await this.record(asGrantRefused(granting, existing, now()), granting.version, deadline);
     return { done: { ...result, status: 'failed', detail: outcome.message } };
@@ -167,7 +174,11 @@ export class ProvisioningService implements KindService {
       logger.warn('grant changed while it was being granted', { app_instance: settled.app_instance, state: settled.state });
       return 'lost';
     } catch (error) {
-      logger.error('outcome of a grant not recorded', { app_instance: settled.app_instance, state: settled.state, error: error instanceof Error ? error.name : 'unknown' });
+      logger.error('outcome of a grant not recorded', {
+        app_instance: settled.app_instance,
+        state: settled.state,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
       return { failed: failureReason(error) };
     }
   }

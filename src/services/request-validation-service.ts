@@ -3,15 +3,16 @@
  * decide with the pure engine, audit, reply. When the check cannot run, the deployment's fail
  * mode decides: `closed` (default) blocks with a message saying so, `open` lets the request through.
  */
-import type { CallContext } from '../kernel/call';
-import type { KindService, ServiceDependencies } from './kind-service';
+
 import { auditCall } from '../audit/writer';
+import type { CallContext } from '../kernel/call';
 import type { ParsedRequest } from '../lumos/payload';
-import { replies, VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE, type Reply } from '../lumos/replies';
-import { requestFacts } from './request-facts';
+import { type Reply, replies, VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE } from '../lumos/replies';
 import { decideRequestValidation, type MessageContext } from '../rules/decisions/request-validation-decision';
-import { logInvalidRules } from './log-invalid-rules';
+import type { KindService, ServiceDependencies } from './kind-service';
 import { loadFacts } from './load-facts';
+import { logInvalidRules } from './log-invalid-rules';
+import { requestFacts } from './request-facts';
 
 /** When the check cannot run: `closed` blocks with a message saying so (the default), `open` lets the request through. */
 export const FAIL_MODES = ['closed', 'open'] as const;
@@ -28,9 +29,7 @@ export class RequestValidationService implements KindService {
   ) {}
 
   failureReply(reason: string, message: string = VALIDATION_UNAVAILABLE_MESSAGE): Reply {
-    return this.failMode === 'open'
-      ? replies.validationPassed({ reason: `${reason}; fail mode open` })
-      : replies.validationFailed(message, { reason });
+    return this.failMode === 'open' ? replies.validationPassed({ reason: `${reason}; fail mode open` }) : replies.validationFailed(message, { reason });
   }
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {

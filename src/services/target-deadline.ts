@@ -1,7 +1,7 @@
-import type { ProvisionerOutcome } from '../provisioners/provisioner';
-import { provisionerName, type ProvisionerSpec } from '../rules/provisioner-spec';
 import { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
+import type { ProvisionerOutcome } from '../provisioners/provisioner';
+import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
 
 /** Kept back from a target-system call so its outcome can still be written to the ledger and answered. */
 export const LEDGER_WRITE_RESERVE_MS = 750;
@@ -36,7 +36,11 @@ export function markUntil(deadline: Deadline, now: Date): Date {
  * One call to a target system inside `targetDeadline`. No time left is thrown before anything is
  * sent, so it becomes a failure that changed nothing rather than an error that ends the call.
  */
-export async function atTarget(spec: ProvisionerSpec, deadline: Deadline, call: (deadline: Deadline) => Promise<ProvisionerOutcome>): Promise<ProvisionerOutcome> {
+export async function atTarget(
+  spec: ProvisionerSpec,
+  deadline: Deadline,
+  call: (deadline: Deadline) => Promise<ProvisionerOutcome>,
+): Promise<ProvisionerOutcome> {
   try {
     return await call(targetDeadline(deadline));
   } catch (error) {

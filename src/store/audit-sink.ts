@@ -1,7 +1,7 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, AuditSink } from '../audit/record';
-import { AuditWriteError } from '../kernel/errors';
 import type { Deadline } from '../kernel/deadline';
+import { AuditWriteError } from '../kernel/errors';
 import { storeCall } from './call';
 
 /** Keep one item well under DynamoDB's 400 KB even with many rules and long request values. */

@@ -1,5 +1,5 @@
-import { DeadlineExceededError, StoreRejectedInputError, StoreUnavailableError } from '../kernel/errors';
 import type { Deadline } from '../kernel/deadline';
+import { DeadlineExceededError, StoreRejectedInputError, StoreUnavailableError } from '../kernel/errors';
 
 /**
  * Runs one DynamoDB call inside the deadline; failures become errors the pipeline maps. A
@@ -11,7 +11,8 @@ export async function storeCall<T>(what: string, deadline: Deadline, call: (abor
     return await call(abortSignal);
   } catch (error) {
     if (abortSignal.aborted) throw new DeadlineExceededError(`deadline reached while ${what}`, { cause: error });
-    if (error instanceof Error && error.name === 'ValidationException') throw new StoreRejectedInputError(`DynamoDB refused the input while ${what}`, { cause: error });
+    if (error instanceof Error && error.name === 'ValidationException')
+      throw new StoreRejectedInputError(`DynamoDB refused the input while ${what}`, { cause: error });
     throw new StoreUnavailableError(`DynamoDB failed while ${what}`, { cause: error });
   }
 }

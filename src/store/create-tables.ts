@@ -1,20 +1,10 @@
-import {
-  CreateTableCommand,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from './dynamo-client';
 import { TABLE_DEFINITIONS, type TableDefinition } from './table-definitions';
 
 /** Creates a table from its shared definition (local runtime and tests; the stack uses CDK). */
 export async function createTable(client: DynamoDBClient, definition: TableDefinition, tableName: string): Promise<void> {
-  const keyNames = new Set([
-    definition.partitionKey,
-    definition.sortKey,
-    ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
-  ]);
+  const keyNames = new Set([definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey])]);
   await client.send(
     new CreateTableCommand({
       TableName: tableName,

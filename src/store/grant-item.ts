@@ -143,6 +143,8 @@ const ttlAfter = (iso: string): number => Math.floor(Date.parse(iso) / 1000) + T
  */
 function withExpiry(item: ItemBase): GrantItem {
   const ends = Object.values(item.holds).map((hold) => hold.expires_at);
+  // ISO-8601 UTC times compare as text: the latest is the greatest string (Math.max takes numbers).
+  // biome-ignore lint/complexity/useMathMinMax: these are strings
   const expiresAt = ends.includes(null) || ends.length === 0 ? null : (ends as string[]).reduce((latest, end) => (end > latest ? end : latest));
   return { ...item, expires_at: expiresAt, ...(expiresAt === null || item.provisioner.type !== 'ledger' ? {} : { ttl: ttlAfter(expiresAt) }) };
 }
@@ -204,7 +206,15 @@ export function withoutHold(item: GrantItem, request: string | null, now: Date):
  * `until` other calls wait for the outcome. No TTL: the access is not gone yet.
  */
 export function asRevoking(item: GrantItem, until: Date, now: Date): GrantItem {
-  return { ...baseOf(item), state: 'revoking', revoking_until: until.toISOString(), expires_at: item.expires_at, holds: {}, version: item.version + 1, updated_at: now.toISOString() };
+  return {
+    ...baseOf(item),
+    state: 'revoking',
+    revoking_until: until.toISOString(),
+    expires_at: item.expires_at,
+    holds: {},
+    version: item.version + 1,
+    updated_at: now.toISOString(),
+  };
 }
 
 /** The target confirmed the access gone: kept as a tombstone (for the version) until its TTL. */
@@ -218,7 +228,15 @@ export function asRemoved(item: GrantItem, now: Date): GrantItem {
  * came (it may have been made). No TTL; the next deprovisioning (and the expiry sweeper, once there is one) removes it.
  */
 export function asPendingRemoval(item: GrantItem, error: string, now: Date): GrantItem {
-  return { ...baseOf(item), state: 'pending_removal', removal_error: error, expires_at: item.expires_at, holds: {}, version: item.version + 1, updated_at: now.toISOString() };
+  return {
+    ...baseOf(item),
+    state: 'pending_removal',
+    removal_error: error,
+    expires_at: item.expires_at,
+    holds: {},
+    version: item.version + 1,
+    updated_at: now.toISOString(),
+  };
 }
 
 /**

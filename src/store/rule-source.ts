@@ -41,6 +41,11 @@ export class DynamoRuleSource implements RuleSource {
   }
 
   private async query(appId: string, deadline: Deadline): Promise<Record<string, unknown>[]> {
-    return queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'app_id = :app', ExpressionAttributeValues: { ':app': appId } }, `reading rules for ${appId}`, deadline);
+    return queryAll(
+      this.client,
+      { TableName: this.tableName, KeyConditionExpression: 'app_id = :app', ExpressionAttributeValues: { ':app': appId } },
+      `reading rules for ${appId}`,
+      deadline,
+    );
   }
 }

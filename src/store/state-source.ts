@@ -1,9 +1,9 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
+import { logger } from '../kernel/logger';
+import { sameEmail } from '../lumos/email';
 import type { Shift, TrainingRecord } from '../rules/facts';
 import type { ShiftLookup } from '../rules/lookups';
-import { sameEmail } from '../lumos/email';
-import { logger } from '../kernel/logger';
 import { storeCall } from './call';
 import { normaliseInstant } from './iso-instant';
 import { queryAll } from './query-all';
@@ -57,7 +57,8 @@ export class DynamoStateSource implements StateSource {
     return (page.Items ?? []).flatMap((item) => {
       const startsAt = instantOf(item.starts_at);
       const endsAt = instantOf(item.ends_at);
-      const problem = startsAt === null ? 'starts_at is not an ISO-8601 instant' : endsAt === null ? 'ends_at is not an ISO-8601 instant' : otherPerson(item, email);
+      const problem =
+        startsAt === null ? 'starts_at is not an ISO-8601 instant' : endsAt === null ? 'ends_at is not an ISO-8601 instant' : otherPerson(item, email);
       if (problem || startsAt === null || endsAt === null) return this.unreadable(item, problem ?? '');
       return [{ schedule, email, starts_at: startsAt, ends_at: endsAt }];
     });
@@ -81,10 +82,13 @@ export class DynamoStateSource implements StateSource {
       // Absent or null: the completion does not expire.
       const expiresAt = item.expires_at === undefined || item.expires_at === null ? null : instantOf(item.expires_at);
       const problem =
-        typeof item.sk !== 'string' ? 'sk (the course) is not text'
-        : completedAt === null ? 'completed_at is not an ISO-8601 instant'
-        : expiresAt === null && item.expires_at !== undefined && item.expires_at !== null ? 'expires_at is not an ISO-8601 instant'
-        : otherPerson(item, email);
+        typeof item.sk !== 'string'
+          ? 'sk (the course) is not text'
+          : completedAt === null
+            ? 'completed_at is not an ISO-8601 instant'
+            : expiresAt === null && item.expires_at !== undefined && item.expires_at !== null
+              ? 'expires_at is not an ISO-8601 instant'
+              : otherPerson(item, email);
       if (problem || typeof item.sk !== 'string' || completedAt === null) return this.unreadable(item, problem ?? '');
       return [{ email, course: item.sk, completed_at: completedAt, expires_at: expiresAt }];
     });

@@ -4,7 +4,7 @@
  * handler that throws. None may crash it, leave a rejection unhandled or hang a client.
  */
 import { Agent, request, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
 import { createLocalServer } from '../../src/local/server';
@@ -57,15 +57,24 @@ function raw(port: number, text: string, timeoutMs = 5_000): Promise<string> {
 const statusOf = (response: string) => Number(/^HTTP\/1\.1 (\d{3}) /.exec(response)?.[1]);
 
 /** A POST with an http.Agent, reporting which local port (connection) carried it. */
-function post(port: number, agent: Agent, body: Buffer | string): Promise<{ status: number; connection: string | undefined; text: string; localPort: number | undefined }> {
+function post(
+  port: number,
+  agent: Agent,
+  body: Buffer | string,
+): Promise<{ status: number; connection: string | undefined; text: string; localPort: number | undefined }> {
   return new Promise((resolve, reject) => {
-    const call = request({ host: '127.0.0.1', port, path: '/ok', method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, text, localPort: call.socket?.localPort }));
-      response.on('error', reject);
-    });
+    const call = request(
+      { host: '127.0.0.1', port, path: '/ok', method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, text, localPort: call.socket?.localPort }),
+        );
+        response.on('error', reject);
+      },
+    );
     call.on('error', reject);
     call.setTimeout(10_000, () => call.destroy(new Error('timed out')));
     call.end(body);
@@ -213,7 +222,11 @@ describe('local server, a body over the limit', () => {
       const text = await tooLarge.text();
       const next = await fetch(`http://127.0.0.1:${port}/ok`, { method: 'POST', body: '{}' });
       // Assess
-      expect([tooLarge.status, tooLarge.headers.get('connection'), JSON.parse(text)]).toEqual([413, 'close', { error: 'payload_too_large', limit_bytes: LIMIT_BYTES }]);
+      expect([tooLarge.status, tooLarge.headers.get('connection'), JSON.parse(text)]).toEqual([
+        413,
+        'close',
+        { error: 'payload_too_large', limit_bytes: LIMIT_BYTES },
+      ]);
       expect(next.status).toBe(200);
       await next.text();
     }

@@ -1,7 +1,6 @@
 /** The local runtime over real HTTP, as Lumos would call it. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../src/local/runtime';
 import { fixture, preApprovalBody } from '../support/events';
 
 let runtime: LocalRuntime;
@@ -40,7 +39,10 @@ describe('local pre-approval endpoint over HTTP', () => {
 
   it('answers 401 without detail for a missing or wrong credential', async () => {
     expect(await post('/pre-approval', fixture('pre-approval.json'), {})).toEqual({ status: 401, json: { error: 'unauthorized' } });
-    expect(await post('/pre-approval', fixture('pre-approval.json'), { authorization: 'Bearer wrong' })).toEqual({ status: 401, json: { error: 'unauthorized' } });
+    expect(await post('/pre-approval', fixture('pre-approval.json'), { authorization: 'Bearer wrong' })).toEqual({
+      status: 401,
+      json: { error: 'unauthorized' },
+    });
   });
 
   it('answers 400 for a body that is not a JSON object, still readable by Lumos', async () => {
@@ -93,7 +95,10 @@ describe('local request-validation endpoint over HTTP', () => {
   });
 
   it('answers 401, 400 and 422 as the contract says, still readable by Lumos', async () => {
-    expect(await post('/request-validation', fixture('pre-approval.json'), { authorization: 'Bearer wrong' })).toEqual({ status: 401, json: { error: 'unauthorized' } });
+    expect(await post('/request-validation', fixture('pre-approval.json'), { authorization: 'Bearer wrong' })).toEqual({
+      status: 401,
+      json: { error: 'unauthorized' },
+    });
     const invalidJson = await post('/request-validation', '{"oops"');
     expect(invalidJson.status).toBe(400);
     expect(invalidJson.json).toMatchObject({ error: 'invalid_json', response: 'VALIDATION_FAILED', message: expect.any(String) });

@@ -4,6 +4,7 @@
  * target systems; no wildcard, scan, batch write, update or delete; the audit trail append-only.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_TABLE, GRANTS_TABLE, RULES_TABLE, STATE_TABLE } from '../../src/store/table-definitions';
 import {
   ACTIONS,
   CONNECTOR_KINDS,
@@ -27,13 +28,14 @@ import {
   tableLogicalId,
   variablesOf,
 } from '../support/infra/stack-template';
-import { AUDIT_TABLE, GRANTS_TABLE, RULES_TABLE, STATE_TABLE } from '../../src/store/table-definitions';
 
 describe('WebhookStack', () => {
   let created: Synthesized;
   let imported: Synthesized;
   let acme: Synthesized;
-  beforeAll(() => { ({ created, imported, acme } = synthVariants()); });
+  beforeAll(() => {
+    ({ created, imported, acme } = synthVariants());
+  });
 
   /** Every synthesized variant with its connector-secret prefix, for the checks that hold in all of them. */
   const variants = () => eachVariant({ created, imported, acme });
@@ -49,12 +51,7 @@ describe('WebhookStack', () => {
       const pairs = grantedPairs(created, 'pre-approval').filter((granted) => !granted.startsWith('logs:'));
       // Assess: the actions an IAM reviewer reads in the template
       expect(pairs).toEqual(
-        [
-          pair('dynamodb:Query', rules),
-          pair('dynamodb:Query', state),
-          pair('dynamodb:PutItem', audit),
-          pair('secretsmanager:GetSecretValue', secret),
-        ].sort(),
+        [pair('dynamodb:Query', rules), pair('dynamodb:Query', state), pair('dynamodb:PutItem', audit), pair('secretsmanager:GetSecretValue', secret)].sort(),
       );
     });
 
@@ -127,7 +124,10 @@ describe('WebhookStack', () => {
         const variables = variablesOf(synthesized, 'deprovisioning');
         // Assess
         for (const logicalId of untouched) {
-          expect(pairs.filter((granted) => granted.includes(`"${logicalId}"`)), variant).toEqual([]);
+          expect(
+            pairs.filter((granted) => granted.includes(`"${logicalId}"`)),
+            variant,
+          ).toEqual([]);
           expect(JSON.stringify(variables), variant).not.toContain(`"${logicalId}"`);
         }
         expect(variables, variant).not.toHaveProperty('RULES_TABLE');
@@ -144,7 +144,10 @@ describe('WebhookStack', () => {
         const onAudit = grantedPairs(synthesized, kind).filter((granted) => granted.includes(audit));
         // Assess
         expect(expectationOf(kind).access.audit).toBe('append');
-        expect(onAudit.map((granted) => granted.split(' on ')[0]), variant).toContain('dynamodb:PutItem');
+        expect(
+          onAudit.map((granted) => granted.split(' on ')[0]),
+          variant,
+        ).toContain('dynamodb:PutItem');
         expect(
           onAudit.map((granted) => granted.split(' on ')[0]).filter((action) => !appendOrRead.has(action ?? '')),
           variant,
@@ -160,11 +163,9 @@ describe('WebhookStack', () => {
       const policies = Object.values(created.template.findResources('AWS::IAM::Policy') as Resources);
       // Assess
       expect(roles).toHaveLength(KINDS.length);
-      for (const role of roles) expect(role.Properties?.['Policies']).toBeUndefined();
+      for (const role of roles) expect(role.Properties?.Policies).toBeUndefined();
       expect(policies).toHaveLength(KINDS.length);
-      expect(policies.map((policy) => policy.Properties?.['Roles'])).toEqual(
-        expect.arrayContaining(roleRefs.map((ref) => [ref])),
-      );
+      expect(policies.map((policy) => policy.Properties?.Roles)).toEqual(expect.arrayContaining(roleRefs.map((ref) => [ref])));
     });
   });
 
@@ -172,7 +173,7 @@ describe('WebhookStack', () => {
     it('are read by exactly the provisioning and deprovisioning kinds', () => {
       // Prepare / Act: the kinds the default stack lets read them, and the kinds it tells the prefix
       const readers = KINDS.filter((kind) => grantedPairs(created, kind).includes(connectorPair('lumos-connectors/')));
-      const told = KINDS.filter((kind) => variablesOf(created, kind)['CONNECTOR_SECRET_PREFIX'] !== undefined);
+      const told = KINDS.filter((kind) => variablesOf(created, kind).CONNECTOR_SECRET_PREFIX !== undefined);
       // Assess
       expect([...readers].sort()).toEqual(['deprovisioning', 'provisioning']);
       expect([...told].sort()).toEqual(['deprovisioning', 'provisioning']);
@@ -190,7 +191,7 @@ describe('WebhookStack', () => {
       expect(connector[0]).toMatch(/^secretsmanager:GetSecretValue on \{"Fn::Join":\["",\["arn:",.*":secret:lumos-connectors\/\*"\]\]\}$/);
       expect(connector[0]).toContain('{"Ref":"AWS::AccountId"}');
       expect(connector[0]).toContain('{"Ref":"AWS::Region"}');
-      expect(variablesOf(created, kind)['CONNECTOR_SECRET_PREFIX']).toBe('lumos-connectors/');
+      expect(variablesOf(created, kind).CONNECTOR_SECRET_PREFIX).toBe('lumos-connectors/');
     });
 
     it.each(OTHER_KINDS)('%s: reads no connector secret and is not told a prefix, whatever the prefix', (kind) => {
@@ -212,9 +213,7 @@ describe('WebhookStack', () => {
       const pairs = grantedPairs(acme, kind);
       const variables = variablesOf(acme, kind);
       // Assess
-      expect(pairs).toEqual(
-        defaultPairs.map((granted) => (granted === connectorPair('lumos-connectors/') ? connectorPair('acme/') : granted)).sort(),
-      );
+      expect(pairs).toEqual(defaultPairs.map((granted) => (granted === connectorPair('lumos-connectors/') ? connectorPair('acme/') : granted)).sort());
       expect(pairs.filter((granted) => granted.endsWith(':secret:acme/*"]]}'))).toHaveLength(1);
       expect(pairs.join('\n')).not.toContain('lumos-connectors');
       expect(variables).toEqual({ ...defaultVariables, CONNECTOR_SECRET_PREFIX: 'acme/' });

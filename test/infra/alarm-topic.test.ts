@@ -32,7 +32,7 @@ describe('alarms', () => {
       // Assess
       expect(subscription).toEqual({ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId } });
       expect(alarms).toHaveLength(ALARM_COUNT);
-      for (const alarm of alarms) expect(alarm['AlarmActions']).toEqual([{ Ref: topicId }]);
+      for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
     });
 
     it('travel encrypted under a rotated key CloudWatch may use, over HTTPS only', () => {
@@ -44,13 +44,17 @@ describe('alarms', () => {
       const key = propertiesOf(template, 'AWS::KMS::Key', keyId);
       const topic = propertiesOf(template, 'AWS::SNS::Topic', topicId);
       const topicPolicy = JSON.stringify(propertiesOf(template, 'AWS::SNS::TopicPolicy', onlyLogicalId(template, 'AWS::SNS::TopicPolicy')));
-      const keyPolicy = JSON.stringify(key['KeyPolicy']);
+      const keyPolicy = JSON.stringify(key.KeyPolicy);
       // Assess
-      expect(topic['KmsMasterKeyId']).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-      expect(key['EnableKeyRotation']).toBe(true);
-      expect(keyPolicy).toContain('{"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}},"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"}');
+      expect(topic.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      expect(key.EnableKeyRotation).toBe(true);
+      expect(keyPolicy).toContain(
+        '{"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}},"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"}',
+      );
       expect(topicPolicy).toContain('"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Effect":"Deny"');
-      expect(topicPolicy).toContain('"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}},"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"}');
+      expect(topicPolicy).toContain(
+        '"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}},"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"}',
+      );
     });
 
     it('refuse an alarmEmail that is no e-mail address', () => {

@@ -67,7 +67,9 @@ describe('context keys', () => {
   });
 
   it('refuses a validationMisconfiguredMessage the function would refuse at start', () => {
-    expect(contextError({ validationMisconfiguredMessage: 'x'.repeat(1_001) }).message).toBe('context validationMisconfiguredMessage must be at most 1000 characters');
+    expect(contextError({ validationMisconfiguredMessage: 'x'.repeat(1_001) }).message).toBe(
+      'context validationMisconfiguredMessage must be at most 1000 characters',
+    );
   });
 
   it('accepts every documented option, and the keys the CDK library, CLI and cdk.json add', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type BuildAppOptions } from '../../lib/app';
+import { type BuildAppOptions, buildApp } from '../../lib/app';
 import { type NagAcknowledgement, nagAcknowledgements } from '../../lib/nag-acknowledgements';
 
 const run = promisify(execFile);

@@ -30,29 +30,27 @@ describe('API hardening', () => {
       const acl = propertiesOf(template, 'AWS::WAFv2::WebACL', aclId);
       const association = propertiesOf(template, 'AWS::WAFv2::WebACLAssociation', onlyLogicalId(template, 'AWS::WAFv2::WebACLAssociation'));
       // Assess
-      expect(acl['Scope']).toBe('REGIONAL');
-      expect(acl['DefaultAction']).toEqual({ Allow: {} });
-      expect(acl['Rules']).toEqual([
+      expect(acl.Scope).toBe('REGIONAL');
+      expect(acl.DefaultAction).toEqual({ Allow: {} });
+      expect(acl.Rules).toEqual([
         expect.objectContaining({
           Action: { Block: {} },
           Statement: { RateBasedStatement: { AggregateKeyType: 'IP', EvaluationWindowSec: 300, Limit: 300 } },
         }),
       ]);
-      expect(association['WebACLArn']).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
-      const stageArn = JSON.stringify(association['ResourceArn']);
+      expect(association.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+      const stageArn = JSON.stringify(association.ResourceArn);
       expect(stageArn).toContain(`":apigateway:"`);
       expect(stageArn).toContain(`{"Ref":"${apiId}"}`);
       expect(stageArn).toContain(`"/stages/",{"Ref":"${stageId}"}`);
     });
 
-    it('follows wafRateLimit within WAF\'s bounds', () => {
+    it("follows wafRateLimit within WAF's bounds", () => {
       // Prepare / Act
       const { template } = synthContext({ waf: true, wafRateLimit: 1000 });
       // Assess
       const acl = propertiesOf(template, 'AWS::WAFv2::WebACL', onlyLogicalId(template, 'AWS::WAFv2::WebACL'));
-      expect(acl['Rules']).toEqual([
-        expect.objectContaining({ Statement: { RateBasedStatement: expect.objectContaining({ Limit: 1000 }) } }),
-      ]);
+      expect(acl.Rules).toEqual([expect.objectContaining({ Statement: { RateBasedStatement: expect.objectContaining({ Limit: 1000 }) } })]);
       expect(() => synthContext({ waf: true, wafRateLimit: '5' })).toThrow('context wafRateLimit must be a whole number from 10');
     });
 

@@ -34,16 +34,14 @@ describe('WebhookStack', () => {
           UpdateReplacePolicy: string;
         };
         // Assess
-        expect(table.Properties['BillingMode']).toBe('PAY_PER_REQUEST');
+        expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
         expect(table.DeletionPolicy).toBe('Retain');
         expect(table.UpdateReplacePolicy).toBe('Retain');
-        expect(table.Properties['TimeToLiveSpecification']).toEqual(
+        expect(table.Properties.TimeToLiveSpecification).toEqual(
           definition.ttlAttribute === undefined ? undefined : { AttributeName: definition.ttlAttribute, Enabled: true },
         );
-        expect(table.Properties['Replicas']).toEqual([
-          expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
-        ]);
-        const indexes = (table.Properties['GlobalSecondaryIndexes'] ?? []) as unknown[];
+        expect(table.Properties.Replicas).toEqual([expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })]);
+        const indexes = (table.Properties.GlobalSecondaryIndexes ?? []) as unknown[];
         expect(indexes).toEqual(
           definition.indexes.map((index) => ({
             IndexName: index.name,
@@ -55,9 +53,7 @@ describe('WebhookStack', () => {
           })),
         );
         const keys = new Set([definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
-        expect(table.Properties['AttributeDefinitions']).toEqual(
-          [...keys].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        );
+        expect(table.Properties.AttributeDefinitions).toEqual([...keys].map((name) => ({ AttributeName: name, AttributeType: 'S' })));
       },
     );
 
@@ -88,16 +84,16 @@ describe('WebhookStack', () => {
       // Act
       const table = propertiesOf(created.template, 'AWS::DynamoDB::GlobalTable', logicalId);
       // Assess: concrete names, so a change to the definitions is a deliberate one
-      expect(table['KeySchema']).toEqual([
+      expect(table.KeySchema).toEqual([
         { AttributeName: 'app_instance', KeyType: 'HASH' },
         { AttributeName: 'subject_permission', KeyType: 'RANGE' },
       ]);
-      expect(table['AttributeDefinitions']).toEqual([
+      expect(table.AttributeDefinitions).toEqual([
         { AttributeName: 'app_instance', AttributeType: 'S' },
         { AttributeName: 'subject_permission', AttributeType: 'S' },
       ]);
-      expect(table['TimeToLiveSpecification']).toEqual({ AttributeName: 'ttl', Enabled: true });
-      expect(table['GlobalSecondaryIndexes']).toBeUndefined();
+      expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+      expect(table.GlobalSecondaryIndexes).toBeUndefined();
     });
   });
 });
@@ -120,7 +116,7 @@ describe('data protection', () => {
   it('covers the four tables of the data model, by their keys', () => {
     // Prepare / Act: every table's partition and sort key, as the DynamoDB console shows them
     const keys = Object.values(defaults.template.findResources('AWS::DynamoDB::GlobalTable') as Resources).map((table) =>
-      ((table.Properties?.['KeySchema'] ?? []) as { AttributeName: string }[]).map((key) => key.AttributeName).join(' / '),
+      ((table.Properties?.KeySchema ?? []) as { AttributeName: string }[]).map((key) => key.AttributeName).join(' / '),
     );
     // Assess: rules, state, audit, grants (docs/architecture.md)
     expect(keys.sort()).toEqual(['app_id / at', 'app_id / rule_id', 'app_instance / subject_permission', 'pk / sk']);
@@ -131,7 +127,7 @@ describe('data protection', () => {
     (id) => {
       // Prepare / Act
       const table = tableResource(id);
-      const replicas = table.Properties['Replicas'] as Record<string, unknown>[];
+      const replicas = table.Properties.Replicas as Record<string, unknown>[];
       // Assess
       expect(replicas).toHaveLength(1);
       expect(replicas[0]).toEqual(
@@ -148,11 +144,11 @@ describe('data protection', () => {
   it.each(TABLE_DEFINITIONS.map((definition) => definition.id))('%s: encrypted at rest with the AWS managed KMS key, on demand', (id) => {
     // Prepare / Act
     const table = tableResource(id);
-    const replicas = table.Properties['Replicas'] as Record<string, unknown>[];
+    const replicas = table.Properties.Replicas as Record<string, unknown>[];
     // Assess: KMS without a key of the stack's own is aws/dynamodb
-    expect(table.Properties['SSESpecification']).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
     expect(JSON.stringify(replicas)).not.toContain('KMSMasterKeyId');
-    expect(table.Properties['BillingMode']).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
     defaults.template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
@@ -161,7 +157,7 @@ describe('data protection', () => {
 
   it.each(Object.entries(EXPECTED_TTL))('%s: expires items by TTL attribute %j', (id, ttlAttribute) => {
     // Prepare / Act
-    const ttl = tableResource(id).Properties['TimeToLiveSpecification'];
+    const ttl = tableResource(id).Properties.TimeToLiveSpecification;
     // Assess
     expect(ttl).toEqual(ttlAttribute === undefined ? undefined : { AttributeName: ttlAttribute, Enabled: true });
   });

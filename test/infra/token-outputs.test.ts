@@ -6,7 +6,9 @@ import { onlyLogicalId, outputsOf, propertiesOf, type Synthesized, synthContext 
 describe('WebhookStack', () => {
   let created: Synthesized;
   let imported: Synthesized;
-  beforeAll(() => { ({ created, imported } = synthVariants()); });
+  beforeAll(() => {
+    ({ created, imported } = synthVariants());
+  });
 
   describe('outputs', () => {
     it('never carry a secret value', () => {
@@ -28,33 +30,28 @@ describe('outputs', () => {
     imported = synthContext({ tokenSecretName: 'lumos/webhook-token' });
   });
 
-  it('give the created secret\'s ARN and its name, taken from the ARN', () => {
+  it("give the created secret's ARN and its name, taken from the ARN", () => {
     // Prepare
     const secretId = onlyLogicalId(created.template, 'AWS::SecretsManager::Secret');
     const outputs = outputsOf(created.template);
     // Act
-    const name = JSON.stringify(outputs['TokenSecretName']?.Value);
+    const name = JSON.stringify(outputs.TokenSecretName?.Value);
     // Assess
-    expect(outputs['TokenSecretArn']?.Value).toEqual({ Ref: secretId });
+    expect(outputs.TokenSecretArn?.Value).toEqual({ Ref: secretId });
     expect(name).toContain(`{"Fn::Split":[":",{"Ref":"${secretId}"}]}`);
     expect(name).toMatch(/^\{"Fn::Join":\["-",/);
   });
 
-  it('give the command that prints the token once, in the stack\'s region', () => {
+  it("give the command that prints the token once, in the stack's region", () => {
     // Prepare
     const secretId = onlyLogicalId(created.template, 'AWS::SecretsManager::Secret');
     // Act
-    const command = outputsOf(created.template)['ReadTokenCommand']?.Value;
+    const command = outputsOf(created.template).ReadTokenCommand?.Value;
     // Assess
     expect(command).toEqual({
       'Fn::Join': [
         '',
-        [
-          'aws secretsmanager get-secret-value --secret-id ',
-          { Ref: secretId },
-          ' --query SecretString --output text --region ',
-          { Ref: 'AWS::Region' },
-        ],
+        ['aws secretsmanager get-secret-value --secret-id ', { Ref: secretId }, ' --query SecretString --output text --region ', { Ref: 'AWS::Region' }],
       ],
     });
   });
@@ -63,10 +60,13 @@ describe('outputs', () => {
     // Prepare / Act
     const outputs = outputsOf(imported.template);
     // Assess
-    expect(outputs['TokenSecretName']?.Value).toBe('lumos/webhook-token');
+    expect(outputs.TokenSecretName?.Value).toBe('lumos/webhook-token');
     expect(outputs).not.toHaveProperty('TokenSecretArn');
-    expect(outputs['ReadTokenCommand']?.Value).toEqual({
-      'Fn::Join': ['', ['aws secretsmanager get-secret-value --secret-id lumos/webhook-token --query SecretString --output text --region ', { Ref: 'AWS::Region' }]],
+    expect(outputs.ReadTokenCommand?.Value).toEqual({
+      'Fn::Join': [
+        '',
+        ['aws secretsmanager get-secret-value --secret-id lumos/webhook-token --query SecretString --output text --region ', { Ref: 'AWS::Region' }],
+      ],
     });
   });
 
@@ -90,7 +90,7 @@ describe('outputs', () => {
 
   it('read a token with no characters a shell would interpret', () => {
     // Prepare
-    const literalParts = JSON.stringify(outputsOf(created.template)['ReadTokenCommand']?.Value)
+    const literalParts = JSON.stringify(outputsOf(created.template).ReadTokenCommand?.Value)
       .replaceAll(/\{"Ref":"[^"]+"\}/g, '')
       .replace(/^\{"Fn::Join":\["",\[/, '')
       .replace(/\]\]\}$/, '');
@@ -98,6 +98,6 @@ describe('outputs', () => {
     const secret = propertiesOf(created.template, 'AWS::SecretsManager::Secret', onlyLogicalId(created.template, 'AWS::SecretsManager::Secret'));
     // Assess: the command pastes as one line, and the token it prints is letters and digits only
     expect(literalParts).not.toMatch(/[;&|$`'()<>\\]/);
-    expect(secret['GenerateSecretString']).toEqual(expect.objectContaining({ ExcludePunctuation: true }));
+    expect(secret.GenerateSecretString).toEqual(expect.objectContaining({ ExcludePunctuation: true }));
   });
 });

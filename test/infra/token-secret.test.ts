@@ -6,7 +6,9 @@ import { grantedPairs, type Synthesized } from '../support/infra/stack-template'
 describe('WebhookStack', () => {
   let created: Synthesized;
   let imported: Synthesized;
-  beforeAll(() => { ({ created, imported } = synthVariants()); });
+  beforeAll(() => {
+    ({ created, imported } = synthVariants());
+  });
 
   describe('token secret', () => {
     it('is created with a 48-character generated value when no name is given', () => {
@@ -35,8 +37,7 @@ describe('WebhookStack', () => {
     it.each(KINDS)('%s: otherwise allows the same as with a created secret', (kind) => {
       // Prepare: everything but the token secret (the connector secrets stay in)
       const connector = connectorPair(DEFAULT_CONNECTOR_PREFIX);
-      const withoutToken = (pairs: string[]) =>
-        pairs.filter((granted) => !granted.startsWith('secretsmanager:') || granted === connector);
+      const withoutToken = (pairs: string[]) => pairs.filter((granted) => !granted.startsWith('secretsmanager:') || granted === connector);
       // Act
       const pairs = withoutToken(grantedPairs(imported, kind));
       // Assess

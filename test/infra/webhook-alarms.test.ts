@@ -24,7 +24,7 @@ const NAMESPACE = 'LumosWebhooks/LumosWebhooks';
 function functionAlarm(synthesized: Synthesized, kind: string, metricName: string): Properties {
   const dimensions = [{ Name: 'FunctionName', Value: { Ref: functionLogicalId(synthesized, kind) } }];
   const matching = alarmsOf(synthesized.template).filter(
-    (alarm) => alarm['Namespace'] === 'AWS/Lambda' && alarm['MetricName'] === metricName && JSON.stringify(alarm['Dimensions']) === JSON.stringify(dimensions),
+    (alarm) => alarm.Namespace === 'AWS/Lambda' && alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions) === JSON.stringify(dimensions),
   );
   expect(matching, `one ${metricName} alarm for ${kind}`).toHaveLength(1);
   return matching[0] ?? {};
@@ -34,7 +34,7 @@ function functionAlarm(synthesized: Synthesized, kind: string, metricName: strin
 function emfAlarmsOf(template: Template, kind: string): Properties[] {
   const value = kind.replaceAll('-', '_');
   return alarmsOf(template).filter((alarm) =>
-    ((alarm['Dimensions'] ?? []) as { Name: string; Value: unknown }[]).some((dimension) => dimension.Name === 'kind' && dimension.Value === value),
+    ((alarm.Dimensions ?? []) as { Name: string; Value: unknown }[]).some((dimension) => dimension.Name === 'kind' && dimension.Value === value),
   );
 }
 
@@ -42,13 +42,11 @@ function emfAlarmsOf(template: Template, kind: string): Properties[] {
 function accessLogAlarm(template: Template, metricName: string): { filter: Properties; alarm: Properties } {
   const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources)
     .map((filter) => filter.Properties ?? {})
-    .filter((filter) => JSON.stringify(filter['MetricTransformations']).includes(`"MetricName":"${metricName}"`));
+    .filter((filter) => JSON.stringify(filter.MetricTransformations).includes(`"MetricName":"${metricName}"`));
   expect(filters, `one filter for ${metricName}`).toHaveLength(1);
   const filter = filters[0] ?? {};
-  const [transformation] = filter['MetricTransformations'] as { MetricNamespace: string; MetricValue: string }[];
-  const alarms = alarmsOf(template).filter(
-    (alarm) => alarm['MetricName'] === metricName && alarm['Namespace'] === transformation?.MetricNamespace,
-  );
+  const [transformation] = filter.MetricTransformations as { MetricNamespace: string; MetricValue: string }[];
+  const alarms = alarmsOf(template).filter((alarm) => alarm.MetricName === metricName && alarm.Namespace === transformation?.MetricNamespace);
   expect(alarms, `one alarm on ${metricName}`).toHaveLength(1);
   expect(transformation?.MetricValue).toBe('1');
   return { filter, alarm: alarms[0] ?? {} };
@@ -75,7 +73,7 @@ describe('alarms', () => {
     defaults = synthContext();
   });
 
-  it('are three per function, those on the functions\' own metrics, and two for the API', () => {
+  it("are three per function, those on the functions' own metrics, and two for the API", () => {
     // Prepare / Act / Assess
     defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', ALARM_COUNT);
   });
@@ -85,41 +83,37 @@ describe('alarms', () => {
       // Prepare / Act
       const alarm = functionAlarm(defaults, kind, 'Errors');
       // Assess
-      expect(alarm).toEqual(
-        expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
-      );
+      expect(alarm).toEqual(expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }));
     });
 
     it('alarms on any throttle in 5 minutes', () => {
       // Prepare / Act
       const alarm = functionAlarm(defaults, kind, 'Throttles');
       // Assess
-      expect(alarm).toEqual(
-        expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
-      );
+      expect(alarm).toEqual(expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }));
     });
 
     it('alarms when the p99 duration passes 8 s, near the timeout', () => {
       // Prepare
-      const timeoutMs = (functionProperties(defaults, kind)['Timeout'] as number) * 1000;
+      const timeoutMs = (functionProperties(defaults, kind).Timeout as number) * 1000;
       // Act
       const alarm = functionAlarm(defaults, kind, 'Duration');
       // Assess
       expect(alarm).toEqual(
         expect.objectContaining({ ...QUIET_WITHOUT_DATA, ExtendedStatistic: 'p99', Threshold: 8000, ComparisonOperator: 'GreaterThanThreshold' }),
       );
-      expect(alarm['Threshold']).toBeLessThan(timeoutMs);
-      expect(alarm['Threshold']).toBeGreaterThanOrEqual(timeoutMs * 0.7);
+      expect(alarm.Threshold).toBeLessThan(timeoutMs);
+      expect(alarm.Threshold).toBeGreaterThanOrEqual(timeoutMs * 0.7);
     });
   });
 
-  describe.each(KINDS)('%s function\'s own metrics', (kind) => {
-    it('are published to the deployment\'s namespace, named in the function\'s environment', () => {
+  describe.each(KINDS)("%s function's own metrics", (kind) => {
+    it("are published to the deployment's namespace, named in the function's environment", () => {
       // Prepare / Act
       const variables = variablesOf(defaults, kind);
       // Assess
-      expect(variables['METRICS_NAMESPACE']).toBe(NAMESPACE);
-      expect(variablesOf(synthContext({ stackName: 'Staging' }), kind)['METRICS_NAMESPACE']).toBe('LumosWebhooks/Staging');
+      expect(variables.METRICS_NAMESPACE).toBe(NAMESPACE);
+      expect(variablesOf(synthContext({ stackName: 'Staging' }), kind).METRICS_NAMESPACE).toBe('LumosWebhooks/Staging');
     });
 
     it('are alarmed on exactly these metrics, by the kind alone', () => {
@@ -128,12 +122,12 @@ describe('alarms', () => {
       // Act
       const alarms = emfAlarmsOf(defaults.template, kind);
       // Assess
-      expect(alarms.map((alarm) => alarm['MetricName']).sort()).toEqual(expected);
+      expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual(expected);
     });
 
     it.each(EMF_ALARMS[kind] ?? [])('alarms on any $metric in 5 minutes', ({ metric, suffix }) => {
       // Prepare / Act
-      const [alarm] = emfAlarmsOf(defaults.template, kind).filter((candidate) => candidate['MetricName'] === metric);
+      const [alarm] = emfAlarmsOf(defaults.template, kind).filter((candidate) => candidate.MetricName === metric);
       // Assess
       expect(alarm).toEqual(
         expect.objectContaining({
@@ -152,49 +146,47 @@ describe('alarms', () => {
       const alarms = emfAlarmsOf(defaults.template, kind);
       // Assess
       for (const alarm of alarms) {
-        const published = METRIC_DIMENSIONS[alarm['MetricName'] as MetricName].map((set) => JSON.stringify([...set].sort()));
-        const used = JSON.stringify((alarm['Dimensions'] as { Name: string }[]).map((dimension) => dimension.Name).sort());
+        const published = METRIC_DIMENSIONS[alarm.MetricName as MetricName].map((set) => JSON.stringify([...set].sort()));
+        const used = JSON.stringify((alarm.Dimensions as { Name: string }[]).map((dimension) => dimension.Name).sort());
         expect(published).toContain(used);
       }
     });
 
     if (kind === 'deprovisioning') {
       it('alarms on a deprovisioning refused as unusable, since the access then stays in place', () => {
-        const [alarm] = emfAlarmsOf(defaults.template, kind).filter((candidate) => candidate['MetricName'] === 'Refused');
-        expect(alarm?.['Dimensions']).toEqual(expect.arrayContaining([{ Name: 'reason', Value: 'invalid_payload' }]));
-        expect(String(alarm?.['AlarmDescription'])).toMatch(/422.*still in place.*Remove the access by hand/);
+        const [alarm] = emfAlarmsOf(defaults.template, kind).filter((candidate) => candidate.MetricName === 'Refused');
+        expect(alarm?.Dimensions).toEqual(expect.arrayContaining([{ Name: 'reason', Value: 'invalid_payload' }]));
+        expect(String(alarm?.AlarmDescription)).toMatch(/422.*still in place.*Remove the access by hand/);
       });
     }
 
     it('tell on-call what happened and what to do', () => {
       // Prepare / Act
-      const descriptions: Record<string, string> = Object.fromEntries(emfAlarmsOf(defaults.template, kind).map((alarm) => [alarm['MetricName'], String(alarm['AlarmDescription'])]));
+      const descriptions: Record<string, string> = Object.fromEntries(
+        emfAlarmsOf(defaults.template, kind).map((alarm) => [alarm.MetricName, String(alarm.AlarmDescription)]),
+      );
       // Assess
-      expect(descriptions['Failures']).toMatch(/could not run: .*webhook call failed.*store_unavailable.*credential_store_unavailable.*misconfigured/);
-      if (descriptions['InvalidRulesInScope'] !== undefined) {
-        expect(descriptions['InvalidRulesInScope']).toMatch(/rule item that fails validation.*outcome "invalid".*Fix the item in the rules table/);
+      expect(descriptions.Failures).toMatch(/could not run: .*webhook call failed.*store_unavailable.*credential_store_unavailable.*misconfigured/);
+      if (descriptions.InvalidRulesInScope !== undefined) {
+        expect(descriptions.InvalidRulesInScope).toMatch(/rule item that fails validation.*outcome "invalid".*Fix the item in the rules table/);
       }
-      if (descriptions['ProvisioningFailures'] !== undefined) {
-        expect(descriptions['ProvisioningFailures']).toMatch(/target system failed.*by kind and system.*Fix the target system/);
+      if (descriptions.ProvisioningFailures !== undefined) {
+        expect(descriptions.ProvisioningFailures).toMatch(/target system failed.*by kind and system.*Fix the target system/);
       }
       for (const description of Object.values(descriptions)) expect(description.length).toBeLessThanOrEqual(1024);
     });
   });
 
   describe('API', () => {
-    it('counts unexpected 5xx: API Gateway error responses and integration errors, not the contract\'s own 502 replies', () => {
+    it("counts unexpected 5xx: API Gateway error responses and integration errors, not the contract's own 502 replies", () => {
       // Prepare
       const { template } = defaults;
       // Act
       const { filter, alarm } = accessLogAlarm(template, 'Unexpected5xx');
       // Assess
-      expect(filter['LogGroupName']).toEqual({ Ref: accessLogGroupId(template) });
-      expect(filter['FilterPattern']).toBe(
-        '{ ($.status = "5*") && (($.errorResponseType != "-") || ($.integrationError != "-")) }',
-      );
-      expect(alarm).toEqual(
-        expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
-      );
+      expect(filter.LogGroupName).toEqual({ Ref: accessLogGroupId(template) });
+      expect(filter.FilterPattern).toBe('{ ($.status = "5*") && (($.errorResponseType != "-") || ($.integrationError != "-")) }');
+      expect(alarm).toEqual(expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }));
     });
 
     it('alarms on 20 or more 401 replies in 5 minutes', () => {
@@ -203,8 +195,8 @@ describe('alarms', () => {
       // Act
       const { filter, alarm } = accessLogAlarm(template, 'Unauthorized');
       // Assess
-      expect(filter['LogGroupName']).toEqual({ Ref: accessLogGroupId(template) });
-      expect(filter['FilterPattern']).toBe('{ $.status = "401" }');
+      expect(filter.LogGroupName).toEqual({ Ref: accessLogGroupId(template) });
+      expect(filter.FilterPattern).toBe('{ $.status = "401" }');
       expect(alarm).toEqual(
         expect.objectContaining({ ...QUIET_WITHOUT_DATA, Statistic: 'Sum', Threshold: 20, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }),
       );
@@ -214,7 +206,7 @@ describe('alarms', () => {
       // Prepare / Act
       const { alarm } = accessLogAlarm(synthContext({ unauthorizedAlarmThreshold: '5' }).template, 'Unauthorized');
       // Assess
-      expect(alarm['Threshold']).toBe(5);
+      expect(alarm.Threshold).toBe(5);
       expect(() => synthContext({ unauthorizedAlarmThreshold: '0' })).toThrow('context unauthorizedAlarmThreshold must be a whole number from 1');
     });
 
@@ -223,9 +215,7 @@ describe('alarms', () => {
       const { template } = defaults;
       const fields = accessLogFields(template);
       // Act
-      const patterns = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources).map((filter) =>
-        String(filter.Properties?.['FilterPattern']),
-      );
+      const patterns = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources).map((filter) => String(filter.Properties?.FilterPattern));
       const used = patterns.flatMap((pattern) => [...pattern.matchAll(/\$\.(\w+)/g)].map((match) => match[1]));
       // Assess
       expect(used.length).toBeGreaterThan(0);

@@ -18,7 +18,7 @@ import {
 /** The stage's one method setting (every method of every route). */
 function stageMethodSettings(template: Template): Record<string, unknown> {
   const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
-  const settings = stage['MethodSettings'] as Record<string, unknown>[] | undefined;
+  const settings = stage.MethodSettings as Record<string, unknown>[] | undefined;
   expect(settings).toHaveLength(1);
   const all = settings?.[0] ?? {};
   expect(all).toEqual(expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*' }));
@@ -46,12 +46,10 @@ describe('WebhookStack', () => {
       // Prepare
       const apiId = onlyLogicalId(created.template, 'AWS::ApiGateway::RestApi');
       // Act
-      const routes = Object.values(created.template.findResources('AWS::ApiGateway::Resource') as Resources).map(
-        (resource) => resource.Properties,
-      );
+      const routes = Object.values(created.template.findResources('AWS::ApiGateway::Resource') as Resources).map((resource) => resource.Properties);
       // Assess
-      expect(routes.map((route) => route?.['PathPart']).sort()).toEqual([...KINDS].sort());
-      for (const route of routes) expect(route?.['ParentId']).toEqual({ 'Fn::GetAtt': [apiId, 'RootResourceId'] });
+      expect(routes.map((route) => route?.PathPart).sort()).toEqual([...KINDS].sort());
+      for (const route of routes) expect(route?.ParentId).toEqual({ 'Fn::GetAtt': [apiId, 'RootResourceId'] });
       created.template.resourceCountIs('AWS::ApiGateway::Method', KINDS.length);
     });
 
@@ -78,10 +76,8 @@ describe('WebhookStack', () => {
       );
       expect(permissions.length).toBeGreaterThan(0);
       for (const permission of permissions) {
-        expect(permission).toEqual(
-          expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' }),
-        );
-        expect(JSON.stringify(permission?.['SourceArn'])).toMatch(new RegExp(`/POST/${literally(kind)}"\\]\\]\\}$`));
+        expect(permission).toEqual(expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' }));
+        expect(JSON.stringify(permission?.SourceArn)).toMatch(new RegExp(`/POST/${literally(kind)}"\\]\\]\\}$`));
       }
     });
   });
@@ -99,8 +95,8 @@ describe('API hardening', () => {
       // Prepare / Act: the default app
       const settings = stageMethodSettings(defaults.template);
       // Assess
-      expect(settings['ThrottlingRateLimit']).toBe(10);
-      expect(settings['ThrottlingBurstLimit']).toBe(20);
+      expect(settings.ThrottlingRateLimit).toBe(10);
+      expect(settings.ThrottlingBurstLimit).toBe(20);
     });
 
     it('follows throttleRateLimit and throttleBurstLimit, as -c strings or cdk.json numbers', () => {
@@ -108,8 +104,8 @@ describe('API hardening', () => {
       const fromCli = stageMethodSettings(synthContext({ throttleRateLimit: '2.5', throttleBurstLimit: '5' }).template);
       const fromJson = stageMethodSettings(synthContext({ throttleRateLimit: 40, throttleBurstLimit: 80 }).template);
       // Assess
-      expect([fromCli['ThrottlingRateLimit'], fromCli['ThrottlingBurstLimit']]).toEqual([2.5, 5]);
-      expect([fromJson['ThrottlingRateLimit'], fromJson['ThrottlingBurstLimit']]).toEqual([40, 80]);
+      expect([fromCli.ThrottlingRateLimit, fromCli.ThrottlingBurstLimit]).toEqual([2.5, 5]);
+      expect([fromJson.ThrottlingRateLimit, fromJson.ThrottlingBurstLimit]).toEqual([40, 80]);
     });
 
     it.each([
@@ -171,16 +167,16 @@ describe('API hardening', () => {
       // Prepare / Act
       const settings = stageMethodSettings(defaults.template);
       // Assess
-      expect(settings['LoggingLevel']).toBe('OFF');
-      expect(settings['DataTraceEnabled']).toBe(false);
+      expect(settings.LoggingLevel).toBe('OFF');
+      expect(settings.DataTraceEnabled).toBe(false);
     });
 
     it('is at ERROR with apiExecutionLogging=true, never with request data', () => {
       // Prepare / Act
       const settings = stageMethodSettings(synthContext({ apiExecutionLogging: 'true' }).template);
       // Assess
-      expect(settings['LoggingLevel']).toBe('ERROR');
-      expect(settings['DataTraceEnabled']).toBe(false);
+      expect(settings.LoggingLevel).toBe('ERROR');
+      expect(settings.DataTraceEnabled).toBe(false);
       expect(() => synthContext({ apiExecutionLogging: 'yes' })).toThrow('context apiExecutionLogging must be true or false');
     });
 
@@ -195,7 +191,7 @@ describe('API hardening', () => {
       });
       const stage = (template.findResources('AWS::ApiGateway::Stage') as Record<string, { DependsOn?: string[] }>)[stageId];
       // Assess: the stage waits for the group, so API Gateway never creates one without retention
-      expect(propertiesOf(template, 'AWS::Logs::LogGroup', groupId)['RetentionInDays']).toBe(30);
+      expect(propertiesOf(template, 'AWS::Logs::LogGroup', groupId).RetentionInDays).toBe(30);
       expect(stage?.DependsOn).toContain(groupId);
       expect(JSON.stringify(defaults.template.toJSON())).not.toContain('API-Gateway-Execution-Logs');
     });

@@ -31,13 +31,11 @@ function functionIdsUsing(template: Template, property: string, value: unknown):
 /** Every (action, resource) pair in every statement of every policy attached to the role, sorted. */
 function rolePairs({ template }: Synthesized, roleId: string): string[] {
   const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
-    JSON.stringify(policy.Properties?.['Roles']).includes(`{"Ref":"${roleId}"}`),
+    JSON.stringify(policy.Properties?.Roles).includes(`{"Ref":"${roleId}"}`),
   );
   return policies
-    .flatMap((policy) => ((policy.Properties?.['PolicyDocument'] ?? { Statement: [] }) as { Statement: Record<string, unknown>[] }).Statement)
-    .flatMap((statement) =>
-      [statement['Action']].flat().flatMap((action) => [statement['Resource']].flat().map((resource) => pair(String(action), resource))),
-    )
+    .flatMap((policy) => ((policy.Properties?.PolicyDocument ?? { Statement: [] }) as { Statement: Record<string, unknown>[] }).Statement)
+    .flatMap((statement) => [statement.Action].flat().flatMap((action) => [statement.Resource].flat().map((resource) => pair(String(action), resource))))
     .sort();
 }
 
@@ -53,7 +51,7 @@ describe('WebhookStack', () => {
       // Prepare / Act
       const functionIds = KINDS.map((kind) => functionLogicalId(created, kind));
       const roleIds = KINDS.map((kind) => roleLogicalId(created, kind));
-      const logGroups = KINDS.map((kind) => JSON.stringify(functionProperties(created, kind)['LoggingConfig']));
+      const logGroups = KINDS.map((kind) => JSON.stringify(functionProperties(created, kind).LoggingConfig));
       // Assess
       created.template.resourceCountIs('AWS::Lambda::Function', KINDS.length);
       expect(new Set(functionIds).size).toBe(KINDS.length);
@@ -61,16 +59,16 @@ describe('WebhookStack', () => {
       expect(new Set(logGroups).size).toBe(KINDS.length);
     });
 
-    it.each(KINDS)('%s: runs Node 24 on arm64 with 512 MB and a timeout inside Lumos\'s 15 s', (kind) => {
+    it.each(KINDS)("%s: runs Node 24 on arm64 with 512 MB and a timeout inside Lumos's 15 s", (kind) => {
       // Prepare / Act: the default stack
       const fn = functionProperties(created, kind);
       // Assess
-      expect(fn['Runtime']).toBe('nodejs24.x');
-      expect(fn['Architectures']).toEqual(['arm64']);
-      expect(fn['MemorySize']).toBe(512);
-      expect(fn['Timeout']).toBeGreaterThan(0);
-      expect(fn['Timeout']).toBeLessThanOrEqual(10);
-      expect(fn['Handler']).toBe('index.handler');
+      expect(fn.Runtime).toBe('nodejs24.x');
+      expect(fn.Architectures).toEqual(['arm64']);
+      expect(fn.MemorySize).toBe(512);
+      expect(fn.Timeout).toBeGreaterThan(0);
+      expect(fn.Timeout).toBeLessThanOrEqual(10);
+      expect(fn.Handler).toBe('index.handler');
     });
 
     it.each(KINDS)('%s: logs JSON to its own log group kept for a month', (kind) => {
@@ -78,14 +76,12 @@ describe('WebhookStack', () => {
       const { template } = created;
       const functionId = functionLogicalId(created, kind);
       // Act
-      const loggingConfig = functionProperties(created, kind)['LoggingConfig'] as { LogGroup?: { Ref?: string } } | undefined;
+      const loggingConfig = functionProperties(created, kind).LoggingConfig as { LogGroup?: { Ref?: string } } | undefined;
       const logGroupId = loggingConfig?.LogGroup?.Ref ?? '';
       // Assess
       expect(loggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: logGroupId } });
       expect(propertiesOf(template, 'AWS::Logs::LogGroup', logGroupId)).toEqual({ RetentionInDays: 30 });
-      expect(functionIdsUsing(template, 'LoggingConfig', Match.objectLike({ LogGroup: { Ref: logGroupId } }))).toEqual([
-        functionId,
-      ]);
+      expect(functionIdsUsing(template, 'LoggingConfig', Match.objectLike({ LogGroup: { Ref: logGroupId } }))).toEqual([functionId]);
     });
   });
 
@@ -120,10 +116,8 @@ describe('WebhookStack', () => {
       const codes = new Set<string>();
       for (const kind of KINDS) {
         const fn = functionProperties(prebundled, kind);
-        expect(fn).toEqual(
-          expect.objectContaining({ Handler: 'index.handler', Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 10 }),
-        );
-        codes.add(JSON.stringify(fn['Code']));
+        expect(fn).toEqual(expect.objectContaining({ Handler: 'index.handler', Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 10 }));
+        codes.add(JSON.stringify(fn.Code));
         expect(grantedPairs(prebundled, kind)).toEqual(grantedPairs(created, kind));
       }
       expect(codes.size).toBe(KINDS.length);
@@ -157,7 +151,7 @@ describe('function hardening', () => {
       // Prepare
       const synthesized = synthContext({ reservedConcurrency: '5' });
       // Act
-      const reserved = KINDS.map((kind) => functionProperties(synthesized, kind)['ReservedConcurrentExecutions']);
+      const reserved = KINDS.map((kind) => functionProperties(synthesized, kind).ReservedConcurrentExecutions);
       // Assess
       expect(reserved).toEqual(KINDS.map(() => 5));
     });
@@ -175,7 +169,7 @@ describe('function hardening', () => {
       // Act
       const role = propertiesOf(defaults.template, 'AWS::IAM::Role', roleId);
       // Assess
-      expect(role['AssumeRolePolicyDocument']).toEqual({
+      expect(role.AssumeRolePolicyDocument).toEqual({
         Version: '2012-10-17',
         Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
       });

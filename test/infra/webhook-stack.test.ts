@@ -23,7 +23,9 @@ import {
 describe('WebhookStack', () => {
   let created: Synthesized;
   let imported: Synthesized;
-  beforeAll(() => { ({ created, imported } = synthVariants()); });
+  beforeAll(() => {
+    ({ created, imported } = synthVariants());
+  });
 
   describe('webhook kinds', () => {
     it('has an expectation row for every function in WEBHOOK_FUNCTIONS and none for a kind it lacks', () => {
@@ -51,17 +53,14 @@ describe('WebhookStack', () => {
         ...expectation.environment,
       };
       // Assess
-      expect(functionProperties(created, kind)['Environment']).toEqual({ Variables: expected });
+      expect(functionProperties(created, kind).Environment).toEqual({ Variables: expected });
     });
 
-    it.each(KINDS)('%s: takes the auth header and an imported secret\'s name from the props', (kind) => {
+    it.each(KINDS)("%s: takes the auth header and an imported secret's name from the props", (kind) => {
       // Prepare / Act: the stack with tokenSecretName and authHeader
-      const variables = (functionProperties(imported, kind)['Environment'] as { Variables?: Record<string, unknown> })
-        .Variables;
+      const variables = (functionProperties(imported, kind).Environment as { Variables?: Record<string, unknown> }).Variables;
       // Assess
-      expect(variables).toEqual(
-        expect.objectContaining({ AUTH_HEADER: 'x-lumos-token', TOKEN_SECRET_ID: 'lumos/webhook-token' }),
-      );
+      expect(variables).toEqual(expect.objectContaining({ AUTH_HEADER: 'x-lumos-token', TOKEN_SECRET_ID: 'lumos/webhook-token' }));
     });
   });
 
@@ -69,7 +68,7 @@ describe('WebhookStack', () => {
     it('is closed by default', () => {
       // Prepare / Act: the default stack
       // Assess
-      expect(variablesOf(created, 'request-validation')['VALIDATION_FAIL_MODE']).toBe('closed');
+      expect(variablesOf(created, 'request-validation').VALIDATION_FAIL_MODE).toBe('closed');
     });
 
     it('is open when validationFailMode is open, with nothing else changed', () => {
@@ -89,7 +88,8 @@ describe('WebhookStack', () => {
       // Assess
       expect(closed).not.toHaveProperty('VALIDATION_MISCONFIGURED_MESSAGE');
       expect(variablesOf(stack, 'request-validation')).toEqual({ ...closed, VALIDATION_MISCONFIGURED_MESSAGE: 'Ask #access-help in Slack.' });
-      for (const kind of KINDS.filter((other) => other !== 'request-validation')) expect(variablesOf(stack, kind)).not.toHaveProperty('VALIDATION_MISCONFIGURED_MESSAGE');
+      for (const kind of KINDS.filter((other) => other !== 'request-validation'))
+        expect(variablesOf(stack, kind)).not.toHaveProperty('VALIDATION_MISCONFIGURED_MESSAGE');
     });
 
     it('is not given to pre-approval or any other kind, whatever the mode', () => {
@@ -126,12 +126,12 @@ describe('WebhookStack', () => {
       const urls = Object.keys(outputs).filter((name) => name.endsWith('Url'));
       // Assess
       expect(urls.sort()).toEqual(KINDS.map((kind) => `${pascalCase(kind)}Url`).sort());
-      expect(outputs['TokenSecretId']?.Value).toEqual({ Ref: onlyLogicalId(created.template, 'AWS::SecretsManager::Secret') });
-      expect(outputs['RulesTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, RULES_TABLE) });
-      expect(outputs['StateTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, STATE_TABLE) });
-      expect(outputs['AuditTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, AUDIT_TABLE) });
-      expect(outputs['GrantsTableName']?.Value).toEqual({ Ref: tableLogicalId(created.template, GRANTS_TABLE) });
-      expect(outputsOf(imported.template)['TokenSecretId']?.Value).toBe('lumos/webhook-token');
+      expect(outputs.TokenSecretId?.Value).toEqual({ Ref: onlyLogicalId(created.template, 'AWS::SecretsManager::Secret') });
+      expect(outputs.RulesTableName?.Value).toEqual({ Ref: tableLogicalId(created.template, RULES_TABLE) });
+      expect(outputs.StateTableName?.Value).toEqual({ Ref: tableLogicalId(created.template, STATE_TABLE) });
+      expect(outputs.AuditTableName?.Value).toEqual({ Ref: tableLogicalId(created.template, AUDIT_TABLE) });
+      expect(outputs.GrantsTableName?.Value).toEqual({ Ref: tableLogicalId(created.template, GRANTS_TABLE) });
+      expect(outputsOf(imported.template).TokenSecretId?.Value).toBe('lumos/webhook-token');
     });
   });
 });
@@ -150,8 +150,6 @@ describe('outputs', () => {
     // Prepare / Act
     const names = Object.keys(outputsOf(created.template));
     // Assess
-    expect(names.sort()).toEqual(
-      [...URLS, ...TABLE_NAMES, 'TokenSecretId', 'TokenSecretName', 'TokenSecretArn', 'ReadTokenCommand'].sort(),
-    );
+    expect(names.sort()).toEqual([...URLS, ...TABLE_NAMES, 'TokenSecretId', 'TokenSecretName', 'TokenSecretArn', 'ReadTokenCommand'].sort());
   });
 });

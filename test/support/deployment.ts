@@ -1,11 +1,12 @@
 /** A function's dependencies on fresh tables of the shared DynamoDB Local, as a deployment would wire them. */
-import type { Pipeline } from '../../src/http/pipeline';
-import type { KindService } from '../../src/services/kind-service';
-import { seed } from '../../src/local/seed';
+
 import { loadConfig } from '../../src/app/config';
 import { createDependencies, type Dependencies } from '../../src/app/dependencies';
 import { buildPipeline } from '../../src/app/lambda';
-import { createTestTables, testDocumentClient, type TableNames } from './tables';
+import type { Pipeline } from '../../src/http/pipeline';
+import { seed } from '../../src/local/seed';
+import type { KindService } from '../../src/services/kind-service';
+import { createTestTables, type TableNames, testDocumentClient } from './tables';
 
 export interface TestDeployment {
   endpoint: string;

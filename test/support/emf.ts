@@ -26,7 +26,7 @@ interface Directive {
 export function readEmf(line: string): PublishedMetric[] {
   const document = JSON.parse(line) as Record<string, unknown>;
   expect(typeof document).toBe('object');
-  const aws = document['_aws'] as { Timestamp: unknown; CloudWatchMetrics: Directive[] };
+  const aws = document._aws as { Timestamp: unknown; CloudWatchMetrics: Directive[] };
   expect(Number.isInteger(aws.Timestamp)).toBe(true);
   expect(Array.isArray(aws.CloudWatchMetrics)).toBe(true);
   const published: PublishedMetric[] = [];
@@ -65,7 +65,10 @@ export function readEmf(line: string): PublishedMetric[] {
 }
 
 /** Metrics whose lines are kept for the test to read. */
-export function capturedMetrics(namespace = 'Test/Metrics', now = () => 1_700_000_000_000): { metrics: EmfMetrics; published: () => PublishedMetric[]; lines: string[] } {
+export function capturedMetrics(
+  namespace = 'Test/Metrics',
+  now = () => 1_700_000_000_000,
+): { metrics: EmfMetrics; published: () => PublishedMetric[]; lines: string[] } {
   const lines: string[] = [];
   const metrics = new EmfMetrics(namespace, (line) => lines.push(line), now);
   return { metrics, lines, published: () => lines.flatMap(readEmf) };

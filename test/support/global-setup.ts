@@ -1,6 +1,6 @@
 /** Starts DynamoDB Local once per test run; tests reach it through `inject('dynamoEndpoint')`. */
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, freePort } from '../../src/local/dynamodb-local';
+import { freePort, startDynamoDbLocal } from '../../src/local/dynamodb-local';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
 /** Builders shared by the rule-engine unit tests: real types, fixed dates, plain admin JSON. */
-import { parseCondition, type Condition } from '../../src/rules/conditions';
+import { type Condition, parseCondition } from '../../src/rules/conditions';
 import type { Facts, RequestFacts, Shift } from '../../src/rules/facts';
 import { parseRuleItem, type RuleEntry } from '../../src/rules/rule-item';
 

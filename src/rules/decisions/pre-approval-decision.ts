@@ -4,8 +4,8 @@
  * that fails validation makes the answer NOT_PREAPPROVED. Shadow rules are evaluated and traced only.
  */
 import type { Facts } from '../facts';
-import { evaluateRules, type RuleTrace } from '../trace';
 import type { RuleEntry } from '../rule-item';
+import { evaluateRules, type RuleTrace } from '../trace';
 
 export type { RuleTrace } from '../trace';
 

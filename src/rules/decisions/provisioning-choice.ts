@@ -5,8 +5,8 @@
  * the choice: which provisioner was meant cannot be known.
  */
 import type { Facts } from '../facts';
-import { evaluateRules, type RuleTrace } from '../trace';
 import type { Rule, RuleEntry } from '../rule-item';
+import { evaluateRules, type RuleTrace } from '../trace';
 
 export type ProvisioningChoice =
   | { status: 'rule'; rule: Rule & { provisioner: NonNullable<Rule['provisioner']> }; trace: RuleTrace[] }

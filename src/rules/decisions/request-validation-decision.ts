@@ -4,10 +4,10 @@
  * evaluated and traced only. A rule item in scope that fails validation means the check cannot
  * run (the service then applies the deployment's fail mode).
  */
-import { leaves, type Condition } from '../conditions';
+import { type Condition, leaves } from '../conditions';
 import type { Facts } from '../facts';
-import { evaluateRules, type RuleTrace } from '../trace';
 import type { Rule, RuleEntry } from '../rule-item';
+import { evaluateRules, type RuleTrace } from '../trace';
 
 const NO_CONDITION = { ok: false, detail: 'no condition' };
 
@@ -43,7 +43,8 @@ function coursesOf(condition: Condition | undefined): string {
 /** The requester-facing sentence of a failed requirement; without a message, one naming what is missing. */
 export function requirementMessage(rule: Rule, detail: string, context: MessageContext): string {
   const course = coursesOf(rule.when);
-  const template = rule.message?.trim() || (course ? 'Complete the required training ({course}) before requesting {app}.' : `You cannot request {app} yet: ${detail}.`);
+  const template =
+    rule.message?.trim() || (course ? 'Complete the required training ({course}) before requesting {app}.' : `You cannot request {app} yet: ${detail}.`);
   return renderMessage(template, { ...context, course });
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } fro
 import type { LambdaHandler } from '../../../src/app/lambda';
 import { type PublishedMetric, readEmf } from '../../support/emf';
 import { fixture, proxyEvent } from '../../support/events';
-import { createTestTables, testDocumentClient, type TableNames } from '../../support/tables';
+import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'metrics-token-0123456789';
 const APP = 'metrics_app';

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandlers } from '../../../scripts/build';
-import { seed } from '../../../src/local/seed';
 import type { LambdaHandler } from '../../../src/app/lambda';
+import { seed } from '../../../src/local/seed';
 import { preApprovalBody, proxyEvent } from '../../support/events';
-import { startFakeSecretsManager, type FakeSecretsManager } from '../../support/fake-secrets-manager';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
 import { createTestTables, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'bundle-token-0123456789';

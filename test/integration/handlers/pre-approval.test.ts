@@ -4,11 +4,11 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seed } from '../../../src/local/seed';
 import type { LambdaHandler } from '../../../src/app/lambda';
-import { proxyEvent, preApprovalBody } from '../../support/events';
-import { startFakeSecretsManager, type FakeSecretsManager } from '../../support/fake-secrets-manager';
-import { createTestTables, testDocumentClient, type TableNames } from '../../support/tables';
+import { seed } from '../../../src/local/seed';
+import { preApprovalBody, proxyEvent } from '../../support/events';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
+import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'integration-token-0123456789';
 let fake: FakeSecretsManager;

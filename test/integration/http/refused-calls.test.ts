@@ -5,12 +5,12 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Pipeline, WebhookRequest } from '../../../src/http/pipeline';
 import { EnvTokenSource } from '../../../src/http/token-source';
-import { MAX_BODY_BYTES } from '../../../src/lumos/replies';
 import { logger } from '../../../src/kernel/logger';
+import { MAX_BODY_BYTES } from '../../../src/lumos/replies';
 import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
+import { testDeployment } from '../../support/deployment';
 import { capturedMetrics } from '../../support/emf';
 import { fixture, preApprovalBody, webhookRequest } from '../../support/events';
-import { testDeployment } from '../../support/deployment';
 import { preApprovalPipeline } from '../../support/pre-approval-pipeline';
 
 const TOKEN = 'accepted-token-0123456789';
@@ -68,7 +68,8 @@ const CASES: { label: string; request: () => WebhookRequest; status: number; rea
   { label: 'a JSON body that is no object', request: () => webhookRequest(JSON.stringify([MARKER]), TOKEN), status: 400, reason: 'invalid_json' },
   {
     label: 'a payload that fails the schema',
-    request: () => webhookRequest({ ...marked, application: { app_id: MARKER }, permissions: MARKER, access_length: MARKER, target_user: { email: MARKER } }, TOKEN),
+    request: () =>
+      webhookRequest({ ...marked, application: { app_id: MARKER }, permissions: MARKER, access_length: MARKER, target_user: { email: MARKER } }, TOKEN),
     status: 422,
     reason: 'invalid_payload',
   },
@@ -82,7 +83,7 @@ describe('refused calls', () => {
     const result = await callCapturing(call);
     // Assess
     expect(result.status).toBe(status);
-    const refusals = result.lines.filter((line) => line['request_id'] === call.requestId);
+    const refusals = result.lines.filter((line) => line.request_id === call.requestId);
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({ level: 'WARN', kind: 'pre_approval', status, reason });
   });
@@ -114,7 +115,9 @@ describe('refused calls', () => {
     const { status } = await callCapturing(webhookRequest(preApprovalBody(), TOKEN));
     // Assess
     expect(status).toBe(200);
-    expect(captured.published().map((metric) => [metric.name, metric.dimensionSets])).toEqual([['Decisions', [{ kind: 'pre_approval', outcome: 'NOT_PREAPPROVED' }]]]);
+    expect(captured.published().map((metric) => [metric.name, metric.dimensionSets])).toEqual([
+      ['Decisions', [{ kind: 'pre_approval', outcome: 'NOT_PREAPPROVED' }]],
+    ]);
   });
 });
 
@@ -134,7 +137,7 @@ describe('deprovisioning with fields it cannot use', () => {
     // Assess
     vi.restoreAllMocks();
     expect(reply.statusCode).toBe(204);
-    const ignored = chunks.map((chunk) => JSON.parse(chunk) as Record<string, unknown>).find((line) => line['message'] === 'payload fields ignored');
+    const ignored = chunks.map((chunk) => JSON.parse(chunk) as Record<string, unknown>).find((line) => line.message === 'payload fields ignored');
     expect(ignored).toMatchObject({ level: 'WARN', kind: 'deprovisioning', ignored: [{ path: 'access_length' }, { path: 'requester_user.email' }] });
     expect(chunks.join('')).not.toContain(MARKER);
   });

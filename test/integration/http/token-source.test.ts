@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretsManagerTokenSource } from '../../../src/http/token-source';
-import { createSecretsManagerClient } from '../../../src/store/secret-reader';
 import { Deadline } from '../../../src/kernel/deadline';
 import { TokenSourceError } from '../../../src/kernel/errors';
-import { startFakeSecretsManager, type FakeSecretsManager } from '../../support/fake-secrets-manager';
+import { createSecretsManagerClient } from '../../../src/store/secret-reader';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
 
 let fake: FakeSecretsManager;
 

@@ -1,14 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretsManagerClient } from '../../../src/store/secret-reader';
+import { Deadline } from '../../../src/kernel/deadline';
+import { DeadlineExceededError } from '../../../src/kernel/errors';
 import { SecretsManagerConnectorSecrets } from '../../../src/provisioners/connector-secrets';
 import { HttpProvisioner } from '../../../src/provisioners/http-provisioner';
 import { HttpProvisionerSchema, type HttpProvisionerSpec } from '../../../src/rules/http-spec';
 import type { GrantTarget } from '../../../src/store/grant-target';
-import { Deadline } from '../../../src/kernel/deadline';
-import { DeadlineExceededError } from '../../../src/kernel/errors';
-import { startFakeSecretsManager, type FakeSecretsManager } from '../../support/fake-secrets-manager';
+import { createSecretsManagerClient } from '../../../src/store/secret-reader';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
 
 const PREFIX = 'lumos-connectors/';
 const SECRET_VALUE = 'Bearer s3cret-token-value';
@@ -299,8 +299,13 @@ describe('HttpProvisioner against a real HTTP server', () => {
 
   it('refuses a GET with a body when the rule is read, and again before sending anything', async () => {
     // Prepare: the rule schema refuses it; a spec built around the schema meets the provisioner's own check.
-    expect(() => httpSpec(server.origin, { provision: { method: 'GET', url: `${server.origin}/grants`, body: { email: '{target.email}' } } })).toThrow(/a GET request cannot carry a body/);
-    const spec: HttpProvisionerSpec = { ...httpSpec(server.origin), provision: { method: 'GET', url: `${server.origin}/grants`, body: { email: '{target.email}' } } };
+    expect(() => httpSpec(server.origin, { provision: { method: 'GET', url: `${server.origin}/grants`, body: { email: '{target.email}' } } })).toThrow(
+      /a GET request cannot carry a body/,
+    );
+    const spec: HttpProvisionerSpec = {
+      ...httpSpec(server.origin),
+      provision: { method: 'GET', url: `${server.origin}/grants`, body: { email: '{target.email}' } },
+    };
     // Act
     const outcome = await provisioner().provision(spec, TARGET, new Deadline(5_000));
     // Assess

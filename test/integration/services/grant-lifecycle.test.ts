@@ -3,22 +3,23 @@
  * target that keeps who has access: whatever the interleaving of grants and removals, the
  * ledger holds a request's hold exactly when the target has the access.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PermissionResult } from '../../../src/audit/record';
 import type { Pipeline } from '../../../src/http/pipeline';
-import { holdsAccess, stateOf, type GrantItem, type GrantKey } from '../../../src/store/grant-item';
 import { StoreUnavailableError } from '../../../src/kernel/errors';
 import { logger } from '../../../src/kernel/logger';
-import type { PermissionResult } from '../../../src/audit/record';
 import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
+import { type GrantItem, type GrantKey, holdsAccess, stateOf } from '../../../src/store/grant-item';
 import type { GrantLedger } from '../../../src/store/grant-ledger';
-import { startAccessTarget, type AccessTarget } from '../../support/access-target';
-import { testDeployment, type TestDeployment } from '../../support/deployment';
+import { type AccessTarget, startAccessTarget } from '../../support/access-target';
+import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
-import { startFakeSecretsManager, type FakeSecretsManager } from '../../support/fake-secrets-manager';
-import { testDocumentClient, type TableNames } from '../../support/tables';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
+import { type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'lifecycle-token-0123456789';
 const APP = 'lifecycle_app';
@@ -47,7 +48,9 @@ beforeAll(async () => {
   fakeSecrets.secrets.set('lumos-connectors/access', JSON.stringify({ header: 'Authorization', value: 'Bearer access-secret', allowed_hosts: ['127.0.0.1'] }));
   deployment = await testDeployment(TOKEN);
   tables = deployment.tables;
-  await testDocumentClient().send(new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: APP, rule_id: 'access-api', kind: 'provisioning', provisioner: spec() } }));
+  await testDocumentClient().send(
+    new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: APP, rule_id: 'access-api', kind: 'provisioning', provisioner: spec() } }),
+  );
   provision = deployment.pipeline((deps) => new ProvisioningService(deps));
   deprovision = deployment.pipeline((deps) => new DeprovisioningService(deps));
 });
@@ -74,10 +77,12 @@ const body = (email: string, request: string) => ({
 });
 const grantFor = (email: string, request: string) => provision(webhookRequest(body(email, request), TOKEN));
 const removeFor = (email: string, request: string) => deprovision(webhookRequest(body(email, request), TOKEN));
-const after = <T>(ms: number, call: () => Promise<T>) => sleep(ms).then(call);
+const later = <T>(ms: number, call: () => Promise<T>) => sleep(ms).then(call);
 
 async function ledger(email: string): Promise<GrantItem | undefined> {
-  const { Item } = await testDocumentClient().send(new GetCommand({ TableName: tables.GRANTS_TABLE, Key: { app_instance: APP, subject_permission: `${email}#${PERMISSION}` } }));
+  const { Item } = await testDocumentClient().send(
+    new GetCommand({ TableName: tables.GRANTS_TABLE, Key: { app_instance: APP, subject_permission: `${email}#${PERMISSION}` } }),
+  );
   return Item as GrantItem | undefined;
 }
 
@@ -120,7 +125,7 @@ describe('a removal and a grant at once, on a slow target', () => {
     await grantFor(email, 'a');
     target.deprovision = { delayMs: 400 };
     // Act: A ends; B asks while the target is still removing.
-    const [removed, granted] = await Promise.all([removeFor(email, 'a'), after(100, () => grantFor(email, 'b'))]);
+    const [removed, granted] = await Promise.all([removeFor(email, 'a'), later(100, () => grantFor(email, 'b'))]);
     // Assess
     expect([removed.statusCode, granted.statusCode]).toEqual([204, 204]);
     expect(Object.keys((await ledger(email))?.holds ?? {})).toEqual([taskUrl('b')]);
@@ -133,7 +138,7 @@ describe('a removal and a grant at once, on a slow target', () => {
     const email = newPerson();
     target.provision = { delayMs: 400 };
     // Act: request b is being granted; its own deprovisioning (and another request's) arrive before the grant is recorded.
-    const [granted, own, other] = await Promise.all([grantFor(email, 'b'), after(100, () => removeFor(email, 'b')), after(150, () => removeFor(email, 'a'))]);
+    const [granted, own, other] = await Promise.all([grantFor(email, 'b'), later(100, () => removeFor(email, 'b')), later(150, () => removeFor(email, 'a'))]);
     // Assess: the removals waited for the grant's outcome, then removed it once, after it was made.
     expect([granted.statusCode, own.statusCode, other.statusCode]).toEqual([204, 204, 204]);
     expect(target.calls.filter((call) => call.access === `${email}#${PERMISSION}`).map((call) => call.method)).toEqual(['POST', 'DELETE']);
@@ -146,7 +151,7 @@ describe('a removal and a grant at once, on a slow target', () => {
     const email = newPerson();
     target.provision = { delayMs: 400 };
     // Act
-    const replies = await Promise.all([grantFor(email, 'a'), after(100, () => grantFor(email, 'b'))]);
+    const replies = await Promise.all([grantFor(email, 'a'), later(100, () => grantFor(email, 'b'))]);
     // Assess: one grant at the target, two holds.
     expect(replies).toEqual([{ statusCode: 204 }, { statusCode: 204 }]);
     expect(callsFor(email, 'POST')).toHaveLength(1);
@@ -161,11 +166,20 @@ describe('a removal and a grant at once, on a slow target', () => {
       await grantFor(email, 'a');
       target.provision = { delayMs: [300, 500] };
       target.deprovision = { delayMs: [300, 500] };
-      const operations = [() => removeFor(email, 'a'), () => grantFor(email, 'b'), () => removeFor(email, 'b'), () => grantFor(email, 'c'), () => grantFor(email, 'a')];
+      const operations = [
+        () => removeFor(email, 'a'),
+        () => grantFor(email, 'b'),
+        () => removeFor(email, 'b'),
+        () => grantFor(email, 'c'),
+        () => grantFor(email, 'a'),
+      ];
       // Act: all at once, each after a random offset.
-      const replies = await Promise.all(operations.map((operation) => after(Math.random() * 600, operation)));
+      const replies = await Promise.all(operations.map((operation) => later(Math.random() * 600, operation)));
       // Assess
-      expect(replies.map((reply) => reply.statusCode), `round ${round}`).toEqual([204, 204, 204, 204, 204]);
+      expect(
+        replies.map((reply) => reply.statusCode),
+        `round ${round}`,
+      ).toEqual([204, 204, 204, 204, 204]);
       await expectAgreement(email);
       target.provision = {};
       target.deprovision = {};
@@ -285,7 +299,12 @@ const bothPermissions = (email: string, request: string) => ({
 
 async function auditedResults(email: string, kind: string): Promise<PermissionResult[][]> {
   const { Items } = await testDocumentClient().send(
-    new QueryCommand({ TableName: tables.AUDIT_TABLE, IndexName: 'by_subject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': email } }),
+    new QueryCommand({
+      TableName: tables.AUDIT_TABLE,
+      IndexName: 'by_subject',
+      KeyConditionExpression: 'subject = :s',
+      ExpressionAttributeValues: { ':s': email },
+    }),
   );
   return (Items ?? []).filter((item) => item.kind === kind).map((item) => item.results as PermissionResult[]);
 }
@@ -294,11 +313,19 @@ describe('a grant at the target is never left without a ledger record', () => {
   it('marks the grant granting before the target is called, so a grant whose record then fails is still found and removed', async () => {
     // Prepare: the target grants, then the write of `held` fails; a short deadline keeps the mark's time short.
     const email = newPerson();
-    const failing = deployment.pipeline((deps) => new ProvisioningService({ ...deps, grants: failingLedger(deps.grants, { save: (item) => item.state === 'held' }) }));
+    const failing = deployment.pipeline(
+      (deps) => new ProvisioningService({ ...deps, grants: failingLedger(deps.grants, { save: (item) => item.state === 'held' }) }),
+    );
     // Act
     const reply = await failing(webhookRequest(body(email, 'a'), TOKEN, { remainingMs: 1_500 }));
     // Assess: a failure naming what happened; the access exists and the ledger says it may.
-    expect(reply).toMatchObject({ statusCode: 502, body: { response: 'PROVISIONING_FAILED', message: expect.stringContaining('granted by Access API, but the grants ledger could not record it (store_unavailable)') } });
+    expect(reply).toMatchObject({
+      statusCode: 502,
+      body: {
+        response: 'PROVISIONING_FAILED',
+        message: expect.stringContaining('granted by Access API, but the grants ledger could not record it (store_unavailable)'),
+      },
+    });
     expect(target.access.has(access(email))).toBe(true);
     const marked = (await ledger(email)) as GrantItem;
     expect(marked).toMatchObject({ state: 'granting', holds: { [taskUrl('a')]: expect.anything() } });
@@ -322,7 +349,11 @@ describe('a grant at the target is never left without a ledger record', () => {
     const reply = await provision(webhookRequest(body(email, 'a'), TOKEN, { remainingMs: 1_500 }));
     // Assess
     expect(reply).toMatchObject({ statusCode: 502, body: { message: expect.stringContaining('it may have been granted anyway') } });
-    expect(await ledger(email)).toMatchObject({ state: 'pending_removal', holds: {}, removal_error: expect.stringMatching(/^grant not confirmed: Access API: did not answer within/) });
+    expect(await ledger(email)).toMatchObject({
+      state: 'pending_removal',
+      holds: {},
+      removal_error: expect.stringMatching(/^grant not confirmed: Access API: did not answer within/),
+    });
     expect(await ledger(email)).not.toHaveProperty('ttl');
     // The abandoned request is carried out after all.
     await vi.waitFor(() => expect(target.access.has(access(email))).toBe(true), { timeout: 3_000, interval: 20 });
@@ -389,7 +420,11 @@ describe('a grant at the target is never left without a ledger record', () => {
     // Prepare: a provisioner marked it, may have granted it, and was never heard of again.
     const email = newPerson();
     const now = new Date().toISOString();
-    await putGrant(email, { state: 'granting', granting_until: new Date(Date.now() - 1_000).toISOString(), holds: { [taskUrl('a')]: { granted_at: now, expires_at: null, request_task_url: taskUrl('a') } } });
+    await putGrant(email, {
+      state: 'granting',
+      granting_until: new Date(Date.now() - 1_000).toISOString(),
+      holds: { [taskUrl('a')]: { granted_at: now, expires_at: null, request_task_url: taskUrl('a') } },
+    });
     target.access.add(access(email));
     // Act
     const reply = await removeFor(email, 'b');
@@ -413,12 +448,17 @@ describe('one permission failing never loses the others', () => {
     // Assess
     expect(reply).toEqual({
       statusCode: 502,
-      body: { response: 'PROVISIONING_FAILED', message: 'Provisioning failed for Permission Two (Access API: not called, no time left). Done: Permission One.' },
+      body: {
+        response: 'PROVISIONING_FAILED',
+        message: 'Provisioning failed for Permission Two (Access API: not called, no time left). Done: Permission One.',
+      },
     });
     expect(target.calls.filter((call) => call.method === 'POST').map((call) => call.access)).toContain(access(email));
     expect(target.calls.map((call) => call.access)).not.toContain(access(email, SECOND));
     expect(await ledger(email)).toMatchObject({ state: 'held' });
-    const second = await testDocumentClient().send(new GetCommand({ TableName: tables.GRANTS_TABLE, Key: { app_instance: APP, subject_permission: access(email, SECOND) } }));
+    const second = await testDocumentClient().send(
+      new GetCommand({ TableName: tables.GRANTS_TABLE, Key: { app_instance: APP, subject_permission: access(email, SECOND) } }),
+    );
     expect(second.Item).toMatchObject({ state: 'revoking', version: 5 });
   });
 
@@ -433,13 +473,24 @@ describe('one permission failing never loses the others', () => {
     const grantedHeld = await ledger(email);
     const removed = await failingDeprovision(webhookRequest(bothPermissions(email, 'a'), TOKEN));
     // Assess
-    expect(granted).toEqual({ statusCode: 502, body: { response: 'PROVISIONING_FAILED', message: 'Provisioning failed for Permission Two (could not run (store_unavailable)). Done: Permission One.' } });
+    expect(granted).toEqual({
+      statusCode: 502,
+      body: { response: 'PROVISIONING_FAILED', message: 'Provisioning failed for Permission Two (could not run (store_unavailable)). Done: Permission One.' },
+    });
     expect(grantedHeld?.state).toBe('held');
-    expect(removed).toEqual({ statusCode: 502, body: { response: 'DEPROVISIONING_FAILED', message: 'Deprovisioning failed for Permission Two (could not run (store_unavailable)). Done: Permission One.' } });
+    expect(removed).toEqual({
+      statusCode: 502,
+      body: {
+        response: 'DEPROVISIONING_FAILED',
+        message: 'Deprovisioning failed for Permission Two (could not run (store_unavailable)). Done: Permission One.',
+      },
+    });
     expect((await ledger(email))?.state).toBe('removed');
     await expectAgreement(email);
     // The audit marks the failure as ours, not the target system's.
-    expect((await auditedResults(email, 'provisioning'))[0]).toContainEqual(expect.objectContaining({ permission: SECOND, status: 'failed', reason: 'store_unavailable' }));
+    expect((await auditedResults(email, 'provisioning'))[0]).toContainEqual(
+      expect.objectContaining({ permission: SECOND, status: 'failed', reason: 'store_unavailable' }),
+    );
   });
 });
 
@@ -481,7 +532,10 @@ describe('a removal that lands after another call took the grant over', () => {
     expect(Object.keys((await ledger(email))?.holds ?? {})).toEqual([taskUrl('b')]);
     await expectAgreement(email);
     expect((await auditedResults(email, 'deprovisioning'))[0]).toEqual([
-      expect.objectContaining({ status: 'removed', detail: expect.stringContaining(`meanwhile ${taskUrl('b')} took it over, so it was granted again at the target`) }),
+      expect.objectContaining({
+        status: 'removed',
+        detail: expect.stringContaining(`meanwhile ${taskUrl('b')} took it over, so it was granted again at the target`),
+      }),
     ]);
   });
 

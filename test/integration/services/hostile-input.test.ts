@@ -11,9 +11,9 @@ import { DeprovisioningService } from '../../../src/services/deprovisioning-serv
 import { PreApprovalService } from '../../../src/services/pre-approval-service';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
 import { storeCall } from '../../../src/store/call';
-import { fixture, preApprovalBody, webhookRequest } from '../../support/events';
 import { testDeployment } from '../../support/deployment';
-import { testDocumentClient, type TableNames } from '../../support/tables';
+import { fixture, preApprovalBody, webhookRequest } from '../../support/events';
+import { type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'hostile-input-token-0123456789';
 const INSTANCE = '0ob3ggjlhx892dc4abcde';
@@ -34,7 +34,11 @@ beforeAll(async () => {
 });
 
 const grantOf = async (email: string, permission = 'Permission One') =>
-  (await testDocumentClient().send(new GetCommand({ TableName: tables.GRANTS_TABLE, Key: { app_instance: INSTANCE, subject_permission: `${email}#${permission}` } }))).Item;
+  (
+    await testDocumentClient().send(
+      new GetCommand({ TableName: tables.GRANTS_TABLE, Key: { app_instance: INSTANCE, subject_permission: `${email}#${permission}` } }),
+    )
+  ).Item;
 
 describe('look-alike emails', () => {
   it('does not pre-approve a look-alike of the person on call', async () => {
@@ -48,11 +52,19 @@ describe('look-alike emails', () => {
     expect((await provision(webhookRequest(body, TOKEN))).statusCode).toBe(204);
     const reply = await deprovision(webhookRequest({ ...body, target_user: { email: LOOKALIKE } }, TOKEN));
     expect(reply.statusCode).toBe(204);
-    expect(await grantOf('peterparker@lumos.com')).toMatchObject({ email: 'peterparker@lumos.com', state: 'held', holds: { 'https://lumos.example/tasks?requestId=kelvin': expect.any(Object) } });
+    expect(await grantOf('peterparker@lumos.com')).toMatchObject({
+      email: 'peterparker@lumos.com',
+      state: 'held',
+      holds: { 'https://lumos.example/tasks?requestId=kelvin': expect.any(Object) },
+    });
   });
 
   it('never lets an unusable task URL on a deprovisioning remove access another request holds', async () => {
-    const body = { ...fixture('provisioning.json'), target_user: { email: 'shared@lumos.com' }, request_task_url: 'https://lumos.example/tasks?requestId=keeps' };
+    const body = {
+      ...fixture('provisioning.json'),
+      target_user: { email: 'shared@lumos.com' },
+      request_task_url: 'https://lumos.example/tasks?requestId=keeps',
+    };
     expect((await provision(webhookRequest(body, TOKEN))).statusCode).toBe(204);
     for (const url of ['x'.repeat(3_000), '__proto__']) {
       expect((await deprovision(webhookRequest({ ...body, request_task_url: url }, TOKEN))).statusCode).toBe(204);
@@ -70,7 +82,11 @@ describe('values that once failed after an effect', () => {
   });
 
   it('still deprovisions when the access_length is out of range', async () => {
-    const body = { ...fixture('provisioning.json'), target_user: { email: 'range@lumos.com' }, request_task_url: 'https://lumos.example/tasks?requestId=range' };
+    const body = {
+      ...fixture('provisioning.json'),
+      target_user: { email: 'range@lumos.com' },
+      request_task_url: 'https://lumos.example/tasks?requestId=range',
+    };
     expect((await provision(webhookRequest(body, TOKEN))).statusCode).toBe(204);
     expect((await deprovision(webhookRequest({ ...body, access_length: 1e15 }, TOKEN))).statusCode).toBe(204);
     const left = await grantOf('range@lumos.com');

@@ -1,18 +1,19 @@
 /** Whatever fails, pre-approval answers NOT_PREAPPROVED in time: the request goes to a human. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createServer, type Server, type Socket } from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../../src/kernel/logger';
-import { seed } from '../../../src/local/seed';
 import { loadConfig } from '../../../src/app/config';
 import { createDependencies } from '../../../src/app/dependencies';
-import { buildPipeline, lambdaHandler } from '../../../src/app/lambda';
 import { PRE_APPROVAL } from '../../../src/app/functions/pre-approval';
+import { buildPipeline, lambdaHandler } from '../../../src/app/lambda';
+import { logger } from '../../../src/kernel/logger';
+import { seed } from '../../../src/local/seed';
 import { PreApprovalService } from '../../../src/services/pre-approval-service';
 import { DynamoRuleSource } from '../../../src/store/rule-source';
 import { preApprovalBody, proxyEvent, webhookRequest } from '../../support/events';
-import { createTestTables, testDocumentClient, type TableNames } from '../../support/tables';
+import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'failure-token-0123456789';
 let endpoint: string;
@@ -119,7 +120,9 @@ describe('rule cache', () => {
     // Prepare
     const clock = { now: 0 };
     const client = testDocumentClient();
-    await client.send(new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: 'cache_app', rule_id: 'r1', kind: 'pre_approval', effect: 'allow', when: { all: [] } } }));
+    await client.send(
+      new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: 'cache_app', rule_id: 'r1', kind: 'pre_approval', effect: 'allow', when: { all: [] } } }),
+    );
     const source = new DynamoRuleSource(client, tables.RULES_TABLE, 15_000, () => clock.now);
     const { Deadline } = await import('../../../src/kernel/deadline');
     const enabled = async () => {
@@ -129,7 +132,12 @@ describe('rule cache', () => {
     };
     expect(await enabled()).toBe(true);
     // Act: the admin disables the rule.
-    await client.send(new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: 'cache_app', rule_id: 'r1', kind: 'pre_approval', effect: 'allow', when: { all: [] }, enabled: false } }));
+    await client.send(
+      new PutCommand({
+        TableName: tables.RULES_TABLE,
+        Item: { app_id: 'cache_app', rule_id: 'r1', kind: 'pre_approval', effect: 'allow', when: { all: [] }, enabled: false },
+      }),
+    );
     clock.now = 14_999;
     const stillCached = await enabled();
     clock.now = 15_000;

@@ -2,17 +2,18 @@
  * Provisioning and deprovisioning through the pipeline on DynamoDB Local: the ledger, holds of
  * overlapping requests, concurrency, and the http provisioner against a loopback API.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../../src/http/pipeline';
 import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
-import { fixture, webhookRequest } from '../../support/events';
-import { startFakeSecretsManager, type FakeSecretsManager } from '../../support/fake-secrets-manager';
 import { testDeployment } from '../../support/deployment';
-import { testDocumentClient, type TableNames } from '../../support/tables';
+import { fixture, webhookRequest } from '../../support/events';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
+import { type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'provisioning-token-0123456789';
 const INSTANCE = '0ob3ggjlhx892dc4abcde';
@@ -68,7 +69,11 @@ describe('ledger provisioning', () => {
     const replies = await Promise.all(Array.from({ length: 8 }, () => provision(webhookRequest(body, TOKEN))));
     expect(replies.every((reply) => reply.statusCode === 204)).toBe(true);
     const { Items } = await testDocumentClient().send(
-      new QueryCommand({ TableName: tables.GRANTS_TABLE, KeyConditionExpression: 'app_instance = :a AND begins_with(subject_permission, :p)', ExpressionAttributeValues: { ':a': INSTANCE, ':p': 'burst@lumos.com#' } }),
+      new QueryCommand({
+        TableName: tables.GRANTS_TABLE,
+        KeyConditionExpression: 'app_instance = :a AND begins_with(subject_permission, :p)',
+        ExpressionAttributeValues: { ':a': INSTANCE, ':p': 'burst@lumos.com#' },
+      }),
     );
     expect(Items).toHaveLength(1);
     expect(Object.keys(Items?.[0]?.holds ?? {})).toHaveLength(1);
@@ -83,7 +88,10 @@ describe('ledger provisioning', () => {
 
   it('answers NO_PROVISIONING_ACTION for an app no rule covers, granting nothing', async () => {
     const reply = await provision(webhookRequest(request({ application: { app_id: 'other_app' }, target_user: { email: 'nobody@lumos.com' } }), TOKEN));
-    expect(reply).toEqual({ statusCode: 200, body: { response: 'NO_PROVISIONING_ACTION', message: expect.stringContaining('No provisioning rule covers Permission One') } });
+    expect(reply).toEqual({
+      statusCode: 200,
+      body: { response: 'NO_PROVISIONING_ACTION', message: expect.stringContaining('No provisioning rule covers Permission One') },
+    });
     expect(await grant('nobody@lumos.com', 'Permission One', 'other_app')).toBeUndefined();
   });
 
@@ -120,7 +128,7 @@ describe('overlapping grants', () => {
     expect(await grant('named-none@lumos.com')).toMatchObject({ state: 'removed', holds: {} });
   });
 
-  it('with an empty permission list, removes every grant of the subject in that app and nobody else\'s', async () => {
+  it("with an empty permission list, removes every grant of the subject in that app and nobody else's", async () => {
     // Prepare
     const mine = { target_user: { email: 'everything@lumos.com' } };
     await provision(webhookRequest(request({ ...mine, request_task_url: 'r1' }, ['Permission One', 'Permission Two']), TOKEN));
@@ -134,7 +142,7 @@ describe('overlapping grants', () => {
     expect(await grant('bystander@lumos.com')).toMatchObject({ state: 'held' });
   });
 
-  it('grants anew over a removed grant, its write conditional on the removed item\'s version', async () => {
+  it("grants anew over a removed grant, its write conditional on the removed item's version", async () => {
     // Prepare: granted and removed; the item stays as a tombstone with a TTL.
     const who = { target_user: { email: 'again@lumos.com' } };
     await provision(webhookRequest(forRequest('g', who), TOKEN));
@@ -163,7 +171,12 @@ describe('overlapping grants', () => {
     expect(await grant('partly@lumos.com', 'Permission One')).toMatchObject({ state: 'removed', version: 3 });
     expect(await grant('partly@lumos.com', 'Permission Two')).toMatchObject({ state: 'removed', version: 3 });
     const { Items } = await testDocumentClient().send(
-      new QueryCommand({ TableName: tables.AUDIT_TABLE, IndexName: 'by_subject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': 'partly@lumos.com' } }),
+      new QueryCommand({
+        TableName: tables.AUDIT_TABLE,
+        IndexName: 'by_subject',
+        KeyConditionExpression: 'subject = :s',
+        ExpressionAttributeValues: { ':s': 'partly@lumos.com' },
+      }),
     );
     const results = (Items ?? []).filter((item) => item.kind === 'deprovisioning').map((item) => item.results as { permission: string; status: string }[]);
     expect(results).toContainEqual([expect.objectContaining({ permission: 'Permission One', status: 'removed' })]);
@@ -198,7 +211,11 @@ describe('overlapping grants', () => {
     const who = { target_user: { email: 'legacy@lumos.com' } };
     // Act / Assess: another request adds its hold; ending the old one keeps the access.
     expect(await provision(webhookRequest(forRequest('new', who), TOKEN))).toEqual({ statusCode: 204 });
-    expect(await grant('legacy@lumos.com')).toMatchObject({ state: 'held', version: 8, holds: { old: expect.anything(), 'https://lumos.example/tasks?requestId=new': expect.anything() } });
+    expect(await grant('legacy@lumos.com')).toMatchObject({
+      state: 'held',
+      version: 8,
+      holds: { old: expect.anything(), 'https://lumos.example/tasks?requestId=new': expect.anything() },
+    });
     expect(await deprovision(webhookRequest(request({ ...who, request_task_url: 'old' }), TOKEN))).toEqual({ statusCode: 204 });
     expect(await grant('legacy@lumos.com')).toMatchObject({ state: 'held', version: 9 });
   });
@@ -209,7 +226,12 @@ describe('overlapping grants', () => {
     await provision(webhookRequest(forRequest('f', who), TOKEN));
     await deprovision(webhookRequest(forRequest('e', who), TOKEN));
     const { Items } = await testDocumentClient().send(
-      new QueryCommand({ TableName: tables.AUDIT_TABLE, IndexName: 'by_subject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': 'audited-overlap@lumos.com' } }),
+      new QueryCommand({
+        TableName: tables.AUDIT_TABLE,
+        IndexName: 'by_subject',
+        KeyConditionExpression: 'subject = :s',
+        ExpressionAttributeValues: { ':s': 'audited-overlap@lumos.com' },
+      }),
     );
     const deprovisioned = Items?.find((item) => item.kind === 'deprovisioning');
     expect(deprovisioned).toMatchObject({ decision: 'DEPROVISIONED', status_code: 204, results: [expect.objectContaining({ status: 'hold_released' })] });
@@ -233,7 +255,10 @@ describe('http provisioner', () => {
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-    fakeSecrets.secrets.set('lumos-connectors/licences', JSON.stringify({ header: 'Authorization', value: 'Bearer connector-secret-value', allowed_hosts: ['127.0.0.1'] }));
+    fakeSecrets.secrets.set(
+      'lumos-connectors/licences',
+      JSON.stringify({ header: 'Authorization', value: 'Bearer connector-secret-value', allowed_hosts: ['127.0.0.1'] }),
+    );
     await putLicenceRule();
   });
   afterAll(() => new Promise<void>((resolve) => api.close(() => resolve())));
@@ -271,7 +296,10 @@ describe('http provisioner', () => {
     // Assess
     expect(provisioned).toEqual({ statusCode: 204 });
     expect(deprovisioned).toEqual({ statusCode: 204 });
-    expect(calls.map((call) => [call.method, call.url]), JSON.stringify(calls)).toEqual([
+    expect(
+      calls.map((call) => [call.method, call.url]),
+      JSON.stringify(calls),
+    ).toEqual([
       ['POST', '/users/licensed%40lumos.com/licences'],
       ['DELETE', '/users/licensed%40lumos.com/licences/Permission%20One'],
     ]);

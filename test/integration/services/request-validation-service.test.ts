@@ -1,14 +1,14 @@
 /** Request validation on DynamoDB Local: the seeded requirement, and both fail modes when the check cannot run. */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seed } from '../../../src/local/seed';
 import { loadConfig } from '../../../src/app/config';
 import { createDependencies } from '../../../src/app/dependencies';
 import { buildPipeline } from '../../../src/app/lambda';
-import { RequestValidationService, type FailMode } from '../../../src/services/request-validation-service';
+import { seed } from '../../../src/local/seed';
+import { type FailMode, RequestValidationService } from '../../../src/services/request-validation-service';
 import { trainingItem } from '../../../src/store/training-item';
 import { preApprovalBody, webhookRequest } from '../../support/events';
-import { createTestTables, testDocumentClient, type TableNames } from '../../support/tables';
+import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'validation-token-0123456789';
 const BLOCKED = 'Complete the Security Awareness training (security-awareness) before requesting Demo App.';
@@ -26,7 +26,12 @@ function pipeline(failMode: FailMode = 'closed', dynamoEndpoint = endpoint, over
 
 async function auditOf(email: string) {
   const { Items } = await testDocumentClient().send(
-    new QueryCommand({ TableName: tables.AUDIT_TABLE, IndexName: 'by_subject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': email } }),
+    new QueryCommand({
+      TableName: tables.AUDIT_TABLE,
+      IndexName: 'by_subject',
+      KeyConditionExpression: 'subject = :s',
+      ExpressionAttributeValues: { ':s': email },
+    }),
   );
   return Items ?? [];
 }
@@ -100,7 +105,7 @@ describe('request validation when the check cannot run', () => {
     // Assess
     // It will not fix itself: the requester is sent to the admins, not told to try again later.
     expect(closed.body).toMatchObject({ response: 'VALIDATION_FAILED', message: MISCONFIGURED, reason: 'rule typo is invalid' });
-    expect(closed.body?.['message']).not.toMatch(/try again/i);
+    expect(closed.body?.message).not.toMatch(/try again/i);
     expect(open.body).toMatchObject({ response: 'VALIDATION_PASSED', reason: 'rule typo is invalid; fail mode open' });
     const items = await auditOf('audit-broken@lumos.com');
     expect(items.map((item) => [item.decision, item.response]).sort()).toEqual([
@@ -118,7 +123,10 @@ describe('request validation when the check cannot run', () => {
 
   it('ignores an invalid shadow requirement', async () => {
     await testDocumentClient().send(
-      new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: 'trial_app', rule_id: 'trial', kind: 'request_validation', mode: 'shadow', when: { trainig: {} } } }),
+      new PutCommand({
+        TableName: tables.RULES_TABLE,
+        Item: { app_id: 'trial_app', rule_id: 'trial', kind: 'request_validation', mode: 'shadow', when: { trainig: {} } },
+      }),
     );
     const body = { ...preApprovalBody({ email: 'shadow@lumos.com' }), application: { app_id: 'trial_app' } };
     const reply = await pipeline('closed')(webhookRequest(body, TOKEN));

@@ -1,13 +1,13 @@
 /** On-call and training reads against DynamoDB Local, with the item shapes admins and sync jobs write. */
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isOnCall } from '../../../src/rules/evaluation';
 import { Deadline } from '../../../src/kernel/deadline';
 import { logger } from '../../../src/kernel/logger';
+import { isOnCall } from '../../../src/rules/evaluation';
 import { shiftItem } from '../../../src/store/shift-item';
 import { DynamoStateSource } from '../../../src/store/state-source';
 import { trainingItem } from '../../../src/store/training-item';
-import { createTestTables, testDocumentClient, type TableNames } from '../../support/tables';
+import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
 const HOUR = 3_600_000;
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -29,9 +29,13 @@ async function putAll(items: ReadonlyArray<object>) {
 describe('on-call shifts', () => {
   it('finds the current shift behind 150 past ones that TTL has not removed yet, and ignores future ones', async () => {
     // Prepare
-    const past = Array.from({ length: 150 }, (_, index) => shiftItem('busy', 'sre@lumos.com', new Date(NOW.getTime() - (index + 2) * 24 * HOUR), new Date(NOW.getTime() - (index + 2) * 24 * HOUR + 8 * HOUR)));
+    const past = Array.from({ length: 150 }, (_, index) =>
+      shiftItem('busy', 'sre@lumos.com', new Date(NOW.getTime() - (index + 2) * 24 * HOUR), new Date(NOW.getTime() - (index + 2) * 24 * HOUR + 8 * HOUR)),
+    );
     const current = shiftItem('busy', 'sre@lumos.com', new Date(NOW.getTime() - HOUR), new Date(NOW.getTime() + 7 * HOUR));
-    const future = Array.from({ length: 20 }, (_, index) => shiftItem('busy', 'sre@lumos.com', new Date(NOW.getTime() + (index + 1) * 24 * HOUR), new Date(NOW.getTime() + (index + 1) * 24 * HOUR + 8 * HOUR)));
+    const future = Array.from({ length: 20 }, (_, index) =>
+      shiftItem('busy', 'sre@lumos.com', new Date(NOW.getTime() + (index + 1) * 24 * HOUR), new Date(NOW.getTime() + (index + 1) * 24 * HOUR + 8 * HOUR)),
+    );
     await putAll([...past, current, ...future]);
     // Act
     const shifts = await source.shifts([{ schedule: 'busy', email: 'sre@lumos.com' }], NOW, new Deadline(5_000));
@@ -50,7 +54,10 @@ describe('on-call shifts', () => {
 describe('training records', () => {
   it('reads every course of the person and nobody else', async () => {
     await putAll([
-      trainingItem('learner@lumos.com', 'security-awareness', new Date('2026-10-01T00:00:00Z'), { courseName: 'Security Awareness', expiresAt: new Date('2027-10-01T00:00:00Z') }),
+      trainingItem('learner@lumos.com', 'security-awareness', new Date('2026-10-01T00:00:00Z'), {
+        courseName: 'Security Awareness',
+        expiresAt: new Date('2027-10-01T00:00:00Z'),
+      }),
       trainingItem('learner@lumos.com', 'gdpr', new Date('2026-09-01T00:00:00Z')),
       trainingItem('other@lumos.com', 'gdpr', new Date('2026-09-01T00:00:00Z')),
     ]);
@@ -85,13 +92,25 @@ describe('state items that are slightly off', () => {
 
   it('reads start and end times written with an offset, keys included, as the same instants', async () => {
     // 12:30+01:00 is 11:30Z: started half an hour before NOW; its key sorts after NOW's UTC text.
-    await putAll([{ pk: 'oncall#offset', sk: 'sre@lumos.com#2026-11-23T12:30:00+01:00', starts_at: '2026-11-23T12:30:00+01:00', ends_at: '2026-11-23T20:30+0100' }]);
+    await putAll([
+      { pk: 'oncall#offset', sk: 'sre@lumos.com#2026-11-23T12:30:00+01:00', starts_at: '2026-11-23T12:30:00+01:00', ends_at: '2026-11-23T20:30+0100' },
+    ]);
     const shifts = await source.shifts([{ schedule: 'offset', email: 'sre@lumos.com' }], NOW, new Deadline(5_000));
-    expect(isOnCall(shifts, 'offset', 'sre@lumos.com', NOW)).toEqual({ schedule: 'offset', email: 'sre@lumos.com', starts_at: '2026-11-23T11:30:00.000Z', ends_at: '2026-11-23T19:30:00.000Z' });
+    expect(isOnCall(shifts, 'offset', 'sre@lumos.com', NOW)).toEqual({
+      schedule: 'offset',
+      email: 'sre@lumos.com',
+      starts_at: '2026-11-23T11:30:00.000Z',
+      ends_at: '2026-11-23T19:30:00.000Z',
+    });
   });
 
   it('leaves out an item with a number where a time belongs, and says so once per item', async () => {
-    await putAll([shiftItem('numbers', 'sre@lumos.com', new Date(NOW.getTime() - HOUR), new Date(NOW.getTime() + HOUR))].map((item) => ({ ...item, ends_at: 1_795_000_000 })));
+    await putAll(
+      [shiftItem('numbers', 'sre@lumos.com', new Date(NOW.getTime() - HOUR), new Date(NOW.getTime() + HOUR))].map((item) => ({
+        ...item,
+        ends_at: 1_795_000_000,
+      })),
+    );
     const lines = captureWarnings();
     const lookups = [{ schedule: 'numbers', email: 'sre@lumos.com' }];
     expect(await source.shifts(lookups, NOW, new Deadline(5_000))).toEqual([]);

@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seed } from '../../../src/local/seed';
-import type { Pipeline } from '../../../src/http/pipeline';
 import { loadConfig } from '../../../src/app/config';
 import { createDependencies } from '../../../src/app/dependencies';
 import { buildPipeline } from '../../../src/app/lambda';
+import type { Pipeline } from '../../../src/http/pipeline';
+import { seed } from '../../../src/local/seed';
 import { PreApprovalService } from '../../../src/services/pre-approval-service';
 import { fixture, webhookRequest } from '../../support/events';
 import { createTestTables, testDocumentClient } from '../../support/tables';
@@ -31,7 +31,9 @@ const likely = <T>(plausible: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrar
 const email = likely(fc.oneof(fc.constantFrom(ON_CALL, ' PeterParker@Lumos.com ', 'maryjane@lumos.com', '', null), fc.emailAddress()));
 const person = likely(fc.record({ email, given_name: fc.option(fc.string()) }, { requiredKeys: ['email'] }));
 const accessLength = likely(fc.oneof(fc.constantFrom(43_189, 43_200, 43_201, 0, null, '3600', '43200.5', '-1', 'twelve'), fc.integer(), fc.double()));
-const permission = likely(fc.record({ value: fc.oneof(fc.constant('Permission One'), fc.string()), source: fc.option(fc.string()) }, { requiredKeys: ['value'] }));
+const permission = likely(
+  fc.record({ value: fc.oneof(fc.constant('Permission One'), fc.string()), source: fc.option(fc.string()) }, { requiredKeys: ['value'] }),
+);
 const payload = fc.record(
   {
     application: likely(fc.record({ app_id: fc.oneof(fc.constantFrom('demo_app', 'demo_app', 'other_app', ''), fc.string()) })),
@@ -69,14 +71,7 @@ function seededRuleMatches(json: unknown): boolean {
   const appId = field(field(json, 'application'), 'app_id');
   const raw = field(json, 'access_length');
   const length = typeof raw === 'string' ? Number(raw) : raw;
-  return (
-    typeof appId === 'string' &&
-    appId.trim() === 'demo_app' &&
-    subject === ON_CALL &&
-    typeof length === 'number' &&
-    length >= 0 &&
-    length <= 43_200
-  );
+  return typeof appId === 'string' && appId.trim() === 'demo_app' && subject === ON_CALL && typeof length === 'number' && length >= 0 && length <= 43_200;
 }
 
 describe('pre-approval pipeline, arbitrary bodies', () => {

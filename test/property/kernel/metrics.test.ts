@@ -36,7 +36,12 @@ describe('dimensions never carry a payload value', () => {
           decision: outcome,
           status_code: 200,
           reason,
-          trace: input.traceOutcomes.map((traced, index) => ({ app_id: input.app_id, rule_id: `${input.app_id}-${index}`, outcome: traced, detail: input.subject })),
+          trace: input.traceOutcomes.map((traced, index) => ({
+            app_id: input.app_id,
+            rule_id: `${input.app_id}-${index}`,
+            outcome: traced,
+            detail: input.subject,
+          })),
           results: input.results.map((result) => ({
             permission: result.permission,
             status: result.failed ? ('failed' as const) : ('granted' as const),
@@ -51,9 +56,13 @@ describe('dimensions never carry a payload value', () => {
         metrics.count('Decisions', { kind: input.kind, outcome });
         metrics.count('Failures', { kind: input.kind, reason });
         // Assess
-        const systems = new Set(['none', ...input.results.flatMap((result) => (result.provisioner === undefined ? [] : [result.provisioner]))].map(systemDimension));
+        const systems = new Set(
+          ['none', ...input.results.flatMap((result) => (result.provisioner === undefined ? [] : [result.provisioner]))].map(systemDimension),
+        );
         for (const metric of published()) {
-          expect(metric.rootKeys.filter((key) => key !== '_aws' && key !== metric.name).every((key) => ['kind', 'outcome', 'reason', 'system'].includes(key))).toBe(true);
+          expect(
+            metric.rootKeys.filter((key) => key !== '_aws' && key !== metric.name).every((key) => ['kind', 'outcome', 'reason', 'system'].includes(key)),
+          ).toBe(true);
           for (const set of metric.dimensionSets) {
             for (const [name, value] of Object.entries(set)) {
               if (name === 'system') {

@@ -6,8 +6,8 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GrantTarget } from '../../../src/store/grant-target';
 import { renderUrl } from '../../../src/provisioners/templates';
+import type { GrantTarget } from '../../../src/store/grant-target';
 
 const FIELDS = ['f0', 'f1', 'f2', 'f3'] as const;
 type Field = (typeof FIELDS)[number];
@@ -28,12 +28,21 @@ const value = fc.oneof(
   fc.string({ unit: fc.constantFrom('.', '%', '2', 'e', 'E', '/', '\\', '?', '#', '&', '='), maxLength: 6 }),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
-  fc.string({ unit: fc.oneof(fc.constantFrom('a', '.'), fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code))), maxLength: 4 }),
+  fc.string({
+    unit: fc.oneof(
+      fc.constantFrom('a', '.'),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)),
+    ),
+    maxLength: 4,
+  }),
 );
 
 const field = fc.constantFrom(...FIELDS).map((name): Piece => ({ field: name }));
 const fixed = fc.constantFrom('v1', 'users', 'user-', '.', '%', '%2', '2e', '%2E', '.json', '~x');
-const piece = fc.oneof(field, fixed.map((text): Piece => ({ text })));
+const piece = fc.oneof(
+  field,
+  fixed.map((text): Piece => ({ text })),
+);
 
 const renderPieces = (pieces: Piece[]) => pieces.map((item) => ('text' in item ? item.text : `{custom_fields.${item.field}}`)).join('');
 

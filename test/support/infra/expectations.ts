@@ -85,8 +85,7 @@ export function expectedPairs(
     if (level === undefined) continue;
     const arn = arnOf(tableLogicalId(template, definition));
     // Reads may use the table's indexes, so an indexed table's reads also name its index ARNs.
-    const resources: unknown[] =
-      level === 'read' && definition.indexes.length > 0 ? [arn, { 'Fn::Join': ['', [arn, '/index/*']] }] : [arn];
+    const resources: unknown[] = level === 'read' && definition.indexes.length > 0 ? [arn, { 'Fn::Join': ['', [arn, '/index/*']] }] : [arn];
     for (const action of ACTIONS[level]) for (const resource of resources) pairs.push(pair(action, resource));
   }
   return pairs.sort();

@@ -75,7 +75,7 @@ export function functionProperties(synthesized: Synthesized, kind: string): Reco
 
 /** The logical id of the execution role of one kind's function. */
 export function roleLogicalId(synthesized: Synthesized, kind: string): string {
-  const role = functionProperties(synthesized, kind)['Role'] as { 'Fn::GetAtt'?: [string, string] } | undefined;
+  const role = functionProperties(synthesized, kind).Role as { 'Fn::GetAtt'?: [string, string] } | undefined;
   const roleId = role?.['Fn::GetAtt']?.[0];
   if (roleId === undefined) throw new Error(`the function of ${kind} has no role of this stack`);
   propertiesOf(synthesized.template, 'AWS::IAM::Role', roleId);
@@ -89,17 +89,17 @@ export const pair = (action: string, resource: unknown): string => `${action} on
 export function grantedPairs(synthesized: Synthesized, kind: string): string[] {
   const roleRef = JSON.stringify({ Ref: roleLogicalId(synthesized, kind) });
   const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
-    ((policy.Properties?.['Roles'] ?? []) as unknown[]).some((role) => JSON.stringify(role) === roleRef),
+    ((policy.Properties?.Roles ?? []) as unknown[]).some((role) => JSON.stringify(role) === roleRef),
   );
   const pairs: string[] = [];
   for (const policy of policies) {
-    const document = policy.Properties?.['PolicyDocument'] as { Statement: Record<string, unknown>[] };
+    const document = policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] };
     for (const statement of document.Statement) {
-      expect(statement['Effect']).toBe('Allow');
+      expect(statement.Effect).toBe('Allow');
       expect(statement).not.toHaveProperty('NotAction');
       expect(statement).not.toHaveProperty('NotResource');
-      const actions = [statement['Action']].flat() as string[];
-      const resources = [statement['Resource']].flat();
+      const actions = [statement.Action].flat() as string[];
+      const resources = [statement.Resource].flat();
       for (const action of actions) for (const resource of resources) pairs.push(pair(action, resource));
     }
   }
@@ -108,7 +108,7 @@ export function grantedPairs(synthesized: Synthesized, kind: string): string[] {
 
 /** The logical id of the log group one kind's function logs to. */
 export function logGroupLogicalId(synthesized: Synthesized, kind: string): string {
-  const loggingConfig = functionProperties(synthesized, kind)['LoggingConfig'] as { LogGroup?: { Ref?: string } } | undefined;
+  const loggingConfig = functionProperties(synthesized, kind).LoggingConfig as { LogGroup?: { Ref?: string } } | undefined;
   const logGroupId = loggingConfig?.LogGroup?.Ref;
   if (logGroupId === undefined) throw new Error(`the function of ${kind} logs to no log group of this stack`);
   propertiesOf(synthesized.template, 'AWS::Logs::LogGroup', logGroupId);
@@ -123,7 +123,7 @@ export function ownLogPairs(synthesized: Synthesized, kind: string): string[] {
 
 /** The environment variables of one kind's function. */
 export function variablesOf(synthesized: Synthesized, kind: string): Record<string, unknown> {
-  const environment = functionProperties(synthesized, kind)['Environment'] as { Variables?: Record<string, unknown> } | undefined;
+  const environment = functionProperties(synthesized, kind).Environment as { Variables?: Record<string, unknown> } | undefined;
   return environment?.Variables ?? {};
 }
 
@@ -132,21 +132,18 @@ export function variablesOf(synthesized: Synthesized, kind: string): Record<stri
  * the stack's own partition, region and account, written out so a broader ARN shows.
  */
 export const connectorSecretArn = (prefix: string) => ({
-  'Fn::Join': [
-    '',
-    ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:secret:${prefix}*`],
-  ],
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:secret:${prefix}*`]],
 });
 
 /** The stack's outputs, by name. */
 export function outputsOf(template: Template): Record<string, { Value: unknown; Description?: string }> {
-  return template.toJSON()['Outputs'] as Record<string, { Value: unknown; Description?: string }>;
+  return template.toJSON().Outputs as Record<string, { Value: unknown; Description?: string }>;
 }
 
 /** The stage's access log setting: where the lines go and their format. */
 export function accessLogSetting(template: Template): { DestinationArn?: unknown; Format?: string } {
   const stage = propertiesOf(template, 'AWS::ApiGateway::Stage', onlyLogicalId(template, 'AWS::ApiGateway::Stage'));
-  return (stage['AccessLogSetting'] ?? {}) as { DestinationArn?: unknown; Format?: string };
+  return (stage.AccessLogSetting ?? {}) as { DestinationArn?: unknown; Format?: string };
 }
 
 /** A regular expression matching `text` literally. */

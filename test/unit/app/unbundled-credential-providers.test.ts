@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as providers from '../../../src/app/unbundled-credential-providers';
 import { BUNDLE_ALIASES } from '../../../lib/bundling';
+import * as providers from '../../../src/app/unbundled-credential-providers';
 
 describe('credential links left out of the bundle', () => {
   it.each(['fromSSO', 'fromIni', 'fromProcess', 'fromTokenFile', 'fromHttp', 'fromContainerMetadata', 'fromInstanceMetadata'] as const)(

@@ -1,9 +1,9 @@
 /** The audit decorator counts invalid rules in scope and failed target systems, even when the write fails. */
 import { describe, expect, it } from 'vitest';
+import { MeteredAuditSink } from '../../../src/audit/metered-sink';
+import type { AuditRecord, AuditSink } from '../../../src/audit/record';
 import { Deadline } from '../../../src/kernel/deadline';
 import { AuditWriteError } from '../../../src/kernel/errors';
-import type { AuditRecord, AuditSink } from '../../../src/audit/record';
-import { MeteredAuditSink } from '../../../src/audit/metered-sink';
 import { capturedMetrics } from '../../support/emf';
 
 const BASE: AuditRecord = {
@@ -36,7 +36,7 @@ const memory: AuditSink = {
 const write = (sink: AuditSink, record: AuditRecord) => sink.record(record, new Date(), Deadline.forInvocation(1_000));
 
 describe('metered audit sink', () => {
-  it('counts the invalid rule items in a record\'s trace, by kind, and writes the record unchanged', async () => {
+  it("counts the invalid rule items in a record's trace, by kind, and writes the record unchanged", async () => {
     // Prepare
     const { sink, counted } = meteredOver(memory);
     const record: AuditRecord = {
@@ -77,7 +77,7 @@ describe('metered audit sink', () => {
     ]);
   });
 
-  it('counts a permission that could not run for a cause of ours as a failure by reason, once per call, not as its target system\'s', async () => {
+  it("counts a permission that could not run for a cause of ours as a failure by reason, once per call, not as its target system's", async () => {
     // Prepare: the ledger was down for two permissions; the target failed a third.
     const { sink, counted } = meteredOver(memory);
     const record: AuditRecord = {

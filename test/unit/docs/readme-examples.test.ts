@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConnectorSecretSchema } from '../../../src/rules/http-spec';
 import { parseCondition } from '../../../src/rules/conditions';
+import { ConnectorSecretSchema } from '../../../src/rules/http-spec';
 import { parseRuleItem } from '../../../src/rules/rule-item';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -62,7 +62,10 @@ const links = files.flatMap((file) =>
 describe('README and docs examples', () => {
   it('reads README.md and every docs file', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['README.md', ...['architecture', 'contract', 'deploy', 'operations', 'performance', 'provisioning', 'rules'].map((name) => join('docs', `${name}.md`))]),
+      expect.arrayContaining([
+        'README.md',
+        ...['architecture', 'contract', 'deploy', 'operations', 'performance', 'provisioning', 'rules'].map((name) => join('docs', `${name}.md`)),
+      ]),
     );
   });
 

@@ -3,14 +3,14 @@
  * answered, and one failure, by reason, whenever the check could not run.
  */
 import { describe, expect, it } from 'vitest';
-import { createPipeline } from '../../../src/http/pipeline';
-import type { KindService } from '../../../src/services/kind-service';
-import { EnvTokenSource, type TokenSource } from '../../../src/http/token-source';
-import type { WebhookKind } from '../../../src/lumos/payload';
-import { replies, type Reply } from '../../../src/lumos/replies';
-import { StoreUnavailableError, TokenSourceError } from '../../../src/kernel/errors';
-import { RequestValidationService } from '../../../src/services/request-validation-service';
 import type { AuditRecord, AuditSink } from '../../../src/audit/record';
+import { createPipeline } from '../../../src/http/pipeline';
+import { EnvTokenSource, type TokenSource } from '../../../src/http/token-source';
+import { StoreUnavailableError, TokenSourceError } from '../../../src/kernel/errors';
+import type { WebhookKind } from '../../../src/lumos/payload';
+import { type Reply, replies } from '../../../src/lumos/replies';
+import type { KindService } from '../../../src/services/kind-service';
+import { RequestValidationService } from '../../../src/services/request-validation-service';
 import { capturedMetrics } from '../../support/emf';
 import { fixture, webhookRequest } from '../../support/events';
 
@@ -75,7 +75,7 @@ describe('failures', () => {
     // Act
     const reply = await run(webhookRequest(BODIES[kind], TOKEN));
     // Assess
-    expect(reply.body?.['response']).toBe(outcome);
+    expect(reply.body?.response).toBe(outcome);
     expect(counted()).toEqual([
       ['Failures', 1, { kind, reason: 'store_unavailable' }],
       ['Decisions', 1, { kind, outcome }],
@@ -100,7 +100,7 @@ describe('failures', () => {
     // Act
     const reply = await run(webhookRequest(BODIES.request_validation, TOKEN));
     // Assess
-    expect(reply.body?.['response']).toBe('VALIDATION_PASSED');
+    expect(reply.body?.response).toBe('VALIDATION_PASSED');
     expect(counted()).toEqual([
       ['Failures', 1, { kind: 'request_validation', reason: 'store_unavailable' }],
       ['Decisions', 1, { kind: 'request_validation', outcome: 'VALIDATION_PASSED' }],

@@ -115,7 +115,7 @@ describe('the namespace', () => {
   });
 });
 
-describe('the container\'s metrics', () => {
+describe("the container's metrics", () => {
   async function loadWith(env: Record<string, string>): Promise<string[]> {
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     vi.resetModules();

@@ -1,11 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePayload, subjectEmail, undocumentedPermissionTags, LumosPayloadSchema, type ParsedRequest } from '../../../src/lumos/payload';
+import { LumosPayloadSchema, type ParsedRequest, parsePayload, subjectEmail, undocumentedPermissionTags } from '../../../src/lumos/payload';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'lumos');
 const load = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
-const listJson = (dir: string) => readdirSync(join(FIXTURES, dir)).filter((file) => file.endsWith('.json')).map((file) => (dir === '.' ? file : `${dir}/${file}`));
+const listJson = (dir: string) =>
+  readdirSync(join(FIXTURES, dir))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => (dir === '.' ? file : `${dir}/${file}`));
 
 function accepted(name: string, kind: Parameters<typeof parsePayload>[1] = 'pre_approval'): ParsedRequest {
   const outcome = parsePayload(load(name), kind);
@@ -99,7 +102,10 @@ describe('Lumos payload', () => {
   });
 
   it('rejects a negative access_length', () => {
-    const outcome = parsePayload({ application: { app_id: 'a' }, permissions: [{ value: 'p' }], target_user: { email: 'a@b.c' }, access_length: -1 }, 'pre_approval');
+    const outcome = parsePayload(
+      { application: { app_id: 'a' }, permissions: [{ value: 'p' }], target_user: { email: 'a@b.c' }, access_length: -1 },
+      'pre_approval',
+    );
     expect(outcome.ok).toBe(false);
   });
 
@@ -107,7 +113,12 @@ describe('Lumos payload', () => {
     // Prepare: 20,000 levels of nesting in one answer.
     let deep: unknown = 'x';
     for (let level = 0; level < 20_000; level += 1) deep = [deep];
-    const body = { application: { app_id: 'a' }, permissions: [{ value: 'p' }], target_user: { email: 'a@b.c' }, custom_fields: { deep, object: { k: 1 }, list: ['a', 2] } };
+    const body = {
+      application: { app_id: 'a' },
+      permissions: [{ value: 'p' }],
+      target_user: { email: 'a@b.c' },
+      custom_fields: { deep, object: { k: 1 }, list: ['a', 2] },
+    };
     // Act
     const outcome = parsePayload(body, 'pre_approval');
     // Assess
@@ -141,7 +152,9 @@ describe('Lumos payload: identities', () => {
   });
 
   it.each(['pre_approval', 'request_validation', 'provisioning'] as const)('refuses a malformed requester for %s, where rules may ask about it', (kind) => {
-    expect(issuesOf({ ...base, requester_user: { email: 'nobody' } }, kind)).toEqual([{ path: 'requester_user.email', message: 'not an email address: no "@"' }]);
+    expect(issuesOf({ ...base, requester_user: { email: 'nobody' } }, kind)).toEqual([
+      { path: 'requester_user.email', message: 'not an email address: no "@"' },
+    ]);
   });
 
   it('ignores a malformed requester when deprovisioning, and says so', () => {
@@ -171,7 +184,10 @@ describe('Lumos payload: bounds', () => {
   });
 
   it('treats an empty (or blank) optional string as absent', () => {
-    const outcome = parsePayload({ ...base, application: { app_id: 'demo_app', instance_id: '', user_friendly_label: '  ' }, request_task_url: '' }, 'provisioning');
+    const outcome = parsePayload(
+      { ...base, application: { app_id: 'demo_app', instance_id: '', user_friendly_label: '  ' }, request_task_url: '' },
+      'provisioning',
+    );
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.request.payload.application).toMatchObject({ instance_id: null, user_friendly_label: null });
@@ -203,14 +219,27 @@ describe('Lumos payload: bounds', () => {
 
   it('deprovisions despite fields it does not need being out of bounds, and reports them', () => {
     const outcome = parsePayload(
-      { ...base, access_length: 1e15, request_comment: 42, custom_fields: 'garbage', target_user: { email: 'peterparker@lumos.com', given_name: 7 }, permissions: [{ value: 'Permission One', label: 9 }] },
+      {
+        ...base,
+        access_length: 1e15,
+        request_comment: 42,
+        custom_fields: 'garbage',
+        target_user: { email: 'peterparker@lumos.com', given_name: 7 },
+        permissions: [{ value: 'Permission One', label: 9 }],
+      },
       'deprovisioning',
     );
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.request.payload.access_length).toBeNull();
     expect(outcome.request.payload.permissions).toEqual([{ value: 'Permission One', label: null, type: null, source: null }]);
-    expect(outcome.ignored.map((issue) => issue.path).sort()).toEqual(['access_length', 'custom_fields', 'permissions[0].label', 'request_comment', 'target_user.given_name']);
+    expect(outcome.ignored.map((issue) => issue.path).sort()).toEqual([
+      'access_length',
+      'custom_fields',
+      'permissions[0].label',
+      'request_comment',
+      'target_user.given_name',
+    ]);
   });
 
   it('keeps an over-long or odd task URL when deprovisioning: dropping it would remove access other requests hold', () => {
@@ -223,7 +252,9 @@ describe('Lumos payload: bounds', () => {
 
   it('goes on deprovisioning past an unusable field next to a value nested too deep to copy', () => {
     const depth = 100_000;
-    const body: unknown = JSON.parse(`{"application":{"app_id":"a"},"permissions":[{"value":"p"}],"target_user":{"email":"bob@corp.com"},"access_length":1e15,"custom_fields":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+    const body: unknown = JSON.parse(
+      `{"application":{"app_id":"a"},"permissions":[{"value":"p"}],"target_user":{"email":"bob@corp.com"},"access_length":1e15,"custom_fields":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+    );
     const outcome = parsePayload(body, 'deprovisioning');
     expect(outcome.ok && outcome.ignored.map((issue) => issue.path)).toEqual(['access_length']);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { placeholderValue, renderHeader, renderJson, renderUrl } from '../../../src/provisioners/templates';
 import { HTTP_PLACEHOLDERS } from '../../../src/rules/http-spec';
 import type { GrantTarget } from '../../../src/store/grant-target';
-import { placeholderValue, renderHeader, renderJson, renderUrl } from '../../../src/provisioners/templates';
 import { grantTarget } from '../../support/grant-target';
 
 describe('placeholderValue', () => {
@@ -12,9 +12,18 @@ describe('placeholderValue', () => {
   it('gives the payload values as text', () => {
     const target = grantTarget();
     expect(
-      ['target.email', 'target.given_name', 'target.family_name', 'app.id', 'app.instance_id', 'app.label', 'permission.value', 'permission.label', 'access_length', 'request_task_url'].map(
-        (name) => placeholderValue(name, target),
-      ),
+      [
+        'target.email',
+        'target.given_name',
+        'target.family_name',
+        'app.id',
+        'app.instance_id',
+        'app.label',
+        'permission.value',
+        'permission.label',
+        'access_length',
+        'request_task_url',
+      ].map((name) => placeholderValue(name, target)),
     ).toEqual([
       'peter.parker@example.com',
       'Peter',
@@ -127,7 +136,10 @@ describe('renderUrl', () => {
     const dots = grantTarget({ target: { email: '..', given_name: null, family_name: null } });
     // Act / Assess
     expect(renderUrl(LICENCE_URL, dots)).toEqual({ ok: false, problem: 'placeholder {target.email} gives "..", which cannot be a path segment' });
-    expect(renderUrl(LICENCE_URL, grantTarget())).toEqual({ ok: false, problem: 'placeholder {custom_fields.sku} gives an empty value, which cannot be a path segment' });
+    expect(renderUrl(LICENCE_URL, grantTarget())).toEqual({
+      ok: false,
+      problem: 'placeholder {custom_fields.sku} gives an empty value, which cannot be a path segment',
+    });
   });
 
   it.each([
@@ -163,12 +175,42 @@ describe('renderUrl', () => {
   });
 
   it.each([
-    ['two placeholders that together give ".."', 'https://api.example.com/v1/{custom_fields.a}{custom_fields.b}/x', { a: '.', b: '.' }, 'placeholders {custom_fields.a}, {custom_fields.b} make the path segment "..", which is not allowed'],
-    ['a placeholder next to a fixed dot', 'https://api.example.com/v1/.{custom_fields.a}/x', { a: '.' }, 'placeholder {custom_fields.a} makes the path segment "..", which is not allowed'],
-    ['an empty placeholder next to a fixed dot', 'https://api.example.com/v1/{custom_fields.a}./x', { a: '' }, 'placeholder {custom_fields.a} makes the path segment ".", which is not allowed'],
-    ['a value completing a fixed "%"', 'https://api.example.com/v1/%{custom_fields.a}/x', { a: '2e' }, 'placeholder {custom_fields.a} makes the path segment "%2e" (read as "."), which is not allowed'],
-    ['a value completing a fixed "%2E%"', 'https://api.example.com/v1/%2E%{custom_fields.a}/x', { a: '2e' }, 'placeholder {custom_fields.a} makes the path segment "%2E%2e" (read as ".."), which is not allowed'],
-    ['two empty placeholders', 'https://api.example.com/v1/{custom_fields.a}{custom_fields.b}', { a: '', b: '' }, 'placeholders {custom_fields.a}, {custom_fields.b} make the path segment empty, which is not allowed'],
+    [
+      'two placeholders that together give ".."',
+      'https://api.example.com/v1/{custom_fields.a}{custom_fields.b}/x',
+      { a: '.', b: '.' },
+      'placeholders {custom_fields.a}, {custom_fields.b} make the path segment "..", which is not allowed',
+    ],
+    [
+      'a placeholder next to a fixed dot',
+      'https://api.example.com/v1/.{custom_fields.a}/x',
+      { a: '.' },
+      'placeholder {custom_fields.a} makes the path segment "..", which is not allowed',
+    ],
+    [
+      'an empty placeholder next to a fixed dot',
+      'https://api.example.com/v1/{custom_fields.a}./x',
+      { a: '' },
+      'placeholder {custom_fields.a} makes the path segment ".", which is not allowed',
+    ],
+    [
+      'a value completing a fixed "%"',
+      'https://api.example.com/v1/%{custom_fields.a}/x',
+      { a: '2e' },
+      'placeholder {custom_fields.a} makes the path segment "%2e" (read as "."), which is not allowed',
+    ],
+    [
+      'a value completing a fixed "%2E%"',
+      'https://api.example.com/v1/%2E%{custom_fields.a}/x',
+      { a: '2e' },
+      'placeholder {custom_fields.a} makes the path segment "%2E%2e" (read as ".."), which is not allowed',
+    ],
+    [
+      'two empty placeholders',
+      'https://api.example.com/v1/{custom_fields.a}{custom_fields.b}',
+      { a: '', b: '' },
+      'placeholders {custom_fields.a}, {custom_fields.b} make the path segment empty, which is not allowed',
+    ],
   ])('refuses %s', (_case, template, fields, problem) => {
     expect(renderUrl(template, grantTarget({ custom_fields: fields }))).toEqual({ ok: false, problem });
   });
@@ -213,8 +255,16 @@ describe('renderUrl', () => {
   it.each([
     ['the host', 'https://{app.id}.example.com/x', 'placeholder {app.id} cannot be in the host; the host must be fixed text'],
     ['the port', 'https://api.example.com:{access_length}/x', 'placeholder {access_length} cannot be in the host; the host must be fixed text'],
-    ["a query parameter's name", 'https://api.example.com/x?{app.id}=1', "placeholder {app.id} cannot be in a query parameter's name; placeholders fill only values"],
-    ['a query parameter without "="', 'https://api.example.com/x?a=1&{app.id}', "placeholder {app.id} cannot be in a query parameter's name; placeholders fill only values"],
+    [
+      "a query parameter's name",
+      'https://api.example.com/x?{app.id}=1',
+      "placeholder {app.id} cannot be in a query parameter's name; placeholders fill only values",
+    ],
+    [
+      'a query parameter without "="',
+      'https://api.example.com/x?a=1&{app.id}',
+      "placeholder {app.id} cannot be in a query parameter's name; placeholders fill only values",
+    ],
     ['the fragment', 'https://api.example.com/x#{app.id}', 'placeholder {app.id} cannot be in the fragment (#...)'],
     ['a relative URL', '/users/{target.email}', 'the URL template is not an absolute http(s) URL'],
   ])('refuses a placeholder in %s', (_where, template, problem) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leaves, parseCondition, type Condition } from '../../../src/rules/conditions';
+import { type Condition, leaves, parseCondition } from '../../../src/rules/conditions';
 
 /** Parses under the `when` attribute, as the rule-item schema does. */
 function parse(raw: unknown) {
@@ -101,12 +101,7 @@ describe('parseCondition accepts the vocabulary', () => {
   it('accepts all, any and not, nested, and lists every leaf for fact loading', () => {
     // Prepare
     const raw = {
-      all: [
-        { any: [{ on_call: { schedule: 'db' } }, { email_in: ['alice@example.com'] }] },
-        { not: { self_request: true } },
-        { all: [] },
-        { any: [] },
-      ],
+      all: [{ any: [{ on_call: { schedule: 'db' } }, { email_in: ['alice@example.com'] }] }, { not: { self_request: true } }, { all: [] }, { any: [] }],
     };
     // Act
     const parsed = accepted(raw);
@@ -147,9 +142,7 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
 
   it('reports a typo deep inside a tree at its full path', () => {
     const issues = rejected({ all: [{ self_request: true }, { any: [{ not: { emial_in: ['a@b.c'] } }] }] });
-    expect(issues).toEqual([
-      { path: ['when', 'all', 1, 'any', 0, 'not', 'emial_in'], message: expect.stringContaining('unknown condition "emial_in"') },
-    ]);
+    expect(issues).toEqual([{ path: ['when', 'all', 1, 'any', 0, 'not', 'emial_in'], message: expect.stringContaining('unknown condition "emial_in"') }]);
   });
 
   it('reports every bad child of a combinator, not only the first', () => {
@@ -243,12 +236,16 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
     ['(?<!x)INC', 'lookaround'],
   ])('refuses %s, which RE2 cannot express (%s), and says so', (pattern, what) => {
     const issues = rejected({ custom_field: { name: 'ticket', matches: pattern } });
-    expect(issues).toEqual([{ path: ['when', 'custom_field', 'matches'], message: expect.stringMatching(new RegExp(`^${what} .* not supported: patterns use RE2 syntax$`)) }]);
+    expect(issues).toEqual([
+      { path: ['when', 'custom_field', 'matches'], message: expect.stringMatching(new RegExp(`^${what} .* not supported: patterns use RE2 syntax$`)) },
+    ]);
   });
 
   it.each(['^(?:\\w?\\w?){800}#', '(?:[a-z]?[a-z]?){300}#'])('refuses %s: a program that large makes even linear matching slow', (pattern) => {
     const issues = rejected({ custom_field: { name: 'ticket', matches: pattern } });
-    expect(issues).toEqual([{ path: ['when', 'custom_field', 'matches'], message: expect.stringMatching(/^pattern too complex \(RE2 program of \d+ instructions; at most 1000\)/) }]);
+    expect(issues).toEqual([
+      { path: ['when', 'custom_field', 'matches'], message: expect.stringMatching(/^pattern too complex \(RE2 program of \d+ instructions; at most 1000\)/) },
+    ]);
   });
 
   it.each(['(a+)+$', '(x*)*y', '(a|aa)+$', '^(a?){24}a{24}b', `^${'(?:a|aa)?'.repeat(20)}b$`])('accepts %s: RE2 matches it in linear time', (pattern) => {
@@ -313,14 +310,10 @@ describe('parseCondition rejects mistakes with a useful message at the right pat
 
   it('rejects empty lists and wrong types in leaves', () => {
     expect(rejected({ permission_in: [] })).toEqual([{ path: ['when', 'permission_in'], message: 'list must not be empty' }]);
-    expect(rejected({ access_length_at_most: '3600' })).toEqual([
-      { path: ['when', 'access_length_at_most'], message: 'must be a number of seconds' },
-    ]);
+    expect(rejected({ access_length_at_most: '3600' })).toEqual([{ path: ['when', 'access_length_at_most'], message: 'must be a number of seconds' }]);
     expect(rejected({ access_length_at_most: -1 })[0]?.path).toEqual(['when', 'access_length_at_most']);
     expect(rejected({ self_request: 'yes' })).toEqual([{ path: ['when', 'self_request'], message: 'must be true or false' }]);
-    expect(rejected({ email_in: { values: [], who: 'requester' } })).toEqual([
-      { path: ['when', 'email_in', 'values'], message: 'list must not be empty' },
-    ]);
+    expect(rejected({ email_in: { values: [], who: 'requester' } })).toEqual([{ path: ['when', 'email_in', 'values'], message: 'list must not be empty' }]);
   });
 
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parsePayload } from '../../../src/lumos/payload';
 import { evaluate } from '../../../src/rules/evaluation';
+import type { Facts } from '../../../src/rules/facts';
 import { requestFacts } from '../../../src/services/request-facts';
-import { type Facts } from '../../../src/rules/facts';
 import { ALICE, BOB, condition, facts, shift } from '../../support/rules';
 
 const SHIFT_START = '2026-03-29T00:00:00Z';
@@ -70,10 +70,7 @@ describe('on_call', () => {
 
 /** Facts from a real Lumos payload, so emails arrive the way the payload module normalises them. */
 function factsFromPayload(body: Record<string, unknown>, now = new Date('2026-03-29T04:00:00Z')): Facts {
-  const parsed = parsePayload(
-    { application: { app_id: 'app-1' }, permissions: [{ value: 'read' }], ...body },
-    'pre_approval',
-  );
+  const parsed = parsePayload({ application: { app_id: 'app-1' }, permissions: [{ value: 'read' }], ...body }, 'pre_approval');
   if (!parsed.ok) throw new Error(`payload rejected: ${JSON.stringify(parsed.issues)}`);
   return { request: requestFacts(parsed.request), now, shifts: [] };
 }
@@ -244,7 +241,10 @@ describe('custom_field', () => {
     const pattern = condition({ custom_field: { name: 'tags', matches: '^ok$' } });
     const filler = (count: number) => Array.from({ length: count }, () => 'x'.repeat(1_000));
     expect(evaluate(pattern, facts({ request: { customFields: { tags: [...filler(3), 'ok'] } } }))).toMatchObject({ ok: true });
-    expect(evaluate(pattern, facts({ request: { customFields: { tags: filler(4) } } }))).toEqual({ ok: false, detail: 'custom field "tags" does not match /^ok$/' });
+    expect(evaluate(pattern, facts({ request: { customFields: { tags: filler(4) } } }))).toEqual({
+      ok: false,
+      detail: 'custom field "tags" does not match /^ok$/',
+    });
     expect(evaluate(pattern, facts({ request: { customFields: { tags: [...filler(255), 'ok'] } } }))).toEqual({
       ok: false,
       unknown: true,
@@ -308,14 +308,11 @@ describe('custom_field', () => {
     expect(evaluate(condition({ custom_field: { name: 'approved', equals: 'true' } }), state).ok).toBe(true);
   });
 
-  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
-    'treats a field named %s that the request does not have as absent (no crash)',
-    (name) => {
-      // A field name an admin may well pick ("constructor") must not read Object.prototype.
-      const outcome = evaluate(condition({ custom_field: { name, equals: 'x' } }), facts({ request: { customFields: {} } }));
-      expect(outcome).toEqual({ ok: false, unknown: true, detail: `custom field "${name}" is absent` });
-    },
-  );
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('treats a field named %s that the request does not have as absent (no crash)', (name) => {
+    // A field name an admin may well pick ("constructor") must not read Object.prototype.
+    const outcome = evaluate(condition({ custom_field: { name, equals: 'x' } }), facts({ request: { customFields: {} } }));
+    expect(outcome).toEqual({ ok: false, unknown: true, detail: `custom field "${name}" is absent` });
+  });
 });
 
 describe('time_window as a condition', () => {

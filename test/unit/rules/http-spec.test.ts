@@ -14,8 +14,8 @@ describe('HttpRequestSpecSchema URL templates', () => {
   });
 
   it.each([
-    ['https://api.example.com/x?{app.id}=1', "placeholders fill only query values, not names: {app.id}; write name={app.id}"],
-    ['https://api.example.com/x?a=1&{app.id}', "placeholders fill only query values, not names: {app.id}; write name={app.id}"],
+    ['https://api.example.com/x?{app.id}=1', 'placeholders fill only query values, not names: {app.id}; write name={app.id}'],
+    ['https://api.example.com/x?a=1&{app.id}', 'placeholders fill only query values, not names: {app.id}; write name={app.id}'],
     ['https://api.example.com/x#{app.id}', 'a fragment (#...) is not allowed in the URL; it is never sent'],
     ['https://api.example.com/x#top', 'a fragment (#...) is not allowed in the URL; it is never sent'],
     ['https://api.example.com/a\\{app.id}', 'a backslash is not allowed in the URL (URL parsers read it as "/")'],
@@ -50,7 +50,12 @@ describe('HttpRequestSpecSchema URL templates', () => {
 
   it('keeps "constructor" and "toString" keys as ordinary keys', () => {
     // Prepare
-    const spec = HttpRequestSpecSchema.parse({ method: 'POST', url: 'https://api.example.com/', body: { constructor: '{app.id}', toString: 'x' }, headers: { constructor: '{app.id}' } });
+    const spec = HttpRequestSpecSchema.parse({
+      method: 'POST',
+      url: 'https://api.example.com/',
+      body: { constructor: '{app.id}', toString: 'x' },
+      headers: { constructor: '{app.id}' },
+    });
     // Act / Assess
     expect(JSON.stringify(renderJson(spec.body ?? null, grantTarget()))).toBe('{"constructor":"licence_app","toString":"x"}');
     expect(Object.keys(spec.headers ?? {})).toEqual(['constructor']);

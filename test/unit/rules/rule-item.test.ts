@@ -13,7 +13,8 @@ describe('rule item attributes', () => {
     const parsed = parseRuleItem(ruleItem({ [key]: value }));
     // Assess
     expect(parsed.valid).toBe(false);
-    if (!parsed.valid) expect(parsed.invalid.problems).toContain(`${key}: unknown attribute (did you mean "${meant}"?); notes go in description, notes or an x_ attribute`);
+    if (!parsed.valid)
+      expect(parsed.invalid.problems).toContain(`${key}: unknown attribute (did you mean "${meant}"?); notes go in description, notes or an x_ attribute`);
   });
 
   it('keeps notes, owners, tickets and x_ attributes for people', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Deadline } from '../../../src/kernel/deadline';
-import { untilSettled, type Backoff, type LedgerStep } from '../../../src/services/ledger-retry';
+import { type Backoff, type LedgerStep, untilSettled } from '../../../src/services/ledger-retry';
 
 /** A clock the backoff's sleeps advance, so the deadline arithmetic is exact. */
 function fakeTime(random = () => 1) {
@@ -35,7 +35,12 @@ describe('retry on contention', () => {
   it('draws each delay at random below its ceiling (full jitter)', async () => {
     const time = fakeTime(() => 0.5);
     let calls = 0;
-    await untilSettled(time.deadline(8_000), async (): Promise<LedgerStep<number>> => (++calls < 4 ? { retry: 'conflict' } : { done: calls }), () => 0, time.backoff);
+    await untilSettled(
+      time.deadline(8_000),
+      async (): Promise<LedgerStep<number>> => (++calls < 4 ? { retry: 'conflict' } : { done: calls }),
+      () => 0,
+      time.backoff,
+    );
     expect(time.sleeps).toEqual([5, 10, 20]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
 import {
   asGranting,
   asGrantRefused,
@@ -13,7 +14,6 @@ import {
   withHold,
   withoutHold,
 } from '../../../src/store/grant-item';
-import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
 import type { GrantTarget } from '../../../src/store/grant-target';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -211,15 +211,27 @@ describe('lifecycle', () => {
     expect(fromNothing).not.toHaveProperty('granting_until');
     // Removed before: the tombstone comes back unchanged but for its version.
     const removed = asRemoved(asRevoking(held(), at(5_000), NOW), NOW);
-    const refusedOverRemoved = asGrantRefused(asGranting(withHold(removed, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)), removed, at(HOUR));
+    const refusedOverRemoved = asGrantRefused(
+      asGranting(withHold(removed, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
+      removed,
+      at(HOUR),
+    );
     expect(refusedOverRemoved).toEqual({ ...removed, version: removed.version + 2, updated_at: at(HOUR).toISOString() });
     // A pending removal (or a mark past its time) stays a pending removal: the access may exist from before.
     const pending = asPendingRemoval(asRevoking(held(), at(5_000), NOW), 'API: answered HTTP 503', NOW);
-    const overPending = asGrantRefused(asGranting(withHold(pending, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)), pending, at(HOUR));
+    const overPending = asGrantRefused(
+      asGranting(withHold(pending, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
+      pending,
+      at(HOUR),
+    );
     expect(overPending).toMatchObject({ state: 'pending_removal', removal_error: 'API: answered HTTP 503', holds: {}, rule_id: 'rule-1', version: 5 });
     expect(overPending).not.toHaveProperty('ttl');
     const abandoned = asRevoking(held(), at(5_000), NOW);
-    const overAbandoned = asGrantRefused(asGranting(withHold(abandoned, target(), 'rule-1', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)), abandoned, at(HOUR));
+    const overAbandoned = asGrantRefused(
+      asGranting(withHold(abandoned, target(), 'rule-1', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
+      abandoned,
+      at(HOUR),
+    );
     expect(overAbandoned).toMatchObject({ state: 'pending_removal', removal_error: 'an earlier removal did not record its outcome in time' });
     expect(overAbandoned).not.toHaveProperty('revoking_until');
   });

@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../../../src/rules/evaluation';
-import { type Facts, type RequestFacts, type Shift } from '../../../../src/rules/facts';
 import { decidePreApproval } from '../../../../src/rules/decisions/pre-approval-decision';
-import { coversPermissions, scopeOf } from '../../../../src/rules/scope';
+import { evaluate } from '../../../../src/rules/evaluation';
+import type { Facts, RequestFacts, Shift } from '../../../../src/rules/facts';
 import { parseRuleItem, type RuleEntry } from '../../../../src/rules/rule-item';
+import { coversPermissions, scopeOf } from '../../../../src/rules/scope';
 
 const EMAILS = ['alice@example.com', 'bob@example.com', 'carol@partner.org'];
 const PERMISSIONS = ['read', 'write', 'admin'];
@@ -21,7 +21,10 @@ const validClock = fc
   .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
 const anyClock = fc.oneof(validClock, fc.constantFrom('24:00', '9am', '24:30', ''));
 const validWho = fc.constantFrom(undefined, 'target', 'requester');
-const emailList = fc.subarray(EMAILS.map((email) => email.toUpperCase()), { minLength: 1 });
+const emailList = fc.subarray(
+  EMAILS.map((email) => email.toUpperCase()),
+  { minLength: 1 },
+);
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** Leaves an admin would write correctly. */
@@ -101,7 +104,11 @@ const corruptItem: fc.Arbitrary<Record<string, unknown>> = fc
   .tuple(
     validItem,
     fc.array(
-      fc.tuple(fc.constantFrom(...ATTRIBUTES), fc.oneof(fc.constant(undefined), garbage, fc.constantFrom('preapproval', 'permit', 'dry-run', 'false')), anyWhen),
+      fc.tuple(
+        fc.constantFrom(...ATTRIBUTES),
+        fc.oneof(fc.constant(undefined), garbage, fc.constantFrom('preapproval', 'permit', 'dry-run', 'false')),
+        anyWhen,
+      ),
       { minLength: 1, maxLength: 3 },
     ),
   )
@@ -183,7 +190,9 @@ describe('decidePreApproval over arbitrary rules and facts', () => {
         if (!decision.approved) return;
         approvals++;
         const { trace } = decision;
-        const decider = trace.find((item) => item.rule_id === decision.rule_id && item.outcome === 'matched' && item.mode === 'enforce' && item.effect === 'allow');
+        const decider = trace.find(
+          (item) => item.rule_id === decision.rule_id && item.outcome === 'matched' && item.mode === 'enforce' && item.effect === 'allow',
+        );
         expect(decider).toBeDefined();
         expect(trace.some((item) => item.outcome === 'matched' && item.mode === 'enforce' && item.effect === 'deny')).toBe(false);
         // An invalid shadow rule may be traced; an invalid enforced one never lets an approval through.
@@ -191,7 +200,9 @@ describe('decidePreApproval over arbitrary rules and facts', () => {
         // And independently of the trace, from the entries themselves:
         expect(entries.some((entry) => holds(entry, 'allow', facts))).toBe(true);
         expect(entries.some((entry) => holds(entry, 'deny', facts))).toBe(false);
-        expect(entries.some((entry) => !entry.valid && entry.invalid.mode !== 'shadow' && scopeOf(entry, 'pre_approval', facts.request.permissions).inScope)).toBe(false);
+        expect(
+          entries.some((entry) => !entry.valid && entry.invalid.mode !== 'shadow' && scopeOf(entry, 'pre_approval', facts.request.permissions).inScope),
+        ).toBe(false);
       }),
       { numRuns: 2_000 },
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stateLookups } from '../../../../src/rules/lookups';
 import { decidePreApproval } from '../../../../src/rules/decisions/pre-approval-decision';
+import { stateLookups } from '../../../../src/rules/lookups';
 import { parseRuleItem } from '../../../../src/rules/rule-item';
 import { ALICE, BOB, entry, facts, request, ruleItem, shift } from '../../../support/rules';
 
@@ -115,9 +115,7 @@ describe('decidePreApproval', () => {
       const decision = decidePreApproval([readOnly()], onCallFacts(['read', 'admin']));
       // Assess
       expect(decision).toMatchObject({ approved: false, reason: 'no allow rule matched' });
-      expect(decision.trace).toEqual([
-        expect.objectContaining({ rule_id: 'read-only', outcome: 'skipped', detail: 'limited to permissions ["read","list"]' }),
-      ]);
+      expect(decision.trace).toEqual([expect.objectContaining({ rule_id: 'read-only', outcome: 'skipped', detail: 'limited to permissions ["read","list"]' })]);
     });
 
     it('still lets a deny rule limited to a permission block a request that bundles it with others', () => {
@@ -136,7 +134,10 @@ describe('decidePreApproval', () => {
   describe('invalid rule items', () => {
     it('refuses when a rule in scope has a typo in when, even though a valid allow rule matches', () => {
       // Prepare
-      const entries = [entry({ rule_id: 'allow-all', priority: 100 }), entry({ rule_id: 'deny-typo', effect: 'deny', when: { oncall: { schedule: 'db-primary' } } })];
+      const entries = [
+        entry({ rule_id: 'allow-all', priority: 100 }),
+        entry({ rule_id: 'deny-typo', effect: 'deny', when: { oncall: { schedule: 'db-primary' } } }),
+      ];
       // Act
       const decision = decidePreApproval(entries, onCallFacts());
       // Assess
@@ -175,7 +176,10 @@ describe('decidePreApproval', () => {
     it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
       'names the rule with a condition called %s as invalid, without affecting the others',
       (name) => {
-        const entries = [entry({ rule_id: 'allow-all' }), parseRuleItem(JSON.parse(`{"app_id":"app-1","rule_id":"odd","kind":"pre_approval","effect":"deny","when":{"${name}":{}}}`))];
+        const entries = [
+          entry({ rule_id: 'allow-all' }),
+          parseRuleItem(JSON.parse(`{"app_id":"app-1","rule_id":"odd","kind":"pre_approval","effect":"deny","when":{"${name}":{}}}`)),
+        ];
         const decision = decidePreApproval(entries, onCallFacts());
         expect(decision).toMatchObject({ approved: false, reason: 'rule odd is invalid', rule_id: 'odd' });
         expect(decision.trace.find((item) => item.rule_id === 'odd')?.detail).toContain(`unknown condition "${name}"`);
@@ -204,15 +208,17 @@ describe('decidePreApproval', () => {
       ]);
     });
 
-    it('refuses on a rule with a missing or typo\'d condition', () => {
+    it("refuses on a rule with a missing or typo'd condition", () => {
       expect(decidePreApproval([entry({ rule_id: 'allow-all' }), entry({ rule_id: 'no-when', when: undefined })], onCallFacts())).toMatchObject({
         approved: false,
         reason: 'rule no-when is invalid',
       });
-      expect(decidePreApproval([entry({ rule_id: 'allow-all' }), entry({ rule_id: 'typo', when: { trainig: { course: 'x' } } })], onCallFacts())).toMatchObject({
-        approved: false,
-        reason: 'rule typo is invalid',
-      });
+      expect(decidePreApproval([entry({ rule_id: 'allow-all' }), entry({ rule_id: 'typo', when: { trainig: { course: 'x' } } })], onCallFacts())).toMatchObject(
+        {
+          approved: false,
+          reason: 'rule typo is invalid',
+        },
+      );
     });
 
     it('does not block on an invalid item that is disabled, and traces it as skipped', () => {
@@ -309,7 +315,12 @@ describe('stateLookups: on-call shifts', () => {
     const noRequester = shiftLookups(entries, 'pre_approval', request({ target: ALICE, requester: null }));
     // Assess
     expect(withRequester).toHaveLength(2);
-    expect(withRequester).toEqual(expect.arrayContaining([{ schedule: 'db-primary', email: ALICE }, { schedule: 'db-primary', email: BOB }]));
+    expect(withRequester).toEqual(
+      expect.arrayContaining([
+        { schedule: 'db-primary', email: ALICE },
+        { schedule: 'db-primary', email: BOB },
+      ]),
+    );
     expect(selfService).toEqual([{ schedule: 'db-primary', email: ALICE }]);
     expect(noRequester).toEqual([{ schedule: 'db-primary', email: ALICE }]);
   });
@@ -328,6 +339,9 @@ describe('stateLookups: on-call shifts', () => {
 
 describe('ruleItem builder sanity', () => {
   it('builds a valid allow rule by default', () => {
-    expect(parseRuleItem(ruleItem())).toMatchObject({ valid: true, rule: { kind: 'pre_approval', effect: 'allow', enabled: true, mode: 'enforce', priority: 0 } });
+    expect(parseRuleItem(ruleItem())).toMatchObject({
+      valid: true,
+      rule: { kind: 'pre_approval', effect: 'allow', enabled: true, mode: 'enforce', priority: 0 },
+    });
   });
 });

@@ -3,7 +3,8 @@ import { chooseProvisioningRule } from '../../../../src/rules/decisions/provisio
 import { parseRuleItem } from '../../../../src/rules/rule-item';
 import { facts } from '../../../support/rules';
 
-const rule = (overrides: Record<string, unknown>) => parseRuleItem({ app_id: 'app-1', rule_id: 'r', kind: 'provisioning', provisioner: 'ledger', ...overrides });
+const rule = (overrides: Record<string, unknown>) =>
+  parseRuleItem({ app_id: 'app-1', rule_id: 'r', kind: 'provisioning', provisioner: 'ledger', ...overrides });
 
 describe('provisioning rule choice', () => {
   it('picks the highest-priority enforced rule in scope for the permission', () => {
@@ -20,12 +21,22 @@ describe('provisioning rule choice', () => {
   });
 
   it('stops at an invalid rule in scope: which provisioner was meant cannot be known', () => {
-    expect(chooseProvisioningRule([rule({ rule_id: 'ok' }), rule({ rule_id: 'broken', provisioner: 'ledgr' })], 'read', facts())).toMatchObject({ status: 'invalid', rule_id: 'broken' });
+    expect(chooseProvisioningRule([rule({ rule_id: 'ok' }), rule({ rule_id: 'broken', provisioner: 'ledgr' })], 'read', facts())).toMatchObject({
+      status: 'invalid',
+      rule_id: 'broken',
+    });
   });
 
   it('reads "ledger", an http spec, and refuses other shapes with a clear message', () => {
     expect(rule({}).valid).toBe(true);
-    const broken = rule({ provisioner: { type: 'http', secret: 'lumos-connectors/x', provision: { method: 'POST', url: 'https://{app.id}.example.com/' }, deprovision: { method: 'DELETE', url: 'ftp://x' } } });
+    const broken = rule({
+      provisioner: {
+        type: 'http',
+        secret: 'lumos-connectors/x',
+        provision: { method: 'POST', url: 'https://{app.id}.example.com/' },
+        deprovision: { method: 'DELETE', url: 'ftp://x' },
+      },
+    });
     expect(broken.valid).toBe(false);
     if (!broken.valid) {
       expect(broken.invalid.problems.join('\n')).toContain('placeholders are not allowed in the host');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainingRecord } from '../../../../src/rules/facts';
+import { decideRequestValidation, type MessageContext, renderMessage } from '../../../../src/rules/decisions/request-validation-decision';
 import { evaluate } from '../../../../src/rules/evaluation';
+import type { TrainingRecord } from '../../../../src/rules/facts';
 import { stateLookups } from '../../../../src/rules/lookups';
-import { decideRequestValidation, renderMessage, type MessageContext } from '../../../../src/rules/decisions/request-validation-decision';
 import { ALICE, BOB, condition, entry, facts, NOW, request } from '../../../support/rules';
 
 const DAY = 86_400_000;
@@ -14,7 +14,13 @@ const record = (overrides: Partial<TrainingRecord> = {}): TrainingRecord => ({
   ...overrides,
 });
 const requirement = (overrides: Record<string, unknown> = {}) =>
-  entry({ kind: 'request_validation', effect: undefined, rule_id: 'needs-training', when: { training: { course: 'security-awareness', within_days: 365 } }, ...overrides });
+  entry({
+    kind: 'request_validation',
+    effect: undefined,
+    rule_id: 'needs-training',
+    when: { training: { course: 'security-awareness', within_days: 365 } },
+    ...overrides,
+  });
 const decide = (entries: ReturnType<typeof entry>[], trainings: TrainingRecord[] = [], requestOverrides = {}) =>
   decideRequestValidation(entries, { ...facts({ request: requestOverrides }), trainings }, CONTEXT);
 
@@ -61,7 +67,10 @@ describe('training condition', () => {
   });
 
   it('asks the store for the training of each person the rules in scope look at, once', () => {
-    const entries = [requirement(), requirement({ rule_id: 'two', when: { all: [{ training: { course: 'a' } }, { training: { course: 'b', who: 'requester' } }] } })];
+    const entries = [
+      requirement(),
+      requirement({ rule_id: 'two', when: { all: [{ training: { course: 'a' } }, { training: { course: 'b', who: 'requester' } }] } }),
+    ];
     expect(stateLookups(entries, 'request_validation', request()).trainees.sort()).toEqual([ALICE, BOB].sort());
     expect(stateLookups(entries, 'pre_approval', request()).trainees).toEqual([]);
   });
