@@ -104,8 +104,9 @@ function lazyModuleCommands(inputDir: string, outputDir: string): string[] {
 /** The bundle folder of one function, with a hint when `npm run build` has not run. */
 function prebundled(dir: string, slug: string): string {
   const folder = path.join(dir, slug);
-  if (!existsSync(path.join(folder, 'index.js'))) {
-    throw new Error(`${folder}/index.js not found: run \`npm run build\` first`);
+  // A missing re2js.js would turn every rule with a pattern into an invalid rule once deployed.
+  for (const file of ['index.js', ...Object.values(LAZY_MODULES)]) {
+    if (!existsSync(path.join(folder, file))) throw new Error(`${path.join(folder, file)} not found: run \`npm run build\` first`);
   }
   return folder;
 }

@@ -18,7 +18,7 @@ export const MAX_PROGRAM_SIZE = 1_000;
 let engine: typeof Re2Module | undefined;
 
 function re2(): typeof Re2Module {
-  // A plain require inside the function: esbuild keeps the module in the bundle but runs it only here.
+  // Required on first use only: bundles ship it as re2js.js beside index.js (lib/bundling.ts LAZY_MODULES).
   engine ??= require('re2js') as typeof Re2Module;
   return engine;
 }

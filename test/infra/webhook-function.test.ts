@@ -88,12 +88,12 @@ describe('WebhookStack', () => {
   describe('prebundled code', () => {
     let dist: string;
 
-    /** A fresh folder with `<kind>/index.js` for each of `kinds`, each bundle different. */
-    function bundles(kinds: readonly string[]): string {
+    /** A fresh folder with `<kind>/index.js` and the lazily loaded `re2js.js` for each of `kinds`, each bundle different. */
+    function bundles(kinds: readonly string[], files: readonly string[] = ['index.js', 're2js.js']): string {
       const dir = mkdtempSync(path.join(dist, 'bundles-'));
       for (const kind of kinds) {
         mkdirSync(path.join(dir, kind), { recursive: true });
-        writeFileSync(path.join(dir, kind, 'index.js'), `// ${kind}\nexports.handler = async () => ({ statusCode: 204 });\n`);
+        for (const file of files) writeFileSync(path.join(dir, kind, file), `// ${kind} ${file}\nexports.handler = async () => ({ statusCode: 204 });\n`);
       }
       return dir;
     }
@@ -128,6 +128,13 @@ describe('WebhookStack', () => {
       const dir = bundles(KINDS.filter((other) => other !== kind));
       // Act / Assess
       expect(() => synth({ prebundledDir: dir })).toThrow(`${path.join(dir, kind)}/index.js not found: run \`npm run build\``);
+    });
+
+    it('refuses a bundle folder without re2js.js: every rule with a pattern would become invalid once deployed', () => {
+      // Prepare
+      const dir = bundles(KINDS, ['index.js']);
+      // Act / Assess
+      expect(() => synth({ prebundledDir: dir })).toThrow(/re2js\.js not found: run `npm run build`/);
     });
   });
 });
