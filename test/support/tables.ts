@@ -1,5 +1,6 @@
 /** Fresh, uniquely named tables per test file on the shared DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { createTables, type TableNames } from '../../src/store/create-tables';
 import { createDocumentClient } from '../../src/store/dynamo-client';
@@ -14,4 +15,12 @@ export async function createTestTables(): Promise<{ endpoint: string; tables: Ta
 
 export function testDocumentClient() {
   return createDocumentClient(inject('dynamoEndpoint'));
+}
+
+/** Every audit item about one person, through the table's `by_subject` index, as an admin would query it. */
+export async function auditItemsOf(auditTable: string, subject: string): Promise<Record<string, unknown>[]> {
+  const { Items } = await testDocumentClient().send(
+    new QueryCommand({ TableName: auditTable, IndexName: 'by_subject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': subject } }),
+  );
+  return Items ?? [];
 }

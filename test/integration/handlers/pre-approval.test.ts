@@ -2,13 +2,12 @@
  * The deployed handler module as Lambda loads it: configuration from the environment, the
  * token from Secrets Manager (loopback server, real SDK), rules and state in DynamoDB Local.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaHandler } from '../../../src/app/lambda';
 import { seed } from '../../../src/local/seed';
 import { preApprovalBody, proxyEvent } from '../../support/events';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
-import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
+import { auditItemsOf, createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'integration-token-0123456789';
 let fake: FakeSecretsManager;
@@ -68,14 +67,7 @@ describe('pre-approval handler on DynamoDB Local', () => {
     // Act
     await call(preApprovalBody({ email }));
     // Assess
-    const { Items } = await testDocumentClient().send(
-      new QueryCommand({
-        TableName: tables.AUDIT_TABLE,
-        IndexName: 'by_subject',
-        KeyConditionExpression: 'subject = :s',
-        ExpressionAttributeValues: { ':s': email },
-      }),
-    );
+    const Items = await auditItemsOf(tables.AUDIT_TABLE, email);
     expect(Items).toHaveLength(1);
     const item = Items?.[0] as Record<string, unknown>;
     expect(item).toMatchObject({

@@ -5,7 +5,7 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PermissionResult } from '../../../src/audit/record';
 import type { Pipeline } from '../../../src/http/pipeline';
@@ -19,7 +19,7 @@ import { type AccessTarget, startAccessTarget } from '../../support/access-targe
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
-import { type TableNames, testDocumentClient } from '../../support/tables';
+import { auditItemsOf, type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'lifecycle-token-0123456789';
 const APP = 'lifecycle_app';
@@ -298,15 +298,7 @@ const bothPermissions = (email: string, request: string) => ({
 });
 
 async function auditedResults(email: string, kind: string): Promise<PermissionResult[][]> {
-  const { Items } = await testDocumentClient().send(
-    new QueryCommand({
-      TableName: tables.AUDIT_TABLE,
-      IndexName: 'by_subject',
-      KeyConditionExpression: 'subject = :s',
-      ExpressionAttributeValues: { ':s': email },
-    }),
-  );
-  return (Items ?? []).filter((item) => item.kind === kind).map((item) => item.results as PermissionResult[]);
+  return (await auditItemsOf(tables.AUDIT_TABLE, email)).filter((item) => item.kind === kind).map((item) => item.results as PermissionResult[]);
 }
 
 describe('a grant at the target is never left without a ledger record', () => {

@@ -13,7 +13,7 @@ import { ProvisioningService } from '../../../src/services/provisioning-service'
 import { testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
-import { type TableNames, testDocumentClient } from '../../support/tables';
+import { auditItemsOf, type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'provisioning-token-0123456789';
 const INSTANCE = '0ob3ggjlhx892dc4abcde';
@@ -170,15 +170,9 @@ describe('overlapping grants', () => {
     // Assess: the removed grant is not deprovisioned again (its version is untouched).
     expect(await grant('partly@lumos.com', 'Permission One')).toMatchObject({ state: 'removed', version: 3 });
     expect(await grant('partly@lumos.com', 'Permission Two')).toMatchObject({ state: 'removed', version: 3 });
-    const { Items } = await testDocumentClient().send(
-      new QueryCommand({
-        TableName: tables.AUDIT_TABLE,
-        IndexName: 'by_subject',
-        KeyConditionExpression: 'subject = :s',
-        ExpressionAttributeValues: { ':s': 'partly@lumos.com' },
-      }),
-    );
-    const results = (Items ?? []).filter((item) => item.kind === 'deprovisioning').map((item) => item.results as { permission: string; status: string }[]);
+    const results = (await auditItemsOf(tables.AUDIT_TABLE, 'partly@lumos.com'))
+      .filter((item) => item.kind === 'deprovisioning')
+      .map((item) => item.results as { permission: string; status: string }[]);
     expect(results).toContainEqual([expect.objectContaining({ permission: 'Permission One', status: 'removed' })]);
     expect(results).toContainEqual([expect.objectContaining({ permission: 'Permission Two', status: 'removed' })]);
     expect(results).toHaveLength(2);
@@ -225,15 +219,7 @@ describe('overlapping grants', () => {
     await provision(webhookRequest(forRequest('e', who), TOKEN));
     await provision(webhookRequest(forRequest('f', who), TOKEN));
     await deprovision(webhookRequest(forRequest('e', who), TOKEN));
-    const { Items } = await testDocumentClient().send(
-      new QueryCommand({
-        TableName: tables.AUDIT_TABLE,
-        IndexName: 'by_subject',
-        KeyConditionExpression: 'subject = :s',
-        ExpressionAttributeValues: { ':s': 'audited-overlap@lumos.com' },
-      }),
-    );
-    const deprovisioned = Items?.find((item) => item.kind === 'deprovisioning');
+    const deprovisioned = (await auditItemsOf(tables.AUDIT_TABLE, 'audited-overlap@lumos.com')).find((item) => item.kind === 'deprovisioning');
     expect(deprovisioned).toMatchObject({ decision: 'DEPROVISIONED', status_code: 204, results: [expect.objectContaining({ status: 'hold_released' })] });
   });
 });

@@ -1,5 +1,5 @@
 /** Request validation on DynamoDB Local: the seeded requirement, and both fail modes when the check cannot run. */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/app/config';
 import { createDependencies } from '../../../src/app/dependencies';
@@ -8,7 +8,7 @@ import { seed } from '../../../src/local/seed';
 import { type FailMode, RequestValidationService } from '../../../src/services/request-validation-service';
 import { trainingItem } from '../../../src/store/training-item';
 import { preApprovalBody, webhookRequest } from '../../support/events';
-import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
+import { auditItemsOf, createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'validation-token-0123456789';
 const BLOCKED = 'Complete the Security Awareness training (security-awareness) before requesting Demo App.';
@@ -25,15 +25,7 @@ function pipeline(failMode: FailMode = 'closed', dynamoEndpoint = endpoint, over
 }
 
 async function auditOf(email: string) {
-  const { Items } = await testDocumentClient().send(
-    new QueryCommand({
-      TableName: tables.AUDIT_TABLE,
-      IndexName: 'by_subject',
-      KeyConditionExpression: 'subject = :s',
-      ExpressionAttributeValues: { ':s': email },
-    }),
-  );
-  return Items ?? [];
+  return auditItemsOf(tables.AUDIT_TABLE, email);
 }
 
 beforeAll(async () => {
