@@ -27,6 +27,7 @@ import { deprovisioningReply, failingAlone, outcomeEntry } from './grant-results
 import { grantTarget, grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
+import { writeOverMark } from './mark-outcome';
 import { atTarget, hasTargetTime, markUntil } from './target-deadline';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
@@ -111,19 +112,8 @@ export class DeprovisioningService implements KindService {
    * Writes the outcome over our own `revoking`. False when it is no longer ours (it expired and
    * another call took over) or the write failed.
    */
-  private async record(settled: GrantItem, revokingVersion: number, deadline: Deadline): Promise<boolean> {
-    try {
-      const written = await this.deps.grants.save(settled, revokingVersion, deadline);
-      if (!written) logger.warn('grant changed while its removal was under way', { app_instance: settled.app_instance, state: settled.state });
-      return written;
-    } catch (error) {
-      logger.error('outcome of a removal not recorded', {
-        app_instance: settled.app_instance,
-        state: settled.state,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-      return false;
-    }
+  private async record(settled: GrantItem, markVersion: number, deadline: Deadline): Promise<boolean> {
+    return (await writeOverMark(this.deps.grants, settled, markVersion, deadline, 'removal')) === 'written';
   }
 
   /**

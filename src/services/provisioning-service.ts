@@ -11,20 +11,19 @@ import type { PermissionResult } from '../audit/record';
 import { auditCall } from '../audit/writer';
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
-import type { FailureReason } from '../kernel/errors';
-import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
-import type { RuleTrace } from '../rules/decisions/pre-approval-decision';
 import { chooseProvisioningRule } from '../rules/decisions/provisioning-choice';
 import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
+import type { RuleTrace } from '../rules/trace';
 import { asGranting, asGrantRefused, asHeld, asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withHold } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
 import { failingAlone, outcomeEntry, provisioningReply } from './grant-results';
 import { grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
+import { type MarkOutcome, writeOverMark } from './mark-outcome';
 import { requestFacts } from './request-facts';
 import { atTarget, hasTargetTime, markUntil } from './target-deadline';
 
@@ -162,24 +161,7 @@ export class ProvisioningService implements KindService {
     await this.record(asPendingRemoval(current, 'a grant may have reached the target after this removal', now()), current.version, deadline);
   }
 
-  /**
-   * Writes an outcome over our own `granting` (or, once, over what took it over). `lost`: it is no
-   * longer ours (it expired and another call took over); `failed`: the write itself failed, and
-   * why. Either way our mark is left to expire into `pending_removal`, which is safe: the access
-   * reads as possibly there until a removal confirms it gone.
-   */
-  private async record(settled: GrantItem, grantingVersion: number, deadline: Deadline): Promise<'written' | 'lost' | { failed: FailureReason }> {
-    try {
-      if (await this.deps.grants.save(settled, grantingVersion, deadline)) return 'written';
-      logger.warn('grant changed while it was being granted', { app_instance: settled.app_instance, state: settled.state });
-      return 'lost';
-    } catch (error) {
-      logger.error('outcome of a grant not recorded', {
-        app_instance: settled.app_instance,
-        state: settled.state,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-      return { failed: failureReason(error) };
-    }
+  private record(settled: GrantItem, grantingVersion: number, deadline: Deadline): Promise<MarkOutcome> {
+    return writeOverMark(this.deps.grants, settled, grantingVersion, deadline, 'grant');
   }
 }

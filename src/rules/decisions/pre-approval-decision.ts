@@ -7,8 +7,6 @@ import type { Facts } from '../facts';
 import type { RuleEntry } from '../rule-item';
 import { evaluateRules, type RuleTrace } from '../trace';
 
-export type { RuleTrace } from '../trace';
-
 export interface PreApprovalDecision {
   approved: boolean;
   reason: string;
