@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { MAX_VALIDATION_MESSAGE_LENGTH } from '../src/app/config';
-import { FAIL_MODES } from '../src/services/request-validation-service';
+import { FAIL_MODES } from '../src/services/fail-mode';
 import { ContextReader } from './context';
 import { applyNagAcknowledgements, type NagAcknowledgement, nagAcknowledgements } from './nag-acknowledgements';
 import { WAF_RATE_LIMIT_BOUNDS } from './rate-limit-waf';

@@ -4,6 +4,9 @@
  * `module` first lets esbuild use the SDK's ES builds (smaller, faster to load); the SDK is
  * bundled rather than taken from the runtime so its version is the pinned one.
  */
+/** The functions' Lambda runtime, `nodejs<major>.x` (lib/webhook-function.ts); the bench loads bundles under it. */
+export const RUNTIME_NODE_MAJOR = 24;
+
 export const BUNDLING = {
   target: 'node22',
   mainFields: ['module', 'main'],

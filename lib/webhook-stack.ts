@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { WebhookFunctionSpec } from '../src/app/function-spec';
 import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
 import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_VAR } from '../src/kernel/metrics';
-import type { FailMode } from '../src/services/request-validation-service';
+import type { FailMode } from '../src/services/fail-mode';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
 import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
 import { AlarmTopic } from './alarm-topic';

@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: the performance budgets (docs/performance.md, "Budgets"), measured side by
  * side in one run because this machine is shared and noisy: medians and ratios against a
- * baseline taken in the same run, never a lone absolute time. Exits 1 if a budget fails. The
- * load ratios depend on the Node version running the bench: the budgets are set for Node 24,
- * the functions' runtime.
+ * baseline taken in the same run, never a lone absolute time. Exits 1 if a budget fails. Load
+ * ratios depend on the Node version, so bundles are loaded under the functions' runtime
+ * (scripts/bench/runtime-node.ts), whichever Node runs the bench.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -20,6 +20,7 @@ import { applyHandlerEnv, lambdaInitEnv } from './bench/env';
 import { functionInitEnv } from './bench/function-env';
 import { assertInitialised, type LoadResult, type LoadVariant, measureLoad } from './bench/load';
 import { measurePatterns } from './bench/patterns';
+import { type RuntimeNode, runtimeNode } from './bench/runtime-node';
 import { msSince, percentile } from './bench/stats';
 import { type StoreBaseline, storeBaseline } from './bench/store-baseline';
 import { bytes, formatTable, ms, type Row, ratio, section } from './bench/table';
@@ -76,7 +77,7 @@ function loadRow(label: string, result: LoadResult, bare: LoadResult, sdkOnly: L
  * built as in Lambda), beside bare `node`, the SDK-only floor and CDK's default build: all
  * interleaved in one run, so the ratios hold on any machine.
  */
-function reportLoad(slugs: readonly string[], budgets: Budgets): void {
+function reportLoad(node: RuntimeNode, slugs: readonly string[], budgets: Budgets): void {
   const baseEnv = lambdaInitEnv();
   const bare: LoadVariant = { label: 'bare node -e 0', env: baseEnv };
   const sdkOnly: LoadVariant = { label: 'SDK only', bundle: bundlePath(SDK_ONLY_DIR, SDK_ONLY), env: baseEnv };
@@ -91,11 +92,11 @@ function reportLoad(slugs: readonly string[], budgets: Budgets): void {
     };
   });
   for (const plan of planned) {
-    assertInitialised(plan.ours);
-    assertInitialised(plan.cdkDefault);
+    assertInitialised(node.path, plan.ours);
+    assertInitialised(node.path, plan.cdkDefault);
   }
   const variants = [bare, sdkOnly, ...planned.flatMap((plan) => [plan.ours, plan.cdkDefault])];
-  const results = measureLoad(variants, LOAD.warmupRounds, LOAD.rounds);
+  const results = measureLoad(node.path, variants, LOAD.warmupRounds, LOAD.rounds);
   const resultOf = (variant: LoadVariant) => results.find((result) => result.variant === variant) as LoadResult;
   const bareResult = resultOf(bare);
   const floor = resultOf(sdkOnly);
@@ -105,7 +106,14 @@ function reportLoad(slugs: readonly string[], budgets: Budgets): void {
   for (const { slug, ours, cdkDefault } of perFunction) {
     rows.push(loadRow(`ours         ${slug}`, ours, bareResult, floor, cdkDefault), loadRow(`CDK default  ${slug}`, cdkDefault, bareResult, floor));
   }
-  const header = [`process start + require (median of ${LOAD.rounds} rounds, interleaved)`, 'ms', 'p25–p75', 'overhead ms', '× SDK only', '× CDK default'];
+  const header = [
+    `node ${node.version}: process start + require (median of ${LOAD.rounds} rounds, interleaved)`,
+    'ms',
+    'p25–p75',
+    'overhead ms',
+    '× SDK only',
+    '× CDK default',
+  ];
   section('load', formatTable(header, rows));
 
   const floorOverhead = floor.median - bareResult.median;
@@ -260,9 +268,9 @@ async function reportContention(endpoint: string, token: string, budgets: Budget
 }
 
 /** The pattern engine loads on first use: a cold start pays for it only with a pattern rule in scope. */
-async function reportColdCalls(endpoint: string, token: string, budgets: Budgets): Promise<void> {
+async function reportColdCalls(node: RuntimeNode, endpoint: string, token: string, budgets: Budgets): Promise<void> {
   await seedPatternRule(endpoint);
-  const [plain, withPattern] = measureColdCalls(bundlePath(OURS_DIR, 'pre-approval'), endpoint, token, COLD.warmupRounds, COLD.rounds) as [
+  const [plain, withPattern] = measureColdCalls(node.path, bundlePath(OURS_DIR, 'pre-approval'), endpoint, token, COLD.warmupRounds, COLD.rounds) as [
     ColdCallResult,
     ColdCallResult,
   ];
@@ -272,7 +280,12 @@ async function reportColdCalls(endpoint: string, token: string, budgets: Budgets
     `${ms(result.p25, 0)}–${ms(result.p75, 0)}`,
     ms(result.median - plain.median),
   ]);
-  const header = [`pre-approval: process start + load + first call (median of ${COLD.rounds}, interleaved)`, 'ms', 'p25–p75', 'over no pattern'];
+  const header = [
+    `node ${node.version}, pre-approval: process start + load + first call (median of ${COLD.rounds}, interleaved)`,
+    'ms',
+    'p25–p75',
+    'over no pattern',
+  ];
   section('cold call, with and without a pattern rule in scope', formatTable(header, rows));
   const added = withPattern.median - plain.median;
   budgets.check(added <= COLD.patternBudgetMs, `a pattern rule adds ≤ ${COLD.patternBudgetMs} ms to a cold call`, `${ms(added)} ms`);
@@ -295,6 +308,8 @@ async function main(): Promise<number> {
   // Ctrl-C would skip the `finally`; exiting instead runs DynamoDB Local's kill-on-exit hook.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   console.log(`bench: node ${process.version}, ${cpus().length} cpus, ${new Date().toISOString()}`);
+  const node = runtimeNode();
+  console.log(`load and cold-call children: node v${node.version}, the functions' runtime (${node.source})`);
 
   const built = await buildAll();
   console.log(
@@ -302,7 +317,7 @@ async function main(): Promise<number> {
   );
   reportSizes(built.slugs, budgets);
   // Before DynamoDB Local starts: its JVM would compete with the children for the two cores.
-  reportLoad(built.slugs, budgets);
+  reportLoad(node, built.slugs, budgets);
 
   const token = randomBytes(24).toString('base64url');
   let dynamo: RunningDynamoDb | undefined;
@@ -310,7 +325,7 @@ async function main(): Promise<number> {
   try {
     dynamo = await startSeededDynamoDb();
     reportPatterns(budgets);
-    await reportColdCalls(dynamo.endpoint, token, budgets);
+    await reportColdCalls(node, dynamo.endpoint, token, budgets);
     await reportWarm(dynamo.endpoint, token, budgets);
     await reportContention(dynamo.endpoint, token, budgets);
     proxy = await startCountingProxy(dynamo.endpoint);

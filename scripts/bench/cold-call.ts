@@ -46,16 +46,16 @@ function childScript(bundle: string, body: string, token: string): string {
   return `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}).then((r) => { if (!/"PREAPPROVED"/.test(r.body)) { console.error(r.statusCode, r.body); process.exit(3); } })`;
 }
 
-function timeOnce(script: string, env: NodeJS.ProcessEnv, label: string): number {
+function timeOnce(node: string, script: string, env: NodeJS.ProcessEnv, label: string): number {
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['-e', script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnSync(node, ['-e', script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const elapsed = msSince(start);
   if (child.error || child.status !== 0)
     throw new Error(`cold call ${label} failed (${child.error?.message ?? `exit ${String(child.status)}: ${child.stderr.toString().trim().slice(0, 300)}`})`);
   return elapsed;
 }
 
-export function measureColdCalls(bundle: string, endpoint: string, token: string, warmupRounds: number, rounds: number): ColdCallResult[] {
+export function measureColdCalls(node: string, bundle: string, endpoint: string, token: string, warmupRounds: number, rounds: number): ColdCallResult[] {
   const { TOKEN_SECRET_ID: _secret, ...base } = lambdaInitEnv();
   const env = { ...base, LUMOS_WEBHOOK_TOKEN: token, AWS_ENDPOINT_URL_DYNAMODB: endpoint, LOG_LEVEL: 'SILENT' };
   const demo = readFileSync(join(ROOT, 'fixtures', 'lumos', 'pre-approval.json'), 'utf8');
@@ -67,7 +67,7 @@ export function measureColdCalls(bundle: string, endpoint: string, token: string
   const samples = variants.map((): number[] => []);
   for (let round = 0; round < warmupRounds + rounds; round += 1) {
     variants.forEach((variant, index) => {
-      const elapsed = timeOnce(variant.script, env, variant.label);
+      const elapsed = timeOnce(node, variant.script, env, variant.label);
       if (round >= warmupRounds) samples[index]?.push(elapsed);
     });
   }

@@ -29,9 +29,9 @@ function script(bundle: string | undefined): string {
   return `if (typeof require(${JSON.stringify(bundle)}).handler !== 'function') process.exit(3)`;
 }
 
-function timeOnce(variant: LoadVariant): number {
+function timeOnce(node: string, variant: LoadVariant): number {
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['-e', script(variant.bundle)], { env: variant.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnSync(node, ['-e', script(variant.bundle)], { env: variant.env, stdio: ['ignore', 'ignore', 'pipe'] });
   const elapsed = msSince(start);
   if (child.error || child.status !== 0) {
     const why = child.error?.message ?? `exit ${String(child.status ?? child.signal)}: ${child.stderr.toString().trim().split('\n').slice(0, 5).join(' | ')}`;
@@ -40,11 +40,12 @@ function timeOnce(variant: LoadVariant): number {
   return elapsed;
 }
 
-export function measureLoad(variants: readonly LoadVariant[], warmupRounds: number, rounds: number): LoadResult[] {
+/** `node`: the binary every child runs (scripts/bench/runtime-node.ts). */
+export function measureLoad(node: string, variants: readonly LoadVariant[], warmupRounds: number, rounds: number): LoadResult[] {
   const samples = variants.map((): number[] => []);
   for (let round = 0; round < warmupRounds + rounds; round += 1) {
     variants.forEach((variant, index) => {
-      const elapsed = timeOnce(variant);
+      const elapsed = timeOnce(node, variant);
       if (round >= warmupRounds) samples[index]?.push(elapsed);
     });
   }
@@ -59,10 +60,10 @@ export function measureLoad(variants: readonly LoadVariant[], warmupRounds: numb
  * loads faster for it; so before timing, one call without a credential must get the 401 of a
  * pipeline that was built, in the variant's environment.
  */
-export function assertInitialised(variant: LoadVariant & { bundle: string }): void {
+export function assertInitialised(node: string, variant: LoadVariant & { bundle: string }): void {
   const event = { httpMethod: 'POST', headers: {}, body: '{}', isBase64Encoded: false, requestContext: { requestId: 'load-check' } };
   const check = `require(${JSON.stringify(variant.bundle)}).handler(${JSON.stringify(event)}).then((reply) => { if (reply.statusCode !== 401) { console.error(reply.statusCode, reply.body); process.exit(3); } })`;
-  const child = spawnSync(process.execPath, ['-e', check], { env: { ...variant.env, LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnSync(node, ['-e', check], { env: { ...variant.env, LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'ignore', 'pipe'] });
   if (child.error || child.status !== 0) {
     throw new Error(`${variant.label} did not initialise in its environment (${child.error?.message ?? child.stderr.toString().trim().slice(0, 300)})`);
   }

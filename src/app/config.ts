@@ -7,7 +7,7 @@ import { formatPath } from '../lumos/format-path';
 import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
 import '../lumos/zod-setup';
 import { ConfigError } from '../kernel/errors';
-import { FAIL_MODES } from '../services/request-validation-service';
+import { FAIL_MODES } from '../services/fail-mode';
 
 /** A message for requesters, set by the deployment; the stack checks the same bound at synth. */
 export const MAX_VALIDATION_MESSAGE_LENGTH = 1_000;

@@ -3,10 +3,10 @@
  * all read, so a new function is one file in src/app/functions/ plus its entry in the list.
  */
 import type { WebhookKind } from '../lumos/payload';
+import type { FailMode } from '../services/fail-mode';
 import type { KindService } from '../services/kind-service';
-import type { FailMode } from '../services/request-validation-service';
 import type { TableDefinition } from '../store/table-definitions';
-import type { Dependencies } from './dependencies';
+import type { Container } from './container';
 
 /** What a function may do to one table: `append` keeps the audit trail append-only. */
 export type TableAccess = 'read' | 'append' | 'readWrite';
@@ -23,7 +23,8 @@ export interface WebhookFunctionSpec {
   readonly kind: WebhookKind;
   /** `POST /<slug>`, `src/handlers/<slug>.ts`, `dist/<slug>/index.js`. */
   readonly slug: string;
-  readonly service: (deps: Dependencies) => KindService;
+  /** Builds the service from the container and the parts it needs (src/app/parts/): only those are bundled. */
+  readonly service: (container: Container) => KindService;
   /** Tables the function may use, and how; a table not listed is neither granted nor named to it. */
   readonly tables: Partial<Record<TableDefinition['id'], TableAccess>>;
   /** Reads connector secrets (http provisioner) under the deployment's prefix. */

@@ -8,7 +8,7 @@ import { metrics } from '../kernel/metrics';
 import { replies } from '../lumos/replies';
 import type { KindService } from '../services/kind-service';
 import { loadConfig } from './config';
-import { createDependencies, type Dependencies } from './dependencies';
+import { type Container, createContainer } from './container';
 import type { WebhookFunctionSpec } from './function-spec';
 
 export type LambdaHandler = (
@@ -17,9 +17,15 @@ export type LambdaHandler = (
 ) => Promise<APIGatewayProxyResult>;
 
 /** Builds a kind's pipeline from its dependencies (shared by Lambda and the local runtime). */
-export function buildPipeline(deps: Dependencies, service: KindService): Pipeline {
-  const { config } = deps;
-  return createPipeline(service, { tokens: deps.tokens, authHeader: config.AUTH_HEADER, deadlineMs: config.DEADLINE_MS, audit: deps.audit, now: deps.now });
+export function buildPipeline(container: Container, service: KindService): Pipeline {
+  const { config } = container;
+  return createPipeline(service, {
+    tokens: container.tokens,
+    authHeader: config.AUTH_HEADER,
+    deadlineMs: config.DEADLINE_MS,
+    audit: container.audit,
+    now: container.now,
+  });
 }
 
 /**
@@ -32,8 +38,8 @@ export function lambdaHandler(spec: WebhookFunctionSpec): LambdaHandler {
   let pipeline: Pipeline | undefined;
   let initError: unknown;
   try {
-    const deps = createDependencies(loadConfig());
-    pipeline = buildPipeline(deps, spec.service(deps));
+    const container = createContainer(loadConfig());
+    pipeline = buildPipeline(container, spec.service(container));
   } catch (error) {
     initError = error;
   }

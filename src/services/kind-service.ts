@@ -15,7 +15,7 @@ export interface KindService {
   failureReply?(reason: string): Reply;
 }
 
-/** What the services read and write, each behind its interface (src/app/dependencies.ts builds the real ones). */
+/** What the services read and write, each behind its interface (src/app/container.ts and src/app/parts/ build the real ones). */
 export interface ServiceDependencies {
   readonly rules: RuleSource;
   readonly state: StateSource;

@@ -9,14 +9,11 @@ import type { CallContext } from '../kernel/call';
 import type { ParsedRequest } from '../lumos/payload';
 import { type Reply, replies, VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE } from '../lumos/replies';
 import { decideRequestValidation, type MessageContext } from '../rules/decisions/request-validation-decision';
+import type { FailMode } from './fail-mode';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { loadFacts } from './load-facts';
 import { logInvalidRules } from './log-invalid-rules';
 import { requestFacts } from './request-facts';
-
-/** When the check cannot run: `closed` blocks with a message saying so (the default), `open` lets the request through. */
-export const FAIL_MODES = ['closed', 'open'] as const;
-export type FailMode = (typeof FAIL_MODES)[number];
 
 export class RequestValidationService implements KindService {
   readonly kind = 'request_validation' as const;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUNTIME_NODE_MAJOR } from '../../lib/bundling';
 import { KINDS } from '../support/infra/expectations';
 import {
   functionLogicalId,
@@ -59,11 +60,12 @@ describe('WebhookStack', () => {
       expect(new Set(logGroups).size).toBe(KINDS.length);
     });
 
-    it.each(KINDS)("%s: runs Node 24 on arm64 with 512 MB and a timeout inside Lumos's 15 s", (kind) => {
+    it.each(KINDS)("%s: runs Node 24 (the version the bench loads bundles under) on arm64 with 512 MB and a timeout inside Lumos's 15 s", (kind) => {
       // Prepare / Act: the default stack
       const fn = functionProperties(created, kind);
       // Assess
       expect(fn.Runtime).toBe('nodejs24.x');
+      expect(fn.Runtime).toBe(`nodejs${RUNTIME_NODE_MAJOR}.x`);
       expect(fn.Architectures).toEqual(['arm64']);
       expect(fn.MemorySize).toBe(512);
       expect(fn.Timeout).toBeGreaterThan(0);
@@ -88,12 +90,17 @@ describe('WebhookStack', () => {
   describe('prebundled code', () => {
     let dist: string;
 
-    /** A fresh folder with `<kind>/index.js` and the lazily loaded `re2js.js` for each of `kinds`, each bundle different. */
-    function bundles(kinds: readonly string[], files: readonly string[] = ['index.js', 're2js.js']): string {
+    /**
+     * A fresh folder with `<kind>/index.js` for each of `kinds`, each bundle different and
+     * requiring `re2js.js` on first use as a real one does, and `re2js.js` beside it unless `lazy` is false.
+     */
+    function bundles(kinds: readonly string[], lazy = true): string {
       const dir = mkdtempSync(path.join(dist, 'bundles-'));
       for (const kind of kinds) {
         mkdirSync(path.join(dir, kind), { recursive: true });
-        for (const file of files) writeFileSync(path.join(dir, kind, file), `// ${kind} ${file}\nexports.handler = async () => ({ statusCode: 204 });\n`);
+        const index = `// ${kind}\nconst pattern = () => require("./re2js.js");\nexports.handler = async () => ({ statusCode: 204 });\n`;
+        writeFileSync(path.join(dir, kind, 'index.js'), index);
+        if (lazy) writeFileSync(path.join(dir, kind, 're2js.js'), `// ${kind} re2js.js\n`);
       }
       return dir;
     }
@@ -132,9 +139,20 @@ describe('WebhookStack', () => {
 
     it('refuses a bundle folder without re2js.js: every rule with a pattern would become invalid once deployed', () => {
       // Prepare
-      const dir = bundles(KINDS, ['index.js']);
+      const dir = bundles(KINDS, false);
       // Act / Assess
       expect(() => synth({ prebundledDir: dir })).toThrow(/re2js\.js not found: run `npm run build`/);
+    });
+
+    it('deploys a bundle that requires no lazy module without one (deprovisioning never compiles a pattern)', () => {
+      // Prepare
+      const dir = bundles(KINDS);
+      writeFileSync(path.join(dir, 'deprovisioning', 'index.js'), 'exports.handler = async () => ({ statusCode: 204 });\n');
+      rmSync(path.join(dir, 'deprovisioning', 're2js.js'));
+      // Act
+      const prebundled = synth({ prebundledDir: dir });
+      // Assess
+      prebundled.template.resourceCountIs('AWS::Lambda::Function', KINDS.length);
     });
   });
 });

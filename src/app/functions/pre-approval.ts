@@ -1,9 +1,11 @@
 import { PreApprovalService } from '../../services/pre-approval-service';
 import type { WebhookFunctionSpec } from '../function-spec';
+import { rulesOf } from '../parts/rules';
+import { stateOf } from '../parts/state';
 
 export const PRE_APPROVAL: WebhookFunctionSpec = {
   kind: 'pre_approval',
   slug: 'pre-approval',
-  service: (deps) => new PreApprovalService(deps),
+  service: (container) => new PreApprovalService({ rules: rulesOf(container), state: stateOf(container), audit: container.audit }),
   tables: { rules: 'read', state: 'read', audit: 'append' },
 };

@@ -1,10 +1,17 @@
 import { RequestValidationService } from '../../services/request-validation-service';
 import type { WebhookFunctionSpec } from '../function-spec';
+import { rulesOf } from '../parts/rules';
+import { stateOf } from '../parts/state';
 
 export const REQUEST_VALIDATION: WebhookFunctionSpec = {
   kind: 'request_validation',
   slug: 'request-validation',
-  service: (deps) => new RequestValidationService(deps, deps.config.VALIDATION_FAIL_MODE, deps.config.VALIDATION_MISCONFIGURED_MESSAGE),
+  service: (container) =>
+    new RequestValidationService(
+      { rules: rulesOf(container), state: stateOf(container), audit: container.audit },
+      container.config.VALIDATION_FAIL_MODE,
+      container.config.VALIDATION_MISCONFIGURED_MESSAGE,
+    ),
   tables: { rules: 'read', state: 'read', audit: 'append' },
   environment: (settings) => ({
     VALIDATION_FAIL_MODE: settings.validationFailMode,

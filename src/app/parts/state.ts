@@ -1,0 +1,4 @@
+import { DynamoStateSource } from '../../store/state-source';
+import { perContainer } from '../container';
+
+export const stateOf = perContainer((container) => new DynamoStateSource(container.documentClient, container.table('STATE_TABLE')));
