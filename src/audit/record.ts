@@ -7,6 +7,7 @@ import type { Deadline } from '../kernel/deadline';
 import type { FailureReason } from '../kernel/errors';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
 import type { RuleTrace } from '../rules/trace';
+import type { OmittedFacts, RecordedFacts } from './recorded-facts';
 
 export type PermissionStatus = 'granted' | 'already_granted' | 'hold_added' | 'removed' | 'hold_released' | 'not_granted' | 'no_rule' | 'failed';
 
@@ -40,6 +41,8 @@ export interface AuditRecord {
   /** Provisioning and deprovisioning: what happened to each permission. */
   results?: PermissionResult[];
   trace: RuleTrace[];
+  /** What the decision was made from, when rules decided it (src/audit/recorded-facts.ts). */
+  facts?: RecordedFacts | OmittedFacts;
   latency_ms: number;
   request_task_url?: string | null;
   request_id: string;

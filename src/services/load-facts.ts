@@ -1,10 +1,13 @@
 import type { Deadline } from '../kernel/deadline';
 import type { Facts, RequestFacts } from '../rules/facts';
-import { stateLookups } from '../rules/lookups';
+import { type StateLookups, stateLookups } from '../rules/lookups';
 import type { RuleEntry, RuleKind } from '../rules/rule-item';
 import type { StateSource } from '../store/state-source';
 
-/** Reads only the state the in-scope rules ask about, shifts and training in parallel. */
+/**
+ * Reads only the state the in-scope rules ask about, shifts and training in parallel; returns
+ * what was asked too, for the audit item's recorded facts.
+ */
 export async function loadFacts(
   state: StateSource,
   at: Date,
@@ -12,11 +15,11 @@ export async function loadFacts(
   kind: RuleKind,
   request: RequestFacts,
   deadline: Deadline,
-): Promise<Facts> {
+): Promise<{ facts: Facts; lookups: StateLookups }> {
   const lookups = stateLookups(entries, kind, request);
   const [shifts, trainings] = await Promise.all([
     lookups.shifts.length > 0 ? state.shifts(lookups.shifts, at, deadline) : [],
     lookups.trainees.length > 0 ? state.trainings(lookups.trainees, deadline) : [],
   ]);
-  return { request, now: at, shifts, trainings };
+  return { facts: { request, now: at, shifts, trainings }, lookups };
 }

@@ -3,6 +3,7 @@
  * pure engine, audit, reply. A warm call costs one state read and one audit write.
  */
 
+import { recordFacts } from '../audit/recorded-facts';
 import { auditCall } from '../audit/writer';
 import type { CallContext } from '../kernel/call';
 import type { ParsedRequest } from '../lumos/payload';
@@ -22,7 +23,7 @@ export class PreApprovalService implements KindService {
     const { rules, state, audit } = this.deps;
     const request = requestFacts(parsed);
     const entries = await rules.rulesFor(request.appId, call.deadline);
-    const facts = await loadFacts(state, call.at, entries, this.kind, request, call.deadline);
+    const { facts, lookups } = await loadFacts(state, call.at, entries, this.kind, request, call.deadline);
     const decision = decidePreApproval(entries, facts);
 
     logInvalidRules(decision.trace, 'answering NOT_PREAPPROVED until it is fixed');
@@ -34,6 +35,7 @@ export class PreApprovalService implements KindService {
       reason: decision.reason,
       ...(decision.rule_id === undefined ? {} : { rule_id: decision.rule_id }),
       trace: decision.trace,
+      facts: recordFacts(facts, lookups),
     });
   }
 }

@@ -8,6 +8,7 @@
  */
 
 import type { PermissionResult } from '../audit/record';
+import { recordFacts } from '../audit/recorded-facts';
 import { auditCall } from '../audit/writer';
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
@@ -38,6 +39,7 @@ export class ProvisioningService implements KindService {
     const { rules, audit } = this.deps;
     const request = requestFacts(parsed);
     const entries = await rules.rulesFor(request.appId, call.deadline);
+    // Provisioning rules may not ask about state (src/rules/rule-item.ts): the request and the clock are all.
     const facts = { request, now: call.at, shifts: [], trainings: [] };
     const trace: RuleTrace[] = [];
 
@@ -55,7 +57,8 @@ export class ProvisioningService implements KindService {
     );
 
     const reply = provisioningReply(results, parsed.payload.application.user_friendly_label ?? request.appId);
-    return auditCall(audit, this.kind, parsed, call, reply, outcomeEntry(this.kind, reply, results, trace));
+    const recorded = recordFacts(facts, { shifts: [], trainees: [] });
+    return auditCall(audit, this.kind, parsed, call, reply, { ...outcomeEntry(this.kind, reply, results, trace), facts: recorded });
   }
 
   private provisionOne(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<PermissionResult> {

@@ -4,6 +4,7 @@
  * mode decides: `closed` (default) blocks with a message saying so, `open` lets the request through.
  */
 
+import { recordFacts } from '../audit/recorded-facts';
 import { auditCall } from '../audit/writer';
 import type { CallContext } from '../kernel/call';
 import type { ParsedRequest } from '../lumos/payload';
@@ -33,8 +34,9 @@ export class RequestValidationService implements KindService {
     const { rules, state, audit } = this.deps;
     const request = requestFacts(parsed);
     const entries = await rules.rulesFor(request.appId, call.deadline);
-    const facts = await loadFacts(state, call.at, entries, this.kind, request, call.deadline);
-    const decision = decideRequestValidation(entries, facts, messageContext(parsed));
+    const { facts, lookups } = await loadFacts(state, call.at, entries, this.kind, request, call.deadline);
+    const context = messageContext(parsed);
+    const decision = decideRequestValidation(entries, facts, context);
 
     let reply: Reply;
     let ruleId: string | undefined;
@@ -56,6 +58,7 @@ export class RequestValidationService implements KindService {
       ...(ruleId === undefined ? {} : { rule_id: ruleId }),
       ...(typeof reply.body?.message === 'string' ? { message: reply.body.message } : {}),
       trace: decision.trace,
+      facts: recordFacts(facts, lookups, { app: context.app, permission: context.permission }),
     });
   }
 }

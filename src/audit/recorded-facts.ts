@@ -1,0 +1,56 @@
+/**
+ * The facts a decision used, kept on its audit item so the decision can be made again later
+ * (`lumos-rules plan` replays the last days' calls under proposed rules; `explain --request`
+ * re-decides one): the clock, the request's fields the item does not already hold, and for each
+ * state lookup what was asked and what was found. A lookup that was never made is a fact that was
+ * never recorded, never an absent one. Compact: shifts and records as tuples.
+ */
+import type { CustomFieldValue, Facts, Shift, TrainingRecord } from '../rules/facts';
+import type { StateLookups } from '../rules/lookups';
+
+export const RECORDED_FACTS_VERSION = 1;
+/** Hostile intake answers must not push the item toward DynamoDB's 400 KB: larger facts are left out. */
+export const MAX_RECORDED_FACTS_CHARS = 32_000;
+
+/** schedule, email, starts_at, ends_at */
+export type RecordedShift = [string, string, string, string];
+/** email, course, completed_at, expires_at (null: never) */
+export type RecordedTraining = [string, string, string, string | null];
+
+export interface RecordedFacts {
+  v: typeof RECORDED_FACTS_VERSION;
+  /** The instant the rules were evaluated at. */
+  now: string;
+  access_length: number | null;
+  custom_fields: Record<string, CustomFieldValue>;
+  /** Request validation's message placeholders (`{app}`, `{permission}`), as the call had them. */
+  labels?: { app: string; permission: string };
+  /** (schedule, email) pairs read, and every shift the reads returned. */
+  on_call: { looked_up: [string, string][]; found: RecordedShift[] };
+  /** People whose training records were read (all their courses), and the records found. */
+  training: { looked_up: string[]; found: RecordedTraining[] };
+}
+
+/** Facts too large to keep: the call stays audited, and a replay counts it as not replayable. */
+export interface OmittedFacts {
+  v: typeof RECORDED_FACTS_VERSION;
+  omitted: string;
+}
+
+export function recordFacts(facts: Facts, lookups: StateLookups, labels?: RecordedFacts['labels']): RecordedFacts | OmittedFacts {
+  const recorded: RecordedFacts = {
+    v: RECORDED_FACTS_VERSION,
+    now: facts.now.toISOString(),
+    access_length: facts.request.accessLength,
+    // A plain object: DynamoDB's marshalling and readers expect one (the payload's has no prototype).
+    custom_fields: Object.fromEntries(Object.entries(facts.request.customFields)),
+    ...(labels === undefined ? {} : { labels }),
+    on_call: { looked_up: lookups.shifts.map(({ schedule, email }) => [schedule, email]), found: facts.shifts.map(shiftTuple) },
+    training: { looked_up: [...lookups.trainees], found: (facts.trainings ?? []).map(trainingTuple) },
+  };
+  const size = JSON.stringify(recorded).length;
+  return size > MAX_RECORDED_FACTS_CHARS ? { v: RECORDED_FACTS_VERSION, omitted: `facts of ${size} characters exceed ${MAX_RECORDED_FACTS_CHARS}` } : recorded;
+}
+
+const shiftTuple = (shift: Shift): RecordedShift => [shift.schedule, shift.email, shift.starts_at, shift.ends_at];
+const trainingTuple = (record: TrainingRecord): RecordedTraining => [record.email, record.course, record.completed_at, record.expires_at ?? null];

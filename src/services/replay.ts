@@ -1,0 +1,151 @@
+/**
+ * A past call decided again, from the facts its audit item recorded, under other rules (the
+ * rules CLI's `plan` and `explain --request`). Only facts the call loaded are used: when the
+ * other rules would ask about state the call never read, the call is not replayable, never
+ * decided as if that state were absent.
+ */
+import { type AuditedCall, type AuditedResult, type ReadFacts, readFacts } from '../audit/audited-call';
+import { LUMOS_RESPONSE } from '../lumos/replies';
+import { decidePreApproval } from '../rules/decisions/pre-approval-decision';
+import { chooseProvisioningRule, type ProvisioningChoice } from '../rules/decisions/provisioning-choice';
+import { decideRequestValidation } from '../rules/decisions/request-validation-decision';
+import type { CustomFieldValue, Facts } from '../rules/facts';
+import { stateLookups } from '../rules/lookups';
+import { provisionerName } from '../rules/provisioner-spec';
+import type { RuleEntry, RuleKind } from '../rules/rule-item';
+import type { RuleTrace } from '../rules/trace';
+
+export interface ReplayedOutcome {
+  /** The reply value (`PREAPPROVED`, `VALIDATION_FAILED`, `failure`…); for provisioning, each permission's choice. */
+  decision: string;
+  /** The rules that decided it. */
+  rule_ids: string[];
+}
+
+export type Replay =
+  | { replayable: false; call: AuditedCall; why: string }
+  | { replayable: true; call: AuditedCall; before: ReplayedOutcome; after: ReplayedOutcome; changed: boolean; trace: RuleTrace[] };
+
+/** `entries`: the rules to decide with; those of other apps (not `*`) are left out here. */
+export function replayCall(call: AuditedCall, entries: readonly RuleEntry[]): Replay {
+  const notReplayable = (why: string): Replay => ({ replayable: false, call, why });
+  if (call.kind === 'deprovisioning') return notReplayable('deprovisioning decides by the ledger, not by rules');
+  if (call.subject === null) return notReplayable('the call named no subject');
+  const onRecord = readFacts(call);
+  if (onRecord.status !== 'recorded') return notReplayable(onRecord.why);
+  const kind: RuleKind = call.kind;
+  const rules = entries.filter((entry) => {
+    const appId = entry.valid ? entry.rule.app_id : entry.invalid.app_id;
+    return appId === call.app_id || appId === '*';
+  });
+  const facts = factsOf(call, call.subject, onRecord.facts);
+  const missing = missingFact(rules, kind, facts, onRecord.facts);
+  if (missing) return notReplayable(`fact not recorded (${missing})`);
+  const decided = decide(kind, rules, facts, call, onRecord.facts);
+  const before = recordedOutcome(call);
+  return { replayable: true, call, before, after: decided.outcome, changed: before.decision !== decided.outcome.decision, trace: decided.trace };
+}
+
+function factsOf(call: AuditedCall, subject: string, recorded: ReadFacts): Facts {
+  // As the payload's: no prototype, so a field named like an Object member is only a field.
+  const customFields = Object.assign(Object.create(null) as Record<string, CustomFieldValue>, recorded.custom_fields);
+  return {
+    request: {
+      appId: call.app_id,
+      permissions: call.permissions,
+      target: subject,
+      requester: call.requester,
+      accessLength: recorded.access_length,
+      customFields,
+    },
+    now: new Date(recorded.now),
+    shifts: recorded.on_call.found.map(([schedule, email, starts_at, ends_at]) => ({ schedule, email, starts_at, ends_at })),
+    trainings: recorded.training.found.map(([email, course, completed_at, expires_at]) => ({ email, course, completed_at, expires_at })),
+  };
+}
+
+/** State the rules would read that the call did not: which, without naming the person. */
+function missingFact(rules: readonly RuleEntry[], kind: RuleKind, facts: Facts, recorded: ReadFacts): string | null {
+  const needed = stateLookups(rules, kind, facts.request);
+  const shifts = new Set(recorded.on_call.looked_up.map(([schedule, email]) => `${schedule}\n${email}`));
+  const unread = needed.shifts.find(({ schedule, email }) => !shifts.has(`${schedule}\n${email}`));
+  if (unread) return `on-call of schedule "${unread.schedule}"`;
+  const trainees = new Set(recorded.training.looked_up);
+  if (needed.trainees.some((email) => !trainees.has(email))) return 'training records';
+  return null;
+}
+
+function decide(
+  kind: RuleKind,
+  rules: readonly RuleEntry[],
+  facts: Facts,
+  call: AuditedCall,
+  recorded: ReadFacts,
+): { outcome: ReplayedOutcome; trace: RuleTrace[] } {
+  if (kind === 'pre_approval') {
+    const decision = decidePreApproval(rules, facts);
+    const response = decision.approved ? LUMOS_RESPONSE.PREAPPROVED : LUMOS_RESPONSE.NOT_PREAPPROVED;
+    return { outcome: { decision: response, rule_ids: decision.rule_id === undefined ? [] : [decision.rule_id] }, trace: decision.trace };
+  }
+  if (kind === 'request_validation') {
+    const context = {
+      app: recorded.labels?.app ?? call.app_id,
+      email: facts.request.target,
+      permission: recorded.labels?.permission ?? call.permissions.join(', '),
+    };
+    const decision = decideRequestValidation(rules, facts, context);
+    if (decision.status === 'unavailable') return { outcome: { decision: 'failure', rule_ids: [decision.rule_id] }, trace: decision.trace };
+    if (decision.status === 'blocked') return { outcome: { decision: LUMOS_RESPONSE.VALIDATION_FAILED, rule_ids: decision.rule_ids }, trace: decision.trace };
+    return { outcome: { decision: LUMOS_RESPONSE.VALIDATION_PASSED, rule_ids: [] }, trace: decision.trace };
+  }
+  const trace: RuleTrace[] = [];
+  const choices = uniquePermissions(call).map((permission) => {
+    const choice = chooseProvisioningRule(rules, permission, facts);
+    trace.push(...choice.trace.filter((item) => !trace.some((seen) => seen.rule_id === item.rule_id && seen.app_id === item.app_id)));
+    return { permission, ...chosen(choice) };
+  });
+  return { outcome: provisioningOutcome(choices), trace };
+}
+
+interface PermissionChoice {
+  permission: string;
+  text: string;
+  rule_id?: string;
+}
+
+function chosen(choice: ProvisioningChoice): Omit<PermissionChoice, 'permission'> {
+  if (choice.status === 'rule') return { text: `rule ${choice.rule.rule_id} (${provisionerName(choice.rule.provisioner)})`, rule_id: choice.rule.rule_id };
+  if (choice.status === 'invalid') return { text: `rule ${choice.rule_id} is invalid`, rule_id: choice.rule_id };
+  return { text: 'no rule' };
+}
+
+/** What the call's results say was chosen for each permission, in the words `chosen` uses. */
+function recordedChoice(permission: string, result: AuditedResult | undefined): PermissionChoice {
+  if (result?.rule_id !== undefined && result.provisioner !== undefined)
+    return { permission, text: `rule ${result.rule_id} (${result.provisioner})`, rule_id: result.rule_id };
+  if (result?.status === 'no_rule') return { permission, text: 'no rule' };
+  if (result?.rule_id !== undefined) return { permission, text: `rule ${result.rule_id} is invalid`, rule_id: result.rule_id };
+  return { permission, text: 'not recorded' };
+}
+
+function provisioningOutcome(choices: readonly PermissionChoice[]): ReplayedOutcome {
+  return {
+    decision: choices.map((choice) => `${choice.permission}: ${choice.text}`).join('; '),
+    rule_ids: [...new Set(choices.flatMap((choice) => (choice.rule_id === undefined ? [] : [choice.rule_id])))],
+  };
+}
+
+const uniquePermissions = (call: AuditedCall): string[] => [...new Set(call.permissions)];
+
+function recordedOutcome(call: AuditedCall): ReplayedOutcome {
+  if (call.kind !== 'provisioning') return { decision: call.decision, rule_ids: call.rule_id === undefined ? [] : [call.rule_id] };
+  const results = call.results ?? [];
+  return provisioningOutcome(
+    uniquePermissions(call).map((permission) =>
+      recordedChoice(
+        permission,
+        results.find((result) => result.permission === permission),
+      ),
+    ),
+  );
+}
