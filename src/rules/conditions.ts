@@ -35,12 +35,12 @@ export const MAX_MATCHED_TOTAL_LENGTH = 4_000;
 /** Trees deeper than this are almost certainly a mistake (and would cost stack). */
 const MAX_DEPTH = 12;
 
-const who = z._default(z.enum(['target', 'requester']), 'target');
+export const who = z._default(z.enum(['target', 'requester']), 'target');
 const nonEmpty = z.string().check(z.trim(), z.minLength(1));
-const nonEmptyList = <T extends z.ZodMiniType>(entry: T) => z.array(entry).check(z.minLength(1, 'list must not be empty'));
+export const nonEmptyList = <T extends z.ZodMiniType>(entry: T) => z.array(entry).check(z.minLength(1, 'list must not be empty'));
 const trueOrFalse = () => z.boolean('must be true or false');
 /** Emails are compared as the payload's are (src/lumos/email.ts): trimmed, ASCII letters lower-cased. */
-const emailValue = z.pipe(
+export const emailValue = z.pipe(
   nonEmpty,
   z.transform((value, ctx) => {
     const email = normaliseEmail(value);
@@ -49,7 +49,7 @@ const emailValue = z.pipe(
     return email;
   }),
 );
-const domainValue = z.pipe(
+export const domainValue = z.pipe(
   nonEmpty,
   z.transform((value, ctx) => {
     const domain = asciiLowerCase(value.trim()).replace(/^@/, '');
@@ -87,7 +87,7 @@ const emailList = (entry: z.ZodMiniType<string, string>) => {
 /** A leaf condition: the schema of its value, then the condition that value makes. */
 const leaf = <S extends z.ZodMiniType, C extends Condition>(schema: S, toCondition: (value: z.output<S>) => C) => z.pipe(schema, z.transform(toCondition));
 
-const leafSchemas = {
+export const leafSchemas = {
   on_call: leaf(z.strictObject({ schedule: nonEmpty, who }), (v) => ({ type: 'on_call', ...v })),
   email_in: leaf(emailList(emailValue), (v) => ({ type: 'email_in', emails: v.values, who: v.who })),
   email_domain_in: leaf(emailList(domainValue), (v) => ({ type: 'email_domain_in', domains: v.values, who: v.who })),

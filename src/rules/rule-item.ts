@@ -15,9 +15,9 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 const nonEmpty = z.string().check(z.trim(), z.minLength(1));
 
 /** Attributes for people: notes, owners, tickets. Any other unknown attribute is a typo. */
-const NOTE_ATTRIBUTES = new Set(['description', 'notes', 'note', 'ticket', 'owner', 'created_by', 'created_at', 'updated_by', 'updated_at']);
+export const NOTE_ATTRIBUTES = new Set(['description', 'notes', 'note', 'ticket', 'owner', 'created_by', 'created_at', 'updated_by', 'updated_at']);
 
-const RuleItemSchema = z.pipe(
+export const RuleItemSchema = z.pipe(
   z.looseObject({
     app_id: nonEmpty,
     rule_id: nonEmpty,
@@ -75,7 +75,7 @@ function suggestion(key: string): string {
   return near ? ` (did you mean "${near}"?)` : '';
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
