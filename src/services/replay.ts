@@ -8,7 +8,7 @@ import { type AuditedCall, type AuditedResult, type ReadFacts, readFacts } from 
 import { LUMOS_RESPONSE } from '../lumos/replies';
 import { decidePreApproval } from '../rules/decisions/pre-approval-decision';
 import { chooseProvisioningRule, type ProvisioningChoice } from '../rules/decisions/provisioning-choice';
-import { decideRequestValidation } from '../rules/decisions/request-validation-decision';
+import { decideRequestValidation, type MessageContext } from '../rules/decisions/request-validation-decision';
 import type { CustomFieldValue, Facts } from '../rules/facts';
 import { stateLookups } from '../rules/lookups';
 import { provisionerName } from '../rules/provisioner-spec';
@@ -20,6 +20,8 @@ export interface ReplayedOutcome {
   decision: string;
   /** The rules that decided it. */
   rule_ids: string[];
+  /** What a blocked requester reads. */
+  message?: string;
 }
 
 export type Replay =
@@ -41,7 +43,12 @@ export function replayCall(call: AuditedCall, entries: readonly RuleEntry[]): Re
   const facts = factsOf(call, call.subject, onRecord.facts);
   const missing = missingFact(rules, kind, facts, onRecord.facts);
   if (missing) return notReplayable(`fact not recorded (${missing})`);
-  const decided = decide(kind, rules, facts, call, onRecord.facts);
+  const context = {
+    app: onRecord.facts.labels?.app ?? call.app_id,
+    email: call.subject,
+    permission: onRecord.facts.labels?.permission ?? call.permissions.join(', '),
+  };
+  const decided = decideKind(kind, rules, facts, context);
   const before = recordedOutcome(call);
   return { replayable: true, call, before, after: decided.outcome, changed: before.decision !== decided.outcome.decision, trace: decided.trace };
 }
@@ -75,36 +82,43 @@ function missingFact(rules: readonly RuleEntry[], kind: RuleKind, facts: Facts, 
   return null;
 }
 
-function decide(
+/**
+ * One kind's decision from facts, as its service makes it, in the words an audit item records:
+ * the reply value (`failure` when request validation cannot run), or each permission's
+ * provisioning choice. `explain` shows the same for a payload with live state.
+ */
+export function decideKind(
   kind: RuleKind,
   rules: readonly RuleEntry[],
   facts: Facts,
-  call: AuditedCall,
-  recorded: ReadFacts,
-): { outcome: ReplayedOutcome; trace: RuleTrace[] } {
+  context: MessageContext,
+): { outcome: ReplayedOutcome; reason: string; trace: RuleTrace[] } {
   if (kind === 'pre_approval') {
     const decision = decidePreApproval(rules, facts);
     const response = decision.approved ? LUMOS_RESPONSE.PREAPPROVED : LUMOS_RESPONSE.NOT_PREAPPROVED;
-    return { outcome: { decision: response, rule_ids: decision.rule_id === undefined ? [] : [decision.rule_id] }, trace: decision.trace };
+    return {
+      outcome: { decision: response, rule_ids: decision.rule_id === undefined ? [] : [decision.rule_id] },
+      reason: decision.reason,
+      trace: decision.trace,
+    };
   }
   if (kind === 'request_validation') {
-    const context = {
-      app: recorded.labels?.app ?? call.app_id,
-      email: facts.request.target,
-      permission: recorded.labels?.permission ?? call.permissions.join(', '),
-    };
     const decision = decideRequestValidation(rules, facts, context);
-    if (decision.status === 'unavailable') return { outcome: { decision: 'failure', rule_ids: [decision.rule_id] }, trace: decision.trace };
-    if (decision.status === 'blocked') return { outcome: { decision: LUMOS_RESPONSE.VALIDATION_FAILED, rule_ids: decision.rule_ids }, trace: decision.trace };
-    return { outcome: { decision: LUMOS_RESPONSE.VALIDATION_PASSED, rule_ids: [] }, trace: decision.trace };
+    const { reason, trace } = decision;
+    if (decision.status === 'unavailable') return { outcome: { decision: 'failure', rule_ids: [decision.rule_id] }, reason, trace };
+    if (decision.status === 'blocked') {
+      return { outcome: { decision: LUMOS_RESPONSE.VALIDATION_FAILED, rule_ids: decision.rule_ids, message: decision.messages.join(' ') }, reason, trace };
+    }
+    return { outcome: { decision: LUMOS_RESPONSE.VALIDATION_PASSED, rule_ids: [] }, reason, trace };
   }
   const trace: RuleTrace[] = [];
-  const choices = uniquePermissions(call).map((permission) => {
+  const choices = [...new Set(facts.request.permissions)].map((permission) => {
     const choice = chooseProvisioningRule(rules, permission, facts);
     trace.push(...choice.trace.filter((item) => !trace.some((seen) => seen.rule_id === item.rule_id && seen.app_id === item.app_id)));
     return { permission, ...chosen(choice) };
   });
-  return { outcome: provisioningOutcome(choices), trace };
+  const outcome = provisioningOutcome(choices);
+  return { outcome, reason: outcome.decision, trace };
 }
 
 interface PermissionChoice {
