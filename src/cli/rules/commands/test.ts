@@ -1,0 +1,89 @@
+/** `lumos-rules test [PATH…]`: run the admins' test cases against the rule files, like `opa test`. */
+import type { Command } from 'commander';
+import type { CommandContext } from '../../shared/command-context';
+import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
+import { exitCodeFor } from '../../shared/exit-codes';
+import { formatFinding } from '../../shared/finding';
+import type { Colours, CommandReport } from '../../shared/output';
+import { writeReport } from '../../shared/output';
+import { plural } from '../../shared/plural';
+import { describeMismatch } from '../rule-tests/expectations';
+import { type CaseResult, runTests, type TestRunResult } from '../rule-tests/run-tests';
+import type { TreeLine } from '../rule-tests/trace-tree';
+
+interface TestOptions extends CommonOptions {
+  verbose?: boolean;
+}
+
+export function defineTest(program: Command, { io, finish }: CommandContext): void {
+  withCommonOptions(
+    program
+      .command('test')
+      .description('run the test cases of *.test.yaml|yml|json files against the rule files in the same paths (default: rules/)')
+      .argument('[paths...]', 'files or folders holding rule files and test files (read recursively)')
+      .option('--verbose', 'list passing cases too'),
+  ).action((paths: string[], options: TestOptions) => {
+    finish(writeReport(io, testReport(runTests(paths, io.cwd, new Date()), options), options));
+  });
+}
+
+export function testReport(result: TestRunResult, options: TestOptions): CommandReport {
+  return {
+    exitCode: exitCodeFor({ negative: result.failed > 0 || result.problems.length > 0, warnings: result.warnings.length, strict: options.strict === true }),
+    json: {
+      testFiles: result.testFiles,
+      ruleFiles: result.ruleFiles,
+      rules: result.rules,
+      passed: result.passed,
+      failed: result.failed,
+      cases: result.cases.map(({ tree: _tree, ...rest }) => rest),
+      problems: result.problems,
+      warnings: result.warnings,
+    },
+    human: (c) => {
+      const extra = [
+        result.problems.length > 0 ? plural(result.problems.length, 'problem') : '',
+        result.warnings.length > 0 ? plural(result.warnings.length, 'warning') : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      const summary = `${result.passed} passed, ${result.failed} failed${extra ? `; ${extra}` : ''}`;
+      const colour = result.failed > 0 || result.problems.length > 0 ? c.red : result.warnings.length > 0 ? c.yellow : c.green;
+      return [
+        ...result.problems.map((problem) => c.red(formatFinding(problem))),
+        ...result.warnings.map((warning) => `${c.yellow('warning:')} ${formatFinding(warning)}`),
+        ...result.cases.flatMap((testCase) =>
+          testCase.passed ? (options.verbose ? [`${c.green('✓')} ${caseTitle(testCase)}`] : []) : failureLines(testCase, c),
+        ),
+        colour(summary),
+      ];
+    },
+  };
+}
+
+function caseTitle(testCase: CaseResult): string {
+  return `${testCase.file}: ${testCase.path} ${JSON.stringify(testCase.name)}`;
+}
+
+function failureLines(testCase: CaseResult, c: Colours): string[] {
+  const lines = [`${c.red('✗')} ${caseTitle(testCase)}`];
+  if (testCase.refused) {
+    lines.push('    the payload is refused, as the webhook would refuse it (422):');
+    lines.push(...testCase.refused.map((issue) => `      ${issue.path}: ${issue.message}`));
+    return lines;
+  }
+  lines.push(...testCase.mismatches.map((mismatch) => `    ${describeMismatch(mismatch)}`));
+  const { actual } = testCase;
+  if (actual?.reason !== undefined) lines.push(c.dim(`    reason: ${actual.reason}`));
+  if (actual?.message !== undefined && !testCase.mismatches.some((mismatch) => mismatch.what === 'message'))
+    lines.push(c.dim(`    message: ${actual.message}`));
+  lines.push(testCase.tree.length > 0 ? '    trace:' : '    trace: no rule of this kind for this app');
+  lines.push(...testCase.tree.map((line) => treeLine(line, c)));
+  return lines;
+}
+
+function treeLine(line: TreeLine, c: Colours): string {
+  const marks = { holds: c.green('✓'), fails: c.red('✗'), undecided: c.yellow('?') } as const;
+  const mark = line.verdict === undefined ? '' : `${marks[line.verdict]} `;
+  return `      ${'  '.repeat(line.depth)}${mark}${line.text}`;
+}

@@ -1,0 +1,11 @@
+/** The options every command takes, spelt and explained the same everywhere. */
+import type { Command } from 'commander';
+
+export interface CommonOptions {
+  json?: boolean;
+  strict?: boolean;
+}
+
+export function withCommonOptions(command: Command): Command {
+  return command.option('--json', 'print one JSON document on stdout instead of the summary').option('--strict', 'fail (exit 1) on warnings too');
+}
