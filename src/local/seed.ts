@@ -1,14 +1,20 @@
-/** Loads `fixtures/seed/` into the local tables: demo rules, and shifts and training computed from `now`. */
+/**
+ * Loads the demo into the local tables: the rule files in `rules/` (as `lumos-rules` reads them,
+ * docs/rules-as-code.md), and from `fixtures/seed/` shifts and training computed from `now`.
+ */
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/mini';
 import '../lumos/zod-setup';
 import { shiftItem } from '../store/shift-item';
 import { trainingItem } from '../store/training-item';
 
-const SEED_DIR = join(__dirname, '..', '..', 'fixtures', 'seed');
+const ROOT = join(__dirname, '..', '..');
+const SEED_DIR = join(ROOT, 'fixtures', 'seed');
+const RULES_DIR = join(ROOT, 'rules');
 
 const OnCallSeed = z.array(
   z.object({
@@ -37,9 +43,25 @@ function readSeed(name: string): unknown {
   return JSON.parse(readFileSync(join(SEED_DIR, name), 'utf8'));
 }
 
+const RuleFile = z.record(z.string(), z.unknown());
+
+/** One rule item per `.json`, `.yaml` or `.yml` file, folders recursively, test files (`*.test.*`) aside; `$schema` is for editors only. */
+function readRuleFiles(dir: string): Record<string, unknown>[] {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => /\.(json|ya?ml)$/i.test(name) && !/\.test\.(json|ya?ml)$/i.test(name))
+    .sort();
+  return files.map((name) => {
+    const text = readFileSync(join(dir, name), 'utf8');
+    const parsed = RuleFile.safeParse(name.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text));
+    if (!parsed.success) throw new Error(`${relative(ROOT, join(dir, name))} is not a rule item (run npx lumos-rules check)`);
+    const { $schema: _schema, ...item } = parsed.data;
+    return item;
+  });
+}
+
 export function seedItems(now: Date) {
   const hours = (offset: number) => new Date(now.getTime() + offset * 3_600_000);
-  const rules = z.array(z.record(z.string(), z.unknown())).parse(readSeed('rules.json'));
+  const rules = readRuleFiles(RULES_DIR);
   const shifts = OnCallSeed.parse(readSeed('oncall.json')).map((shift) =>
     shiftItem(shift.schedule, shift.email, hours(shift.starts_hours_from_seed), hours(shift.ends_hours_from_seed)),
   );

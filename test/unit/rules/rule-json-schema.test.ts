@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { CONDITION_NAMES } from '../../../src/rules/conditions';
 import { parseRuleItem } from '../../../src/rules/rule-item';
 import { ruleJsonSchemaText } from '../../../src/rules/rule-json-schema';
@@ -139,7 +140,10 @@ describe('schema/rule.schema.json', () => {
 });
 
 describe('the rule JSON Schema in an editor', () => {
-  const seed = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'seed', 'rules.json'), 'utf8')) as Record<string, unknown>[];
+  // The demo's rule files (rules/*.yaml), as an editor opens them.
+  const seed = readdirSync(join(ROOT, 'rules'))
+    .filter((name) => name.endsWith('.yaml') && !name.endsWith('.test.yaml'))
+    .map((name) => parseYaml(readFileSync(join(ROOT, 'rules', name), 'utf8')) as Record<string, unknown>);
   const examples = [...seed.map((item) => ({ name: `seed ${String(item.rule_id)}`, item })), ...docExamples('rules.md'), ...docExamples('provisioning.md')];
 
   it('finds the seed rules and the docs examples', () => {
