@@ -35,9 +35,8 @@ export function neverHoldsWarnings(rules: readonly LoadedRule[]): Finding[] {
   return rules.flatMap((loaded) => {
     const { when } = loaded.rule;
     if (!when || canMatch(loaded.rule, when)) return [];
-    const windows = timeWindows(when).length > 0;
-    const why = windows ? 'its time windows are never open together, at any time of the week' : 'whatever the request';
-    return [findingAt(loaded, ['when'], 'when', `never holds: ${why}; ${consequence(loaded.rule)}`)];
+    const why = timeWindows(when).length > 0 ? ': no time of the week satisfies its time_window conditions' : ', whatever the request';
+    return [findingAt(loaded, ['when'], 'when', `never holds${why}; ${consequence(loaded.rule)}`)];
   });
 }
 

@@ -9,7 +9,7 @@ import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { describeMismatch } from '../rule-tests/expectations';
 import { type CaseResult, runTests, type TestRunResult } from '../rule-tests/run-tests';
-import type { TreeLine } from '../rule-tests/trace-tree';
+import { formatTreeLine } from '../rule-tests/trace-tree';
 
 interface TestOptions extends CommonOptions {
   verbose?: boolean;
@@ -74,16 +74,11 @@ function failureLines(testCase: CaseResult, c: Colours): string[] {
   }
   lines.push(...testCase.mismatches.map((mismatch) => `    ${describeMismatch(mismatch)}`));
   const { actual } = testCase;
-  if (actual?.reason !== undefined) lines.push(c.dim(`    reason: ${actual.reason}`));
+  const shown = testCase.mismatches.some((mismatch) => mismatch.what === 'message' && mismatch.actual === actual?.reason);
+  if (actual?.reason !== undefined && !shown) lines.push(c.dim(`    reason: ${actual.reason}`));
   if (actual?.message !== undefined && !testCase.mismatches.some((mismatch) => mismatch.what === 'message'))
     lines.push(c.dim(`    message: ${actual.message}`));
   lines.push(testCase.tree.length > 0 ? '    trace:' : '    trace: no rule of this kind for this app');
-  lines.push(...testCase.tree.map((line) => treeLine(line, c)));
+  lines.push(...testCase.tree.map((line) => formatTreeLine(line, c, '      ')));
   return lines;
-}
-
-function treeLine(line: TreeLine, c: Colours): string {
-  const marks = { holds: c.green('✓'), fails: c.red('✗'), undecided: c.yellow('?') } as const;
-  const mark = line.verdict === undefined ? '' : `${marks[line.verdict]} `;
-  return `      ${'  '.repeat(line.depth)}${mark}${line.text}`;
 }

@@ -8,6 +8,7 @@ import { evaluate } from '../../../rules/evaluation';
 import type { Facts } from '../../../rules/facts';
 import type { RuleEntry } from '../../../rules/rule-item';
 import type { RuleTrace } from '../../../rules/trace';
+import type { Colours } from '../../shared/output';
 
 export interface TreeLine {
   depth: number;
@@ -39,4 +40,11 @@ function conditionLines(condition: Condition, facts: Facts, depth: number): Tree
   }
   if (condition.type === 'not') return [{ depth, verdict, text: 'not' }, ...conditionLines(condition.of, facts, depth + 1)];
   return [{ depth, verdict, text: `${condition.type}: ${outcome.detail}` }];
+}
+
+/** One line of the tree for people: indented by depth, a condition marked ✓ (holds), ✗ (fails) or ? (undecided). */
+export function formatTreeLine(line: TreeLine, c: Colours, indent = '  '): string {
+  const marks = { holds: c.green('✓'), fails: c.red('✗'), undecided: c.yellow('?') } as const;
+  const mark = line.verdict === undefined ? '' : `${marks[line.verdict]} `;
+  return `${indent}${'  '.repeat(line.depth)}${mark}${line.text}`;
 }
