@@ -1,0 +1,54 @@
+/** Temporary rule folders for the CLI tests: files written as an admin would, and an Io that records what a user would see. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Io } from '../../../src/cli/shared/io';
+
+export interface RuleFolder {
+  root: string;
+  remove(): void;
+}
+
+/** A temporary folder holding `files` (path → text), removed by `remove()`. */
+export function ruleFolder(files: Record<string, string>): RuleFolder {
+  const root = mkdtempSync(join(tmpdir(), 'lumos-rules-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** An Io over `cwd` that keeps what was written. */
+export function recordingIo(cwd: string, overrides: Partial<Io> = {}): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+    isTTY: false,
+    stdinIsTTY: false,
+    stderrIsTTY: false,
+    ask: async () => '',
+    env: {},
+    cwd,
+    ...overrides,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** The demo's on-call rule, as rules/oncall-preapprove.yaml has it. */
+export const ONCALL_RULE = `app_id: demo_app
+rule_id: oncall-preapprove
+kind: pre_approval
+effect: allow
+when:
+  all:
+    - on_call: { schedule: demo-oncall }
+    - access_length_at_most: 43200
+`;
