@@ -31,8 +31,8 @@ export function testReport(result: TestRunResult, options: TestOptions): Command
   return {
     exitCode: exitCodeFor({ negative: result.failed > 0 || result.problems.length > 0, warnings: result.warnings.length, strict: options.strict === true }),
     json: {
-      testFiles: result.testFiles,
-      ruleFiles: result.ruleFiles,
+      test_files: result.testFiles,
+      rule_files: result.ruleFiles,
       rules: result.rules,
       passed: result.passed,
       failed: result.failed,
