@@ -26,7 +26,7 @@ export interface ReplayedOutcome {
 
 export type Replay =
   | { replayable: false; call: AuditedCall; why: string }
-  | { replayable: true; call: AuditedCall; before: ReplayedOutcome; after: ReplayedOutcome; changed: boolean; trace: RuleTrace[] };
+  | { replayable: true; call: AuditedCall; facts: Facts; before: ReplayedOutcome; after: ReplayedOutcome; changed: boolean; trace: RuleTrace[] };
 
 /** `entries`: the rules to decide with; those of other apps (not `*`) are left out here. */
 export function replayCall(call: AuditedCall, entries: readonly RuleEntry[]): Replay {
@@ -50,7 +50,7 @@ export function replayCall(call: AuditedCall, entries: readonly RuleEntry[]): Re
   };
   const decided = decideKind(kind, rules, facts, context);
   const before = recordedOutcome(call);
-  return { replayable: true, call, before, after: decided.outcome, changed: before.decision !== decided.outcome.decision, trace: decided.trace };
+  return { replayable: true, call, facts, before, after: decided.outcome, changed: before.decision !== decided.outcome.decision, trace: decided.trace };
 }
 
 function factsOf(call: AuditedCall, subject: string, recorded: ReadFacts): Facts {

@@ -8,16 +8,21 @@ import { EXIT, type ExitCode } from '../shared/exit-codes';
 import type { Io } from '../shared/io';
 import { unexpectedErrorText } from '../shared/output';
 import { UsageError } from '../shared/usage-error';
+import { defineApply } from './commands/apply';
 import { defineCheck } from './commands/check';
+import { defineExplain } from './commands/explain';
+import { defineExport } from './commands/export';
+import { definePlan } from './commands/plan';
 import { defineTest } from './commands/test';
+import { TargetError } from './table/target-error';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly DefineCommand[] = [defineCheck, defineTest];
+const COMMANDS: readonly DefineCommand[] = [defineCheck, defineTest, defineExplain, definePlan, defineApply, defineExport];
 
 export async function runLumosRules(args: readonly string[], io: Io, version: string): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.ok;
   const program = new Command('lumos-rules')
-    .description('Rules as code for the Lumos webhook receiver: check and test rule files before they reach the rules table.')
+    .description('Rules as code for the Lumos webhook receiver: check and test rule files, explain a decision, plan (with a replay of past decisions) and apply them to the rules table, export the table.')
     .version(version)
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
     .showSuggestionAfterError(true)
@@ -30,6 +35,10 @@ export async function runLumosRules(args: readonly string[], io: Io, version: st
   } catch (error) {
     // Commander has already printed its message (an unknown option, a missing argument; or the help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof TargetError) {
+      io.stderr(`lumos-rules: ${error.message}\n`);
+      return EXIT.negative;
+    }
     if (error instanceof UsageError) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT.usage;

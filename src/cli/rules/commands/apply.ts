@@ -1,0 +1,115 @@
+/**
+ * `lumos-rules apply [PATH…]`: write the rule files into the rules table. Refused while `check`
+ * finds a problem; shows the plan; asks before writing unless `--yes`; never overwrites an item
+ * edited since the plan (exit 1, the rule named, the others written).
+ */
+import type { Command } from 'commander';
+import type { CommandContext } from '../../shared/command-context';
+import { withCommonOptions } from '../../shared/common-options';
+import { EXIT } from '../../shared/exit-codes';
+import type { Io } from '../../shared/io';
+import { type CommandReport, coloursFor, writeReport } from '../../shared/output';
+import { plural } from '../../shared/plural';
+import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
+import { UsageError } from '../../shared/usage-error';
+import { applyPlan, type Written } from '../table/apply-writes';
+import { planJson, planLines, replayLines } from '../table/plan-report';
+import { auditProgressBar } from '../table/progress-bar';
+import { parseDays, propose } from '../table/proposal';
+import { planChanges } from '../table/rules-plan';
+import { resolveTarget } from '../table/target';
+import { targetOptions, withTargetOptions } from '../table/target-options';
+import { appliedBy } from '../table/who';
+import { type PlanOptions, planReport } from './plan';
+
+interface ApplyOptions extends PlanOptions {
+  yes?: boolean;
+  by?: string;
+}
+
+export function defineApply(program: Command, { io, finish }: CommandContext): void {
+  withTargetOptions(
+    withCommonOptions(
+      program
+        .command('apply')
+        .description('write the rule files into the rules table, after showing the plan and asking')
+        .argument('[paths...]', `rule files or folders (default: ${DEFAULT_RULES_PATH}/)`)
+        .option('--yes', 'write without asking (CI)')
+        .option('--by <name>', 'who applies, recorded in updated_by (default: git config user.email)')
+        .option('--prune', 'also remove table rules missing from the files (only in the apps the files mention)')
+        .option('--days <n>', 'replay the audited calls of the last N days in the plan', '7')
+        .option('--show-subjects', 'name the people in the replay’s examples'),
+    ),
+  ).action(async (paths: string[], options: ApplyOptions) => {
+    const days = parseDays(options.days);
+    if (options.yes !== true && (options.json === true || !io.stdinIsTTY)) {
+      throw new UsageError('apply asks before writing: pass --yes to write without asking (not a terminal, or --json)');
+    }
+    const target = await resolveTarget(targetOptions(options));
+    const progress = auditProgressBar(io, options.json === true);
+    try {
+      const proposal = await propose(
+        paths.length > 0 ? paths : [DEFAULT_RULES_PATH],
+        io.cwd,
+        target,
+        {
+          days,
+          prune: options.prune === true,
+          showSubjects: options.showSubjects === true,
+        },
+        progress,
+      );
+      progress.stop();
+      if (!proposal.ok) {
+        finish(writeReport(io, planReport(proposal, target.where, target.rulesTable), options));
+        return;
+      }
+      const { plan, replay } = proposal;
+      if (planChanges(plan) === 0) {
+        finish(
+          writeReport(
+            io,
+            { exitCode: EXIT.ok, json: { rules: planJson(plan), written: [] }, human: (c) => [...planLines(plan, c), 'Nothing to apply.'] },
+            options,
+          ),
+        );
+        return;
+      }
+      if (options.json !== true) {
+        const c = coloursFor(io, options);
+        io.stdout([...planLines(plan, c), '', ...replayLines(replay, c), ''].map((line) => `${line}\n`).join(''));
+      }
+      if (options.yes !== true && !(await confirmed(io, `Apply ${plural(planChanges(plan), 'change')} to ${target.rulesTable}?`))) {
+        finish(writeReport(io, { exitCode: EXIT.negative, json: { applied: false }, human: () => ['Nothing written.'] }, options));
+        return;
+      }
+      const by = await appliedBy(options.by, io.cwd, target);
+      const written = await applyPlan(target, plan, { by, at: new Date() });
+      finish(writeReport(io, appliedReport(written, plan, replay), options));
+    } finally {
+      progress.stop();
+      target.close();
+    }
+  });
+}
+
+async function confirmed(io: Io, question: string): Promise<boolean> {
+  const answer = await io.ask(`${question} [y/N] `);
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+function appliedReport(written: readonly Written[], plan: Parameters<typeof planJson>[0], replay: unknown): CommandReport {
+  const conflicts = written.filter((write) => write.outcome === 'conflict');
+  return {
+    exitCode: conflicts.length > 0 ? EXIT.negative : EXIT.ok,
+    json: { rules: planJson(plan), replay, written },
+    human: (c) => [
+      ...written.map((write) =>
+        write.outcome === 'written'
+          ? c.green(`${write.action} ${write.rule}`)
+          : c.red(`not ${write.action}: ${write.rule} changed in the table since the plan (a concurrent edit); run plan again`),
+      ),
+      `${plural(written.length - conflicts.length, 'change')} written${conflicts.length > 0 ? `, ${plural(conflicts.length, 'conflict')}` : ''}.`,
+    ],
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * `lumos-rules export DIR`: the rules table into files, one per rule, so rules written in the
+ * console can move into git. `plan DIR` right after shows no change.
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CommandContext } from '../../shared/command-context';
+import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
+import { EXIT } from '../../shared/exit-codes';
+import { writeReport } from '../../shared/output';
+import { plural } from '../../shared/plural';
+import { UsageError } from '../../shared/usage-error';
+import { exportPaths } from '../table/export-paths';
+import { EXPORT_FORMATS, type ExportFormat, ruleFileText } from '../table/rule-file-text';
+import { readRuleTable, ruleName } from '../table/rule-table';
+import { resolveTarget, type TargetOptions } from '../table/target';
+import { targetOptions, withTargetOptions } from '../table/target-options';
+
+interface ExportOptions extends CommonOptions, TargetOptions {
+  format?: string;
+  force?: boolean;
+}
+
+export function defineExport(program: Command, { io, finish }: CommandContext): void {
+  withTargetOptions(
+    withCommonOptions(
+      program
+        .command('export')
+        .description('write the rules table into files, one per rule (<dir>/<app>/<rule>.yaml), for git')
+        .argument('<dir>', 'the folder to write (new or empty, unless --force)')
+        .option('--format <format>', `file format: ${EXPORT_FORMATS.join(' or ')}`, 'yaml')
+        .option('--force', 'write into a folder that already holds files (files of the same name are replaced; others are left)'),
+    ),
+  ).action(async (dir: string, options: ExportOptions) => {
+    const format = EXPORT_FORMATS.find((known) => known === options.format);
+    if (format === undefined) throw new UsageError(`--format ${JSON.stringify(options.format)}: use ${EXPORT_FORMATS.join(' or ')}`);
+    const folder = resolve(io.cwd, dir);
+    if (existsSync(folder) && readdirSync(folder).length > 0 && options.force !== true) {
+      throw new UsageError(`${dir} is not empty: export into a new folder, or pass --force`);
+    }
+    const target = await resolveTarget(targetOptions(options));
+    try {
+      const items = (await readRuleTable(target)).sort((a, b) => (ruleName(a) < ruleName(b) ? -1 : ruleName(a) > ruleName(b) ? 1 : 0));
+      const written = writeFiles(items, folder, format);
+      const files = [...written.values()].map((path) => relative(io.cwd, path));
+      finish(
+        writeReport(
+          io,
+          {
+            exitCode: EXIT.ok,
+            json: { dir, rules: items.length, files },
+            human: () => [...files.map((file) => `  ${file}`), `Exported ${plural(items.length, 'rule')} from ${target.rulesTable} into ${dir}.`],
+          },
+          options,
+        ),
+      );
+    } finally {
+      target.close();
+    }
+  });
+}
+
+function writeFiles(items: readonly Record<string, unknown>[], folder: string, format: ExportFormat): Map<Record<string, unknown>, string> {
+  const paths = exportPaths(items, folder, format === 'json' ? 'json' : 'yaml');
+  for (const [item, path] of paths) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, ruleFileText(item, format));
+  }
+  return paths;
+}

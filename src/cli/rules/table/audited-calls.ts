@@ -1,0 +1,66 @@
+/**
+ * The audited calls of the last days, read for a replay: a parallel scan of the audit table
+ * filtered on the call's time, without the traces (the replay makes its own), reporting progress
+ * as pages arrive. An item that is not an audited call is counted, never guessed at.
+ */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
+import type { Target } from './target';
+import { targetError } from './target-error';
+
+/** What a replay reads of an item (everything `readAuditedCall` checks). */
+const ATTRIBUTES = ['kind', 'app_id', 'at', 'subject', 'requester', 'permissions', 'decision', 'rule_id', 'results', 'facts', 'request_task_url', 'request_id'];
+const SEGMENTS = 4;
+
+export interface AuditRead {
+  calls: AuditedCall[];
+  unreadable: number;
+}
+
+export interface AuditProgress {
+  /** Items read so far; `estimate` is DynamoDB's approximate item count of the whole table. */
+  onStart?(estimate: number | undefined): void;
+  onPage?(read: number): void;
+}
+
+export async function readAuditedCalls(target: Target, auditTable: string, since: Date, progress: AuditProgress = {}): Promise<AuditRead> {
+  const what = `reading the audit table ${auditTable}`;
+  try {
+    const { Table } = await target.documents.send(new DescribeTableCommand({ TableName: auditTable }));
+    progress.onStart?.(Table?.ItemCount);
+    const read: AuditRead = { calls: [], unreadable: 0 };
+    let scanned = 0;
+    const names = Object.fromEntries(ATTRIBUTES.map((attribute, index) => [`#a${index}`, attribute]));
+    await Promise.all(
+      Array.from({ length: SEGMENTS }, async (_, segment) => {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await target.documents.send(
+            new ScanCommand({
+              TableName: auditTable,
+              Segment: segment,
+              TotalSegments: SEGMENTS,
+              ExclusiveStartKey: start,
+              FilterExpression: 'recorded_at >= :since',
+              ProjectionExpression: Object.keys(names).join(', '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ':since': since.toISOString() },
+            }),
+          );
+          for (const item of page.Items ?? []) {
+            const call = readAuditedCall(item);
+            if (call.ok) read.calls.push(call.call);
+            else read.unreadable += 1;
+          }
+          scanned += page.ScannedCount ?? 0;
+          progress.onPage?.(scanned);
+          start = page.LastEvaluatedKey;
+        } while (start !== undefined);
+      }),
+    );
+    return read;
+  } catch (error) {
+    throw targetError(error, what, target.where);
+  }
+}
