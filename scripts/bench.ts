@@ -20,6 +20,7 @@ import { applyHandlerEnv, lambdaInitEnv } from './bench/env';
 import { functionInitEnv } from './bench/function-env';
 import { assertInitialised, type LoadResult, type LoadVariant, measureLoad } from './bench/load';
 import { measurePatterns } from './bench/patterns';
+import { measureReplay, REPLAY_CALLS } from './bench/replay';
 import { type RuntimeNode, runtimeNode } from './bench/runtime-node';
 import { msSince, percentile } from './bench/stats';
 import { type StoreBaseline, storeBaseline } from './bench/store-baseline';
@@ -291,6 +292,21 @@ async function reportColdCalls(node: RuntimeNode, endpoint: string, token: strin
   budgets.check(added <= COLD.patternBudgetMs, `a pattern rule adds ≤ ${COLD.patternBudgetMs} ms to a cold call`, `${ms(added)} ms`);
 }
 
+/** `lumos-rules plan`'s replay of 100,000 audited calls: a figure to read, not a budget. */
+async function reportReplay(endpoint: string): Promise<void> {
+  const figures = await measureReplay(endpoint);
+  const rows: Row[] = [
+    ['read from DynamoDB Local (parallel scan, no traces)', ms(figures.readMs / 1000, 1)],
+    ['decided again under current and proposed rules', ms(figures.replayMs / 1000, 1)],
+    ['plan’s replay in all', ms((figures.readMs + figures.replayMs) / 1000, 1)],
+  ];
+  const header = [
+    `${REPLAY_CALLS.toLocaleString('en-US')} audited pre-approval calls (written first in ${ms(figures.writeSeconds, 0)} s), ${figures.changed.toLocaleString('en-US')} change`,
+    's',
+  ];
+  section('replay of audited calls (lumos-rules plan)', formatTable(header, rows));
+}
+
 /** RE2 against V8's backtracking RegExp on the pattern that once stalled every call. */
 function reportPatterns(budgets: Budgets): void {
   const timings = measurePatterns();
@@ -330,6 +346,7 @@ async function main(): Promise<number> {
     await reportContention(dynamo.endpoint, token, budgets);
     proxy = await startCountingProxy(dynamo.endpoint);
     await reportCalls(proxy, token, budgets);
+    await reportReplay(dynamo.endpoint);
   } finally {
     await proxy?.stop();
     await dynamo?.stop();

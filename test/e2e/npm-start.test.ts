@@ -1,5 +1,5 @@
 /** `npm start` as a developer runs it: banner, a working curl line, Ctrl-C stops everything. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -83,10 +83,17 @@ describe('npm start', () => {
         body: JSON.stringify(fixture('pre-approval.json')),
       });
       const body = (await response.json()) as { response: string };
+      // The banner's ready lumos-rules line, as a developer would paste it (npx runs bin/lumos-rules.cjs).
+      const rulesArgs = /^ {2}Rules: {4}npx lumos-rules (.+)$/m.exec(output())?.[1]?.split(' ') ?? [];
+      const plan = spawnSync(process.execPath, [join(ROOT, 'bin', 'lumos-rules.cjs'), ...rulesArgs], { cwd: ROOT, encoding: 'utf8' });
       process.kill(-(child.pid as number), 'SIGINT');
       await exited(child);
       // Assess
       expect(body.response).toBe('PREAPPROVED');
+      expect(rulesArgs.slice(0, 3)).toEqual(['plan', '--endpoint', `http://127.0.0.1:${dynamoPort}`]);
+      expect({ status: plan.status, stderr: plan.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(plan.stdout).toContain('Rules: 0 to add, 0 to change, 0 to remove, 3 unchanged');
+      expect(plan.stdout).toContain('Replay: 1 audited call of the last 7 days');
       await waitFor(() => !groupAlive(child), 10_000);
       expect(output()).toContain('SIGINT: stopping');
       // Ctrl-C reaches DynamoDB Local too; its exit is then expected, not an error.

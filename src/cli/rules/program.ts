@@ -22,7 +22,9 @@ const COMMANDS: readonly DefineCommand[] = [defineCheck, defineTest, defineExpla
 export async function runLumosRules(args: readonly string[], io: Io, version: string): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.ok;
   const program = new Command('lumos-rules')
-    .description('Rules as code for the Lumos webhook receiver: check and test rule files, explain a decision, plan (with a replay of past decisions) and apply them to the rules table, export the table.')
+    .description(
+      'Rules as code for the Lumos webhook receiver: check and test rule files, explain a decision, plan (with a replay of past decisions) and apply them to the rules table, export the table.',
+    )
     .version(version)
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
     .showSuggestionAfterError(true)

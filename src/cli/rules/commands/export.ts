@@ -3,7 +3,7 @@
  * console can move into git. `plan DIR` right after shows no change.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../../shared/command-context';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
@@ -43,7 +43,10 @@ export function defineExport(program: Command, { io, finish }: CommandContext): 
     try {
       const items = (await readRuleTable(target)).sort((a, b) => (ruleName(a) < ruleName(b) ? -1 : ruleName(a) > ruleName(b) ? 1 : 0));
       const written = writeFiles(items, folder, format);
-      const files = [...written.values()].map((path) => relative(io.cwd, path));
+      const files = [...written.values()].map((path) => {
+        const inside = relative(io.cwd, path);
+        return inside.startsWith('..') || isAbsolute(inside) ? path : inside;
+      });
       finish(
         writeReport(
           io,
