@@ -67,7 +67,19 @@ export const RuleItemSchema = z.pipe(
   }),
 );
 
-export const KNOWN_ATTRIBUTES = new Set(['app_id', 'rule_id', 'kind', 'enabled', 'priority', 'permissions', 'when', 'effect', 'message', 'provisioner', 'mode']);
+export const KNOWN_ATTRIBUTES = new Set([
+  'app_id',
+  'rule_id',
+  'kind',
+  'enabled',
+  'priority',
+  'permissions',
+  'when',
+  'effect',
+  'message',
+  'provisioner',
+  'mode',
+]);
 
 /** "did you mean" for an attribute one or two edits away from a known one. */
 function suggestion(key: string): string {
