@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLumosRules } from '../../../src/cli/rules/program';
-import type { Io } from '../../../src/cli/shared/io';
 import { PreApprovalService } from '../../../src/services/pre-approval-service';
 import { shiftItem } from '../../../src/store/shift-item';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
+import { recordingIo } from '../../support/recording-io';
 import { testDocumentClient } from '../../support/tables';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -28,24 +28,9 @@ interface Run {
 
 /** `ask`: what a person at the terminal does when apply asks (default: says yes). */
 async function lumosRules(args: string[], cwd: string, ask: (question: string) => Promise<string> = async () => 'y'): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    isTTY: false,
-    stderrIsTTY: false,
-    stdinIsTTY: true,
-    ask,
-    env: {},
-    cwd,
-  };
+  const io = recordingIo(cwd, { stdinIsTTY: true, ask });
   const code = await runLumosRules(args, io, '0.0.0-test');
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 let deployment: TestDeployment;

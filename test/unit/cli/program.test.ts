@@ -1,7 +1,8 @@
 /** The program as a user meets it: exit codes, one JSON document with --json, colours only on a terminal, one-line errors. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLumosRules } from '../../../src/cli/rules/program';
-import { ONCALL_RULE, type RuleFolder, recordingIo, ruleFolder } from './rule-folder';
+import { recordingIo } from '../../support/recording-io';
+import { ONCALL_RULE, type RuleFolder, ruleFolder } from './rule-folder';
 
 let folder: RuleFolder | undefined;
 afterEach(() => folder?.remove());

@@ -2,7 +2,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Io } from '../../../src/cli/shared/io';
 
 export interface RuleFolder {
   root: string;
@@ -17,29 +16,6 @@ export function ruleFolder(files: Record<string, string>): RuleFolder {
     writeFileSync(join(root, path), text);
   }
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
-}
-
-/** An Io over `cwd` that keeps what was written. */
-export function recordingIo(cwd: string, overrides: Partial<Io> = {}): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    isTTY: false,
-    stdinIsTTY: false,
-    stderrIsTTY: false,
-    ask: async () => '',
-    env: {},
-    cwd,
-    ...overrides,
-    out: () => out,
-    err: () => err,
-  };
 }
 
 /** The demo's on-call rule, as rules/oncall-preapprove.yaml has it. */

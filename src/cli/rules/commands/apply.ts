@@ -14,12 +14,10 @@ import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
 import { UsageError } from '../../shared/usage-error';
 import { applyPlan, type Written } from '../table/apply-writes';
 import { planJson, planLines, replayLines } from '../table/plan-report';
-import { auditProgressBar } from '../table/progress-bar';
-import { parseDays, propose } from '../table/proposal';
 import { planChanges } from '../table/rules-plan';
-import { resolveTarget } from '../table/target';
-import { targetOptions, withTargetOptions } from '../table/target-options';
+import { withTargetOptions } from '../table/target-options';
 import { appliedBy } from '../table/who';
+import { withProposal } from '../table/with-proposal';
 import { type PlanOptions, planReport } from './plan';
 
 interface ApplyOptions extends PlanOptions {
@@ -40,26 +38,11 @@ export function defineApply(program: Command, { io, finish }: CommandContext): v
         .option('--days <n>', 'replay the audited calls of the last N days in the plan', '7')
         .option('--show-subjects', 'name the people in the replay’s examples'),
     ),
-  ).action(async (paths: string[], options: ApplyOptions) => {
-    const days = parseDays(options.days);
+  ).action((paths: string[], options: ApplyOptions) => {
     if (options.yes !== true && (options.json === true || !io.stdinIsTTY)) {
       throw new UsageError('apply asks before writing: pass --yes to write without asking (not a terminal, or --json)');
     }
-    const target = await resolveTarget(targetOptions(options));
-    const progress = auditProgressBar(io, options.json === true);
-    try {
-      const proposal = await propose(
-        paths.length > 0 ? paths : [DEFAULT_RULES_PATH],
-        io.cwd,
-        target,
-        {
-          days,
-          prune: options.prune === true,
-          showSubjects: options.showSubjects === true,
-        },
-        progress,
-      );
-      progress.stop();
+    return withProposal(io, paths, options, async (proposal, target) => {
       if (!proposal.ok) {
         finish(writeReport(io, planReport(proposal, target.where, target.rulesTable), options));
         return;
@@ -86,10 +69,7 @@ export function defineApply(program: Command, { io, finish }: CommandContext): v
       const by = await appliedBy(options.by, io.cwd, target);
       const written = await applyPlan(target, plan, { by, at: new Date() });
       finish(writeReport(io, appliedReport(written, plan, replay), options));
-    } finally {
-      progress.stop();
-      target.close();
-    }
+    });
   });
 }
 

@@ -10,16 +10,11 @@ import { formatFinding } from '../../shared/finding';
 import { type CommandReport, writeReport } from '../../shared/output';
 import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
 import { planJson, planLines, replayLines } from '../table/plan-report';
-import { auditProgressBar } from '../table/progress-bar';
-import { type Proposal, parseDays, propose } from '../table/proposal';
-import { resolveTarget, type TargetOptions } from '../table/target';
-import { targetOptions, withTargetOptions } from '../table/target-options';
+import type { Proposal } from '../table/proposal';
+import { withTargetOptions } from '../table/target-options';
+import { type ProposalCommandOptions, withProposal } from '../table/with-proposal';
 
-export interface PlanOptions extends CommonOptions, TargetOptions {
-  days?: string;
-  prune?: boolean;
-  showSubjects?: boolean;
-}
+export interface PlanOptions extends CommonOptions, ProposalCommandOptions {}
 
 export function definePlan(program: Command, { io, finish }: CommandContext): void {
   withTargetOptions(
@@ -32,29 +27,11 @@ export function definePlan(program: Command, { io, finish }: CommandContext): vo
         .option('--prune', 'plan to remove table rules missing from the files (only in the apps the files mention)')
         .option('--show-subjects', 'name the people in the replay’s examples (left out by default, so CI logs carry no emails)'),
     ),
-  ).action(async (paths: string[], options: PlanOptions) => {
-    const days = parseDays(options.days);
-    const target = await resolveTarget(targetOptions(options));
-    const progress = auditProgressBar(io, options.json === true);
-    try {
-      const proposal = await propose(
-        paths.length > 0 ? paths : [DEFAULT_RULES_PATH],
-        io.cwd,
-        target,
-        {
-          days,
-          prune: options.prune === true,
-          showSubjects: options.showSubjects === true,
-        },
-        progress,
-      );
-      progress.stop();
+  ).action((paths: string[], options: PlanOptions) =>
+    withProposal(io, paths, options, async (proposal, target) => {
       finish(writeReport(io, planReport(proposal, target.where, target.rulesTable), options));
-    } finally {
-      progress.stop();
-      target.close();
-    }
-  });
+    }),
+  );
 }
 
 export function planReport(proposal: Proposal, where: string, rulesTable: string): CommandReport {
