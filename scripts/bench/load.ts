@@ -1,8 +1,8 @@
 /**
  * Process start + bundle load, as a cold start pays it: `node -e` children timed around
- * spawnSync. Variants run round-robin (bare, SDK only, ours, default, bare, ...) so machine
- * noise hits all of them alike; the figures that matter are overheads over bare `node` in the
- * same run, and their ratios.
+ * spawnSync. Every variant runs once per round, in a shuffled order, so machine noise hits all
+ * of them alike; the figures that matter are overheads over bare `node` in the same run, and
+ * their ratios.
  */
 import { spawnSync } from 'node:child_process';
 import { median, msSince, percentile } from './stats';
@@ -40,14 +40,40 @@ function timeOnce(node: string, variant: LoadVariant): number {
   return elapsed;
 }
 
+/**
+ * The variants in a new order each round (seeded, so runs are comparable): in a fixed order each
+ * function would always follow the same neighbour (a heavy CDK-default child), and what a child
+ * leaves behind (caches, CPU frequency) would weigh on one variant more than on the others.
+ */
+function roundOrder(count: number, random: () => number): number[] {
+  const order = Array.from({ length: count }, (_, index) => index);
+  for (let index = count - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [order[index], order[other]] = [order[other] as number, order[index] as number];
+  }
+  return order;
+}
+
+/** A small deterministic generator (mulberry32): the same orders on every run. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 /** `node`: the binary every child runs (scripts/bench/runtime-node.ts). */
 export function measureLoad(node: string, variants: readonly LoadVariant[], warmupRounds: number, rounds: number): LoadResult[] {
   const samples = variants.map((): number[] => []);
+  const random = seeded(20_261_129);
   for (let round = 0; round < warmupRounds + rounds; round += 1) {
-    variants.forEach((variant, index) => {
-      const elapsed = timeOnce(node, variant);
+    for (const index of roundOrder(variants.length, random)) {
+      const elapsed = timeOnce(node, variants[index] as LoadVariant);
       if (round >= warmupRounds) samples[index]?.push(elapsed);
-    });
+    }
   }
   return variants.map((variant, index) => {
     const own = samples[index] ?? [];
