@@ -1,0 +1,34 @@
+/**
+ * An iCalendar feed as a source of on-call shifts (Opsgenie, Jira Service Management, Grafana
+ * OnCall and calendar rotations all export one). The feed URL, token included, is the secret;
+ * the schedule name is the source item's. A feed that is not iCalendar at all fails the run.
+ */
+import { collectRun, type FetchRunOptions } from '../fetch-run';
+import { describeUrl, SourceHttp } from '../source-http';
+import type { IcsSource } from '../source-item';
+import type { FeedSecret } from '../source-secret';
+import { SourceFetchError, type SyncedShift, type SyncRun, shiftCollector } from '../sync-result';
+import { parseIcsShifts } from './ics-parser';
+
+export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, options: FetchRunOptions): Promise<SyncRun<SyncedShift>> {
+  const http = new SourceHttp({
+    deadline: options.deadline,
+    allowedHosts: secret.allowed_hosts,
+    headers: { accept: 'text/calendar, */*;q=0.5' },
+    fetch: options.fetch,
+    sleep: options.sleep,
+    maxBodyBytes: options.maxBodyBytes,
+  });
+  const collector = shiftCollector();
+  return collectRun(
+    collector,
+    async () => {
+      const url = new URL(secret.url);
+      const body = await http.get(url);
+      if (body.kind === 'too_large') throw new SourceFetchError('too_large', `the feed at ${describeUrl(url)} is larger than the bound`);
+      const result = parseIcsShifts(body.text, { schedule: source.schedule, window: options.window }, collector);
+      if (!result.parsed) throw new SourceFetchError('unparseable', `the feed at ${describeUrl(url)} is not an iCalendar file`);
+    },
+    () => http.requests,
+  );
+}
