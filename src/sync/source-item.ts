@@ -131,8 +131,8 @@ export class SourceItemError extends Error {
 
 function problemsOf(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => {
-    // An unknown `type` would otherwise read "Invalid input".
-    if (issue.code === 'invalid_union' && issue.path.length === 0) return `type: must be one of ${SOURCE_TYPES.join(', ')}`;
+    // An unknown `type`, in the same words as every other problem.
+    if (issue.code === 'invalid_union') return `type: must be one of ${SOURCE_TYPES.join(', ')}`;
     return `${formatPath(issue.path)}: ${issue.message}`;
   });
 }

@@ -46,6 +46,8 @@ export const BERLIN = [
 ].join('\r\n');
 
 export function vevent(properties: Record<string, string | string[]>): string {
-  const lines = Object.entries(properties).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item) => `${name}${item.startsWith(';') ? '' : ':'}${item}`));
+  const lines = Object.entries(properties).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map((item) => `${name}${item.startsWith(';') ? '' : ':'}${item}`),
+  );
   return ['BEGIN:VEVENT', ...lines, 'END:VEVENT'].join('\r\n');
 }

@@ -39,7 +39,8 @@ export async function startIncidentIoApi(apiKey: string): Promise<IncidentIoApi>
 }
 
 function answer(request: RecordedRequest, apiKey: string, state: IncidentIoApi): CannedReply {
-  if (request.headers.authorization !== `Bearer ${apiKey}`) return json({ type: 'authentication_error', status: 401, errors: [{ message: 'Unauthorized' }] }, 401);
+  if (request.headers.authorization !== `Bearer ${apiKey}`)
+    return json({ type: 'authentication_error', status: 401, errors: [{ message: 'Unauthorized' }] }, 401);
   if (request.method !== 'GET' || request.path !== '/v2/schedule_entries') return json({ type: 'not_found', status: 404, errors: [] }, 404);
   const { query } = request;
   const scheduleId = query.get('schedule_id');
@@ -51,7 +52,9 @@ function answer(request: RecordedRequest, apiKey: string, state: IncidentIoApi):
   const from = cursor ? (state.windowStart ?? null) : start;
   if (!cursor) state.windowStart = start ?? undefined;
   if (state.malformedPages.has(page)) return { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>502 Bad Gateway</html>' };
-  const inWindow = state.entries.filter((entry) => entry.schedule_id === scheduleId && overlapsWindow(entry.start_at, entry.end_at ?? '9999-12-31T00:00:00Z', from, end));
+  const inWindow = state.entries.filter(
+    (entry) => entry.schedule_id === scheduleId && overlapsWindow(entry.start_at, entry.end_at ?? '9999-12-31T00:00:00Z', from, end),
+  );
   const shown = (entry: IncidentIoEntry) => ({
     entry_id: `01G0J1EXE7AXZ2C93K61WBP${String(state.entries.indexOf(entry)).padStart(3, '0')}`,
     fingerprint: `fp-${state.entries.indexOf(entry)}`,

@@ -51,7 +51,8 @@ function answer(request: RecordedRequest, apiKey: string, enrollments: KnowBe4En
   const module = query.get('store_purchase_id');
   return slice(
     enrollments.filter(
-      (enrollment) => (campaign === null || String(enrollment.campaign_id) === campaign) && (module === null || String(enrollment.store_purchase_id) === module),
+      (enrollment) =>
+        (campaign === null || String(enrollment.campaign_id) === campaign) && (module === null || String(enrollment.store_purchase_id) === module),
     ),
   );
 }

@@ -46,8 +46,7 @@ function answer(request: RecordedRequest, apiKey: string, oncalls: PagerDutyOnCa
   const page = matching.slice(offset, offset + limit).map((oncall) => ({
     escalation_policy: { id: oncall.escalation_policy_id ?? 'PT20YPA', type: 'escalation_policy_reference', summary: 'Engineering Escalation Policy' },
     escalation_level: oncall.escalation_level,
-    schedule:
-      oncall.schedule_id === null ? null : { id: oncall.schedule_id, type: 'schedule_reference', summary: `Schedule ${oncall.schedule_id}` },
+    schedule: oncall.schedule_id === null ? null : { id: oncall.schedule_id, type: 'schedule_reference', summary: `Schedule ${oncall.schedule_id}` },
     user: withUsers
       ? { id: oncall.user.id, type: 'user', summary: oncall.user.name, name: oncall.user.name, email: oncall.user.email, time_zone: 'Europe/Berlin' }
       : { id: oncall.user.id, type: 'user_reference', summary: oncall.user.name },
