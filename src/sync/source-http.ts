@@ -3,7 +3,7 @@
  * included) must be in the secret's `allowed_hosts` before anything is sent; bodies are read up
  * to a bound; 429 and 5xx are retried with backoff, honouring `Retry-After`, within the deadline;
  * 401/403, other statuses and network errors fail the run. Messages name the host and status,
- * never the credential, the query (an ICS feed's token) or a response body.
+ * never the credential, the path or query (an ICS feed's token) or a response body.
  */
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
@@ -37,9 +37,9 @@ export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The host and path, for messages: never the query, which may carry a token. */
+/** The host, for messages: never the path or query, which may carry a token (a feed URL's often does). */
 export function describeUrl(url: URL): string {
-  return `${url.host}${url.pathname}`;
+  return url.host;
 }
 
 export class SourceHttp {
