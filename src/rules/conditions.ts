@@ -87,76 +87,98 @@ const emailList = (entry: z.ZodMiniType<string, string>) => {
 /** A leaf condition: the schema of its value, then the condition that value makes. */
 const leaf = <S extends z.ZodMiniType, C extends Condition>(schema: S, toCondition: (value: z.output<S>) => C) => z.pipe(schema, z.transform(toCondition));
 
-export const leafSchemas = {
-  on_call: leaf(z.strictObject({ schedule: nonEmpty, who }), (v) => ({ type: 'on_call', ...v })),
-  email_in: leaf(emailList(emailValue), (v) => ({ type: 'email_in', emails: v.values, who: v.who })),
-  email_domain_in: leaf(emailList(domainValue), (v) => ({ type: 'email_domain_in', domains: v.values, who: v.who })),
-  permission_in: leaf(nonEmptyList(nonEmpty), (values) => ({ type: 'permission_in', values })),
-  access_length_at_most: leaf(z.number('must be a number of seconds').check(z.nonnegative('must not be negative')), (seconds) => ({
-    type: 'access_length_at_most',
-    seconds,
-  })),
-  self_request: leaf(trueOrFalse(), (value) => ({ type: 'self_request', value })),
-  custom_field: leaf(
-    z
-      .strictObject({
-        name: nonEmpty,
-        equals: z.optional(z.string()),
-        in: z.optional(z.array(z.string()).check(z.minLength(1))),
-        matches: z.optional(
-          z.string().check(
-            z.minLength(1),
-            z.maxLength(MAX_PATTERN_LENGTH, `pattern longer than ${MAX_PATTERN_LENGTH} characters`),
-            z.superRefine((pattern, ctx) => {
-              const compiled = compilePattern(pattern);
-              if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.problem });
-            }),
+/**
+ * Each leaf's schema, built the first time a rule uses that condition: a deployment whose rules
+ * use three kinds of condition never builds the other six (each costs a function's cold start).
+ */
+const LEAF_SCHEMAS = {
+  on_call: () => leaf(z.strictObject({ schedule: nonEmpty, who }), (v) => ({ type: 'on_call', ...v })),
+  email_in: () => leaf(emailList(emailValue), (v) => ({ type: 'email_in', emails: v.values, who: v.who })),
+  email_domain_in: () => leaf(emailList(domainValue), (v) => ({ type: 'email_domain_in', domains: v.values, who: v.who })),
+  permission_in: () => leaf(nonEmptyList(nonEmpty), (values) => ({ type: 'permission_in', values })),
+  access_length_at_most: () =>
+    leaf(z.number('must be a number of seconds').check(z.nonnegative('must not be negative')), (seconds) => ({
+      type: 'access_length_at_most',
+      seconds,
+    })),
+  self_request: () => leaf(trueOrFalse(), (value) => ({ type: 'self_request', value })),
+  custom_field: () =>
+    leaf(
+      z
+        .strictObject({
+          name: nonEmpty,
+          equals: z.optional(z.string()),
+          in: z.optional(z.array(z.string()).check(z.minLength(1))),
+          matches: z.optional(
+            z.string().check(
+              z.minLength(1),
+              z.maxLength(MAX_PATTERN_LENGTH, `pattern longer than ${MAX_PATTERN_LENGTH} characters`),
+              z.superRefine((pattern, ctx) => {
+                const compiled = compilePattern(pattern);
+                if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.problem });
+              }),
+            ),
           ),
+          /** Whether the requester answered at all: the one test that is decided when the field is absent. */
+          present: z.optional(trueOrFalse()),
+          /** equals / in compare with ASCII letters folded (as emails are); nothing else is folded. */
+          ignore_case: z.optional(trueOrFalse()),
+        })
+        .check(
+          z.refine((v) => [v.equals, v.in, v.matches, v.present].filter((test) => test !== undefined).length === 1, {
+            message: 'give exactly one of equals, in, matches, present',
+          }),
+          z.refine((v) => v.ignore_case === undefined || v.equals !== undefined || v.in !== undefined, {
+            message: 'ignore_case goes with equals or in (a pattern can use (?i))',
+            path: ['ignore_case'],
+          }),
         ),
-        /** Whether the requester answered at all: the one test that is decided when the field is absent. */
-        present: z.optional(trueOrFalse()),
-        /** equals / in compare with ASCII letters folded (as emails are); nothing else is folded. */
-        ignore_case: z.optional(trueOrFalse()),
-      })
-      .check(
-        z.refine((v) => [v.equals, v.in, v.matches, v.present].filter((test) => test !== undefined).length === 1, {
-          message: 'give exactly one of equals, in, matches, present',
-        }),
-        z.refine((v) => v.ignore_case === undefined || v.equals !== undefined || v.in !== undefined, {
-          message: 'ignore_case goes with equals or in (a pattern can use (?i))',
-          path: ['ignore_case'],
-        }),
-      ),
-    (v) => ({ type: 'custom_field', ...v }),
-  ),
-  time_window: leaf(
-    z
-      .strictObject({
-        days: z.optional(z.array(z.enum(WEEKDAYS)).check(z.minLength(1))),
-        from: z.pipe(z.string(), z.transform(toMinutes)),
-        to: z.pipe(z.string(), z.transform(toMinutes)),
-        tz: z.string().check(z.refine(isValidTimeZone, 'unknown IANA time zone (e.g. "Europe/Berlin", "UTC")')),
-      })
-      .check(
-        z.refine((v) => v.from !== v.to, { message: 'from and to must differ' }),
-        // 24:00 only ends a day; a window starting there would never hold.
-        z.refine((v) => v.from < 24 * 60, { message: 'from must be before 24:00', path: ['from'] }),
-      ),
-    (v) => ({ type: 'time_window', days: v.days ?? [...WEEKDAYS], from: v.from, to: v.to, tz: v.tz }),
-  ),
-  training: leaf(
-    z.strictObject({
-      course: nonEmpty,
-      within_days: z.optional(z.number('must be a number of days').check(z.int('must be a whole number of days'), z.positive('must be at least 1'))),
-      who,
-    }),
-    (v) => ({ type: 'training', ...v }),
-  ),
-} satisfies Record<string, z.ZodMiniType<Condition>>;
+      (v) => ({ type: 'custom_field', ...v }),
+    ),
+  time_window: () =>
+    leaf(
+      z
+        .strictObject({
+          days: z.optional(z.array(z.enum(WEEKDAYS)).check(z.minLength(1))),
+          from: z.pipe(z.string(), z.transform(toMinutes)),
+          to: z.pipe(z.string(), z.transform(toMinutes)),
+          tz: z.string().check(z.refine(isValidTimeZone, 'unknown IANA time zone (e.g. "Europe/Berlin", "UTC")')),
+        })
+        .check(
+          z.refine((v) => v.from !== v.to, { message: 'from and to must differ' }),
+          // 24:00 only ends a day; a window starting there would never hold.
+          z.refine((v) => v.from < 24 * 60, { message: 'from must be before 24:00', path: ['from'] }),
+        ),
+      (v) => ({ type: 'time_window', days: v.days ?? [...WEEKDAYS], from: v.from, to: v.to, tz: v.tz }),
+    ),
+  training: () =>
+    leaf(
+      z.strictObject({
+        course: nonEmpty,
+        within_days: z.optional(z.number('must be a number of days').check(z.int('must be a whole number of days'), z.positive('must be at least 1'))),
+        who,
+      }),
+      (v) => ({ type: 'training', ...v }),
+    ),
+} satisfies Record<string, () => z.ZodMiniType<Condition>>;
 
-type LeafName = keyof typeof leafSchemas;
+export type LeafName = keyof typeof LEAF_SCHEMAS;
+export type LeafSchema<N extends LeafName> = ReturnType<(typeof LEAF_SCHEMAS)[N]>;
+export const LEAF_NAMES = Object.keys(LEAF_SCHEMAS) as LeafName[];
 const COMBINATORS = ['all', 'any', 'not'] as const;
-export const CONDITION_NAMES: readonly string[] = [...COMBINATORS, ...Object.keys(leafSchemas)];
+export const CONDITION_NAMES: readonly string[] = [...COMBINATORS, ...LEAF_NAMES];
+
+const builtLeaves = new Map<LeafName, z.ZodMiniType<Condition>>();
+
+/** The leaf's schema, built once. */
+export function leafSchema<N extends LeafName>(name: N): LeafSchema<N> {
+  let schema = builtLeaves.get(name);
+  if (schema === undefined) {
+    schema = LEAF_SCHEMAS[name]();
+    builtLeaves.set(name, schema);
+  }
+  return schema as LeafSchema<N>;
+}
 
 function toMinutes(clock: string, ctx: TransformContext): number {
   const minutes = parseClock(clock);
@@ -199,9 +221,9 @@ export function parseCondition(raw: unknown, path: PropertyKey[] = [], depth = 0
     return child.condition ? { condition: { type: 'not', of: child.condition }, issues: [] } : child;
   }
   // Own keys only: "constructor" or "toString" must be an unknown condition, not Object's.
-  if (!Object.hasOwn(leafSchemas, name)) return fail(`unknown condition "${name}"; expected one of ${CONDITION_NAMES.join(', ')}`, here);
+  if (!Object.hasOwn(LEAF_SCHEMAS, name)) return fail(`unknown condition "${name}"; expected one of ${CONDITION_NAMES.join(', ')}`, here);
 
-  const parsed = leafSchemas[name as LeafName].safeParse(value);
+  const parsed = leafSchema(name as LeafName).safeParse(value);
   if (!parsed.success) {
     return { issues: parsed.error.issues.map((issue) => ({ path: [...here, ...issue.path], message: issue.message })) };
   }

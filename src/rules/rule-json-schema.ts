@@ -8,13 +8,13 @@
  * file may also name this schema in `"$schema"`.
  */
 import * as z from 'zod/mini';
-import { domainValue, emailValue, leafSchemas, nonEmptyList, who } from './conditions';
+import { domainValue, emailValue, LEAF_NAMES, type LeafName, leafSchema, nonEmptyList, who } from './conditions';
 import { HttpProvisionerSchema, HttpRequestSpecSchema } from './http-spec';
 import { NOTE_ATTRIBUTES, RuleItemSchema } from './rule-item';
 
 export type JsonSchema = z.core.JSONSchema.JSONSchema;
 
-type ConditionName = 'all' | 'any' | 'not' | keyof typeof leafSchemas;
+type ConditionName = 'all' | 'any' | 'not' | LeafName;
 
 /** Hover text in editors, from docs/rules.md ("Conditions"); typed so a new leaf needs one. */
 const CONDITION_DESCRIPTIONS: Record<ConditionName, string> = {
@@ -69,8 +69,8 @@ export function ruleJsonSchema(): JsonSchema {
     const list = nonEmptyList(entry);
     return z.union([list, z.strictObject({ values: list, who })]);
   };
-  const leaves: Record<keyof typeof leafSchemas, z.ZodMiniType> = {
-    ...leafSchemas,
+  const leaves: Record<LeafName, z.ZodMiniType> = {
+    ...(Object.fromEntries(LEAF_NAMES.map((name): [LeafName, z.ZodMiniType] => [name, leafSchema(name)])) as Record<LeafName, z.ZodMiniType>),
     email_in: emailForms(emailValue),
     email_domain_in: emailForms(domainValue),
   };
@@ -111,13 +111,13 @@ export function ruleJsonSchema(): JsonSchema {
     metadata: registry,
     override: ({ zodSchema, jsonSchema }) => {
       if (zodSchema === conditionNode) Object.assign(jsonSchema, { minProperties: 1, maxProperties: 1 });
-      if (zodSchema === leafSchemas.custom_field) {
+      if (zodSchema === leafSchema('custom_field')) {
         Object.assign(jsonSchema, {
           oneOf: ['equals', 'in', 'matches', 'present'].map((test) => ({ required: [test] })),
           dependencies: { ignore_case: { anyOf: [{ required: ['equals'] }, { required: ['in'] }] } },
         });
       }
-      if (zodSchema === leafSchemas.time_window) {
+      if (zodSchema === leafSchema('time_window')) {
         for (const clock of ['from', 'to']) Object.assign(property(jsonSchema, clock), { pattern: CLOCK_PATTERN });
       }
       if (zodSchema === httpRequest) {
