@@ -17,13 +17,15 @@ const ACTIONS: Record<TableAccess, readonly string[]> = {
   // The grants ledger: one grant by key, a person's grants, version-checked puts. Items are never
   // deleted (a removed grant is kept as state "removed" until its TTL), so no DeleteItem.
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  // The expiry sweeper: the same, and queries of the grants due through the table's `due` index.
+  readWriteIndexed: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 };
 
 /** Grants one access level to one table and tells the function the table's name, in one call. */
 export function grantTable(fn: lambda.Function, { definition, table }: WebhookTable, level: TableAccess): void {
   const resources = [table.tableArn];
   // Only reads use indexes; listing them only when they exist keeps the policy exact.
-  if (level === 'read' && definition.indexes.length > 0) resources.push(`${table.tableArn}/index/*`);
+  if ((level === 'read' || level === 'readWriteIndexed') && definition.indexes.length > 0) resources.push(`${table.tableArn}/index/*`);
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...ACTIONS[level]], resources }));
   fn.addEnvironment(definition.envVar, table.tableName);
 }

@@ -8,11 +8,11 @@ import { rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { BUNDLE_ALIASES, BUNDLING, LAZY_MODULES } from '../lib/bundling';
-import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
+import { SCHEDULED_FUNCTIONS, WEBHOOK_FUNCTIONS } from '../src/app/functions';
 
 const ROOT = join(__dirname, '..');
 /** Each function's handler is `src/handlers/<slug>.ts`. */
-export const HANDLER_NAMES = WEBHOOK_FUNCTIONS.map((spec) => spec.slug);
+export const HANDLER_NAMES = [...WEBHOOK_FUNCTIONS, ...SCHEDULED_FUNCTIONS].map((spec) => spec.slug);
 
 export async function buildHandlers(outdir: string, overrides: BuildOptions = {}): Promise<string[]> {
   rmSync(outdir, { recursive: true, force: true });

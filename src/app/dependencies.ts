@@ -4,7 +4,7 @@
  * only its own parts, from its spec (src/app/functions/).
  */
 import type { Provisioners } from '../provisioners/dispatch';
-import type { GrantLedger } from '../store/grant-ledger';
+import type { DueGrants, GrantLedger } from '../store/grant-ledger';
 import type { RuleSource } from '../store/rule-source';
 import type { StateSource } from '../store/state-source';
 import type { Config } from './config';
@@ -17,7 +17,8 @@ import { stateOf } from './parts/state';
 export interface Dependencies extends Container {
   readonly rules: RuleSource;
   readonly state: StateSource;
-  readonly grants: GrantLedger;
+  /** The ledger, and its index of grants due (the expiry sweeper's). */
+  readonly grants: GrantLedger & DueGrants;
   readonly provisioners: Provisioners;
 }
 

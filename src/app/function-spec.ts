@@ -1,15 +1,20 @@
 /**
  * One object per deployed function: what the handler, the local server, the stack and the bench
- * all read, so a new function is one file in src/app/functions/ plus its entry in the list.
+ * all read, so a new function is one file in src/app/functions/ plus its entry in the list. A
+ * webhook has a route; a scheduled function (the expiry sweeper, state sync next) a schedule.
  */
 import type { WebhookKind } from '../lumos/payload';
 import type { FailMode } from '../services/fail-mode';
 import type { KindService } from '../services/kind-service';
+import type { ScheduledService } from '../services/scheduled-service';
 import type { TableDefinition } from '../store/table-definitions';
 import type { Container } from './container';
 
-/** What a function may do to one table: `append` keeps the audit trail append-only. */
-export type TableAccess = 'read' | 'append' | 'readWrite';
+/**
+ * What a function may do to one table: `append` keeps the audit trail append-only;
+ * `readWriteIndexed` is `readWrite` plus queries of the table's indexes (the sweeper's `due`).
+ */
+export type TableAccess = 'read' | 'append' | 'readWrite' | 'readWriteIndexed';
 
 /** Deployment settings (the stack's context) some functions read. */
 export interface FunctionSettings {
@@ -18,17 +23,43 @@ export interface FunctionSettings {
   readonly validationMisconfiguredMessage?: string;
 }
 
-export interface WebhookFunctionSpec {
-  /** The webhook kind of the payload and replies. */
-  readonly kind: WebhookKind;
-  /** `POST /<slug>`, `src/handlers/<slug>.ts`, `dist/<slug>/index.js`. */
+/** What the stack and the bench read of any function, webhook or scheduled. */
+export interface FunctionSpec {
+  /** `src/handlers/<slug>.ts`, `dist/<slug>/index.js`; a webhook's route `POST /<slug>`. */
   readonly slug: string;
-  /** Builds the service from the container and the parts it needs (src/app/parts/): only those are bundled. */
-  readonly service: (container: Container) => KindService;
   /** Tables the function may use, and how; a table not listed is neither granted nor named to it. */
   readonly tables: Partial<Record<TableDefinition['id'], TableAccess>>;
   /** Reads connector secrets (http provisioner) under the deployment's prefix. */
   readonly connectorSecrets?: boolean;
+}
+
+/** Deployment settings (the stack's context) a scheduled function runs by. */
+export interface ScheduleSettings {
+  /** The expiry sweeper's interval, minutes (context `sweepMinutes`). */
+  readonly sweepMinutes: number;
+}
+
+/**
+ * A function run on a schedule (an EventBridge rule in AWS, a timer under `npm start`): no
+ * route, no token, no payload; its service runs once per tick within the function's timeout.
+ */
+export interface ScheduledFunctionSpec extends FunctionSpec {
+  readonly trigger: 'scheduled';
+  /** The job's description, for the rule, the role and the logs. */
+  readonly description: string;
+  /** Builds the job from the container and the parts it needs (src/app/parts/): only those are bundled. */
+  readonly service: (container: Container) => ScheduledService;
+  /** Minutes between runs, from the deployment's settings. */
+  readonly everyMinutes: (settings: ScheduleSettings) => number;
+  /** The function's timeout, seconds; the run's deadline is this less a margin. */
+  readonly timeoutSeconds: number;
+}
+
+export interface WebhookFunctionSpec extends FunctionSpec {
+  /** The webhook kind of the payload and replies. */
+  readonly kind: WebhookKind;
+  /** Builds the service from the container and the parts it needs (src/app/parts/): only those are bundled. */
+  readonly service: (container: Container) => KindService;
   /** Environment the function needs beyond tables and token. */
   readonly environment?: (settings: FunctionSettings) => Record<string, string>;
 }

@@ -5,6 +5,7 @@
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
 import type { FailureReason } from '../kernel/errors';
+import type { JobKind } from '../kernel/metrics';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
 import type { RuleTrace } from '../rules/trace';
 import type { OmittedFacts, RecordedFacts } from './recorded-facts';
@@ -24,7 +25,8 @@ export interface PermissionResult {
 
 /** What one webhook call decided and why (docs/operations.md, "What an audit item holds"). */
 export interface AuditRecord {
-  kind: WebhookKind;
+  /** The webhook called, or the ledger job that acted (the expiry sweeper, a removal resolved by hand). */
+  kind: WebhookKind | JobKind;
   app_id: string;
   subject: string | null;
   requester: string | null;
@@ -33,7 +35,8 @@ export interface AuditRecord {
   decision: string;
   /** What Lumos was answered when the decision is `failure` (the kind's safe reply, or a fail-open pass). */
   response?: string;
-  status_code: number;
+  /** The HTTP status Lumos was answered; none for a job, which answers nobody. */
+  status_code?: number;
   reason: string;
   rule_id?: string;
   /** The message shown to the requester, or sent to Lumos, when one was. */
@@ -44,6 +47,8 @@ export interface AuditRecord {
   /** What the decision was made from, when rules decided it (src/audit/recorded-facts.ts). */
   facts?: RecordedFacts | OmittedFacts;
   latency_ms: number;
+  /** A job done by hand: who did it (`lumos-state resolve --by`). */
+  actor?: string;
   request_task_url?: string | null;
   request_id: string;
 }

@@ -5,8 +5,10 @@
  * turned into a reply that would make Lumos open a needless manual task.
  */
 import type { CallContext } from '../kernel/call';
+import type { Deadline } from '../kernel/deadline';
 import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
+import type { JobKind } from '../kernel/metrics';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
 import { LUMOS_RESPONSE, type Reply, replies } from '../lumos/replies';
 import { type AuditRecord, type AuditSink, auditBase } from './record';
@@ -30,4 +32,17 @@ export async function auditCall(sink: AuditSink, kind: WebhookKind, parsed: Pars
     });
     return reply.body?.response === LUMOS_RESPONSE.PREAPPROVED ? replies.notPreApproved({ reason: 'audit_unavailable' }) : reply;
   }
+}
+
+/** What a ledger job says of one grant it acted on: no payload and no reply, so the grant names whose access it was. */
+export type JobEntry = Omit<AuditRecord, 'kind' | 'status_code' | 'latency_ms' | 'trace' | 'requester' | 'request_task_url'>;
+
+/**
+ * Writes the audit item of a ledger job's work on one grant (the expiry sweeper's removal, a
+ * removal resolved by hand), in the same table and shape as a call's, findable by subject. Throws
+ * when it cannot be written: the job decides what that costs.
+ */
+export async function auditJob(sink: AuditSink, kind: JobKind, entry: JobEntry, at: Date, startedAt: number, deadline: Deadline): Promise<void> {
+  const record: AuditRecord = { kind, requester: null, request_task_url: null, trace: [], ...entry, latency_ms: Date.now() - startedAt };
+  await sink.record(record, at, deadline);
 }

@@ -12,6 +12,10 @@ import { WEBHOOK_KINDS } from '../lumos/payload';
 import { LUMOS_RESPONSE } from '../lumos/replies';
 import { FAILURE_REASONS } from './errors';
 
+/** What the ledger's own jobs record and count as their kind, beside the webhook kinds: the sweeper, and a removal resolved by hand. */
+export const JOB_KINDS = ['expiry_sweeper', 'grant_resolved'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
 /** Why a call was refused before any check ran: the reply's `error` value. */
 export const REFUSAL_REASONS = ['unauthorized', 'invalid_json', 'invalid_payload', 'payload_too_large', 'method_not_allowed'] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
@@ -39,7 +43,7 @@ export function systemDimension(value: string): string {
 }
 
 const DIMENSIONS = {
-  kind: closedSet(WEBHOOK_KINDS),
+  kind: closedSet([...WEBHOOK_KINDS, ...JOB_KINDS]),
   outcome: closedSet(OUTCOMES),
   reason: closedSet([...FAILURE_REASONS, ...REFUSAL_REASONS]),
   system: systemDimension,
@@ -61,6 +65,12 @@ export const METRIC_DIMENSIONS = {
   InvalidRulesInScope: [['kind']],
   /** Permissions a target system (or an invalid rule) failed to grant or remove. */
   ProvisioningFailures: [['kind'], ['kind', 'system']],
+  /** Expiry sweeper, each run: grants whose removal is pending (failed, waiting for its next attempt). */
+  PendingRemovals: [['kind']],
+  /** Expiry sweeper, each run: grants still in place more than 30 minutes after they expired. */
+  OverdueGrants: [['kind']],
+  /** Expiry sweeper, each run: grants it removed. */
+  ExpiredRemoved: [['kind']],
 } as const satisfies Record<string, readonly (readonly DimensionName[])[]>;
 export type MetricName = keyof typeof METRIC_DIMENSIONS;
 /** Values for every dimension a metric is published with. */

@@ -4,13 +4,11 @@
  * recorded on the grant, only when no still-active hold remains or when the call names no
  * request (security first). Removing what is not granted is a success.
  *
- * The ledger is the lock (docs/provisioning.md, "The grants ledger"): the grant is marked `revoking` by a
- * version-checked write before the target is called, so a provisioning that comes in meanwhile
- * waits instead of adding a hold to access that is about to go; then `removed`, or
- * `pending_removal` when the target failed, which the next deprovisioning retries. A grant being
- * granted (`granting`) is waited for. A removal whose outcome cannot be recorded because another
- * call took the grant over meanwhile is checked: if the grant is held again, it is granted again
- * at the target, since our removal may have landed after that call's grant.
+ * The ledger is the lock (docs/provisioning.md, "The grants ledger"): the removal itself is
+ * src/services/grant-removal.ts, shared with the expiry sweeper (`revoking`, the target, then
+ * `removed` or `pending_removal`). A grant being granted (`granting`) is waited for. A removal
+ * that failed, or could not be tried, is left `pending_removal`, which the expiry sweeper (or the
+ * next deprovisioning) finishes: Lumos never sends a failed deprovisioning again.
  */
 
 import type { PermissionResult } from '../audit/record';
@@ -21,21 +19,27 @@ import { logger } from '../kernel/logger';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import { provisionerName } from '../rules/provisioner-spec';
-import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, type GrantItem, grantKey, requestKey, stateOf, withoutHold } from '../store/grant-item';
+import { asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withoutHold } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
+import { GrantRemoval, grantNamed, heldBy } from './grant-removal';
 import { deprovisioningReply, failingAlone, outcomeEntry } from './grant-results';
 import { grantTarget, grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
-import { writeOverMark } from './mark-outcome';
-import { atTarget, hasTargetTime, markUntil } from './target-deadline';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
+
+/** Marking a grant pending after a removal that could not be tried needs one write, inside the reply's margin. */
+const PENDING_MARK_MIN_MS = 600;
 
 export class DeprovisioningService implements KindService {
   readonly kind = 'deprovisioning' as const;
 
-  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now'>) {}
+  private readonly removal: GrantRemoval;
+
+  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now'>) {
+    this.removal = new GrantRemoval(deps);
+  }
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
     const targets = await this.targetsOf(parsed, call.deadline);
@@ -88,110 +92,32 @@ export class DeprovisioningService implements KindService {
     return { retry: 'conflict' };
   }
 
-  /** `revoking` first (the lock), then the target, then `removed` or `pending_removal`, each conditional on our own last write. */
+  /** The removal through the shared helper, in this kind's words; a removal that cannot be tried now is left to the sweeper. */
   private async revoke(grant: GrantItem, target: GrantTarget, result: Result, why: string, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
-    const { grants, provisioners, now } = this.deps;
-    // A retry late in the call may have no time left for the target: fail this permission, change nothing.
-    if (grant.provisioner.type !== 'ledger' && !hasTargetTime(deadline)) {
-      return { done: { ...result, status: 'failed', detail: `${result.provisioner}: not called, no time left; nothing was changed` } };
+    const step = await this.removal.revoke(grant, target, deadline);
+    if ('retry' in step) return step;
+    const removal = step.done;
+    if (removal.status === 'removed') return { done: { ...result, status: 'removed', detail: `${why}${removal.note}` } };
+    if (removal.status === 'failed') {
+      const pending = removal.pending === null ? '' : `; the removal is pending and the expiry sweeper retries it from ${removal.pending.next_attempt_at}`;
+      return { done: { ...result, status: 'failed', detail: `${removal.message}${pending}${removal.note}` } };
     }
-    const at = now();
-    const revoking = asRevoking(grant, markUntil(deadline, at), at);
-    if (!(await grants.save(revoking, grant.version, deadline))) return { retry: 'conflict' };
-
-    const outcome = await atTarget(revoking.provisioner, deadline, (targetTime) => provisioners.deprovision(revoking.provisioner, target, targetTime));
-    const settled = outcome.ok ? asRemoved(revoking, now()) : asPendingRemoval(revoking, outcome.message, now());
-    const recorded = await this.record(settled, revoking.version, deadline);
-    // Unrecorded, and the access may be gone: whoever holds the grant now may have lost it to our removal.
-    const note = recorded || !(outcome.ok || outcome.maybeApplied === true) ? '' : await this.afterUnrecordedRemoval(revoking, settled, target, deadline);
-    if (outcome.ok) return { done: { ...result, status: 'removed', detail: `${why}${note}` } };
-    return { done: { ...result, status: 'failed', detail: `${outcome.message}; the removal is pending and the next deprovisioning retries it${note}` } };
+    return { done: { ...result, status: 'failed', detail: await this.leaveToSweeper(grant, removal.message, deadline) } };
   }
 
   /**
-   * Writes the outcome over our own `revoking`. False when it is no longer ours (it expired and
-   * another call took over) or the write failed.
+   * Lumos never sends a failed deprovisioning again: the grant is marked `pending_removal`
+   * (conditional on the version read, while the deadline still leaves the reply its margin), so
+   * the expiry sweeper finishes the removal rather than the access staying for good.
    */
-  private async record(settled: GrantItem, markVersion: number, deadline: Deadline): Promise<boolean> {
-    return (await writeOverMark(this.deps.grants, settled, markVersion, deadline, 'removal')) === 'written';
-  }
-
-  /**
-   * Our removal went through (or may have), but its outcome was not recorded. Reads the grant
-   * again: still our mark, the write is tried once more (else the mark expires into a pending
-   * removal, which is safe); taken over and held again (a grant in progress is waited for), our
-   * removal may have landed after that grant, so the access is granted again at the target under
-   * a `granting` mark, and left held whatever the target says (an error log names the grant when
-   * it failed). Any other state already says the access may be gone. Returns a note for the result.
-   */
-  private async afterUnrecordedRemoval(revoking: GrantItem, settled: GrantItem, target: GrantTarget, deadline: Deadline): Promise<string> {
+  private async leaveToSweeper(grant: GrantItem, message: string, deadline: Deadline): Promise<string> {
+    if (deadline.remainingMs() <= PENDING_MARK_MIN_MS) return message;
+    const pending = asPendingRemoval(grant, `deprovisioning could not remove it: ${message}`, this.deps.now());
     try {
-      return await untilSettled(
-        deadline,
-        () => this.repairStep(revoking, settled, target, deadline),
-        (why) => {
-          logger.error('grant may have lost its access to a late removal and could not be checked', { ...grantNamed(revoking), why });
-          return `; the grant changed meanwhile and could not be checked (${GAVE_UP[why]}); an error log names it`;
-        },
-      );
+      if (await this.deps.grants.save(pending, grant.version, deadline)) return `${message}; the removal is pending and the expiry sweeper carries it out`;
     } catch (error) {
-      logger.error('grant may have lost its access to a late removal and could not be checked', {
-        ...grantNamed(revoking),
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-      return '; the grant changed meanwhile and could not be checked; an error log names it';
+      logger.warn('a failed deprovisioning could not be marked pending', { ...grantNamed(grant), error: error instanceof Error ? error.name : 'unknown' });
     }
+    return message;
   }
-
-  private async repairStep(revoking: GrantItem, settled: GrantItem, target: GrantTarget, deadline: Deadline): Promise<LedgerStep<string>> {
-    const { grants, provisioners, now } = this.deps;
-    const current = await grants.get(grantKey(target), deadline);
-    if (current?.version === revoking.version) {
-      if (await this.record(settled, revoking.version, deadline)) return { done: '' };
-      return { done: ' (the ledger still marks it revoking; it reads as a pending removal once that expires)' };
-    }
-    const at = now();
-    const state = current === null ? null : stateOf(current, at);
-    if (state === 'granting') return { retry: 'granting' };
-    // The item is the access for a ledger grant: our removal cannot have taken it from anyone.
-    if (current === null || state !== 'held' || current.provisioner.type === 'ledger') return { done: '' };
-
-    const holders = heldBy(current);
-    if (!hasTargetTime(deadline)) {
-      logger.error('grant held in the ledger may have lost its access at the target to a late removal', {
-        ...grantNamed(current),
-        error: 'no time left to grant it again',
-      });
-      return { done: `; meanwhile ${holders} took it over, and no time was left to grant it again: an error log names it` };
-    }
-    const granting = asGranting({ ...current, version: current.version + 1 }, markUntil(deadline, at), at);
-    if (!(await grants.save(granting, current.version, deadline))) return { retry: 'conflict' };
-    const outcome = await atTarget(current.provisioner, deadline, (targetTime) =>
-      provisioners.provision(current.provisioner, holderTarget(target, current, at), targetTime),
-    );
-    // Held again whatever the answer: a pending removal would take the access from the holders for good.
-    await this.record(asHeld(granting, now()), granting.version, deadline);
-    if (outcome.ok) return { done: `; meanwhile ${holders} took it over, so it was granted again at the target` };
-    logger.error('grant held in the ledger may have lost its access at the target to a late removal', { ...grantNamed(current), error: outcome.message });
-    return { done: `; meanwhile ${holders} took it over, and granting it again failed (${outcome.message}): an error log names it` };
-  }
-}
-
-function heldBy(grant: GrantItem): string {
-  return Object.keys(grant.holds).join(', ');
-}
-
-/** Names a grant in an error log an admin acts on: which app, person and permission, and through what. */
-function grantNamed(grant: GrantItem): Record<string, string> {
-  return { app_instance: grant.app_instance, subject_permission: grant.subject_permission, provisioner: provisionerName(grant.provisioner) };
-}
-
-/**
- * What the grant is given again for: its holders' request and the time their holds have left
- * (the holders' own payload is not kept; the rest comes from this call, about the same person).
- */
-function holderTarget(target: GrantTarget, grant: GrantItem, now: Date): GrantTarget {
-  const holder = Object.values(grant.holds)[0];
-  const accessLength = grant.expires_at === null ? null : Math.max(0, Math.ceil((Date.parse(grant.expires_at) - now.getTime()) / 1000));
-  return { ...target, access_length: accessLength, request_task_url: holder?.request_task_url ?? null };
 }

@@ -44,6 +44,12 @@ export interface GrantItem {
   revoking_until?: string;
   /** `pending_removal` only: why the access may still exist (a removal that failed, or a grant whose outcome is unknown). */
   removal_error?: string;
+  /** `revoking` and `pending_removal`: removals tried and failed so far (kept across the retries of one removal). */
+  removal_attempts?: number;
+  /** `pending_removal` only: the expiry sweeper tries again from this ISO time (exponential backoff, capped). */
+  next_attempt_at?: string;
+  /** `revoking` and `pending_removal`: since when the access should be gone (its expiry, or when its removal was first asked for). */
+  removal_due_at?: string;
   /** `removed` only: when the target confirmed the access gone. */
   removed_at?: string;
   /** The latest end of any hold; null while any hold is unlimited. For `removed`, when it went. */
@@ -69,6 +75,9 @@ export interface GrantKey {
 
 export const UNNAMED_REQUEST = '(no request named)';
 const TTL_GRACE_SECONDS = 7 * 86_400;
+/** The sweeper's retries of a failed removal: 1 minute, doubling, at most an hour apart. */
+export const REMOVAL_RETRY_BASE_MS = 60_000;
+export const REMOVAL_RETRY_CAP_MS = 3_600_000;
 /** The last instant whose ISO form has a four-digit year, so ISO strings still compare as text. */
 const LATEST_ISO_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
@@ -126,12 +135,40 @@ export function holdEnd(now: Date, accessLength: number | null): string | null {
   return new Date(Math.max(now.getTime(), Math.min(LATEST_ISO_MS, now.getTime() + accessLength * 1000))).toISOString();
 }
 
-type ItemBase = Omit<GrantItem, 'expires_at' | 'ttl' | 'granting_until' | 'revoking_until' | 'removal_error' | 'removed_at'>;
+type StateOnly = 'granting_until' | 'revoking_until' | 'removal_error' | 'removed_at' | 'removal_attempts' | 'next_attempt_at' | 'removal_due_at';
+type ItemBase = Omit<GrantItem, 'expires_at' | 'ttl' | StateOnly>;
 
 /** The item without the attributes that belong to one state only, or are recomputed on each write. */
 function baseOf(item: GrantItem): ItemBase {
-  const { expires_at: _expires, ttl: _ttl, granting_until: _granting, revoking_until: _revoking, removal_error: _error, removed_at: _removed, ...base } = item;
+  const {
+    expires_at: _expires,
+    ttl: _ttl,
+    granting_until: _granting,
+    revoking_until: _revoking,
+    removal_error: _error,
+    removed_at: _removed,
+    removal_attempts: _attempts,
+    next_attempt_at: _next,
+    removal_due_at: _due,
+    ...base
+  } = item;
   return base;
+}
+
+/**
+ * Since when the access should be gone: kept from an earlier removal; else the grant's expiry
+ * when it has passed (the sweeper's case), else now (a deprovisioning, or a grant's lost answer).
+ */
+function removalDueAt(item: GrantItem, now: Date): string {
+  if (item.removal_due_at !== undefined) return item.removal_due_at;
+  if (item.expires_at !== null && Date.parse(item.expires_at) <= now.getTime()) return item.expires_at;
+  return now.toISOString();
+}
+
+/** When a removal that failed `attempts` times is tried again: 1 minute, doubling, at most an hour. */
+export function nextRemovalAttempt(attempts: number, now: Date): string {
+  const delay = Math.min(REMOVAL_RETRY_CAP_MS, REMOVAL_RETRY_BASE_MS * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
+  return new Date(now.getTime() + delay).toISOString();
 }
 
 const ttlAfter = (iso: string): number => Math.floor(Date.parse(iso) / 1000) + TTL_GRACE_SECONDS;
@@ -210,6 +247,8 @@ export function asRevoking(item: GrantItem, until: Date, now: Date): GrantItem {
     ...baseOf(item),
     state: 'revoking',
     revoking_until: until.toISOString(),
+    removal_due_at: removalDueAt(item, now),
+    ...(item.removal_attempts === undefined ? {} : { removal_attempts: item.removal_attempts }),
     expires_at: item.expires_at,
     holds: {},
     version: item.version + 1,
@@ -225,13 +264,18 @@ export function asRemoved(item: GrantItem, now: Date): GrantItem {
 
 /**
  * The access may exist and nobody is granting it: a removal failed, or a grant's answer never
- * came (it may have been made). No TTL; the next deprovisioning (and the expiry sweeper, once there is one) removes it.
+ * came (it may have been made). No TTL; the expiry sweeper removes it from `next_attempt_at`
+ * (backing off with each failed attempt), or the next deprovisioning does first.
  */
 export function asPendingRemoval(item: GrantItem, error: string, now: Date): GrantItem {
+  const attempts = (item.removal_attempts ?? 0) + 1;
   return {
     ...baseOf(item),
     state: 'pending_removal',
     removal_error: error,
+    removal_attempts: attempts,
+    next_attempt_at: nextRemovalAttempt(attempts, now),
+    removal_due_at: removalDueAt(item, now),
     expires_at: item.expires_at,
     holds: {},
     version: item.version + 1,
@@ -263,7 +307,13 @@ export function asHeld(granting: GrantItem, now: Date): GrantItem {
 export function asGrantRefused(granting: GrantItem, previous: GrantItem | null, now: Date): GrantItem {
   if (previous === null) return asRemoved(granting, now);
   if (previous.state === 'removed') return { ...previous, version: granting.version + 1, updated_at: now.toISOString() };
-  return asPendingRemoval(granting, previous.removal_error ?? unfinished(previous), now);
+  // The earlier removal's attempts and due time carry on: it is the same removal, still owed.
+  const owed = { ...granting, ...pick(previous, 'removal_attempts'), ...pick(previous, 'removal_due_at') };
+  return asPendingRemoval(owed, previous.removal_error ?? unfinished(previous), now);
+}
+
+function pick<K extends 'removal_attempts' | 'removal_due_at'>(item: GrantItem, key: K): Pick<GrantItem, K> | Record<string, never> {
+  return item[key] === undefined ? {} : ({ [key]: item[key] } as Pick<GrantItem, K>);
 }
 
 function unfinished(previous: GrantItem): string {

@@ -51,8 +51,9 @@ export const AUDIT_TABLE: TableDefinition = {
 
 /**
  * The entitlement ledger: one item per (app instance, person, permission), readable with one
- * GetItem by internal tools (docs/provisioning.md, "The grants ledger"). TTL is a safety net behind Lumos's own
- * deprovisioning.
+ * GetItem by internal tools (docs/provisioning.md, "The grants ledger"). The sparse index `due`
+ * (bucket, ISO time) holds only grants with access still owed a removal, for the expiry sweeper
+ * (src/store/grant-due.ts). TTL is set only once the access is gone.
  */
 export const GRANTS_TABLE: TableDefinition = {
   id: 'grants',
@@ -60,7 +61,7 @@ export const GRANTS_TABLE: TableDefinition = {
   partitionKey: 'app_instance',
   sortKey: 'subject_permission',
   ttlAttribute: 'ttl',
-  indexes: [],
+  indexes: [{ name: 'due', partitionKey: 'due_bucket', sortKey: 'due_at' }],
 };
 
 export const TABLE_DEFINITIONS: readonly TableDefinition[] = [RULES_TABLE, STATE_TABLE, AUDIT_TABLE, GRANTS_TABLE];

@@ -78,7 +78,7 @@ describe('WebhookStack', () => {
       });
     });
 
-    it('keeps the grants ledger keyed by app instance and subject permission, with a TTL and no index', () => {
+    it('keeps the grants ledger keyed by app instance and subject permission, with a TTL and the index of grants due', () => {
       // Prepare
       const logicalId = tableLogicalId(created.template, GRANTS_TABLE);
       // Act
@@ -91,9 +91,20 @@ describe('WebhookStack', () => {
       expect(table.AttributeDefinitions).toEqual([
         { AttributeName: 'app_instance', AttributeType: 'S' },
         { AttributeName: 'subject_permission', AttributeType: 'S' },
+        { AttributeName: 'due_bucket', AttributeType: 'S' },
+        { AttributeName: 'due_at', AttributeType: 'S' },
       ]);
       expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
-      expect(table.GlobalSecondaryIndexes).toBeUndefined();
+      expect(table.GlobalSecondaryIndexes).toEqual([
+        {
+          IndexName: 'due',
+          KeySchema: [
+            { AttributeName: 'due_bucket', KeyType: 'HASH' },
+            { AttributeName: 'due_at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ]);
     });
   });
 });

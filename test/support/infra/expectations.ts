@@ -63,6 +63,7 @@ export const ACTIONS = {
   read: ['dynamodb:Query'],
   append: ['dynamodb:PutItem'],
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  readWriteIndexed: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 } as const satisfies Record<TableAccess, readonly string[]>;
 
 /** Reading connector secrets under `prefix`, the one grant a kind with the flag gets for them. */
@@ -85,7 +86,8 @@ export function expectedPairs(
     if (level === undefined) continue;
     const arn = arnOf(tableLogicalId(template, definition));
     // Reads may use the table's indexes, so an indexed table's reads also name its index ARNs.
-    const resources: unknown[] = level === 'read' && definition.indexes.length > 0 ? [arn, { 'Fn::Join': ['', [arn, '/index/*']] }] : [arn];
+    const resources: unknown[] =
+      (level === 'read' || level === 'readWriteIndexed') && definition.indexes.length > 0 ? [arn, { 'Fn::Join': ['', [arn, '/index/*']] }] : [arn];
     for (const action of ACTIONS[level]) for (const resource of resources) pairs.push(pair(action, resource));
   }
   return pairs.sort();
