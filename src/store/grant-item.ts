@@ -54,10 +54,7 @@ export interface GrantItem {
   removed_at?: string;
   /** The latest end of any hold; null while any hold is unlimited. For `removed`, when it went. */
   expires_at: string | null;
-  /**
-   * Epoch seconds DynamoDB may delete the item after, set only once the access is gone: a week
-   * past `removed_at`, or for a held `ledger` grant (the item is the access) a week past `expires_at`.
-   */
+  /** Epoch seconds DynamoDB may delete the item after, set only once the access is gone (`removed`): a week past `removed_at`. */
   ttl?: number;
   /** Keyed by the request (its task URL; one key for calls that name none). Empty unless `held` or `granting`. */
   holds: Record<string, Hold>;
@@ -174,16 +171,16 @@ export function nextRemovalAttempt(attempts: number, now: Date): string {
 const ttlAfter = (iso: string): number => Math.floor(Date.parse(iso) / 1000) + TTL_GRACE_SECONDS;
 
 /**
- * Recomputes `expires_at` and `ttl` from the holds. Only a `ledger` grant gets a TTL while held:
- * there the item is the access, gone once expired. Access in a target system is gone only once
- * a removal is confirmed, so the item must not vanish before.
+ * Recomputes `expires_at` from the holds. No TTL while held, whatever the provisioner: the access
+ * (or, for a `ledger` grant, the item itself) is gone only once a removal is confirmed and
+ * audited, by deprovisioning or the expiry sweeper; `asRemoved` sets the TTL then.
  */
 function withExpiry(item: ItemBase): GrantItem {
   const ends = Object.values(item.holds).map((hold) => hold.expires_at);
   // ISO-8601 UTC times compare as text: the latest is the greatest string (Math.max takes numbers).
   // biome-ignore lint/complexity/useMathMinMax: these are strings
   const expiresAt = ends.includes(null) || ends.length === 0 ? null : (ends as string[]).reduce((latest, end) => (end > latest ? end : latest));
-  return { ...item, expires_at: expiresAt, ...(expiresAt === null || item.provisioner.type !== 'ledger' ? {} : { ttl: ttlAfter(expiresAt) }) };
+  return { ...item, expires_at: expiresAt };
 }
 
 /**

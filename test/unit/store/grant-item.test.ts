@@ -37,11 +37,11 @@ describe('grant key', () => {
 });
 
 describe('holds', () => {
-  it('starts a grant with one hold, expiring after access_length, and a week of TTL grace', () => {
+  it('starts a grant with one hold, expiring after access_length, and no TTL while it is held', () => {
     const grant = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
     expect(grant).toMatchObject({ version: 1, rule_id: 'rule-1', expires_at: at(HOUR).toISOString(), granted_at: NOW.toISOString() });
     expect(grant.holds).toEqual({ 'task-a': { granted_at: NOW.toISOString(), expires_at: at(HOUR).toISOString(), request_task_url: 'task-a' } });
-    expect(grant.ttl).toBe(Math.floor(at(HOUR).getTime() / 1000) + 7 * 86_400);
+    expect(grant).not.toHaveProperty('ttl');
   });
 
   it('expires with the latest hold, and never while one is unlimited', () => {
@@ -111,7 +111,7 @@ describe('hold end', () => {
     const grant = withHold(null, huge, 'r', { type: 'ledger' }, NOW);
     // Assess
     expect(grant.holds['task-a']?.expires_at).toBe('9999-12-31T23:59:59.999Z');
-    expect(Number.isFinite(grant.ttl)).toBe(true);
+    expect(grant.expires_at).toBe('9999-12-31T23:59:59.999Z');
     expect(holdEnd(NOW, Number.MAX_VALUE)).toBe('9999-12-31T23:59:59.999Z');
   });
 
@@ -178,7 +178,9 @@ describe('lifecycle', () => {
     expect(again).toMatchObject({ state: 'held', rule_id: 'rule-1', version: 4 });
     expect(Object.keys(again.holds)).toEqual(['task-b']);
     expect(again).not.toHaveProperty('removal_error');
-    expect(again.ttl).toBe(Math.floor(at(2 * HOUR).getTime() / 1000) + 7 * 86_400);
+    expect(again).not.toHaveProperty('ttl');
+    expect(again).not.toHaveProperty('removal_attempts');
+    expect(again).not.toHaveProperty('next_attempt_at');
   });
 
   it('marks granting with the holds it will have, no TTL, until a time after which it reads as pending_removal', () => {
