@@ -44,6 +44,8 @@ export const AuditedCallSchema = z.object({
   permissions: z.array(z.string()),
   decision: z.string(),
   rule_id: z.optional(z.string()),
+  /** What a blocked requester read. */
+  message: z.optional(z.string()),
   results: z.optional(z.array(ResultSchema)),
   /** Read by `readFacts`, so unreadable facts leave the rest of the item readable. */
   facts: z.optional(z.unknown()),

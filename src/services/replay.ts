@@ -28,29 +28,39 @@ export type Replay =
   | { replayable: false; call: AuditedCall; why: string }
   | { replayable: true; call: AuditedCall; facts: Facts; before: ReplayedOutcome; after: ReplayedOutcome; changed: boolean; trace: RuleTrace[] };
 
-/** `entries`: the rules to decide with; those of other apps (not `*`) are left out here. */
+/** Provisioning results that name the grant's earlier rule, not the one the rules chose for this call. */
+const HELD_BEFORE = new Set(['hold_added', 'already_granted']);
+
+/**
+ * `entries`: the rules the functions would read for the call's app (its partition and `*`'s,
+ * as src/store/rule-source.ts reads them).
+ */
 export function replayCall(call: AuditedCall, entries: readonly RuleEntry[]): Replay {
   const notReplayable = (why: string): Replay => ({ replayable: false, call, why });
   if (call.kind === 'deprovisioning') return notReplayable('deprovisioning decides by the ledger, not by rules');
   if (call.subject === null) return notReplayable('the call named no subject');
+  if (call.kind === 'provisioning' && (call.results ?? []).some((result) => HELD_BEFORE.has(result.status))) {
+    return notReplayable('choice not recorded (the grant was already held, under the rule that first granted it)');
+  }
   const onRecord = readFacts(call);
   if (onRecord.status !== 'recorded') return notReplayable(onRecord.why);
   const kind: RuleKind = call.kind;
-  const rules = entries.filter((entry) => {
-    const appId = entry.valid ? entry.rule.app_id : entry.invalid.app_id;
-    return appId === call.app_id || appId === '*';
-  });
   const facts = factsOf(call, call.subject, onRecord.facts);
-  const missing = missingFact(rules, kind, facts, onRecord.facts);
+  const missing = missingFact(entries, kind, facts, onRecord.facts);
   if (missing) return notReplayable(`fact not recorded (${missing})`);
   const context = {
     app: onRecord.facts.labels?.app ?? call.app_id,
     email: call.subject,
     permission: onRecord.facts.labels?.permission ?? call.permissions.join(', '),
   };
-  const decided = decideKind(kind, rules, facts, context);
+  const decided = decideKind(kind, entries, facts, context);
   const before = recordedOutcome(call);
-  return { replayable: true, call, facts, before, after: decided.outcome, changed: before.decision !== decided.outcome.decision, trace: decided.trace };
+  return { replayable: true, call, facts, before, after: decided.outcome, changed: outcomesDiffer(before, decided.outcome), trace: decided.trace };
+}
+
+/** A different reply, or the same refusal with a different message for the requester. */
+export function outcomesDiffer(a: ReplayedOutcome, b: ReplayedOutcome): boolean {
+  return a.decision !== b.decision || (a.message !== undefined && b.message !== undefined && a.message !== b.message);
 }
 
 function factsOf(call: AuditedCall, subject: string, recorded: ReadFacts): Facts {
@@ -85,7 +95,7 @@ function missingFact(rules: readonly RuleEntry[], kind: RuleKind, facts: Facts, 
 /**
  * One kind's decision from facts, as its service makes it, in the words an audit item records:
  * the reply value (`failure` when request validation cannot run), or each permission's
- * provisioning choice. `explain` shows the same for a payload with live state.
+ * provisioning choice (`lumos-rules test` and `explain` show the reply itself: src/cli/rules/rule-tests/decide-case.ts).
  */
 export function decideKind(
   kind: RuleKind,
@@ -152,7 +162,10 @@ function provisioningOutcome(choices: readonly PermissionChoice[]): ReplayedOutc
 const uniquePermissions = (call: AuditedCall): string[] => [...new Set(call.permissions)];
 
 function recordedOutcome(call: AuditedCall): ReplayedOutcome {
-  if (call.kind !== 'provisioning') return { decision: call.decision, rule_ids: call.rule_id === undefined ? [] : [call.rule_id] };
+  if (call.kind !== 'provisioning') {
+    const message = call.decision === LUMOS_RESPONSE.VALIDATION_FAILED ? call.message : undefined;
+    return { decision: call.decision, rule_ids: call.rule_id === undefined ? [] : [call.rule_id], ...(message === undefined ? {} : { message }) };
+  }
   const results = call.results ?? [];
   return provisioningOutcome(
     uniquePermissions(call).map((permission) =>

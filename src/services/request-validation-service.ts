@@ -63,7 +63,8 @@ export class RequestValidationService implements KindService {
   }
 }
 
-function messageContext({ payload, subject }: ParsedRequest): MessageContext {
+/** What a requirement's message placeholders stand for in this call (also `lumos-rules test` and `explain`). */
+export function messageContext({ payload, subject }: ParsedRequest): MessageContext {
   return {
     app: payload.application.user_friendly_label?.trim() || payload.application.app_id,
     email: subject,

@@ -9,6 +9,9 @@ export interface RuleSource {
 }
 
 export const ALL_APPS = '*';
+
+/** The partitions an app's rules come from: its own and `*`'s (exact ids: no trimming, no case folding). */
+export const partitionsFor = (appId: string): string[] => (appId === ALL_APPS ? [ALL_APPS] : [appId, ALL_APPS]);
 const MAX_CACHED_APPS = 1_000;
 
 /**
@@ -26,8 +29,7 @@ export class DynamoRuleSource implements RuleSource {
   ) {}
 
   async rulesFor(appId: string, deadline: Deadline): Promise<RuleEntry[]> {
-    const partitions = appId === ALL_APPS ? [ALL_APPS] : [appId, ALL_APPS];
-    const lists = await Promise.all(partitions.map((partition) => this.partition(partition, deadline)));
+    const lists = await Promise.all(partitionsFor(appId).map((partition) => this.partition(partition, deadline)));
     return lists.flat();
   }
 

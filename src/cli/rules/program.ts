@@ -7,6 +7,7 @@ import type { DefineCommand } from '../shared/command-context';
 import { EXIT, type ExitCode } from '../shared/exit-codes';
 import type { Io } from '../shared/io';
 import { unexpectedErrorText } from '../shared/output';
+import { printable } from '../shared/printable';
 import { UsageError } from '../shared/usage-error';
 import { defineApply } from './commands/apply';
 import { defineCheck } from './commands/check';
@@ -38,14 +39,14 @@ export async function runLumosRules(args: readonly string[], io: Io, version: st
     // Commander has already printed its message (an unknown option, a missing argument; or the help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (error instanceof TargetError) {
-      io.stderr(`lumos-rules: ${error.message}\n`);
+      io.stderr(`lumos-rules: ${printable(error.message)}\n`);
       return EXIT.negative;
     }
     if (error instanceof UsageError) {
-      io.stderr(`error: ${error.message}\n`);
+      io.stderr(`error: ${printable(error.message)}\n`);
       return EXIT.usage;
     }
-    io.stderr(unexpectedErrorText(error, io.env));
+    io.stderr(printable(unexpectedErrorText(error, io.env)));
     return EXIT.negative;
   }
 }

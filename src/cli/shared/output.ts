@@ -6,6 +6,7 @@
 import { createColors } from 'picocolors';
 import type { ExitCode } from './exit-codes';
 import type { Io } from './io';
+import { printable } from './printable';
 
 export type Colours = ReturnType<typeof createColors>;
 
@@ -33,7 +34,7 @@ export function writeReport(io: Io, report: CommandReport, options: OutputOption
     io.stdout(
       report
         .human(coloursFor(io, options))
-        .map((line) => `${line}\n`)
+        .map((line) => `${printable(line)}\n`)
         .join(''),
     );
   return report.exitCode;

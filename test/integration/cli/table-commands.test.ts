@@ -269,6 +269,78 @@ describe('the replay of audited calls in plan', () => {
   });
 });
 
+describe('edits made in the console while apply runs', () => {
+  let edited: TestDeployment;
+  let args: string[];
+  const itemOf = async (ruleId: string) =>
+    (await testDocumentClient().send(new GetCommand({ TableName: edited.tables.RULES_TABLE, Key: { app_id: 'demo_app', rule_id: ruleId } }))).Item;
+  const edit = async (ruleId: string, change: Record<string, unknown>) =>
+    testDocumentClient().send(new PutCommand({ TableName: edited.tables.RULES_TABLE, Item: { ...(await itemOf(ruleId)), ...change } }));
+
+  beforeAll(async () => {
+    edited = await testDeployment(TOKEN);
+    args = ['--endpoint', edited.endpoint, '--rules-table', edited.tables.RULES_TABLE];
+    await lumosRules(['apply', join(ROOT, 'rules'), ...args, '--yes', '--by', 'admin@example.com'], work);
+  });
+
+  it('leaves alone a rule whose value was changed, and one the plan would prune, reporting both', async () => {
+    // Prepare: the files change one rule and no longer hold another
+    cpSync(join(ROOT, 'rules'), join(work, 'racing'), { recursive: true });
+    const file = join(work, 'racing', 'oncall-preapprove.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('priority: 100', 'priority: 50'));
+    rmSync(join(work, 'racing', 'ledger-grants.yaml'));
+    // Act: both edited in the console while apply asks
+    const applied = await lumosRules(['apply', 'racing', ...args, '--prune', '--by', 'admin@example.com'], work, async () => {
+      await edit('oncall-preapprove', { priority: 200 });
+      await edit('ledger-grants', { description: 'still needed' });
+      return 'y';
+    });
+    // Assess
+    expect(applied.code).toBe(1);
+    expect(applied.out).toContain('not changed: demo_app/oncall-preapprove changed in the table since the plan');
+    expect(applied.out).toContain('not removed: demo_app/ledger-grants changed in the table since the plan');
+    expect(await itemOf('oncall-preapprove')).toMatchObject({ priority: 200 });
+    expect(await itemOf('ledger-grants')).toMatchObject({ description: 'still needed' });
+  });
+
+  it('says which attributes added in the console since the plan its write replaced', async () => {
+    // Prepare
+    cpSync(join(ROOT, 'rules'), join(work, 'noted'), { recursive: true });
+    const file = join(work, 'noted', 'security-awareness-required.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('within_days: 365', 'within_days: 180'));
+    // Act
+    const applied = await lumosRules(['apply', 'noted', ...args, '--by', 'admin@example.com'], work, async () => {
+      await edit('security-awareness-required', { x_owner: 'security team' });
+      return 'y';
+    });
+    // Assess
+    expect(applied.code).toBe(1);
+    expect(applied.out).toContain('changed demo_app/security-awareness-required, replacing attributes added in the table since the plan: x_owner');
+  });
+
+  it('does not blame the files for decisions the table changed: files equal to the table change nothing', async () => {
+    // Prepare: a call under the demo rules, then the on-call rule narrowed in the console, then exported
+    const now = Date.now();
+    await testDocumentClient().send(
+      new PutCommand({ TableName: edited.tables.STATE_TABLE, Item: shiftItem('demo-oncall', PETER, new Date(now - 3_600_000), new Date(now + 3_600_000)) }),
+    );
+    const reply = await edited.pipeline((deps) => new PreApprovalService(deps))(webhookRequest(fixture('pre-approval.json'), TOKEN));
+    const current = await itemOf('oncall-preapprove');
+    await edit('oncall-preapprove', {
+      when: { all: [{ on_call: { schedule: 'demo-oncall' } }, { access_length_at_most: 3_600 }] },
+      priority: current?.priority,
+    });
+    await lumosRules(['export', 'from-console', ...args], work);
+    // Act
+    const planned = await lumosRules(['plan', 'from-console', ...args, '--audit-table', edited.tables.AUDIT_TABLE, '--json'], work);
+    // Assess
+    expect(reply.body?.response).toBe('PREAPPROVED');
+    const report = JSON.parse(planned.out);
+    expect(report.rules).toMatchObject({ added: [], changed: [], missing: [] });
+    expect(report.replay.summary).toMatchObject({ calls: 1, changed: 0, unchanged: 1, alreadyDifferent: 1 });
+  });
+});
+
 describe('when the tables cannot be used', () => {
   it('says in one line that DynamoDB is unreachable, exit 1', async () => {
     // Act

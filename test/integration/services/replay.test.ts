@@ -11,6 +11,7 @@ import { PreApprovalService } from '../../../src/services/pre-approval-service';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
 import { type Replay, replayCall } from '../../../src/services/replay';
 import { RequestValidationService } from '../../../src/services/request-validation-service';
+import { partitionsFor } from '../../../src/store/rule-source';
 import { shiftItem } from '../../../src/store/shift-item';
 import { trainingItem } from '../../../src/store/training-item';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
@@ -41,7 +42,9 @@ function body(app: string, email: string, accessLength: number, task: string): R
   };
 }
 
-const entries = (items: readonly Record<string, unknown>[]) => items.map(parseRuleItem);
+/** The rules the functions would read for an app: its partition's and `*`'s. */
+const entries = (items: readonly Record<string, unknown>[], appId: string) =>
+  items.filter((item) => partitionsFor(appId).includes(String(item.app_id))).map(parseRuleItem);
 const withRule = (ruleId: string, change: Record<string, unknown> | null) =>
   RULES.flatMap((rule) => (rule.rule_id !== ruleId ? [rule] : change === null ? [] : [{ ...rule, ...change }]));
 
@@ -59,7 +62,8 @@ async function auditedCalls() {
 
 async function replayAll(items: readonly Record<string, unknown>[]): Promise<Map<string, Replay>> {
   const replays = new Map<string, Replay>();
-  for (const call of await auditedCalls()) replays.set(`${call.kind} ${call.request_task_url?.split('/').pop()}`, replayCall(call, entries(items)));
+  for (const call of await auditedCalls())
+    replays.set(`${call.kind} ${call.request_task_url?.split('/').pop()}`, replayCall(call, entries(items, call.app_id)));
   return replays;
 }
 
@@ -167,6 +171,19 @@ describe('replaying audited calls', () => {
     });
   });
 
+  it('counts a refusal whose message for the requester changes as a change', async () => {
+    // Act
+    const replays = await replayAll(withRule('trained', { message: 'Take {course} in the LMS first.' }));
+    // Assess
+    expect(replays.get('request_validation untrained')).toMatchObject({
+      replayable: true,
+      changed: true,
+      before: { decision: 'VALIDATION_FAILED', message: 'Finish security-101 first.' },
+      after: { decision: 'VALIDATION_FAILED', message: 'Take security-101 in the LMS first.' },
+    });
+    expect(replays.get('request_validation trained')).toMatchObject({ replayable: true, changed: false });
+  });
+
   it('says an item written before facts were recorded is not replayable', () => {
     // Prepare
     const old = readAuditedCall({
@@ -180,6 +197,6 @@ describe('replaying audited calls', () => {
       request_id: 'r',
     });
     // Act / Assess
-    expect(old.ok && replayCall(old.call, entries(RULES))).toMatchObject({ replayable: false, why: expect.stringMatching(/^facts not recorded/) });
+    expect(old.ok && replayCall(old.call, entries(RULES, 'db'))).toMatchObject({ replayable: false, why: expect.stringMatching(/^facts not recorded/) });
   });
 });

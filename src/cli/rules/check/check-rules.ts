@@ -9,6 +9,7 @@ import type { LoadedRule } from './loaded-rule';
 import { neverHoldsWarnings } from './never-holds';
 import { ruleProblems } from './rule-problems';
 import { shadowedAllowWarnings } from './shadowed-allows';
+import { spacedKeyWarnings } from './spaced-keys';
 import { unmentionedPermissionWarnings } from './unmentioned-permissions';
 import { wildcardWarnings } from './wildcard-rules';
 
@@ -38,6 +39,7 @@ export function checkRules(paths: readonly string[], cwd: string): CheckResult {
   const warnings = [
     ...nothingFound,
     ...wildcardWarnings(rules),
+    ...spacedKeyWarnings(rules),
     ...duplicateWarnings(read),
     ...neverHoldsWarnings(rules),
     ...unmentionedPermissionWarnings(rules),

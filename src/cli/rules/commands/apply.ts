@@ -10,6 +10,7 @@ import { EXIT } from '../../shared/exit-codes';
 import type { Io } from '../../shared/io';
 import { type CommandReport, coloursFor, writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printable } from '../../shared/printable';
 import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
 import { UsageError } from '../../shared/usage-error';
 import { applyPlan, type Written } from '../table/apply-writes';
@@ -60,7 +61,7 @@ export function defineApply(program: Command, { io, finish }: CommandContext): v
       }
       if (options.json !== true) {
         const c = coloursFor(io, options);
-        io.stdout([...planLines(plan, c), '', ...replayLines(replay, c), ''].map((line) => `${line}\n`).join(''));
+        io.stdout([...planLines(plan, c), '', ...replayLines(replay, c), ''].map((line) => `${printable(line)}\n`).join(''));
       }
       if (options.yes !== true && !(await confirmed(io, `Apply ${plural(planChanges(plan), 'change')} to ${target.rulesTable}?`))) {
         finish(writeReport(io, { exitCode: EXIT.negative, json: { applied: false }, human: () => ['Nothing written.'] }, options));
@@ -79,16 +80,21 @@ async function confirmed(io: Io, question: string): Promise<boolean> {
 }
 
 function appliedReport(written: readonly Written[], plan: Parameters<typeof planJson>[0], replay: unknown): CommandReport {
-  const conflicts = written.filter((write) => write.outcome === 'conflict');
+  const conflicts = written.filter((write) => write.outcome.status === 'conflict');
+  const overwritten = written.filter((write) => write.outcome.status === 'written' && write.outcome.unseen.length > 0);
   return {
-    exitCode: conflicts.length > 0 ? EXIT.negative : EXIT.ok,
+    exitCode: conflicts.length > 0 || overwritten.length > 0 ? EXIT.negative : EXIT.ok,
     json: { rules: planJson(plan), replay, written },
     human: (c) => [
-      ...written.map((write) =>
-        write.outcome === 'written'
-          ? c.green(`${write.action} ${write.rule}`)
-          : c.red(`not ${write.action}: ${write.rule} changed in the table since the plan (a concurrent edit); run plan again`),
-      ),
+      ...written.map((write) => {
+        if (write.outcome.status === 'conflict') {
+          return c.red(`not ${write.action}: ${write.rule} changed in the table since the plan (a concurrent edit); run plan again`);
+        }
+        if (write.outcome.unseen.length > 0) {
+          return c.red(`${write.action} ${write.rule}, replacing attributes added in the table since the plan: ${write.outcome.unseen.join(', ')}`);
+        }
+        return c.green(`${write.action} ${write.rule}`);
+      }),
       `${plural(written.length - conflicts.length, 'change')} written${conflicts.length > 0 ? `, ${plural(conflicts.length, 'conflict')}` : ''}.`,
     ],
   };

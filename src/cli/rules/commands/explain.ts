@@ -24,7 +24,7 @@ import { UsageError } from '../../shared/usage-error';
 import { decideCase } from '../rule-tests/decide-case';
 import { formatTreeLine, traceTree } from '../rule-tests/trace-tree';
 import { auditedCallsOf } from '../table/audited-requests';
-import { explainRules, rulesOfApp } from '../table/explain-rules';
+import { explainRules } from '../table/explain-rules';
 import { namesTarget, resolveTarget, type Target, type TargetOptions } from '../table/target';
 import { TargetError } from '../table/target-error';
 import { targetOptions, withTargetOptions } from '../table/target-options';
@@ -74,7 +74,7 @@ async function explainPayload(file: string, kind: RuleKind, options: ExplainOpti
   if (!parsed.ok) return problemsReport(parsed.issues.map((issue) => `${file}: ${issue.path}: ${issue.message} (the webhook would answer 422)`));
   const rules = await explainRules(options.rules, cwd, target);
   if (!rules.ok) return problemsReport(rules.problems.map(formatFinding));
-  const entries = rulesOfApp(rules.entries, parsed.request.payload.application.app_id);
+  const entries = rules.rules.for(parsed.request.payload.application.app_id);
   const facts = await liveFacts(parsed.request, kind, entries, target);
   const outcome = decideCase(kind, parsed.request, entries, facts);
   const tree = traceTree(outcome.trace, entries, facts);
@@ -109,7 +109,7 @@ async function explainRequest(taskUrl: string, options: ExplainOptions, cwd: str
   const calls = await auditedCallsOf(target, target.auditTable, taskUrl);
   const rules = await explainRules(options.rules, cwd, target);
   if (!rules.ok) return problemsReport(rules.problems.map(formatFinding));
-  const replays = calls.map((call) => replayCall(call, rulesOfApp(rules.entries, call.app_id)));
+  const replays = calls.map((call) => replayCall(call, rules.rules.for(call.app_id)));
   return {
     exitCode: calls.length === 0 ? EXIT.negative : EXIT.ok,
     json: {
@@ -123,7 +123,7 @@ async function explainRequest(taskUrl: string, options: ExplainOptions, cwd: str
               before: replay.before,
               after: replay.after,
               changed: replay.changed,
-              tree: traceTree(replay.trace, rules.entries, replay.facts),
+              tree: traceTree(replay.trace, rules.rules.for(replay.call.app_id), replay.facts),
             }
           : { kind: replay.call.kind, at: replay.call.at, decision: replay.call.decision, replayable: false, why: replay.why },
       ),
@@ -135,7 +135,7 @@ async function explainRequest(taskUrl: string, options: ExplainOptions, cwd: str
             const head = `${replay.call.kind} at ${replay.call.at.split('#')[0]}: recorded ${replay.call.decision}`;
             if (!replay.replayable) return [head, c.dim(`  not replayable: ${replay.why}`)];
             const again = `${replay.after.decision}${replay.changed ? c.yellow(' (different)') : ' (same)'}`;
-            return [`${head}; with ${rules.from}: ${again}`, ...traceLines(traceTree(replay.trace, rules.entries, replay.facts), c)];
+            return [`${head}; with ${rules.from}: ${again}`, ...traceLines(traceTree(replay.trace, rules.rules.for(replay.call.app_id), replay.facts), c)];
           }),
   };
 }

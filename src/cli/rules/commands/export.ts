@@ -14,6 +14,7 @@ import { UsageError } from '../../shared/usage-error';
 import { exportPaths } from '../table/export-paths';
 import { EXPORT_FORMATS, type ExportFormat, ruleFileText } from '../table/rule-file-text';
 import { readRuleTable, ruleName } from '../table/rule-table';
+import { unrepresentable } from '../table/table-values';
 import { resolveTarget, type TargetOptions } from '../table/target';
 import { targetOptions, withTargetOptions } from '../table/target-options';
 
@@ -41,7 +42,12 @@ export function defineExport(program: Command, { io, finish }: CommandContext): 
     }
     const target = await resolveTarget(targetOptions(options));
     try {
-      const items = (await readRuleTable(target)).sort((a, b) => (ruleName(a) < ruleName(b) ? -1 : ruleName(a) > ruleName(b) ? 1 : 0));
+      const all = (await readRuleTable(target)).sort((a, b) => (ruleName(a) < ruleName(b) ? -1 : ruleName(a) > ruleName(b) ? 1 : 0));
+      // A value no file can hold is named, never written as something else; the other rules are exported.
+      const refused = all.flatMap((item) =>
+        unrepresentable(item).map((found) => ({ rule: ruleName(item), path: found.path, problem: `${found.what}: not exported` })),
+      );
+      const items = all.filter((item) => unrepresentable(item).length === 0);
       const written = writeFiles(items, folder, format);
       const files = [...written.values()].map((path) => {
         const inside = relative(io.cwd, path);
@@ -51,9 +57,13 @@ export function defineExport(program: Command, { io, finish }: CommandContext): 
         writeReport(
           io,
           {
-            exitCode: EXIT.ok,
-            json: { dir, rules: items.length, files },
-            human: () => [...files.map((file) => `  ${file}`), `Exported ${plural(items.length, 'rule')} from ${target.rulesTable} into ${dir}.`],
+            exitCode: refused.length > 0 ? EXIT.negative : EXIT.ok,
+            json: { dir, rules: items.length, files, refused },
+            human: (c) => [
+              ...files.map((file) => `  ${file}`),
+              ...refused.map((entry) => c.red(`${entry.rule}: ${entry.path}: ${entry.problem}`)),
+              `Exported ${plural(items.length, 'rule')} from ${target.rulesTable} into ${dir}${refused.length > 0 ? `; ${plural(new Set(refused.map((entry) => entry.rule)).size, 'rule')} not exported` : ''}.`,
+            ],
           },
           options,
         ),

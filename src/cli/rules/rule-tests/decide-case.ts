@@ -9,12 +9,13 @@ import type { ParsedRequest } from '../../../lumos/payload';
 import { type Reply, replies, VALIDATION_MISCONFIGURED_MESSAGE } from '../../../lumos/replies';
 import { decidePreApproval } from '../../../rules/decisions/pre-approval-decision';
 import { chooseProvisioningRule } from '../../../rules/decisions/provisioning-choice';
-import { decideRequestValidation, type MessageContext } from '../../../rules/decisions/request-validation-decision';
+import { decideRequestValidation } from '../../../rules/decisions/request-validation-decision';
 import type { Facts } from '../../../rules/facts';
 import { provisionerName } from '../../../rules/provisioner-spec';
 import type { RuleEntry, RuleKind } from '../../../rules/rule-item';
 import type { RuleTrace } from '../../../rules/trace';
 import { provisioningReply } from '../../../services/grant-results';
+import { messageContext } from '../../../services/request-validation-service';
 import { PROVISIONED } from './test-file';
 
 export interface CaseOutcome {
@@ -54,15 +55,6 @@ function requestValidation(parsed: ParsedRequest, entries: readonly RuleEntry[],
     return { ...fromReply(reply), ...(decision.rule_ids[0] === undefined ? {} : { rule_id: decision.rule_ids[0] }), trace: decision.trace };
   }
   return { ...fromReply(replies.validationPassed({ reason: decision.reason })), trace: decision.trace };
-}
-
-/** What the placeholders of a requirement's message stand for, as the service fills them. */
-function messageContext({ payload, subject }: ParsedRequest): MessageContext {
-  return {
-    app: payload.application.user_friendly_label?.trim() || payload.application.app_id,
-    email: subject,
-    permission: payload.permissions.map((permission) => permission.label?.trim() || permission.value).join(', '),
-  };
 }
 
 /** Provisioning reads no state: its rules cannot ask for any. */

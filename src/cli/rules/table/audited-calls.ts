@@ -32,31 +32,39 @@ export async function readAuditedCalls(target: Target, auditTable: string, since
     const read: AuditRead = { calls: [], unreadable: 0 };
     let scanned = 0;
     const names = Object.fromEntries(ATTRIBUTES.map((attribute, index) => [`#a${index}`, attribute]));
+    // One segment failing stops the others: the command reports the failure and ends, not after the whole table.
+    const stop = new AbortController();
     await Promise.all(
       Array.from({ length: SEGMENTS }, async (_, segment) => {
         let start: Record<string, unknown> | undefined;
-        do {
-          const page = await target.documents.send(
-            new ScanCommand({
-              TableName: auditTable,
-              Segment: segment,
-              TotalSegments: SEGMENTS,
-              ExclusiveStartKey: start,
-              FilterExpression: 'recorded_at >= :since',
-              ProjectionExpression: Object.keys(names).join(', '),
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: { ':since': since.toISOString() },
-            }),
-          );
-          for (const item of page.Items ?? []) {
-            const call = readAuditedCall(item);
-            if (call.ok) read.calls.push(call.call);
-            else read.unreadable += 1;
-          }
-          scanned += page.ScannedCount ?? 0;
-          progress.onPage?.(scanned);
-          start = page.LastEvaluatedKey;
-        } while (start !== undefined);
+        try {
+          do {
+            const page = await target.documents.send(
+              new ScanCommand({
+                TableName: auditTable,
+                Segment: segment,
+                TotalSegments: SEGMENTS,
+                ExclusiveStartKey: start,
+                FilterExpression: 'recorded_at >= :since',
+                ProjectionExpression: Object.keys(names).join(', '),
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: { ':since': since.toISOString() },
+              }),
+              { abortSignal: stop.signal },
+            );
+            for (const item of page.Items ?? []) {
+              const call = readAuditedCall(item);
+              if (call.ok) read.calls.push(call.call);
+              else read.unreadable += 1;
+            }
+            scanned += page.ScannedCount ?? 0;
+            progress.onPage?.(scanned);
+            start = page.LastEvaluatedKey;
+          } while (start !== undefined);
+        } catch (error) {
+          stop.abort();
+          throw error;
+        }
       }),
     );
     return read;

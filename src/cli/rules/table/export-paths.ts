@@ -2,7 +2,9 @@
  * Where `export` writes each rule: `<dir>/<app>/<rule>.<ext>`, with ids made into safe file
  * names. Ids are whatever an admin typed in the console (slashes, dots, `..`, `*`), so a name
  * can never leave the folder or collide with another rule's: unsafe characters become `_`, and a
- * name already taken gets `-2`, `-3`, ….
+ * name already taken (case aside) gets `-2`, `-3`, …. Names the rule-file reader would pass over
+ * (a `*.test.*` file, a `node_modules` or hidden folder) are changed too, so every rule exported is
+ * read back (src/cli/shared/rule-files.ts).
  */
 import { join } from 'node:path';
 import type { RuleItem } from './rule-table';
@@ -15,7 +17,9 @@ export function safeName(id: unknown): string {
   const cleaned = text
     .replace(/[^A-Za-z0-9._-]/g, '_')
     .replace(/^\.+/, '_')
-    .slice(0, MAX_NAME);
+    .slice(0, MAX_NAME)
+    .replace(/\.test$/i, '.test_');
+  if (cleaned.toLowerCase() === 'node_modules') return `${cleaned}_`;
   return cleaned === '' ? '_' : cleaned;
 }
 

@@ -5,8 +5,9 @@ import type { ReplayOutcome } from './proposal';
 import type { ChangeGroup } from './replay-summary';
 import { ruleName } from './rule-table';
 import type { RulesPlan } from './rules-plan';
+import { displayJson } from './table-values';
 
-const value = (shown: unknown): string => (shown === undefined ? '(absent)' : JSON.stringify(shown));
+const value = (shown: unknown): string => (shown === undefined ? '(absent)' : displayJson(shown));
 
 export function planLines(plan: RulesPlan, c: Colours): string[] {
   const lines: string[] = [];

@@ -5,8 +5,9 @@
  * changed since those calls), so a change is never blamed on the files that the table made.
  */
 import type { AuditedCall } from '../../../audit/audited-call';
-import type { RuleEntry } from '../../../rules/rule-item';
-import { type Replay, replayCall } from '../../../services/replay';
+import { outcomesDiffer, type ReplayedOutcome, replayCall } from '../../../services/replay';
+import type { RuleItem } from './rule-table';
+import { RulesByApp } from './rules-by-app';
 
 export const EXAMPLES_PER_GROUP = 3;
 
@@ -40,19 +41,24 @@ export interface ReplaySummary {
   groups: ChangeGroup[];
 }
 
-/** `current`: the table's rules now; `proposed`: the table as apply would leave it. */
+/**
+ * `current`: the table's rules now; `proposed`: the table as apply would leave it. A decision
+ * changes when the proposed rules decide differently from the current ones (or, where the current
+ * ones cannot replay the call, from what was recorded); a call whose recorded decision the current
+ * rules already contradict is counted apart, never blamed on the files.
+ */
 export function summariseReplay(
   calls: readonly AuditedCall[],
-  proposed: readonly RuleEntry[],
-  current: readonly RuleEntry[],
+  proposed: readonly RuleItem[],
+  current: readonly RuleItem[],
   options: { showSubjects: boolean },
 ): ReplaySummary {
   const summary: ReplaySummary = { calls: calls.length, replayed: 0, changed: 0, unchanged: 0, notReplayable: 0, reasons: {}, alreadyDifferent: 0, groups: [] };
   const groups = new Map<string, ChangeGroup>();
-  const byApp = entriesByApp(proposed);
-  const currentByApp = entriesByApp(current);
+  const proposedRules = new RulesByApp(proposed);
+  const currentRules = new RulesByApp(current);
   for (const call of calls) {
-    const replay = replayCall(call, rulesFor(byApp, call.app_id));
+    const replay = replayCall(call, proposedRules.for(call.app_id));
     if (!replay.replayable) {
       summary.notReplayable += 1;
       const reason = replay.why.replace(/ \(.*\)$/, '');
@@ -60,22 +66,28 @@ export function summariseReplay(
       continue;
     }
     summary.replayed += 1;
-    const now = replayCall(call, rulesFor(currentByApp, call.app_id));
+    const now = replayCall(call, currentRules.for(call.app_id));
     if (now.replayable && now.changed) summary.alreadyDifferent += 1;
-    if (!replay.changed) {
+    const baseline = now.replayable ? now.after : replay.before;
+    if (!outcomesDiffer(baseline, replay.after)) {
       summary.unchanged += 1;
       continue;
     }
     summary.changed += 1;
-    addExample(groups, replay, options);
+    addExample(groups, call, baseline, replay.after, options);
   }
   summary.groups = [...groups.values()].sort((a, b) => b.changed - a.changed || a.app_id.localeCompare(b.app_id) || a.rule_id.localeCompare(b.rule_id));
   return summary;
 }
 
-function addExample(groups: Map<string, ChangeGroup>, replay: Replay & { replayable: true }, options: { showSubjects: boolean }): void {
-  const { call } = replay;
-  const ruleIds = replay.after.rule_ids.length > 0 ? replay.after.rule_ids : replay.before.rule_ids;
+function addExample(
+  groups: Map<string, ChangeGroup>,
+  call: AuditedCall,
+  before: ReplayedOutcome,
+  after: ReplayedOutcome,
+  options: { showSubjects: boolean },
+): void {
+  const ruleIds = after.rule_ids.length > 0 ? after.rule_ids : before.rule_ids;
   const ruleId = ruleIds.join(', ') || '(no rule)';
   const key = JSON.stringify([call.app_id, ruleId]);
   const group = groups.get(key) ?? { app_id: call.app_id, rule_id: ruleId, changed: 0, examples: [] };
@@ -84,25 +96,13 @@ function addExample(groups: Map<string, ChangeGroup>, replay: Replay & { replaya
     group.examples.push({
       kind: call.kind,
       permissions: call.permissions,
-      before: replay.before.decision,
-      after: replay.after.decision,
+      before: describe(before),
+      after: describe(after),
       ...(options.showSubjects && call.subject !== null ? { subject: call.subject } : {}),
     });
   }
   groups.set(key, group);
 }
 
-/** Rules grouped by app once, so each call is decided with its app's rules and `*`'s only. */
-function entriesByApp(entries: readonly RuleEntry[]): Map<string, RuleEntry[]> {
-  const byApp = new Map<string, RuleEntry[]>();
-  for (const entry of entries) {
-    const appId = entry.valid ? entry.rule.app_id : entry.invalid.app_id;
-    byApp.set(appId, [...(byApp.get(appId) ?? []), entry]);
-  }
-  return byApp;
-}
-
-const rulesFor = (byApp: Map<string, RuleEntry[]>, appId: string): RuleEntry[] => [
-  ...(byApp.get(appId) ?? []),
-  ...(appId === '*' ? [] : (byApp.get('*') ?? [])),
-];
+/** The reply, and for a refusal the message the requester reads. */
+const describe = (outcome: ReplayedOutcome): string => (outcome.message === undefined ? outcome.decision : `${outcome.decision} ("${outcome.message}")`);

@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import type { RuleItem } from './rule-table';
 import { BOOKKEEPING } from './rules-plan';
+import { isPlainRecord } from './table-values';
 
 export const EXPORT_FORMATS = ['yaml', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -14,7 +15,7 @@ const TOP_ORDER = ['app_id', 'rule_id', 'kind', 'description', 'enabled', 'mode'
 
 function sortedDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedDeep);
-  if (typeof value !== 'object' || value === null) return value;
+  if (!isPlainRecord(value)) return value;
   const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return Object.fromEntries(entries.map(([key, inner]) => [key, sortedDeep(inner)]));
 }

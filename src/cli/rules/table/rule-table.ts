@@ -4,8 +4,9 @@
  * apply) is never overwritten silently, it is reported as a conflict.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, NumberValue, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { KNOWN_ATTRIBUTES, NOTE_ATTRIBUTES } from '../../../rules/rule-item';
+import { isPlainRecord } from './table-values';
 import type { Target } from './target';
 import { targetError } from './target-error';
 
@@ -16,13 +17,28 @@ export const ruleName = (item: RuleItem): string => `${String(item.app_id)}/${St
 /** The table's key, unambiguous whatever the ids hold. */
 export const ruleKey = (item: RuleItem): string => JSON.stringify([item.app_id, item.rule_id]);
 
+/**
+ * Numbers as JavaScript numbers where that is exact; a number beyond a double's precision (an
+ * id typed into a note in the console) stays a `NumberValue`, so it is never rounded: it then
+ * differs from whatever a file holds, and export refuses it (src/cli/rules/table/table-values.ts).
+ */
+function exactNumbers(value: unknown): unknown {
+  if (value instanceof NumberValue) {
+    const number = Number(value.value);
+    return Number.isFinite(number) && (Number.isSafeInteger(number) || (!Number.isInteger(number) && String(number) === value.value)) ? number : value;
+  }
+  if (Array.isArray(value)) return value.map(exactNumbers);
+  if (isPlainRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, exactNumbers(inner)]));
+  return value;
+}
+
 export async function readRuleTable(target: Target): Promise<RuleItem[]> {
   const items: RuleItem[] = [];
   let start: Record<string, unknown> | undefined;
   try {
     do {
-      const page = await target.documents.send(new ScanCommand({ TableName: target.rulesTable, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
+      const page = await target.ruleDocuments.send(new ScanCommand({ TableName: target.rulesTable, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []).map((item) => exactNumbers(item) as RuleItem));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
   } catch (error) {
@@ -56,28 +72,42 @@ function unchanged(expected: RuleItem | null) {
   return { ConditionExpression: clauses.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
-export type WriteOutcome = 'written' | 'conflict';
+/**
+ * `unseen`: attributes the item had that the plan never saw (added in the console since, outside
+ * the rule's own attributes, which the condition covers): the write replaced them, and says so.
+ */
+export type WriteOutcome = { status: 'written'; unseen: string[] } | { status: 'conflict' };
 
 export async function putRule(target: Target, item: RuleItem, expected: RuleItem | null): Promise<WriteOutcome> {
-  return conditionally(target, `writing rule ${ruleName(item)}`, () =>
-    target.documents.send(new PutCommand({ TableName: target.rulesTable, Item: item, ...unchanged(expected) })),
+  return conditionally(target, `writing rule ${ruleName(item)}`, expected, () =>
+    target.ruleDocuments.send(new PutCommand({ TableName: target.rulesTable, Item: item, ReturnValues: 'ALL_OLD', ...unchanged(expected) })),
   );
 }
 
 export async function deleteRule(target: Target, expected: RuleItem): Promise<WriteOutcome> {
-  return conditionally(target, `removing rule ${ruleName(expected)}`, () =>
-    target.documents.send(
-      new DeleteCommand({ TableName: target.rulesTable, Key: { app_id: expected.app_id, rule_id: expected.rule_id }, ...unchanged(expected) }),
+  return conditionally(target, `removing rule ${ruleName(expected)}`, expected, () =>
+    target.ruleDocuments.send(
+      new DeleteCommand({
+        TableName: target.rulesTable,
+        Key: { app_id: expected.app_id, rule_id: expected.rule_id },
+        ReturnValues: 'ALL_OLD',
+        ...unchanged(expected),
+      }),
     ),
   );
 }
 
-async function conditionally(target: Target, what: string, write: () => Promise<unknown>): Promise<WriteOutcome> {
+async function conditionally(
+  target: Target,
+  what: string,
+  expected: RuleItem | null,
+  write: () => Promise<{ Attributes?: Record<string, unknown> }>,
+): Promise<WriteOutcome> {
   try {
-    await write();
-    return 'written';
+    const { Attributes: before = {} } = await write();
+    return { status: 'written', unseen: Object.keys(before).filter((attribute) => expected === null || !Object.hasOwn(expected, attribute)) };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return 'conflict';
+    if (error instanceof ConditionalCheckFailedException) return { status: 'conflict' };
     throw targetError(error, what, target.where);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { type RuleItem, ruleKey } from './rule-table';
+import { isPlainRecord } from './table-values';
 
 /** Written by apply on every write; neither in the files nor compared. */
 export const BOOKKEEPING = ['updated_by', 'updated_at'] as const;
@@ -68,11 +69,9 @@ export const planChanges = (plan: RulesPlan): number => plan.added.length + plan
 
 function fieldChanges(before: unknown, after: unknown, path = ''): FieldChange[] {
   if (isDeepStrictEqual(before, after)) return [];
-  if (isPlainObject(before) && isPlainObject(after)) {
+  if (isPlainRecord(before) && isPlainRecord(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((key) => fieldChanges(before[key], after[key], path === '' ? key : `${path}.${key}`));
   }
   return [{ path: path || '(item)', ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) }];
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -22,6 +22,8 @@ export interface TargetOptions {
 
 export interface Target {
   documents: DynamoDBDocumentClient;
+  /** For rule items: every number read exactly (`NumberValue`), so a write's condition compares exact values. */
+  ruleDocuments: DynamoDBDocumentClient;
   rulesTable: string;
   /** Absent when neither given nor in the stack's outputs: plan then skips the replay. */
   auditTable?: string;
@@ -31,6 +33,21 @@ export interface Target {
   /** Against AWS, who is calling (for `updated_by`); locally, nobody. */
   callerArn(): Promise<string | undefined>;
   close(): void;
+}
+
+/**
+ * Two document clients, each over a client of its own: document clients made from one client
+ * share its middleware, and the last one's number handling would apply to both.
+ */
+function documentClients(makeClient: () => DynamoDBClient): Pick<Target, 'documents' | 'ruleDocuments' | 'close'> {
+  const clients = [makeClient(), makeClient()] as const;
+  return {
+    documents: DynamoDBDocumentClient.from(clients[0], { marshallOptions: { removeUndefinedValues: true } }),
+    ruleDocuments: DynamoDBDocumentClient.from(clients[1], { marshallOptions: { removeUndefinedValues: true }, unmarshallOptions: { wrapNumbers: true } }),
+    close: () => {
+      for (const client of clients) client.destroy();
+    },
+  };
 }
 
 /** The stack's outputs named by lib/webhook-stack.ts: `<Id>TableName`. */
@@ -49,20 +66,15 @@ export const namesTarget = (options: TargetOptions): boolean => options.endpoint
 function localTarget(endpoint: string, options: TargetOptions): Target {
   if (!/^https?:\/\/[^/]/i.test(endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`);
   if (options.rulesTable === undefined) throw new UsageError('--endpoint needs --rules-table NAME (as the `npm start` banner prints)');
-  const client = new DynamoDBClient({
-    endpoint,
-    region: options.region ?? 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
+  const makeClient = () =>
+    new DynamoDBClient({ endpoint, region: options.region ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 2 });
   return {
-    documents: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    ...documentClients(makeClient),
     rulesTable: options.rulesTable,
     ...(options.auditTable === undefined ? {} : { auditTable: options.auditTable }),
     ...(options.stateTable === undefined ? {} : { stateTable: options.stateTable }),
     where: endpoint,
     callerArn: async () => undefined,
-    close: () => client.destroy(),
   };
 }
 
@@ -85,11 +97,10 @@ async function stackTarget(stack: string, options: TargetOptions): Promise<Targe
   const named = (option: keyof typeof OUTPUTS): string | undefined => options[option] ?? outputs[OUTPUTS[option]];
   const rulesTable = named('rulesTable');
   if (rulesTable === undefined) throw new TargetError(`stack ${stack} has no ${OUTPUTS.rulesTable} output: is it this project's stack?`);
-  const client = new DynamoDBClient({ ...region, maxAttempts: 3 });
   const auditTable = named('auditTable');
   const stateTable = named('stateTable');
   return {
-    documents: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    ...documentClients(() => new DynamoDBClient({ ...region, maxAttempts: 3 })),
     rulesTable,
     ...(auditTable === undefined ? {} : { auditTable }),
     ...(stateTable === undefined ? {} : { stateTable }),
@@ -104,6 +115,5 @@ async function stackTarget(stack: string, options: TargetOptions): Promise<Targe
         sts.destroy();
       }
     },
-    close: () => client.destroy(),
   };
 }

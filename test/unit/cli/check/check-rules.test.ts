@@ -96,6 +96,15 @@ describe('check: warnings', () => {
     expect(lines(result.warnings)).toEqual(['rules/no-contractors.yaml: app_id: "*" applies this pre_approval rule to every app']);
   });
 
+  it('warns about an app_id with spaces around it, which the functions would never read for that app', () => {
+    // Act
+    const result = check({ 'rules/spaced.yaml': 'app_id: "demo_app "\nrule_id: spaced\nkind: pre_approval\neffect: allow\nwhen: { all: [] }\n' });
+    // Assess
+    expect(lines(result.warnings)).toEqual([
+      'rules/spaced.yaml: app_id: "demo_app " has spaces around it: the table\'s key keeps them, so the functions never read this rule for "demo_app"',
+    ]);
+  });
+
   it('warns about two files with the same app_id and rule_id, naming the first', () => {
     // Act
     const result = check({ 'rules/a.yaml': ONCALL_RULE, 'rules/b.yaml': ONCALL_RULE });
