@@ -4,8 +4,8 @@
  * as pages arrive. An item that is not an audited call is counted, never guessed at.
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
+import { scanPages } from './scan-pages';
 import type { Target } from './target';
 import { targetError } from './target-error';
 
@@ -36,22 +36,17 @@ export async function readAuditedCalls(target: Target, auditTable: string, since
     const stop = new AbortController();
     await Promise.all(
       Array.from({ length: SEGMENTS }, async (_, segment) => {
-        let start: Record<string, unknown> | undefined;
+        const input = {
+          TableName: auditTable,
+          Segment: segment,
+          TotalSegments: SEGMENTS,
+          FilterExpression: 'recorded_at >= :since',
+          ProjectionExpression: Object.keys(names).join(', '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':since': since.toISOString() },
+        };
         try {
-          do {
-            const page = await target.documents.send(
-              new ScanCommand({
-                TableName: auditTable,
-                Segment: segment,
-                TotalSegments: SEGMENTS,
-                ExclusiveStartKey: start,
-                FilterExpression: 'recorded_at >= :since',
-                ProjectionExpression: Object.keys(names).join(', '),
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: { ':since': since.toISOString() },
-              }),
-              { abortSignal: stop.signal },
-            );
+          for await (const page of scanPages(target.documents, input, stop.signal)) {
             for (const item of page.Items ?? []) {
               const call = readAuditedCall(item);
               if (call.ok) read.calls.push(call.call);
@@ -59,8 +54,7 @@ export async function readAuditedCalls(target: Target, auditTable: string, since
             }
             scanned += page.ScannedCount ?? 0;
             progress.onPage?.(scanned);
-            start = page.LastEvaluatedKey;
-          } while (start !== undefined);
+          }
         } catch (error) {
           stop.abort();
           throw error;

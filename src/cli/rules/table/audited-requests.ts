@@ -1,29 +1,20 @@
 /** The audited calls of one request (its Lumos task URL), for `explain --request`. */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
+import { scanPages } from './scan-pages';
 import type { Target } from './target';
 import { targetError } from './target-error';
 
 /** A scan: the audit is keyed by app and time, and a task URL names no app; explain is rare and interactive. */
 export async function auditedCallsOf(target: Target, auditTable: string, taskUrl: string): Promise<AuditedCall[]> {
   const calls: AuditedCall[] = [];
-  let start: Record<string, unknown> | undefined;
   try {
-    do {
-      const page = await target.documents.send(
-        new ScanCommand({
-          TableName: auditTable,
-          ExclusiveStartKey: start,
-          FilterExpression: 'request_task_url = :url',
-          ExpressionAttributeValues: { ':url': taskUrl },
-        }),
-      );
+    const input = { TableName: auditTable, FilterExpression: 'request_task_url = :url', ExpressionAttributeValues: { ':url': taskUrl } };
+    for await (const page of scanPages(target.documents, input)) {
       for (const item of page.Items ?? []) {
         const call = readAuditedCall(item);
         if (call.ok) calls.push(call.call);
       }
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    }
   } catch (error) {
     throw targetError(error, `reading the audit table ${auditTable}`, target.where);
   }

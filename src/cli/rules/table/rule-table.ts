@@ -4,8 +4,9 @@
  * apply) is never overwritten silently, it is reported as a conflict.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, NumberValue, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { KNOWN_ATTRIBUTES, NOTE_ATTRIBUTES } from '../../../rules/rule-item';
+import { scanPages } from './scan-pages';
 import { isPlainRecord } from './table-values';
 import type { Target } from './target';
 import { targetError } from './target-error';
@@ -34,13 +35,10 @@ function exactNumbers(value: unknown): unknown {
 
 export async function readRuleTable(target: Target): Promise<RuleItem[]> {
   const items: RuleItem[] = [];
-  let start: Record<string, unknown> | undefined;
   try {
-    do {
-      const page = await target.ruleDocuments.send(new ScanCommand({ TableName: target.rulesTable, ExclusiveStartKey: start }));
+    for await (const page of scanPages(target.ruleDocuments, { TableName: target.rulesTable })) {
       items.push(...(page.Items ?? []).map((item) => exactNumbers(item) as RuleItem));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    }
   } catch (error) {
     throw targetError(error, `reading the rules table ${target.rulesTable}`, target.where);
   }
