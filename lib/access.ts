@@ -25,7 +25,9 @@ const ACTIONS: Record<TableAccess, readonly string[]> = {
 export function grantTable(fn: lambda.Function, { definition, table }: WebhookTable, level: TableAccess): void {
   const resources = [table.tableArn];
   // Only reads use indexes; listing them only when they exist keeps the policy exact.
-  if ((level === 'read' || level === 'readWriteIndexed') && definition.indexes.length > 0) resources.push(`${table.tableArn}/index/*`);
+  if (level === 'read' && definition.indexes.length > 0) resources.push(`${table.tableArn}/index/*`);
+  // Named one by one: the sweeper may query the `due` index, and a later index is not granted by default.
+  if (level === 'readWriteIndexed') resources.push(...definition.indexes.map((index) => `${table.tableArn}/index/${index.name}`));
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...ACTIONS[level]], resources }));
   fn.addEnvironment(definition.envVar, table.tableName);
 }

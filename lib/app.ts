@@ -44,6 +44,7 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
     reservedConcurrency: context.number('reservedConcurrency', { min: 1, integer: true }),
     unauthorizedAlarmThreshold: context.number('unauthorizedAlarmThreshold', { min: 1, integer: true }),
     alarmEmail: context.email('alarmEmail'),
+    sweepMinutes: context.number('sweepMinutes', { min: 1, max: 1_440, integer: true }),
   };
 }
 

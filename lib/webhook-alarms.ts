@@ -37,8 +37,16 @@ export interface AlarmedFunction {
   readonly timeout: Duration;
 }
 
+/** A function run on a schedule, with how often it runs. */
+export interface AlarmedSchedule {
+  readonly handler: AlarmedFunction;
+  readonly everyMinutes: number;
+}
+
 export interface WebhookAlarmsProps {
   readonly functions: readonly AlarmedFunction[];
+  /** The scheduled functions (the expiry sweeper). */
+  readonly scheduled?: readonly AlarmedSchedule[];
   /** Where the functions publish their EMF metrics (src/kernel/metrics.ts), and the access-log counts go. */
   readonly metricsNamespace: string;
   /** The API's JSON access log group (lib/webhook-api.ts), which the API alarms count lines of. */
@@ -78,7 +86,40 @@ export class WebhookAlarms extends Construct {
     super(scope, id);
     this.stackName = Stack.of(this).stackName;
     for (const alarmed of props.functions) this.alarmFunction(alarmed);
+    for (const scheduled of props.scheduled ?? []) this.alarmScheduled(scheduled);
     this.alarmApi();
+  }
+
+  /**
+   * A scheduled function failing a run (errors), and for the expiry sweeper the access outliving
+   * its expiry. Its runs publish the counts every time, zero included, over a period no shorter
+   * than its interval, so each period holds a run.
+   */
+  private alarmScheduled({ handler, everyMinutes }: AlarmedSchedule): void {
+    const { slug, function: fn } = handler;
+    const period = Duration.minutes(Math.max(5, everyMinutes));
+    this.alarm(`${slug}-errors`, {
+      metric: fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: `A run of the ${slug} function failed (a table unreachable, a timeout, a misconfiguration): see its log group. The next run tries again.`,
+    });
+    if (slug !== 'expiry-sweeper') return;
+    this.alarm(`${slug}-overdue-grants`, {
+      metric: new cloudwatch.Metric({
+        namespace: this.props.metricsNamespace,
+        metricName: 'OverdueGrants',
+        dimensionsMap: { kind: 'expiry_sweeper' } satisfies DimensionSetOf<'OverdueGrants'>,
+        period,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        'A grant is still in place more than 30 minutes after its expiry: its removal keeps failing (the target system down or refusing, ' +
+        'its connector secret gone, its recorded provisioner unreadable). `npx lumos-state grants --pending` lists each with its last error ' +
+        'and next attempt; fix the cause and the sweeper removes it, or remove the access by hand and close it with `npx lumos-state resolve`.',
+    });
   }
 
   private alarmFunction({ slug: kind, function: fn, timeout }: AlarmedFunction): void {

@@ -12,8 +12,12 @@ import { LOG_RETENTION } from './log-retention';
 export interface WebhookFunctionProps {
   /** The function's slug: its handler file under src/handlers (without `.ts`) and its bundle folder under the prebundled dir. */
   readonly slug: string;
-  /** Name of the header carrying the token. */
-  readonly authHeader: string;
+  /** Name of the header carrying the token; unset for a scheduled function, which no caller reaches. */
+  readonly authHeader?: string;
+  /** Unset: a webhook's 10 s. */
+  readonly timeout?: Duration;
+  /** What the function does, for its role; unset: the webhook of its slug. */
+  readonly description?: string;
   /** A folder holding `<slug>/index.js` from `npm run build`; unset: bundle with esbuild here. */
   readonly prebundledDir?: string;
   /** Concurrent executions reserved for (and capping) this function; unset: none, the account's shared pool. */
@@ -26,7 +30,7 @@ export const FUNCTION_TIMEOUT = Duration.seconds(10);
 const HANDLERS_DIR = path.join(__dirname, '..', 'src', 'handlers');
 
 /**
- * Fixes every webhook function's defaults: runtime, arm64, memory, timeout, JSON logs with
+ * Fixes every function's defaults (the webhooks', and the scheduled ones' through lib/scheduled-function.ts): runtime, arm64, memory, timeout, JSON logs with
  * retention, and a role of its own that may write to its own log group and nothing else until
  * the stack grants it its tables and secrets (lib/access.ts).
  */
@@ -34,35 +38,35 @@ export class WebhookFunction extends Construct {
   readonly slug: string;
   readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
-  readonly timeout = FUNCTION_TIMEOUT;
+  readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
     super(scope, id);
     this.slug = props.slug;
+    this.timeout = props.timeout ?? FUNCTION_TIMEOUT;
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: LOG_RETENTION });
     this.logGroup = logGroup;
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the ${props.slug} webhook function`,
+      description: props.description ?? `Runs the ${props.slug} webhook function`,
     });
     // Instead of the managed AWSLambdaBasicExecutionRole, which may create any log group and write
     // to every one: the group exists (above), so the function only adds streams and events to it.
     // The group's ARN attribute ends in `:*`, which covers its streams and nothing beyond them.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    const environment: Record<string, string> = props.authHeader === undefined ? {} : { AUTH_HEADER: props.authHeader };
     const common = {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: FUNCTION_TIMEOUT,
+      timeout: this.timeout,
       role,
       reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       // No --enable-source-maps: it cost ~10 ms of every cold start (docs/performance.md); the maps
       // ship beside the bundle for when a stack trace needs reading.
-      environment: {
-        AUTH_HEADER: props.authHeader,
-      },
+      environment,
     } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
 
     this.function =

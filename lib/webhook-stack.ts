@@ -1,8 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
-import type { WebhookFunctionSpec } from '../src/app/function-spec';
-import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
+import type { FunctionSpec, ScheduledFunctionSpec, WebhookFunctionSpec } from '../src/app/function-spec';
+import { SCHEDULED_FUNCTIONS, WEBHOOK_FUNCTIONS } from '../src/app/functions';
 import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_VAR } from '../src/kernel/metrics';
 import type { FailMode } from '../src/services/fail-mode';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
@@ -10,6 +10,7 @@ import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
 import { AlarmTopic } from './alarm-topic';
 import { pascalCase } from './names';
 import { DEFAULT_WAF_RATE_LIMIT, RateLimitWaf } from './rate-limit-waf';
+import { ScheduledFunction } from './scheduled-function';
 import { buildTable, type WebhookTable } from './tables';
 import { addTokenOutputs } from './token-outputs';
 import { type TokenSecret, tokenSecret } from './token-secret';
@@ -55,7 +56,12 @@ export interface WebhookStackProps extends StackProps {
   readonly unauthorizedAlarmThreshold?: number;
   /** E-mail address the alarms notify (through an SNS topic); unset: alarms without notification. */
   readonly alarmEmail?: string;
+  /** Minutes between runs of the expiry sweeper; default 5. */
+  readonly sweepMinutes?: number;
 }
+
+/** How often the expiry sweeper runs unless `sweepMinutes` says otherwise. */
+export const DEFAULT_SWEEP_MINUTES = 5;
 
 /** The receiver: one REST API route and one function per webhook kind, the tables, the token secret, alarms. */
 export class WebhookStack extends Stack {
@@ -64,6 +70,8 @@ export class WebhookStack extends Stack {
   readonly waf: RateLimitWaf | undefined;
   readonly token: TokenSecret;
   readonly functions: readonly WebhookFunction[];
+  /** The functions run on a schedule (the expiry sweeper). */
+  readonly scheduled: readonly ScheduledFunction[];
   /** Connector secrets must have names starting with this; the functions in `connectorSecretReaders` may read them. */
   readonly connectorSecretPrefix: string;
   readonly connectorSecretReaders: readonly WebhookFunction[];
@@ -102,10 +110,17 @@ export class WebhookStack extends Stack {
       if (webhook.connectorSecrets === true) readers.push(fn);
       return fn;
     });
+    const sweepMinutes = props.sweepMinutes ?? DEFAULT_SWEEP_MINUTES;
+    this.scheduled = SCHEDULED_FUNCTIONS.map((spec) => {
+      const scheduled = this.addScheduled(spec, shared, sweepMinutes, props);
+      if (spec.connectorSecrets === true) readers.push(scheduled.handler);
+      return scheduled;
+    });
     this.connectorSecretReaders = readers;
 
     new WebhookAlarms(this, 'Alarms', {
       functions: this.functions,
+      scheduled: this.scheduled.map((scheduled) => ({ handler: scheduled.handler, everyMinutes: scheduled.everyMinutes })),
       accessLogs: this.webhookApi.accessLogs,
       metricsNamespace: this.metricsNamespace,
       unauthorizedThreshold: props.unauthorizedAlarmThreshold ?? DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD,
@@ -128,24 +143,40 @@ export class WebhookStack extends Stack {
       prebundledDir: props.prebundledDir,
       reservedConcurrency: props.reservedConcurrency,
     });
-    for (const [tableId, table] of tables) {
-      const level = webhook.tables[tableId];
-      if (level !== undefined) grantTable(fn.function, table, level);
-    }
+    this.grantSpec(fn, webhook, tables, metricsNamespace);
     grantTokenRead(fn.function, token);
-    if (webhook.connectorSecrets) grantConnectorSecrets(fn.function, this.connectorSecretPrefix);
     const environment =
       webhook.environment?.({
         validationFailMode: props.validationFailMode ?? 'closed',
         validationMisconfiguredMessage: props.validationMisconfiguredMessage,
       }) ?? {};
     for (const [key, value] of Object.entries(environment)) fn.function.addEnvironment(key, value);
-    fn.function.addEnvironment(METRICS_NAMESPACE_VAR, metricsNamespace);
     api.root.addResource(webhook.slug).addMethod('POST', new apigateway.LambdaIntegration(fn.function));
     new CfnOutput(this, `${name}Url`, {
       description: `URL to enter as Lumos's ${webhook.slug} webhook`,
       value: `${api.url}${webhook.slug}`,
     });
     return fn;
+  }
+
+  /** One scheduled function: its schedule, and the grants its spec lists (no token: nothing calls it but the rule). */
+  private addScheduled(spec: ScheduledFunctionSpec, shared: SharedResources, sweepMinutes: number, props: WebhookStackProps): ScheduledFunction {
+    const scheduled = new ScheduledFunction(this, `${pascalCase(spec.slug)}Scheduled`, {
+      spec,
+      everyMinutes: spec.everyMinutes({ sweepMinutes }),
+      prebundledDir: props.prebundledDir,
+    });
+    this.grantSpec(scheduled.handler, spec, shared.tables, shared.metricsNamespace);
+    return scheduled;
+  }
+
+  /** The tables and connector secrets a spec lists, at its levels, and where its metrics go. */
+  private grantSpec(fn: WebhookFunction, spec: FunctionSpec, tables: SharedResources['tables'], metricsNamespace: string): void {
+    for (const [tableId, table] of tables) {
+      const level = spec.tables[tableId];
+      if (level !== undefined) grantTable(fn.function, table, level);
+    }
+    if (spec.connectorSecrets) grantConnectorSecrets(fn.function, this.connectorSecretPrefix);
+    fn.function.addEnvironment(METRICS_NAMESPACE_VAR, metricsNamespace);
   }
 }

@@ -12,6 +12,7 @@ import {
   eachVariant,
   expectationOf,
   expectedPairs,
+  FUNCTION_SLUGS,
   KINDS,
   OTHER_KINDS,
   synthVariants,
@@ -157,14 +158,14 @@ describe('WebhookStack', () => {
 
     it('attaches each role one policy of its own and no inline policies', () => {
       // Prepare
-      const roleRefs = KINDS.map((kind) => ({ Ref: roleLogicalId(created, kind) }));
+      const roleRefs = FUNCTION_SLUGS.map((kind) => ({ Ref: roleLogicalId(created, kind) }));
       // Act
       const roles = Object.values(created.template.findResources('AWS::IAM::Role') as Resources);
       const policies = Object.values(created.template.findResources('AWS::IAM::Policy') as Resources);
       // Assess
-      expect(roles).toHaveLength(KINDS.length);
+      expect(roles).toHaveLength(FUNCTION_SLUGS.length);
       for (const role of roles) expect(role.Properties?.Policies).toBeUndefined();
-      expect(policies).toHaveLength(KINDS.length);
+      expect(policies).toHaveLength(FUNCTION_SLUGS.length);
       expect(policies.map((policy) => policy.Properties?.Roles)).toEqual(expect.arrayContaining(roleRefs.map((ref) => [ref])));
     });
   });

@@ -89,6 +89,7 @@ describe('context keys', () => {
       reservedConcurrency: '2',
       unauthorizedAlarmThreshold: '3',
       alarmEmail: 'oncall@example.com',
+      sweepMinutes: '15',
     };
     const cdks = {
       'aws:cdk:enable-path-metadata': true,

@@ -1,7 +1,7 @@
 /** The alarms the default stack must have, written out, and how to read them from a template. */
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { MetricName } from '../../../src/kernel/metrics';
-import { KINDS } from './expectations';
+import { KINDS, SCHEDULED_SLUGS } from './expectations';
 import type { Resources } from './stack-template';
 
 /**
@@ -29,8 +29,11 @@ export const EMF_ALARMS: Record<string, { metric: MetricName; suffix: string }[]
     { metric: 'ProvisioningFailures', suffix: 'target-failures' },
   ],
 };
-/** Three Lambda alarms per function, the EMF alarms, two for the API. */
-export const ALARM_COUNT = KINDS.length * 3 + Object.values(EMF_ALARMS).flat().length + 2;
+/** The alarms of each scheduled function: its errors, and for the expiry sweeper the access outliving its expiry. */
+export const SCHEDULED_ALARMS: Record<string, string[]> = { 'expiry-sweeper': ['errors', 'overdue-grants'] };
+/** Three Lambda alarms per webhook function, the EMF alarms, the scheduled functions', two for the API. */
+export const ALARM_COUNT =
+  KINDS.length * 3 + Object.values(EMF_ALARMS).flat().length + SCHEDULED_SLUGS.flatMap((slug) => SCHEDULED_ALARMS[slug] ?? []).length + 2;
 
 export type Properties = Record<string, unknown>;
 

@@ -4,12 +4,16 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { TableAccess } from '../../../src/app/function-spec';
-import { WEBHOOK_FUNCTIONS } from '../../../src/app/functions';
+import { SCHEDULED_FUNCTIONS, WEBHOOK_FUNCTIONS } from '../../../src/app/functions';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../../../src/store/table-definitions';
 import { arnOf, connectorSecretArn, pair, type Synthesized, synth, tableLogicalId } from './stack-template';
 
 /** The slugs of the deployed functions (the URL path of each). */
 export const KINDS: readonly string[] = WEBHOOK_FUNCTIONS.map((webhook) => webhook.slug);
+/** The slugs of the functions run on a schedule (the expiry sweeper). */
+export const SCHEDULED_SLUGS: readonly string[] = SCHEDULED_FUNCTIONS.map((spec) => spec.slug);
+/** Every deployed function: webhooks and scheduled ones. */
+export const FUNCTION_SLUGS: readonly string[] = [...KINDS, ...SCHEDULED_SLUGS];
 
 /** What one kind's function must get in the default stack. */
 export interface KindExpectation {

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { expect } from 'vitest';
 import { buildApp } from '../../../lib/app';
 import { pascalCase } from '../../../lib/names';
+import { ScheduledFunction } from '../../../lib/scheduled-function';
 import { WebhookFunction } from '../../../lib/webhook-function';
 import { WebhookStack, type WebhookStackProps } from '../../../lib/webhook-stack';
 import type { TableDefinition } from '../../../src/store/table-definitions';
@@ -57,10 +58,12 @@ export const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] 
 
 /**
  * The logical id of the function deployed for one kind, found through the construct tree
- * (`<Kind>Function`), not through the route, so a route wired to the wrong function shows.
+ * (`<Kind>Function`, or `<Slug>Scheduled` for a scheduled one), not through the route, so a
+ * route wired to the wrong function shows.
  */
 export function functionLogicalId({ stack, template }: Synthesized, kind: string): string {
-  const construct = stack.node.tryFindChild(`${pascalCase(kind)}Function`);
+  const scheduled = stack.node.tryFindChild(`${pascalCase(kind)}Scheduled`);
+  const construct = scheduled instanceof ScheduledFunction ? scheduled.handler : stack.node.tryFindChild(`${pascalCase(kind)}Function`);
   if (!(construct instanceof WebhookFunction)) throw new Error(`no WebhookFunction for ${kind}`);
   const cfn = construct.function.node.defaultChild;
   if (!(cfn instanceof lambda.CfnFunction)) throw new Error(`the function of ${kind} has no CfnFunction`);

@@ -1,0 +1,151 @@
+/**
+ * The expiry sweeper in the stack (lib/scheduled-function.ts): an EventBridge rule runs it every
+ * `sweepMinutes`; its own role may read and write grants and query their `due` index, read
+ * connector secrets under the prefix and append audit items, nothing else (no token, no rules);
+ * it alarms on failed runs and on access outliving its expiry; cdk-nag passes.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app';
+import { AUDIT_TABLE, GRANTS_TABLE } from '../../src/store/table-definitions';
+import { alarmsOf } from '../support/infra/alarms';
+import { connectorPair } from '../support/infra/expectations';
+import {
+  arnOf,
+  functionLogicalId,
+  functionProperties,
+  grantedPairs,
+  ownLogPairs,
+  pair,
+  propertiesOf,
+  type Synthesized,
+  synthContext,
+  tableLogicalId,
+  variablesOf,
+} from '../support/infra/stack-template';
+
+const SWEEPER = 'expiry-sweeper';
+
+/** The one schedule rule of a stack, with its properties. */
+function scheduleOf(synthesized: Synthesized): Record<string, unknown> {
+  const rules = Object.keys(synthesized.template.findResources('AWS::Events::Rule'));
+  expect(rules).toHaveLength(1);
+  return propertiesOf(synthesized.template, 'AWS::Events::Rule', rules[0] as string);
+}
+
+describe('expiry sweeper', () => {
+  let defaults: Synthesized;
+  let hourly: Synthesized;
+
+  beforeAll(() => {
+    defaults = synthContext();
+    hourly = synthContext({ sweepMinutes: '60' });
+  });
+
+  describe('schedule', () => {
+    it('runs every 5 minutes by default, and every sweepMinutes when set', () => {
+      // Prepare / Act
+      const byDefault = scheduleOf(defaults);
+      const set = scheduleOf(hourly);
+      // Assess
+      expect(byDefault.ScheduleExpression).toBe('rate(5 minutes)');
+      expect(set.ScheduleExpression).toBe('rate(1 hour)');
+    });
+
+    it('invokes the sweeper function, and only it', () => {
+      // Prepare
+      const sweeper = functionLogicalId(defaults, SWEEPER);
+      // Act
+      const { Targets } = scheduleOf(defaults) as { Targets: { Arn: unknown }[] };
+      const permissions = Object.values(defaults.template.findResources('AWS::Lambda::Permission')).map(
+        (resource) => (resource as { Properties: Record<string, unknown> }).Properties,
+      );
+      // Assess
+      expect(Targets.map((target) => target.Arn)).toEqual([arnOf(sweeper)]);
+      expect(permissions.filter((permission) => permission.Principal === 'events.amazonaws.com')).toEqual([
+        expect.objectContaining({ Action: 'lambda:InvokeFunction', FunctionName: arnOf(sweeper) }),
+      ]);
+    });
+
+    it('refuses a sweepMinutes that is not a whole number from 1 to 1440', () => {
+      // Act / Assess
+      for (const value of ['0', '1.5', 'soon', '1441']) {
+        expect(() => buildApp({ context: { 'aws:cdk:bundling-stacks': [], sweepMinutes: value } })).toThrow(
+          'context sweepMinutes must be a whole number from 1 to 1440',
+        );
+      }
+    });
+  });
+
+  describe('function', () => {
+    it('has time for a run of many grants, and no token', () => {
+      // Prepare / Act
+      const fn = functionProperties(defaults, SWEEPER);
+      const variables = variablesOf(defaults, SWEEPER);
+      // Assess
+      expect(fn).toEqual(expect.objectContaining({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 120 }));
+      expect(variables).not.toHaveProperty('TOKEN_SECRET_ID');
+      expect(variables).not.toHaveProperty('AUTH_HEADER');
+      expect(variables).toEqual(expect.objectContaining({ CONNECTOR_SECRET_PREFIX: 'lumos-connectors/', METRICS_NAMESPACE: 'LumosWebhooks/LumosWebhooks' }));
+    });
+
+    it('may read and write grants and query their due index, read connector secrets, append audit items, and nothing else', () => {
+      // Prepare
+      const grants = arnOf(tableLogicalId(defaults.template, GRANTS_TABLE));
+      const audit = arnOf(tableLogicalId(defaults.template, AUDIT_TABLE));
+      const due = { 'Fn::Join': ['', [grants, '/index/due']] };
+      // Act
+      const pairs = grantedPairs(defaults, SWEEPER);
+      // Assess: written out action by action, as a reviewer reads them
+      expect(pairs).toEqual(
+        [
+          ...['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'].flatMap((action) => [pair(action, grants), pair(action, due)]),
+          pair('dynamodb:PutItem', audit),
+          connectorPair('lumos-connectors/'),
+          ...ownLogPairs(defaults, SWEEPER),
+        ].sort(),
+      );
+    });
+  });
+
+  describe('alarms', () => {
+    it('alarms when a grant is still in place more than 30 minutes after its expiry, saying what to do', () => {
+      // Prepare / Act
+      const overdue = alarmsOf(defaults.template).filter((alarm) => alarm.MetricName === 'OverdueGrants');
+      // Assess
+      expect(overdue).toEqual([
+        expect.objectContaining({
+          Namespace: 'LumosWebhooks/LumosWebhooks',
+          Dimensions: [{ Name: 'kind', Value: 'expiry_sweeper' }],
+          Statistic: 'Maximum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Period: 300,
+          TreatMissingData: 'notBreaching',
+        }),
+      ]);
+      expect(overdue[0]?.AlarmDescription).toContain('lumos-state grants --pending');
+    });
+
+    it('alarms on a failed run, over a period no shorter than the interval', () => {
+      // Prepare
+      const dimensions = [{ Name: 'FunctionName', Value: { Ref: functionLogicalId(hourly, SWEEPER) } }];
+      // Act
+      const errors = alarmsOf(hourly.template).filter(
+        (alarm) => alarm.MetricName === 'Errors' && JSON.stringify(alarm.Dimensions) === JSON.stringify(dimensions),
+      );
+      // Assess
+      expect(errors).toEqual([expect.objectContaining({ Statistic: 'Sum', Threshold: 0, Period: 3600 })]);
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it('passes the AwsSolutions checks, the connector-secret wildcard acknowledged for the sweeper with its reason', () => {
+      // Act
+      const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, nag: true });
+      const synthesize = () => buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, nag: true }).app.synth();
+      // Assess
+      expect(stack.connectorSecretReaders.map((reader) => reader.slug)).toContain(SWEEPER);
+      expect(synthesize).not.toThrow();
+    });
+  });
+});
