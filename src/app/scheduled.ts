@@ -29,7 +29,9 @@ export async function runScheduled(
   const deadline = Deadline.forInvocation(options.budgetMs, options.lambdaRemainingMs === undefined ? undefined : options.lambdaRemainingMs - RUN_MARGIN_MS);
   try {
     const summary = await service.run({ runId: options.runId, deadline });
-    logger.info(`${service.name} run finished`, { run_id: options.runId, ...summary });
+    // A run that found nothing to do says so only at DEBUG: every few minutes, for ever.
+    const quiet = Object.values(summary).every((value) => value === 0 || value === false);
+    (quiet ? logger.debug : logger.info).call(logger, `${service.name} run finished`, { run_id: options.runId, ...summary });
     return summary;
   } catch (error) {
     logger.error(`${service.name} run failed`, { run_id: options.runId, reason: failureReason(error), error: error instanceof Error ? error.name : 'unknown' });

@@ -18,6 +18,9 @@ async function main(): Promise<void> {
     `  DynamoDB: ${runtime.dynamoEndpoint} (tables ${Object.values(runtime.tables).join(', ')})`,
     // Ready to paste: what `apply` would change in these tables, and the replay of the calls made here.
     `  Rules:    npx lumos-rules plan --endpoint ${runtime.dynamoEndpoint} --rules-table ${runtime.tables.RULES_TABLE} --audit-table ${runtime.tables.AUDIT_TABLE} --state-table ${runtime.tables.STATE_TABLE}`,
+    runtime.sweepSeconds > 0
+      ? `  Sweeper:  removes expired grants every ${runtime.sweepSeconds} s (SWEEP_SECONDS); pending: npx lumos-state grants --pending --endpoint ${runtime.dynamoEndpoint} --grants-table ${runtime.tables.GRANTS_TABLE}`
+      : '  Sweeper:  off (SWEEP_SECONDS=0)',
     '',
     'Try the Lumos docs example (peterparker@lumos.com is on call for demo-oncall, so PREAPPROVED):',
     `  curl -sS -X POST ${runtime.baseUrl}/pre-approval -H '${header} ${runtime.token}' -H 'content-type: application/json' --data @fixtures/lumos/pre-approval.json`,

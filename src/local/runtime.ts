@@ -6,8 +6,11 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../app/config';
 import { createDependencies } from '../app/dependencies';
+import { SCHEDULED_FUNCTIONS } from '../app/functions';
 import { buildPipeline } from '../app/lambda';
+import { runScheduled } from '../app/scheduled';
 import type { Pipeline } from '../http/pipeline';
+import type { ScheduledService } from '../services/scheduled-service';
 import { createTables } from '../store/create-tables';
 import { createDocumentClient } from '../store/dynamo-client';
 import type { TableDefinition } from '../store/table-definitions';
@@ -29,7 +32,11 @@ export interface LocalRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** The HTTP server's timeouts; default 30 s for headers and for a whole request. */
   server?: LocalServerOptions;
+  /** Seconds between runs of each scheduled function (the expiry sweeper); default `SWEEP_SECONDS` from `env`, else 60; 0: never. */
+  sweepSeconds?: number;
 }
+
+export const DEFAULT_SWEEP_SECONDS = 60;
 
 export interface LocalRuntime {
   baseUrl: string;
@@ -37,6 +44,8 @@ export interface LocalRuntime {
   dynamoEndpoint: string;
   tables: Record<TableDefinition['envVar'], string>;
   paths: string[];
+  /** Seconds between runs of the scheduled functions (0: they do not run). */
+  sweepSeconds: number;
   /** Settles if the DynamoDB Local we started exits on its own; never for `dynamoEndpoint` or after `stop()`. */
   dynamoExited: Promise<ProcessExit>;
   stop(): Promise<void>;
@@ -64,14 +73,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       server.listen(options.port, '127.0.0.1', resolve);
     });
     const { port } = server.address() as AddressInfo;
+    const sweepSeconds = options.sweepSeconds ?? sweepSecondsFrom(options.env?.SWEEP_SECONDS);
+    const timers = sweepSeconds > 0 ? SCHEDULED_FUNCTIONS.map((spec) => every(sweepSeconds, spec.service(deps), spec.timeoutSeconds)) : [];
     return {
       baseUrl: `http://127.0.0.1:${port}`,
       token,
       dynamoEndpoint,
       tables,
       paths: [...routes.keys()],
+      sweepSeconds,
       dynamoExited: dynamo?.unexpectedExit ?? new Promise<ProcessExit>(() => {}),
       stop: async () => {
+        for (const timer of timers) clearInterval(timer);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dynamo?.stop();
@@ -81,4 +94,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await dynamo?.stop();
     throw error;
   }
+}
+
+/** `SWEEP_SECONDS`: a whole number of seconds, 0 to turn the sweeper off; anything else is refused at start. */
+function sweepSecondsFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_SWEEP_SECONDS;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400)
+    throw new Error(`SWEEP_SECONDS must be a whole number of seconds from 0 to 86400, not ${JSON.stringify(value)}`);
+  return seconds;
+}
+
+/** Runs a scheduled service every `seconds`, one run at a time (a long run delays the next rather than overlapping it). */
+function every(seconds: number, service: ScheduledService, timeoutSeconds: number): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runScheduled(service, { runId: `local-${randomBytes(6).toString('hex')}`, budgetMs: timeoutSeconds * 1000 })
+      .catch(() => {
+        // Logged by runScheduled; the next tick tries again, as the next scheduled run would.
+      })
+      .finally(() => {
+        running = false;
+      });
+  }, seconds * 1000);
+  timer.unref();
+  return timer;
 }

@@ -114,6 +114,11 @@ export class ExpirySweeper implements ScheduledService {
       return;
     }
     const removed = swept.kind === 'worked' && swept.removal.status === 'removed';
+    if (swept.kind === 'worked') {
+      const fields = { ...grantNamed(swept.grant), reason: swept.reason };
+      if (removed) logger.info('expired grant removed', fields);
+      else logger.warn('removal failed; pending', { ...fields, error: swept.grant.removal_error, next_attempt_at: swept.grant.next_attempt_at });
+    }
     if (removed) summary.removed += 1;
     else {
       summary.pending += 1;
