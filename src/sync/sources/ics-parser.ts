@@ -63,6 +63,11 @@ export function parseIcsShifts(text: string, options: IcsParseOptions, collector
   const budget = { left: options.maxOccurrences ?? 200_000 };
   for (const component of masters) {
     try {
+      // Without DTSTART there is nothing to place, and ical.js would walk its recurrence forever.
+      if (!(component.getFirstPropertyValue('dtstart') instanceof ICAL.Time)) {
+        collector.skip('bad_time');
+        continue;
+      }
       const uid = component.getFirstPropertyValue('uid');
       const isException = component.hasProperty('recurrence-id');
       const exceptions = !isException && typeof uid === 'string' ? (exceptionsByUid.get(uid) ?? []) : [];

@@ -115,6 +115,17 @@ describe('iCalendar on-call feeds', () => {
     expect(run.skipped).toEqual({ bad_time: 3, no_end: 1, unknown_email: 2 });
   });
 
+  it('skips a recurring event without DTSTART instead of walking it forever', async () => {
+    // Prepare
+    feed.calendar = calendar(vevent({ UID: 'no-start', DTEND: '20261129T180000Z', RRULE: 'FREQ=WEEKLY;BYDAY=MO,TH', ATTENDEE: 'mailto:x@lumos.com' }));
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions());
+
+    // Assess
+    expect(run).toMatchObject({ status: 'partial', items: [], skipped: { bad_time: 1 } });
+  });
+
   it('fails with the reason when the feed refuses its token, and never names the token', async () => {
     // Act
     const run = await fetchIcsShifts(source, { ...secret, url: feed.url.replace(TOKEN, 'wr0ng-t0k3n') }, runOptions());
