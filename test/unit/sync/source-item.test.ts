@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSourceItem, SourceItemError } from '../../../src/sync/source-item';
 import { parseSourceSecret, SourceSecretError } from '../../../src/sync/source-secret';
@@ -15,6 +17,12 @@ const problemsOf = (value: unknown): string[] => {
 };
 
 describe('source items', () => {
+  it('reads the example in docs/state-sources.md as written', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'state-sources.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    expect(parse(JSON.parse(example))).toMatchObject({ id: 'pagerduty-main', schedules: { PI7DH85: 'payments-oncall' } });
+  });
+
   it('reads a PagerDuty source with its defaults: 30 minutes to stale, the US host', () => {
     // Act
     const source = parse({ id: 'pagerduty-main', type: 'pagerduty', secret: 'lumos-connectors/pagerduty', schedules: { PI7DH85: 'payments-oncall' } });
