@@ -219,7 +219,8 @@ export interface ParsedRequest {
 export type ParseOutcome = { ok: true; request: ParsedRequest; ignored: PayloadIssue[] } | { ok: false; issues: PayloadIssue[] };
 
 /**
- * Schema plus the kind-specific rules: permissions may be empty only when deprovisioning; the
+ * Schema plus the kind-specific rules (an empty `permissions` list is a request for the app
+ * itself, Lumos's "provisioning to app", for every kind); the
  * subject must be a well-formed email, and so must the requester where rules may ask about it;
  * each grant's sort key (`<subject>#<permission>`) must fit DynamoDB's 1,024 bytes.
  *
@@ -241,9 +242,6 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
   if (!parsed.success) return { ok: false, issues: toPayloadIssues(parsed.error) };
   const payload = parsed.data;
   const issues: PayloadIssue[] = [];
-  if (payload.permissions.length === 0 && !lenient) {
-    issues.push({ path: 'permissions', message: 'at least one permission is required' });
-  }
   const subject = subjectEmail(payload, kind);
   if (subject === null) {
     const where = REQUESTER_FALLBACK.has(kind) ? 'target_user, account, user or requester_user' : 'target_user, account or user';

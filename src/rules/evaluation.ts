@@ -82,6 +82,8 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
       return condition.domains.includes(domain) ? pass(`domain ${domain} is listed`) : fail(`domain ${domain} is not in ${condition.domains.join(', ')}`);
     }
     case 'permission_in': {
+      // A request for the app itself names no permission: whether it is "listed" cannot be known.
+      if (facts.request.permissions.length === 0) return unknown('no permission requested (a request for the app itself)');
       const outside = facts.request.permissions.filter((value) => !condition.values.includes(value));
       return outside.length === 0 ? pass('every permission is listed') : fail(`permission ${outside.join(', ')} is not listed`);
     }

@@ -4,11 +4,16 @@ import { RULE_KINDS, type Rule, type RuleEntry, type RuleKind } from './rule-ite
  * How a rule's `permissions` list limits it. An allow (or provisioning) rule decides only when it
  * covers every requested permission; a deny rule, a requirement or an unreadable item applies as
  * soon as one requested permission is listed, so bundling permissions never dodges it.
+ *
+ * No permission requested is a request for the app itself (Lumos's "provisioning to app"): a
+ * rule limited to permissions never allows or provisions it, but a limited deny or requirement
+ * still applies, so an empty list can never widen access.
  */
 export type Coverage = 'every' | 'any';
 
 export function coversPermissions(limit: readonly string[] | undefined, requested: readonly string[], coverage: Coverage = 'every'): boolean {
   if (limit === undefined) return true;
+  if (requested.length === 0) return coverage === 'any';
   return coverage === 'every' ? requested.every((value) => limit.includes(value)) : requested.some((value) => limit.includes(value));
 }
 

@@ -10,6 +10,7 @@ import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
 import { type Reply, replies } from '../lumos/replies';
 import type { RuleTrace } from '../rules/trace';
+import { APP_ITSELF } from '../store/grant-item';
 
 /**
  * One permission's work, failing alone: an error it throws (the store down, the deadline
@@ -36,7 +37,9 @@ export async function failingAlone(
   }
 }
 
-const label = (results: PermissionResult[]) => results.map((result) => result.permission).join(', ');
+/** How a permission is named in a message: an app-level grant has none. */
+const named = (permission: string) => (permission === APP_ITSELF ? 'the app itself' : permission);
+const label = (results: PermissionResult[]) => results.map((result) => named(result.permission)).join(', ');
 
 export function provisioningReply(results: PermissionResult[], appLabel: string): Reply {
   const failed = results.filter((result) => result.status === 'failed');
@@ -44,7 +47,7 @@ export function provisioningReply(results: PermissionResult[], appLabel: string)
   const done = results.filter((result) => result.status !== 'failed' && result.status !== 'no_rule');
   const doneNote = done.length > 0 ? ` Done: ${label(done)}.` : '';
   if (failed.length > 0) {
-    const why = failed.map((result) => `${result.permission} (${result.detail})`).join('; ');
+    const why = failed.map((result) => `${named(result.permission)} (${result.detail})`).join('; ');
     const rest = uncovered.length > 0 ? ` No rule covers: ${label(uncovered)}.` : '';
     return replies.provisioningFailed(`Provisioning failed for ${why}.${doneNote}${rest}`);
   }
@@ -58,7 +61,7 @@ export function deprovisioningReply(results: PermissionResult[]): Reply {
   const failed = results.filter((result) => result.status === 'failed');
   if (failed.length === 0) return replies.deprovisioned();
   const done = results.filter((result) => result.status !== 'failed');
-  const why = failed.map((result) => `${result.permission} (${result.detail})`).join('; ');
+  const why = failed.map((result) => `${named(result.permission)} (${result.detail})`).join('; ');
   return replies.deprovisioningFailed(`Deprovisioning failed for ${why}.${done.length > 0 ? ` Done: ${label(done)}.` : ''}`);
 }
 
@@ -67,7 +70,7 @@ export function outcomeEntry(kind: 'provisioning' | 'deprovisioning', reply: Rep
   const response = reply.body?.response;
   return {
     decision: typeof response === 'string' ? response : kind === 'provisioning' ? 'PROVISIONED' : 'DEPROVISIONED',
-    reason: results.map((result) => `${result.permission}: ${result.status}`).join('; ') || 'nothing to do',
+    reason: results.map((result) => `${named(result.permission)}: ${result.status}`).join('; ') || 'nothing to do',
     ...(typeof reply.body?.message === 'string' ? { message: reply.body.message } : {}),
     results,
     trace,

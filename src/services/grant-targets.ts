@@ -1,4 +1,5 @@
 import type { ParsedRequest } from '../lumos/payload';
+import { APP_ITSELF } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
 
 /** What a provisioner acts on for one permission of this request. */
@@ -14,6 +15,8 @@ export function grantTarget({ payload, subject }: ParsedRequest, permission: { v
   };
 }
 
+/** One target per permission; none named is the app itself (one app-level grant). */
 export function grantTargets(parsed: ParsedRequest): GrantTarget[] {
+  if (parsed.payload.permissions.length === 0) return [grantTarget(parsed, { value: APP_ITSELF, label: null })];
   return parsed.payload.permissions.map((permission) => grantTarget(parsed, { value: permission.value, label: permission.label ?? null }));
 }

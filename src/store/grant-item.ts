@@ -71,6 +71,11 @@ export interface GrantKey {
 }
 
 export const UNNAMED_REQUEST = '(no request named)';
+/**
+ * The permission of an app-level grant (Lumos's "provisioning to app": an empty `permissions`
+ * list). Its key is `<email>#`, which no permission can form: the payload refuses empty values.
+ */
+export const APP_ITSELF = '';
 const TTL_GRACE_SECONDS = 7 * 86_400;
 /** The sweeper's retries of a failed removal: 1 minute, doubling, at most an hour apart. */
 export const REMOVAL_RETRY_BASE_MS = 60_000;

@@ -102,9 +102,9 @@ describe('local request-validation endpoint over HTTP', () => {
     const invalidJson = await post('/request-validation', '{"oops"');
     expect(invalidJson.status).toBe(400);
     expect(invalidJson.json).toMatchObject({ error: 'invalid_json', response: 'VALIDATION_FAILED', message: expect.any(String) });
-    const invalid = await post('/request-validation', fixture('invalid/empty-permissions.json'));
+    const invalid = await post('/request-validation', fixture('invalid/missing-app-id.json'));
     expect(invalid.status).toBe(422);
-    expect(invalid.json).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'permissions' }], response: 'VALIDATION_FAILED' });
+    expect(invalid.json).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'application.app_id' }], response: 'VALIDATION_FAILED' });
   });
 });
 

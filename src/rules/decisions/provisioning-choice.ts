@@ -13,8 +13,10 @@ export type ProvisioningChoice =
   | { status: 'none'; trace: RuleTrace[] }
   | { status: 'invalid'; rule_id: string; trace: RuleTrace[] };
 
+/** `permission` '' is the app itself (an empty `permissions` list): only rules not limited to permissions cover it. */
 export function chooseProvisioningRule(entries: readonly RuleEntry[], permission: string, facts: Facts): ProvisioningChoice {
-  const { trace, evaluated, invalid } = evaluateRules(entries, 'provisioning', [permission], facts, { ok: true, detail: 'no condition' });
+  const requested = permission === '' ? [] : [permission];
+  const { trace, evaluated, invalid } = evaluateRules(entries, 'provisioning', requested, facts, { ok: true, detail: 'no condition' });
   const [broken] = invalid;
   if (broken) return { status: 'invalid', rule_id: broken.rule_id, trace };
   for (const { rule, outcome } of evaluated) {

@@ -48,7 +48,7 @@ async function grant(email: string, permission = 'Permission One', instance = IN
 }
 
 describe('ledger provisioning', () => {
-  it('grants once for the same request sent twice, with one hold and a TTL safety net', async () => {
+  it('grants once for the same request sent twice, with one hold and no TTL while held', async () => {
     // Prepare
     const body = forRequest('twice', { target_user: { email: 'twice@lumos.com' } });
     // Act

@@ -36,6 +36,7 @@ const VALID: Record<string, (request: ParsedRequest) => void> = {
   'edge/subject-from-account.json': ({ subject }) => expect(subject).toBe('peterparker@lumos.com'),
   'edge/subject-from-user.json': ({ subject }) => expect(subject).toBe('peterparker@lumos.com'),
   'edge/requester-only.json': ({ subject }) => expect(subject).toBe('peterparker@lumos.com'),
+  'edge/app-level.json': ({ payload }) => expect(payload.permissions).toEqual([]),
   'edge/unknown-fields-and-sources.json': ({ payload }) => {
     expect(payload).not.toHaveProperty('something_lumos_added_later');
     expect(undocumentedPermissionTags(payload)).toEqual(['source=NEW_IDP', 'type=GROUP']);
@@ -44,7 +45,6 @@ const VALID: Record<string, (request: ParsedRequest) => void> = {
 
 const INVALID: Record<string, string> = {
   'invalid/missing-app-id.json': 'application.app_id',
-  'invalid/empty-permissions.json': 'permissions',
   'invalid/no-subject-email.json': 'target_user.email',
   'invalid/bad-access-length.json': 'access_length',
   'invalid/permission-without-value.json': 'permissions[0].value',
@@ -73,9 +73,12 @@ describe('Lumos payload', () => {
     expect(outcome).toEqual({ ok: false, issues: [{ path: 'application', message: 'required' }] });
   });
 
-  it('lets deprovisioning carry an empty permission list (every grant of the subject)', () => {
-    expect(parsePayload(load('invalid/empty-permissions.json'), 'deprovisioning').ok).toBe(true);
-  });
+  it.each(['pre_approval', 'request_validation', 'provisioning', 'deprovisioning'] as const)(
+    'lets %s carry an empty permission list (a request for the app itself)',
+    (kind) => {
+      expect(parsePayload(load('edge/app-level.json'), kind).ok).toBe(true);
+    },
+  );
 
   it('never falls back to the requester for provisioning or deprovisioning', () => {
     // Prepare
