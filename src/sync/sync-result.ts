@@ -56,7 +56,9 @@ export type SyncFailureReason =
   | 'host_not_allowed'
   | 'deadline_exceeded'
   | 'unparseable'
-  | 'too_large';
+  | 'too_large'
+  /** The source's secret does not parse for its type. */
+  | 'misconfigured';
 
 export type SyncStatus = 'complete' | 'partial' | 'failed';
 
