@@ -15,6 +15,8 @@ type IcalTime = InstanceType<typeof ICAL.Time>;
 export interface IcsParseResult {
   /** False when the text is not an iCalendar object at all. */
   parsed: boolean;
+  /** True when `outOfTime` said so before every event was read: the run cannot finish. */
+  outOfTime: boolean;
   collector: RunCollector<SyncedShift>;
 }
 
@@ -25,6 +27,8 @@ export interface IcsParseOptions {
   maxOccurrencesPerEvent?: number;
   /** Occurrences walked in the whole feed (default 200,000), so a hostile feed cannot stall the run. */
   maxOccurrences?: number;
+  /** Asked between events and every 1,000 occurrences; true stops the parse (the run's deadline has passed). */
+  outOfTime?: () => boolean;
 }
 
 const SUMMARY_EMAIL = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/;
@@ -36,16 +40,16 @@ export function parseIcsShifts(text: string, options: IcsParseOptions, collector
   try {
     calendar = new ICAL.Component(ICAL.parse(text));
   } catch {
-    return { parsed: false, collector };
+    return { parsed: false, outOfTime: false, collector };
   }
-  if (calendar.name !== 'vcalendar') return { parsed: false, collector };
+  if (calendar.name !== 'vcalendar') return { parsed: false, outOfTime: false, collector };
   collector.pagesRead = 1;
 
   let events: IcalComponent[];
   try {
     events = calendar.getAllSubcomponents('vevent');
   } catch {
-    return { parsed: false, collector };
+    return { parsed: false, outOfTime: false, collector };
   }
   // Exceptions (RECURRENCE-ID) belong to the event with their UID; ical.js would relate every exception to every event.
   const exceptionsByUid = new Map<string, IcalComponent[]>();
@@ -60,8 +64,9 @@ export function parseIcsShifts(text: string, options: IcsParseOptions, collector
   // An exception without its master is an event on its own.
   for (const [uid, exceptions] of exceptionsByUid) if (!masterUids.has(uid)) masters.push(...exceptions);
 
-  const budget = { left: options.maxOccurrences ?? 200_000 };
+  const budget = { left: options.maxOccurrences ?? 200_000, outOfTime: false };
   for (const component of masters) {
+    if (budget.outOfTime || options.outOfTime?.()) return { parsed: true, outOfTime: true, collector };
     try {
       // Without DTSTART there is nothing to place, and ical.js would walk its recurrence forever.
       if (!(component.getFirstPropertyValue('dtstart') instanceof ICAL.Time)) {
@@ -78,11 +83,17 @@ export function parseIcsShifts(text: string, options: IcsParseOptions, collector
       collector.skip('bad_value');
     }
   }
-  return { parsed: true, collector };
+  return { parsed: true, outOfTime: budget.outOfTime, collector };
 }
 
 /** Walks the occurrences from the first until the window's end, adding those that overlap it. */
-function expand(event: IcalEvent, exceptions: IcalComponent[], options: IcsParseOptions, collector: RunCollector<SyncedShift>, budget: { left: number }): void {
+function expand(
+  event: IcalEvent,
+  exceptions: IcalComponent[],
+  options: IcsParseOptions,
+  collector: RunCollector<SyncedShift>,
+  budget: { left: number; outOfTime: boolean },
+): void {
   const windowEnd = options.window.to.getTime();
   const perEvent = options.maxOccurrencesPerEvent ?? 20_000;
   const iterator = event.iterator();
@@ -92,6 +103,10 @@ function expand(event: IcalEvent, exceptions: IcalComponent[], options: IcsParse
       return;
     }
     budget.left -= 1;
+    if (walked % 1000 === 999 && options.outOfTime?.()) {
+      budget.outOfTime = true;
+      return;
+    }
     const occurrence = iterator.next();
     if (!occurrence) break;
     const at = instantOf(occurrence);

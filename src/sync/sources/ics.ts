@@ -26,7 +26,9 @@ export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, opti
       const url = new URL(secret.url);
       const body = await http.get(url);
       if (body.kind === 'too_large') throw new SourceFetchError('too_large', `the feed at ${describeUrl(url)} is larger than the bound`);
-      const result = parseIcsShifts(body.text, { schedule: source.schedule, window: options.window }, collector);
+      const outOfTime = () => options.deadline.remainingMs() <= 0;
+      const result = parseIcsShifts(body.text, { schedule: source.schedule, window: options.window, outOfTime }, collector);
+      if (result.outOfTime) throw new SourceFetchError('deadline_exceeded', `the deadline passed while reading the feed at ${describeUrl(url)}`);
       if (!result.parsed) throw new SourceFetchError('unparseable', `the feed at ${describeUrl(url)} is not an iCalendar file`);
     },
     () => http.requests,

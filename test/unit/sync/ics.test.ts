@@ -2,8 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type IcsSource, parseSourceItem } from '../../../src/sync/source-item';
 import type { FeedSecret } from '../../../src/sync/source-secret';
 import { fetchIcsShifts } from '../../../src/sync/sources/ics';
+import { parseIcsShifts } from '../../../src/sync/sources/ics-parser';
 import { BERLIN, calendar, type IcsFeed, startIcsFeed, vevent } from '../../support/sources/ics-feed';
-import { runOptions } from '../../support/sources/run-options';
+import { runOptions, WINDOW } from '../../support/sources/run-options';
 
 const TOKEN = 'f33d-t0k3n';
 let feed: IcsFeed;
@@ -164,5 +165,22 @@ describe('iCalendar on-call feeds', () => {
 
     // Assess
     expect(run).toMatchObject({ status: 'failed', failure: { reason: 'too_large' } });
+  });
+});
+
+describe('iCalendar parsing within the deadline', () => {
+  it('stops a long expansion when the deadline passes, failing the run rather than returning half a rota', () => {
+    // Prepare: a rule that recurs every minute since 2020; the clock says the deadline is gone after the first checks.
+    const text = calendar(
+      vevent({ UID: 'busy', DTSTART: '20200101T000000Z', DTEND: '20200101T000100Z', RRULE: 'FREQ=MINUTELY', ATTENDEE: 'mailto:a@lumos.com' }),
+    );
+    let checks = 0;
+
+    // Act
+    const result = parseIcsShifts(text, { schedule: 'rota', window: WINDOW, outOfTime: () => ++checks > 2 });
+
+    // Assess
+    expect(result.outOfTime).toBe(true);
+    expect(checks).toBe(3);
   });
 });
