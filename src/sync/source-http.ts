@@ -72,8 +72,8 @@ export class SourceHttp {
       if (response.ok) return this.read(response);
       await response.body?.cancel().catch(() => undefined);
       const where = describeUrl(new URL(response.url || url.href));
-      if (response.status === 401) throw new SourceFetchError('unauthorized', `${where} answered HTTP 401 (the API key was refused)`);
-      if (response.status === 403) throw new SourceFetchError('forbidden', `${where} answered HTTP 403 (the API key may not read this)`);
+      if (response.status === 401) throw new SourceFetchError('unauthorized', `${where} answered HTTP 401 (the credential was refused)`);
+      if (response.status === 403) throw new SourceFetchError('forbidden', `${where} answered HTTP 403 (the credential may not read this)`);
       const retryable = response.status === 429 || response.status >= 500;
       if (!retryable) throw new SourceFetchError('http_status', `${where} answered HTTP ${response.status}`);
       const reason = response.status === 429 ? 'rate_limited' : 'http_status';

@@ -57,8 +57,13 @@ export function parseIcsShifts(text: string, options: IcsParseOptions, collector
   for (const event of events) {
     const uid = safe(() => event.getFirstPropertyValue('uid'));
     const hasRecurrenceId = safe(() => event.hasProperty('recurrence-id')) === true;
-    if (hasRecurrenceId && typeof uid === 'string') exceptionsByUid.set(uid, [...(exceptionsByUid.get(uid) ?? []), event]);
-    else masters.push(event);
+    if (!hasRecurrenceId || typeof uid !== 'string') {
+      masters.push(event);
+      continue;
+    }
+    const sameUid = exceptionsByUid.get(uid);
+    if (sameUid) sameUid.push(event);
+    else exceptionsByUid.set(uid, [event]);
   }
   const masterUids = new Set(masters.map((event) => safe(() => event.getFirstPropertyValue('uid'))).filter((uid) => typeof uid === 'string'));
   // An exception without its master is an event on its own.
