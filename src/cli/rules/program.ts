@@ -8,6 +8,7 @@ import { EXIT, type ExitCode } from '../shared/exit-codes';
 import type { Io } from '../shared/io';
 import { unexpectedErrorText } from '../shared/output';
 import { printable } from '../shared/printable';
+import { TargetError } from '../shared/target-error';
 import { UsageError } from '../shared/usage-error';
 import { defineApply } from './commands/apply';
 import { defineCheck } from './commands/check';
@@ -15,7 +16,6 @@ import { defineExplain } from './commands/explain';
 import { defineExport } from './commands/export';
 import { definePlan } from './commands/plan';
 import { defineTest } from './commands/test';
-import { TargetError } from './table/target-error';
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: readonly DefineCommand[] = [defineCheck, defineTest, defineExplain, definePlan, defineApply, defineExport];

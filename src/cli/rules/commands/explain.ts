@@ -20,13 +20,13 @@ import { EXIT } from '../../shared/exit-codes';
 import { formatFinding } from '../../shared/finding';
 import { type Colours, type CommandReport, writeReport } from '../../shared/output';
 import { readDocumentFile } from '../../shared/rule-files';
+import { TargetError } from '../../shared/target-error';
 import { UsageError } from '../../shared/usage-error';
 import { decideCase } from '../rule-tests/decide-case';
 import { formatTreeLine, traceTree } from '../rule-tests/trace-tree';
 import { auditedCallsOf } from '../table/audited-requests';
 import { explainRules } from '../table/explain-rules';
 import { namesTarget, resolveTarget, type Target, type TargetOptions } from '../table/target';
-import { TargetError } from '../table/target-error';
 import { targetOptions, withTargetOptions } from '../table/target-options';
 
 interface ExplainOptions extends CommonOptions, TargetOptions {

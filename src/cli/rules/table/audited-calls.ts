@@ -5,9 +5,9 @@
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
+import { targetError } from '../../shared/target-error';
 import { scanPages } from './scan-pages';
 import type { Target } from './target';
-import { targetError } from './target-error';
 
 /** What a replay reads of an item (everything `readAuditedCall` checks). */
 const ATTRIBUTES = ['kind', 'app_id', 'at', 'subject', 'requester', 'permissions', 'decision', 'rule_id', 'results', 'facts', 'request_task_url', 'request_id'];

@@ -1,8 +1,8 @@
 /** The audited calls of one request (its Lumos task URL), for `explain --request`. */
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
+import { targetError } from '../../shared/target-error';
 import { scanPages } from './scan-pages';
 import type { Target } from './target';
-import { targetError } from './target-error';
 
 /** A scan: the audit is keyed by app and time, and a task URL names no app; explain is rare and interactive. */
 export async function auditedCallsOf(target: Target, auditTable: string, taskUrl: string): Promise<AuditedCall[]> {

@@ -6,10 +6,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { KNOWN_ATTRIBUTES, NOTE_ATTRIBUTES } from '../../../rules/rule-item';
+import { targetError } from '../../shared/target-error';
 import { scanPages } from './scan-pages';
 import { isPlainRecord } from './table-values';
 import type { Target } from './target';
-import { targetError } from './target-error';
 
 export type RuleItem = Record<string, unknown>;
 
