@@ -50,6 +50,9 @@ export interface GrantItem {
   next_attempt_at?: string;
   /** `revoking` and `pending_removal`: since when the access should be gone (its expiry, or when its removal was first asked for). */
   removal_due_at?: string;
+  /** `removed` by hand (`lumos-state resolve`): who closed the pending removal, and why. */
+  resolved_by?: string;
+  resolved_reason?: string;
   /** `removed` only: when the target confirmed the access gone. */
   removed_at?: string;
   /** The latest end of any hold; null while any hold is unlimited. For `removed`, when it went. */
@@ -137,7 +140,16 @@ export function holdEnd(now: Date, accessLength: number | null): string | null {
   return new Date(Math.max(now.getTime(), Math.min(LATEST_ISO_MS, now.getTime() + accessLength * 1000))).toISOString();
 }
 
-type StateOnly = 'granting_until' | 'revoking_until' | 'removal_error' | 'removed_at' | 'removal_attempts' | 'next_attempt_at' | 'removal_due_at';
+type StateOnly =
+  | 'granting_until'
+  | 'revoking_until'
+  | 'removal_error'
+  | 'removed_at'
+  | 'removal_attempts'
+  | 'next_attempt_at'
+  | 'removal_due_at'
+  | 'resolved_by'
+  | 'resolved_reason';
 type ItemBase = Omit<GrantItem, 'expires_at' | 'ttl' | StateOnly>;
 
 /** The item without the attributes that belong to one state only, or are recomputed on each write. */
@@ -152,6 +164,8 @@ function baseOf(item: GrantItem): ItemBase {
     removal_attempts: _attempts,
     next_attempt_at: _next,
     removal_due_at: _due,
+    resolved_by: _by,
+    resolved_reason: _reason,
     ...base
   } = item;
   return base;
@@ -262,6 +276,14 @@ export function asRevoking(item: GrantItem, until: Date, now: Date): GrantItem {
 export function asRemoved(item: GrantItem, now: Date): GrantItem {
   const at = now.toISOString();
   return { ...baseOf(item), state: 'removed', removed_at: at, expires_at: at, ttl: ttlAfter(at), holds: {}, version: item.version + 1, updated_at: at };
+}
+
+/**
+ * A pending removal closed by hand: an admin removed the access some other way and says who and
+ * why. Removed from then on, like a removal the target confirmed.
+ */
+export function asResolvedByHand(item: GrantItem, by: string, reason: string, now: Date): GrantItem {
+  return { ...asRemoved(item, now), resolved_by: by, resolved_reason: reason };
 }
 
 /**

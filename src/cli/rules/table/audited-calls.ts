@@ -5,6 +5,7 @@
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
+import { JOB_KINDS } from '../../../kernel/metrics';
 import { targetError } from '../../shared/target-error';
 import { scanPages } from './scan-pages';
 import type { Target } from './target';
@@ -48,6 +49,8 @@ export async function readAuditedCalls(target: Target, auditTable: string, since
         try {
           for await (const page of scanPages(target.documents, input, stop.signal)) {
             for (const item of page.Items ?? []) {
+              // A ledger job's item (the expiry sweeper, a removal resolved by hand) is no call to replay.
+              if ((JOB_KINDS as readonly unknown[]).includes(item.kind)) continue;
               const call = readAuditedCall(item);
               if (call.ok) read.calls.push(call.call);
               else read.unreadable += 1;

@@ -1,0 +1,122 @@
+/**
+ * `lumos-state resolve GRANT --by WHO --reason WHY`: closes a pending removal by hand (the access
+ * was removed some other way), so the sweeper stops retrying it. Only a pending removal can be
+ * closed; the write is conditional on the version read, and an audit item of kind
+ * `grant_resolved` records who closed it and why.
+ */
+import type { Command } from 'commander';
+import { auditJob } from '../../../audit/writer';
+import { Deadline } from '../../../kernel/deadline';
+import { DynamoAuditSink } from '../../../store/audit-sink';
+import { asResolvedByHand, type GrantItem, type GrantKey, stateOf } from '../../../store/grant-item';
+import { DynamoGrantLedger } from '../../../store/grant-ledger';
+import type { CommandContext } from '../../shared/command-context';
+import { EXIT } from '../../shared/exit-codes';
+import { writeReport } from '../../shared/output';
+import type { TablesTarget } from '../../shared/table-target';
+import { TargetError, targetError } from '../../shared/target-error';
+import { UsageError } from '../../shared/usage-error';
+import { grantId, parseGrantId } from '../grant-id';
+import { type GrantsTargetOptions, resolveGrantsTarget, withGrantsTargetOptions } from '../grants-target';
+
+interface ResolveOptions extends GrantsTargetOptions {
+  json?: boolean;
+  by?: string;
+  reason?: string;
+}
+
+const MAX_TEXT = 500;
+/** As the functions keep audit items (AUDIT_RETENTION_DAYS' default). */
+const AUDIT_RETENTION_DAYS = 400;
+const BUDGET_MS = 10_000;
+
+/** A required piece of text for the audit item: trimmed, one line, bounded. */
+function text(value: string | undefined, flag: string): string {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '') throw new UsageError(`${flag} is required: who closes it and why are recorded in the audit trail`);
+  if (trimmed.length > MAX_TEXT || /[\p{Cc}\u2028\u2029]/u.test(trimmed)) throw new UsageError(`${flag}: one line of at most ${MAX_TEXT} characters`);
+  return trimmed;
+}
+
+export function defineResolve(program: Command, { io, finish }: CommandContext): void {
+  withGrantsTargetOptions(
+    program
+      .command('resolve')
+      .description('close a pending removal by hand once the access was removed some other way (audited)')
+      .argument('<grant>', '<app_instance>/<email>#<permission>, as `lumos-state grants --pending` prints it')
+      .option('--by <who>', 'who closes it (recorded in the audit item)')
+      .option('--reason <why>', 'how the access was removed (recorded in the audit item)')
+      .option('--json', 'print one JSON document on stdout instead of the summary'),
+  ).action(async (grant: string, options: ResolveOptions) => {
+    const key = parseGrantId(grant);
+    const by = text(options.by, '--by');
+    const reason = text(options.reason, '--reason');
+    const target = await resolveGrantsTarget(options);
+    try {
+      const auditTable = target.tables.auditTable;
+      if (auditTable === undefined) throw new UsageError('--endpoint needs --audit-table NAME too: a resolution is audited');
+      const resolved = await close(target, key, by, reason);
+      const startedAt = Date.now();
+      try {
+        await auditJob(
+          new DynamoAuditSink(target.documents, auditTable, AUDIT_RETENTION_DAYS),
+          'grant_resolved',
+          {
+            app_id: resolved.app_id,
+            subject: resolved.email,
+            permissions: [resolved.permission],
+            decision: 'RESOLVED',
+            reason,
+            actor: by,
+            results: [{ permission: resolved.permission, status: 'removed', rule_id: resolved.rule_id, detail: `pending removal closed by hand: ${reason}` }],
+            request_id: `resolve:${grantId(key)}:${resolved.updated_at}`,
+          },
+          new Date(),
+          startedAt,
+          new Deadline(BUDGET_MS),
+        );
+      } catch {
+        throw new TargetError(`grant ${grantId(key)} was closed, but its audit item could not be written to ${auditTable}: record the resolution by hand`);
+      }
+      finish(
+        writeReport(
+          io,
+          {
+            exitCode: EXIT.ok,
+            json: { grant: grantId(key), state: resolved.state, removed_at: resolved.removed_at, resolved_by: by, reason },
+            human: () => [`Closed ${grantId(key)}: marked removed at ${resolved.removed_at}, audited as resolved by ${by}.`],
+          },
+          options,
+        ),
+      );
+    } finally {
+      target.close();
+    }
+  });
+}
+
+/** Reads the grant, refuses anything but a pending removal, and writes it removed if nobody changed it meanwhile. */
+async function close(target: TablesTarget, key: GrantKey, by: string, reason: string): Promise<GrantItem> {
+  const ledger = new DynamoGrantLedger(target.documents, target.required);
+  const what = `the grants table ${target.required}`;
+  const deadline = new Deadline(BUDGET_MS);
+  try {
+    const item = await ledger.get(key, deadline);
+    const now = new Date();
+    if (item === null) throw new TargetError(`grant ${grantId(key)} is not in ${target.required}`);
+    const state = stateOf(item, now);
+    if (state !== 'pending_removal') {
+      throw new TargetError(`grant ${grantId(key)} is ${state}, not a pending removal: only a pending removal can be closed by hand`);
+    }
+    const resolved = asResolvedByHand(item, by, reason, now);
+    if (!(await ledger.save(resolved, item.version, deadline))) {
+      throw new TargetError(
+        `grant ${grantId(key)} changed while it was being closed (the sweeper or a webhook acted on it): look again with \`lumos-state grants --pending\``,
+      );
+    }
+    return resolved;
+  } catch (error) {
+    if (error instanceof TargetError) throw error;
+    throw targetError(error instanceof Error && error.cause !== undefined ? error.cause : error, `writing ${what}`, target.where);
+  }
+}

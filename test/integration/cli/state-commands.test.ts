@@ -1,0 +1,158 @@
+/**
+ * lumos-state against DynamoDB Local, run as the program runs it (arguments in, output and exit
+ * code out): `grants --pending` lists pending removals with their last error, `resolve` closes
+ * one by hand (audited, and only a pending removal), and the one-line errors and exit codes.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runLumosState } from '../../../src/cli/state/program';
+import { Deadline } from '../../../src/kernel/deadline';
+import { asPendingRemoval, asRevoking, type GrantItem, withHold } from '../../../src/store/grant-item';
+import { type TestDeployment, testDeployment } from '../../support/deployment';
+import { grantTarget } from '../../support/grant-target';
+import { recordingIo } from '../../support/recording-io';
+import { auditItemsOf, testDocumentClient } from '../../support/tables';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const HOUR = 3_600_000;
+let deployment: TestDeployment;
+let local: string[];
+
+async function lumosState(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = recordingIo(ROOT);
+  const code = await runLumosState(args, io, '0.0.0-test');
+  return { code, out: io.out(), err: io.err() };
+}
+
+/** A grant as the webhooks and the sweeper leave it, written through the ledger (so its index attributes are there). */
+async function saveGrant(email: string, state: 'held' | 'expired' | 'pending'): Promise<GrantItem> {
+  const now = new Date();
+  const target = grantTarget({ target: { email, given_name: null, family_name: null }, access_length: state === 'held' ? 3_600 : 60 });
+  let item = withHold(null, target, 'rule-1', { type: 'ledger' }, new Date(now.getTime() - (state === 'held' ? 0 : HOUR)));
+  if (state === 'pending') item = asPendingRemoval(asRevoking(item, now, now), 'Access API: answered HTTP 503', now);
+  expect(await deployment.deps.grants.save(item, null, new Deadline(5_000))).toBe(true);
+  return item;
+}
+
+const read = async (item: GrantItem) =>
+  (
+    await testDocumentClient().send(
+      new GetCommand({ TableName: deployment.tables.GRANTS_TABLE, Key: { app_instance: item.app_instance, subject_permission: item.subject_permission } }),
+    )
+  ).Item as GrantItem;
+
+beforeAll(async () => {
+  deployment = await testDeployment('state-commands-token-0123456789');
+  local = ['--endpoint', deployment.endpoint, '--grants-table', deployment.tables.GRANTS_TABLE];
+});
+
+describe('lumos-state grants', () => {
+  it('lists pending removals with their last error and next attempt, and without --pending the expired grants too', async () => {
+    // Prepare
+    const pending = await saveGrant('pending@lumos.com', 'pending');
+    const expired = await saveGrant('expired@lumos.com', 'expired');
+    await saveGrant('held@lumos.com', 'held');
+    // Act
+    const onlyPending = await lumosState(['grants', '--pending', '--json', ...local]);
+    const due = await lumosState(['grants', '--json', ...local]);
+    const human = await lumosState(['grants', '--pending', ...local]);
+    // Assess
+    expect(onlyPending.code).toBe(0);
+    expect(JSON.parse(onlyPending.out).grants).toEqual([
+      expect.objectContaining({
+        grant: `inst-1/pending@lumos.com#editor`,
+        state: 'pending_removal',
+        removal_attempts: 1,
+        removal_error: 'Access API: answered HTTP 503',
+        next_attempt_at: pending.next_attempt_at,
+      }),
+    ]);
+    expect((JSON.parse(due.out).grants as { grant: string }[]).map((row) => row.grant)).toEqual([
+      `inst-1/${expired.subject_permission}`,
+      `inst-1/${pending.subject_permission}`,
+    ]);
+    expect(human.out).toContain('inst-1/pending@lumos.com#editor  pending_removal, 1 attempt, next ');
+    expect(human.out).toContain('  last error: Access API: answered HTTP 503\n');
+    expect(human.out).toContain('1 pending removal in ');
+  });
+});
+
+describe('lumos-state resolve', () => {
+  it('closes a pending removal by hand: removed, audited with who and why, and no longer listed', async () => {
+    // Prepare
+    const pending = await saveGrant('closed@lumos.com', 'pending');
+    // Act
+    const run = await lumosState([
+      'resolve',
+      `inst-1/${pending.subject_permission}`,
+      '--by',
+      'admin@lumos.com',
+      '--reason',
+      'removed in the admin console',
+      ...local,
+      '--audit-table',
+      deployment.tables.AUDIT_TABLE,
+    ]);
+    const after = await lumosState(['grants', '--pending', '--json', ...local]);
+    // Assess
+    expect(run).toMatchObject({ code: 0, err: '' });
+    expect(run.out).toContain('Closed inst-1/closed@lumos.com#editor: marked removed');
+    expect(await read(pending)).toMatchObject({ state: 'removed', resolved_by: 'admin@lumos.com', resolved_reason: 'removed in the admin console' });
+    expect((await read(pending)).ttl).toBeTypeOf('number');
+    expect((JSON.parse(after.out).grants as { grant: string }[]).map((row) => row.grant)).not.toContain(`inst-1/${pending.subject_permission}`);
+    const audit = await auditItemsOf(deployment.tables.AUDIT_TABLE, 'closed@lumos.com');
+    expect(audit).toEqual([
+      expect.objectContaining({ kind: 'grant_resolved', decision: 'RESOLVED', actor: 'admin@lumos.com', reason: 'removed in the admin console' }),
+    ]);
+  });
+
+  it('refuses to close a grant that is not a pending removal, changing nothing (exit 1, one line)', async () => {
+    // Prepare
+    const held = await saveGrant('still.held@lumos.com', 'held');
+    // Act
+    const run = await lumosState([
+      'resolve',
+      `inst-1/${held.subject_permission}`,
+      '--by',
+      'admin@lumos.com',
+      '--reason',
+      'x',
+      ...local,
+      '--audit-table',
+      deployment.tables.AUDIT_TABLE,
+    ]);
+    // Assess
+    expect(run).toMatchObject({
+      code: 1,
+      err: 'lumos-state: grant inst-1/still.held@lumos.com#editor is held, not a pending removal: only a pending removal can be closed by hand\n',
+    });
+    expect(await read(held)).toEqual(expect.objectContaining({ state: 'held', version: held.version }));
+  });
+
+  it('answers bad usage with exit 2: no --by, a malformed grant, no audit table', async () => {
+    // Act
+    const noBy = await lumosState(['resolve', 'inst-1/a@b.c#p', '--reason', 'x', ...local]);
+    const malformed = await lumosState(['resolve', 'no-slash', '--by', 'a', '--reason', 'x', ...local]);
+    const noAudit = await lumosState(['resolve', 'inst-1/a@b.c#p', '--by', 'a', '--reason', 'x', ...local]);
+    // Assess
+    expect(noBy).toMatchObject({ code: 2, err: 'error: --by is required: who closes it and why are recorded in the audit trail\n' });
+    expect(malformed.code).toBe(2);
+    expect(malformed.err).toContain('expected <app_instance>/<email>#<permission>');
+    expect(noAudit).toMatchObject({ code: 2, err: 'error: --endpoint needs --audit-table NAME too: a resolution is audited\n' });
+  });
+
+  it('runs as bin/lumos-state.cjs, and says which tables it needs when none is named', () => {
+    // Act
+    const help = spawnSync(process.execPath, [join(ROOT, 'bin', 'lumos-state.cjs'), '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const none = spawnSync(process.execPath, [join(ROOT, 'bin', 'lumos-state.cjs'), 'grants'], { cwd: ROOT, encoding: 'utf8' });
+    // Assess
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: lumos-state [options] [command]');
+    expect(none).toMatchObject({
+      status: 2,
+      stderr: 'error: which tables? give --endpoint URL --grants-table NAME (DynamoDB Local, as `npm start` prints), or --stack NAME\n',
+    });
+  });
+});
