@@ -11,9 +11,27 @@ export interface ShiftItem {
   ends_at: string;
   /** Epoch seconds of the shift's end: DynamoDB removes it some time after. */
   ttl: number;
+  /** The source id of a synced shift; absent on a shift written by hand or imported. */
+  source?: string;
+  /** When the sync last wrote it (UTC instant); only with `source`. */
+  synced_at?: string;
+  /** The paging tool's escalation level (1 = first responder), when it says. */
+  escalation_level?: number;
 }
 
-export function shiftItem(schedule: string, email: string, startsAt: Date, endsAt: Date): ShiftItem {
+/** What a sync adds to a shift: who wrote it and when. Hand-written shifts have none of it. */
+export interface SyncOrigin {
+  source: string;
+  syncedAt: Date;
+}
+
+export function shiftItem(
+  schedule: string,
+  email: string,
+  startsAt: Date,
+  endsAt: Date,
+  options: { origin?: SyncOrigin; escalationLevel?: number } = {},
+): ShiftItem {
   const normalised = normaliseEmail(email);
   const starts = startsAt.toISOString();
   return {
@@ -24,5 +42,7 @@ export function shiftItem(schedule: string, email: string, startsAt: Date, endsA
     starts_at: starts,
     ends_at: endsAt.toISOString(),
     ttl: Math.floor(endsAt.getTime() / 1000),
+    ...(options.origin === undefined ? {} : { source: options.origin.source, synced_at: options.origin.syncedAt.toISOString() }),
+    ...(options.escalationLevel === undefined ? {} : { escalation_level: options.escalationLevel }),
   };
 }

@@ -9,12 +9,23 @@ import { normaliseInstant } from './iso-instant';
 import { queryAll } from './query-all';
 import { shiftPartition, shiftPersonPrefix, shiftSortKey, trainingPartition } from './state-keys';
 
+/** A shift as read, with the source that synced it (absent: written by hand or imported). */
+export interface StoredShift extends Shift {
+  source?: string;
+  escalation_level?: number;
+}
+
+/** A training record as read, with the source that synced it (absent: written by hand or imported). */
+export interface StoredTraining extends TrainingRecord {
+  source?: string;
+}
+
 /** On-call shifts and training records that admins or sync jobs write. */
 export interface StateSource {
   /** Shifts of each (schedule, person) that started by `now`, newest first. */
-  shifts(lookups: readonly ShiftLookup[], now: Date, deadline: Deadline): Promise<Shift[]>;
+  shifts(lookups: readonly ShiftLookup[], now: Date, deadline: Deadline): Promise<StoredShift[]>;
   /** Every training record of each person: one read per person, whatever the number of courses. */
-  trainings(emails: readonly string[], deadline: Deadline): Promise<TrainingRecord[]>;
+  trainings(emails: readonly string[], deadline: Deadline): Promise<StoredTraining[]>;
 }
 
 /** Offsets reach +14:00: a shift keyed by its local start may sort up to 14 h after its UTC start. */
@@ -29,7 +40,7 @@ export class DynamoStateSource implements StateSource {
     private readonly tableName: string,
   ) {}
 
-  async shifts(lookups: readonly ShiftLookup[], now: Date, deadline: Deadline): Promise<Shift[]> {
+  async shifts(lookups: readonly ShiftLookup[], now: Date, deadline: Deadline): Promise<StoredShift[]> {
     const lists = await Promise.all(lookups.map((lookup) => this.shiftsOf(lookup, now, deadline)));
     return lists.flat();
   }
@@ -40,7 +51,7 @@ export class DynamoStateSource implements StateSource {
    * ahead, never crowd out the current one. The range reaches 14 h ahead for keys written with
    * an offset; times are then compared as instants.
    */
-  private async shiftsOf({ schedule, email }: ShiftLookup, now: Date, deadline: Deadline): Promise<Shift[]> {
+  private async shiftsOf({ schedule, email }: ShiftLookup, now: Date, deadline: Deadline): Promise<StoredShift[]> {
     const latest = new Date(now.getTime() + LATEST_OFFSET_MS).toISOString();
     const page = await storeCall(`reading on-call shifts of ${schedule}`, deadline, (abortSignal) =>
       this.client.send(
@@ -60,17 +71,17 @@ export class DynamoStateSource implements StateSource {
       const problem =
         startsAt === null ? 'starts_at is not an ISO-8601 instant' : endsAt === null ? 'ends_at is not an ISO-8601 instant' : otherPerson(item, email);
       if (problem || startsAt === null || endsAt === null) return this.unreadable(item, problem ?? '');
-      return [{ schedule, email, starts_at: startsAt, ends_at: endsAt }];
+      return [{ schedule, email, starts_at: startsAt, ends_at: endsAt, ...originOf(item), ...escalationOf(item) }];
     });
   }
 
-  async trainings(emails: readonly string[], deadline: Deadline): Promise<TrainingRecord[]> {
+  async trainings(emails: readonly string[], deadline: Deadline): Promise<StoredTraining[]> {
     const lists = await Promise.all(emails.map((email) => this.trainingsOf(email, deadline)));
     return lists.flat();
   }
 
   /** Every course of the person (one page in practice; later pages are read too). */
-  private async trainingsOf(email: string, deadline: Deadline): Promise<TrainingRecord[]> {
+  private async trainingsOf(email: string, deadline: Deadline): Promise<StoredTraining[]> {
     const items = await queryAll(
       this.client,
       { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': trainingPartition(email) } },
@@ -90,7 +101,7 @@ export class DynamoStateSource implements StateSource {
               ? 'expires_at is not an ISO-8601 instant'
               : otherPerson(item, email);
       if (problem || typeof item.sk !== 'string' || completedAt === null) return this.unreadable(item, problem ?? '');
-      return [{ email, course: item.sk, completed_at: completedAt, expires_at: expiresAt }];
+      return [{ email, course: item.sk, completed_at: completedAt, expires_at: expiresAt, ...originOf(item) }];
     });
   }
 
@@ -107,6 +118,16 @@ export class DynamoStateSource implements StateSource {
 }
 
 const MAX_REPORTED = 1_000;
+
+/** `source` only when the item has one as text: a hand-written item reads as before. */
+function originOf(item: Record<string, unknown>): { source?: string } {
+  return typeof item.source === 'string' ? { source: item.source } : {};
+}
+
+function escalationOf(item: Record<string, unknown>): { escalation_level?: number } {
+  const level = item.escalation_level;
+  return typeof level === 'number' && Number.isInteger(level) && level >= 1 ? { escalation_level: level } : {};
+}
 
 function instantOf(value: unknown): string | null {
   return typeof value === 'string' ? normaliseInstant(value) : null;

@@ -1,5 +1,6 @@
 /** The training record item as an LMS sync job or an admin writes it (docs/rules.md, "Training records"). */
 import { normaliseEmail } from '../lumos/email';
+import type { SyncOrigin } from './shift-item';
 import { trainingPartition } from './state-keys';
 
 export interface TrainingItem {
@@ -11,9 +12,18 @@ export interface TrainingItem {
   course_name?: string;
   completed_at: string;
   expires_at?: string;
+  /** The source id of a synced record; absent on a record written by hand or imported. */
+  source?: string;
+  /** When the sync last wrote it (UTC instant); only with `source`. */
+  synced_at?: string;
 }
 
-export function trainingItem(email: string, course: string, completedAt: Date, options: { courseName?: string; expiresAt?: Date } = {}): TrainingItem {
+export function trainingItem(
+  email: string,
+  course: string,
+  completedAt: Date,
+  options: { courseName?: string; expiresAt?: Date; origin?: SyncOrigin } = {},
+): TrainingItem {
   const normalised = normaliseEmail(email);
   return {
     pk: trainingPartition(normalised),
@@ -23,5 +33,6 @@ export function trainingItem(email: string, course: string, completedAt: Date, o
     ...(options.courseName === undefined ? {} : { course_name: options.courseName }),
     completed_at: completedAt.toISOString(),
     ...(options.expiresAt === undefined ? {} : { expires_at: options.expiresAt.toISOString() }),
+    ...(options.origin === undefined ? {} : { source: options.origin.source, synced_at: options.origin.syncedAt.toISOString() }),
   };
 }
