@@ -23,10 +23,20 @@ export interface DueAttributes {
 
 export const dueBuckets = (): string[] => Array.from({ length: DUE_BUCKETS }, (_, index) => `due#${index}`);
 
+const digestOf = (key: GrantKey) => createHash('sha256').update(`${key.app_instance}\u0000${key.subject_permission}`).digest();
+
 /** A grant's bucket: a hash of its key, so it never moves while the grant lives. */
 export function dueBucketOf(key: GrantKey): string {
-  const digest = createHash('sha256').update(`${key.app_instance}\u0000${key.subject_permission}`).digest();
-  return `due#${(digest[0] ?? 0) % DUE_BUCKETS}`;
+  return `due#${(digestOf(key)[0] ?? 0) % DUE_BUCKETS}`;
+}
+
+/**
+ * A short, fixed-length name of a grant (16 hex digits of its key's hash), for ids that must
+ * stay small whatever the key holds: an audit item's sort key is at most 1,024 bytes, and a
+ * grant's key alone may take two of those.
+ */
+export function grantDigest(key: GrantKey): string {
+  return digestOf(key).toString('hex').slice(0, 16);
 }
 
 /** When the sweeper must look at the grant, or null when nothing is owed (removed, or held without end). */

@@ -221,6 +221,23 @@ describe('expiry', () => {
   });
 });
 
+describe('hostile values', () => {
+  it('removes and audits a grant whose key is as long as the ledger allows', async () => {
+    // Prepare: a permission value that fills the sort key's 1,024 bytes
+    const email = newPerson();
+    const permission = 'p'.repeat(1_024 - email.length - 1);
+    const request = { ...body(email, 'long', 60), permissions: [{ value: permission, label: 'Long' }] };
+    expect((await provision(webhookRequest(request, TOKEN))).statusCode).toBe(204);
+    // Act
+    await sweep(2 * MINUTE);
+    // Assess
+    expect(target.access.has(`${email}#${permission}`)).toBe(false);
+    expect((await ledger(email, permission))?.state).toBe('removed');
+    const audit = (await auditItemsOf(deployment.tables.AUDIT_TABLE, email)).filter((entry) => entry.kind === 'expiry_sweeper');
+    expect(audit).toEqual([expect.objectContaining({ decision: 'REMOVED', permissions: [permission] })]);
+  });
+});
+
 describe('failed deprovisioning', () => {
   it('is finished by the sweeper once the target recovers', async () => {
     // Prepare: a grant for a day, and a target down when Lumos deprovisions it

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { auditJob } from '../../../audit/writer';
 import { Deadline } from '../../../kernel/deadline';
 import { DynamoAuditSink } from '../../../store/audit-sink';
+import { grantDigest } from '../../../store/grant-due';
 import { asResolvedByHand, type GrantItem, type GrantKey, stateOf } from '../../../store/grant-item';
 import { DynamoGrantLedger } from '../../../store/grant-ledger';
 import type { CommandContext } from '../../shared/command-context';
@@ -69,7 +70,8 @@ export function defineResolve(program: Command, { io, finish }: CommandContext):
             reason,
             actor: by,
             results: [{ permission: resolved.permission, status: 'removed', rule_id: resolved.rule_id, detail: `pending removal closed by hand: ${reason}` }],
-            request_id: `resolve:${grantId(key)}:${resolved.updated_at}`,
+            // Short whatever the key holds: the audit item's sort key ends in it (1,024 bytes at most).
+            request_id: `resolve:${grantDigest(key)}:${resolved.version}`,
           },
           new Date(),
           startedAt,
