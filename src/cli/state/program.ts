@@ -12,12 +12,14 @@ import { printable } from '../shared/printable';
 import { TargetError } from '../shared/target-error';
 import { UsageError } from '../shared/usage-error';
 import { defineGrants } from './commands/grants';
+import { defineReindex } from './commands/reindex';
 import { defineResolve } from './commands/resolve';
 
 /** Every command, in the order `--help` lists them: one line each, so a new command is one added line. */
 const COMMANDS: readonly DefineCommand[] = [
   defineGrants, // grants [--pending]: grants due, and pending removals with their last error
   defineResolve, // resolve GRANT --by --reason: close a pending removal by hand, audited
+  defineReindex, // reindex: grants written before the due index, into it (once after upgrading)
 ];
 
 export async function runLumosState(args: readonly string[], io: Io, version: string): Promise<ExitCode> {

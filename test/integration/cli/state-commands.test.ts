@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLumosState } from '../../../src/cli/state/program';
 import { Deadline } from '../../../src/kernel/deadline';
@@ -76,6 +76,32 @@ describe('lumos-state grants', () => {
     expect(human.out).toContain('inst-1/pending@lumos.com#editor  pending_removal, 1 attempt, next ');
     expect(human.out).toContain('  last error: Access API: answered HTTP 503\n');
     expect(human.out).toContain('1 pending removal in ');
+  });
+});
+
+describe('lumos-state reindex', () => {
+  it('puts an expired grant written before the due index into it, so it is listed (and swept), once', async () => {
+    // Prepare: an item as an older version wrote it, without index attributes
+    const old = withHold(
+      null,
+      grantTarget({ target: { email: 'older@lumos.com', given_name: null, family_name: null }, access_length: 60 }),
+      'r',
+      { type: 'ledger' },
+      new Date(Date.now() - HOUR),
+    );
+    await testDocumentClient().send(new PutCommand({ TableName: deployment.tables.GRANTS_TABLE, Item: old }));
+    const before = await lumosState(['grants', '--json', ...local]);
+    // Act
+    const first = await lumosState(['reindex', '--json', ...local]);
+    const second = await lumosState(['reindex', '--json', ...local]);
+    const after = await lumosState(['grants', '--json', ...local]);
+    // Assess
+    const listed = (run: { out: string }) => (JSON.parse(run.out).grants as { grant: string }[]).map((row) => row.grant);
+    expect(listed(before)).not.toContain(`inst-1/${old.subject_permission}`);
+    expect(JSON.parse(first.out)).toMatchObject({ indexed: 1 });
+    expect(JSON.parse(second.out)).toMatchObject({ indexed: 0 });
+    expect(listed(after)).toContain(`inst-1/${old.subject_permission}`);
+    expect(await read(old)).toMatchObject({ version: old.version, state: 'held' });
   });
 });
 
