@@ -1,0 +1,157 @@
+/**
+ * One sync run of one source (docs/state-sources.md, "The sync run"): read its secret, fetch the
+ * window, write what came back with `source` and `synced_at`, and after a complete run only,
+ * delete this source's shifts in the window that the run no longer returned. Items of another
+ * origin (hand-written, imported, another source) are never overwritten or deleted.
+ */
+import type { Deadline } from '../kernel/deadline';
+import { DeadlineExceededError, StoreRejectedInputError, StoreUnavailableError } from '../kernel/errors';
+import { type ShiftItem, type SyncOrigin, shiftItem } from '../store/shift-item';
+import type { ExistingItem, ItemKey, SyncedStateStore } from '../store/synced-state-store';
+import { type TrainingItem, trainingItem } from '../store/training-item';
+import type { FetchRunOptions } from './fetch-run';
+import { fetchSource } from './fetch-source';
+import type { SyncWindow } from './hostile-values';
+import { inPool } from './pool';
+import type { SourceItem } from './source-item';
+import { coveredNames } from './source-list';
+import { SourceSecretReadError, type SourceSecretTexts } from './source-secret-texts';
+import type { SkipReason, SyncedShift, SyncedTraining, SyncFailureReason, SyncStatus } from './sync-result';
+
+/** The fetch's failures, and the run's own: the secret could not be read, the state table failed, a bug. */
+export type SourceFailureReason = SyncFailureReason | 'secret_unavailable' | 'store_unavailable' | 'internal_error';
+
+export interface SourceOutcome {
+  id: string;
+  status: SyncStatus;
+  failure?: { reason: SourceFailureReason; message: string };
+  /** Items the source returned. */
+  returned: number;
+  written: number;
+  deleted: number;
+  /** Returned items left unwritten: their key holds an item of another origin. */
+  kept: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  requests: number;
+}
+
+export interface SyncSourceDeps {
+  state: SyncedStateStore;
+  secrets: SourceSecretTexts;
+  /** The connectors' HTTP settings (tests: a sleep that does not wait). */
+  fetchOptions?: Omit<Partial<FetchRunOptions>, 'window' | 'deadline'>;
+}
+
+/** Schedules read and deletes sent at once within one source. */
+const STORE_CONCURRENCY = 8;
+
+export async function syncSource(source: SourceItem, window: SyncWindow, origin: SyncOrigin, deps: SyncSourceDeps, deadline: Deadline): Promise<SourceOutcome> {
+  const outcome: SourceOutcome = { id: source.id, status: 'failed', returned: 0, written: 0, deleted: 0, kept: 0, skipped: {}, requests: 0 };
+  try {
+    const secretText = await deps.secrets.read(source.secret, deadline);
+    const fetched = await fetchSource(source, secretText, { ...deps.fetchOptions, window, deadline });
+    outcome.skipped = fetched.run.skipped;
+    outcome.requests = fetched.run.requests;
+    if (fetched.run.status === 'failed') {
+      // Nothing written, nothing deleted: the state stays as the last good run left it.
+      if (fetched.run.failure) outcome.failure = fetched.run.failure;
+      return outcome;
+    }
+    outcome.returned = fetched.run.items.length;
+    const complete = fetched.run.status === 'complete';
+    if (fetched.kind === 'shifts') await syncShifts(source, fetched.run.items, complete, window, origin, deps.state, deadline, outcome);
+    else await syncTraining(fetched.run.items, origin, deps.state, deadline, outcome);
+    outcome.status = fetched.run.status;
+    return outcome;
+  } catch (error) {
+    outcome.status = 'failed';
+    outcome.failure = failureOf(error);
+    return outcome;
+  }
+}
+
+async function syncShifts(
+  source: SourceItem,
+  shifts: readonly SyncedShift[],
+  complete: boolean,
+  window: SyncWindow,
+  origin: SyncOrigin,
+  state: SyncedStateStore,
+  deadline: Deadline,
+  outcome: SourceOutcome,
+): Promise<void> {
+  const names = coveredNames(source);
+  const schedules = 'schedules' in names ? names.schedules : [];
+  // Read before writing: what the partitions hold tells which keys belong to another origin
+  // (never overwritten) and, after a complete run, which of this source's shifts vanished.
+  const existing = new Map<string, ExistingItem>();
+  await inPool(schedules, STORE_CONCURRENCY, async (schedule) => {
+    for (const item of await state.shiftsOf(schedule, deadline)) existing.set(keyOf(item), item);
+  });
+  const items = shifts.map((shift) =>
+    shiftItem(shift.schedule, shift.email, new Date(shift.starts_at), new Date(shift.ends_at), {
+      origin,
+      ...(shift.escalation_level === undefined ? {} : { escalationLevel: shift.escalation_level }),
+    }),
+  );
+  const writable = items.filter((item) => !isOtherOrigin(existing.get(keyOf(item)), source.id));
+  outcome.kept = items.length - writable.length;
+  await writeAll(writable, state, deadline, outcome);
+  if (!complete) return;
+  const returned = new Set(items.map(keyOf));
+  const vanished = [...existing.values()].filter(
+    (item): item is ExistingItem & { source: string; synced_at: string } =>
+      item.source === source.id && item.synced_at !== undefined && !returned.has(keyOf(item)) && overlapsWindow(item, window),
+  );
+  await inPool(vanished, STORE_CONCURRENCY, async (item) => {
+    if (await state.deleteIfUnchanged(item, deadline)) outcome.deleted += 1;
+  });
+}
+
+/**
+ * Training records are only ever added or updated by a sync, never deleted: a passed course stays
+ * passed (the rule's `within_days` and `expires_at` decide how long it counts), and records are
+ * keyed by person, so finding a vanished one would mean reading every person the source ever
+ * wrote. An enrollment removed in the LMS is removed from the state by hand.
+ */
+async function syncTraining(records: readonly SyncedTraining[], origin: SyncOrigin, state: SyncedStateStore, deadline: Deadline, outcome: SourceOutcome) {
+  const items = records.map((record) =>
+    trainingItem(record.email, record.course, new Date(record.completed_at), {
+      origin,
+      ...(record.expires_at === undefined ? {} : { expiresAt: new Date(record.expires_at) }),
+    }),
+  );
+  const found = new Map((await state.existing(items, deadline)).map((item) => [keyOf(item), item]));
+  const writable = items.filter((item) => !isOtherOrigin(found.get(keyOf(item)), origin.source));
+  outcome.kept = items.length - writable.length;
+  await writeAll(writable, state, deadline, outcome);
+}
+
+async function writeAll(items: readonly (ShiftItem | TrainingItem)[], state: SyncedStateStore, deadline: Deadline, outcome: SourceOutcome): Promise<void> {
+  await state.write(items, deadline);
+  outcome.written += items.length;
+}
+
+/** Written by hand, imported, or by another source: the sync leaves it as it is. */
+function isOtherOrigin(item: ExistingItem | undefined, sourceId: string): boolean {
+  return item !== undefined && item.source !== sourceId;
+}
+
+function keyOf(item: ItemKey): string {
+  return `${item.pk}\n${item.sk}`;
+}
+
+/** The shift overlaps [from, to); one whose times do not parse is not this run's to judge. */
+function overlapsWindow(item: ExistingItem, window: SyncWindow): boolean {
+  const starts = Date.parse(item.starts_at ?? '');
+  const ends = Date.parse(item.ends_at ?? '');
+  return Number.isFinite(starts) && Number.isFinite(ends) && starts < window.to.getTime() && ends > window.from.getTime();
+}
+
+function failureOf(error: unknown): { reason: SourceFailureReason; message: string } {
+  if (error instanceof SourceSecretReadError) return { reason: 'secret_unavailable', message: error.message };
+  if (error instanceof DeadlineExceededError) return { reason: 'deadline_exceeded', message: error.message };
+  if (error instanceof StoreUnavailableError || error instanceof StoreRejectedInputError) return { reason: 'store_unavailable', message: error.message };
+  // A bug: its name only, since an unexpected message might quote a response.
+  return { reason: 'internal_error', message: `the sync failed unexpectedly (${error instanceof Error ? error.name : 'unknown error'})` };
+}
