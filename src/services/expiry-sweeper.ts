@@ -90,6 +90,11 @@ export class ExpirySweeper implements ScheduledService {
   }
 
   private async sweepOne(indexed: GrantItem, context: RunContext, summary: SweepSummary): Promise<void> {
+    // Too little of the run left to give a grant its time: the next run takes it (nothing written, nothing audited).
+    if (context.deadline.remainingMs() < this.options.grantBudgetMs) {
+      summary.unfinished = true;
+      return;
+    }
     const startedAt = Date.now();
     const key: GrantKey = { app_instance: indexed.app_instance, subject_permission: indexed.subject_permission };
     const deadline = new Deadline(Math.min(this.options.grantBudgetMs, context.deadline.remainingMs()));
@@ -146,6 +151,8 @@ export class ExpirySweeper implements ScheduledService {
     if (!provisioner.success) return this.unusable(grant, reason, deadline);
     const step = await this.removal.revoke({ ...grant, provisioner: provisioner.data }, targetOfGrant(grant), deadline);
     if ('retry' in step) return step;
+    // Not tried (no time left for the target): unchanged, so nothing to audit; the next run tries.
+    if (step.done.status === 'not_called') return { done: { kind: 'waiting', grant } };
     return {
       done: { kind: 'worked', grant: step.done.status === 'failed' && step.done.pending !== null ? step.done.pending : grant, reason, removal: step.done },
     };
