@@ -132,6 +132,11 @@ describe('permission_in', () => {
     const outcome = evaluate(readOrWrite, facts({ request: { permissions: ['read', 'admin', 'root'] } }));
     expect(outcome).toEqual({ ok: false, detail: 'permission admin, root is not listed' });
   });
+
+  it('is undecided for the app itself (no permission requested), so it never widens access', () => {
+    const outcome = evaluate(readOrWrite, facts({ request: { permissions: [] } }));
+    expect(outcome).toEqual({ ok: false, unknown: true, detail: 'no permission requested (a request for the app itself)' });
+  });
 });
 
 describe('access_length_at_most', () => {

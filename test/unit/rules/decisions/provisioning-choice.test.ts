@@ -20,6 +20,15 @@ describe('provisioning rule choice', () => {
     expect(chooseProvisioningRule(entries, 'admin', facts())).toMatchObject({ status: 'rule', rule: { rule_id: 'admins' } });
   });
 
+  it('covers the app itself (no permission) only with a rule not limited to permissions', () => {
+    // Prepare
+    const limited = [rule({ rule_id: 'admins', permissions: ['admin'] })];
+    const both = [...limited, rule({ rule_id: 'whole-app', priority: 0 })];
+    // Act / Assess
+    expect(chooseProvisioningRule(limited, '', facts()).status).toBe('none');
+    expect(chooseProvisioningRule(both, '', facts())).toMatchObject({ status: 'rule', rule: { rule_id: 'whole-app' } });
+  });
+
   it('stops at an invalid rule in scope: which provisioner was meant cannot be known', () => {
     expect(chooseProvisioningRule([rule({ rule_id: 'ok' }), rule({ rule_id: 'broken', provisioner: 'ledgr' })], 'read', facts())).toMatchObject({
       status: 'invalid',
