@@ -22,6 +22,7 @@ import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { preApprovalBody, webhookRequest } from '../../support/events';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
 import { calendar, type IcsFeed, startIcsFeed, vevent } from '../../support/sources/ics-feed';
+import { type IncidentIoApi, startIncidentIoApi } from '../../support/sources/incidentio-api';
 import { type KnowBe4Api, startKnowBe4Api } from '../../support/sources/knowbe4-api';
 import { json } from '../../support/sources/loopback-api';
 import { type PagerDutyApi, type PagerDutyOnCall, startPagerDutyApi } from '../../support/sources/pagerduty-api';
@@ -30,6 +31,7 @@ import { testDocumentClient } from '../../support/tables';
 const TOKEN = 'state-sync-token-0123456789';
 const PD_KEY = 'pd-key-0123456789';
 const KB4_KEY = 'kb4-key-0123456789';
+const IIO_KEY = 'iio-key-0123456789';
 const HOUR = 3_600_000;
 const PREFIX = 'lumos-connectors/';
 
@@ -38,6 +40,7 @@ let secretsManager: FakeSecretsManager;
 let pagerduty: PagerDutyApi;
 let knowbe4: KnowBe4Api;
 let feed: IcsFeed;
+let incidentio: IncidentIoApi;
 let sync: SyncService;
 let preApprove: Pipeline;
 let validate: Pipeline;
@@ -75,14 +78,16 @@ async function statusOf(id: string): Promise<SourceStatus | undefined> {
 
 beforeAll(async () => {
   deployment = await testDeployment(TOKEN, { seeded: true });
-  [secretsManager, pagerduty, knowbe4, feed] = await Promise.all([
+  [secretsManager, pagerduty, knowbe4, feed, incidentio] = await Promise.all([
     startFakeSecretsManager(),
     startPagerDutyApi(PD_KEY),
     startKnowBe4Api(KB4_KEY),
     startIcsFeed('feed-token-0123'),
+    startIncidentIoApi(IIO_KEY),
   ]);
   secretsManager.secrets.set(`${PREFIX}pagerduty`, JSON.stringify({ api_key: PD_KEY, allowed_hosts: ['127.0.0.1'], base_url: pagerduty.origin }));
   secretsManager.secrets.set(`${PREFIX}knowbe4`, JSON.stringify({ api_key: KB4_KEY, allowed_hosts: ['127.0.0.1'], base_url: knowbe4.origin }));
+  secretsManager.secrets.set(`${PREFIX}incidentio`, JSON.stringify({ api_key: IIO_KEY, allowed_hosts: ['127.0.0.1'], base_url: incidentio.origin }));
   secretsManager.secrets.set(`${PREFIX}ics`, JSON.stringify({ url: feed.url, allowed_hosts: ['127.0.0.1'] }));
   const client = new SecretsManagerClient({
     endpoint: secretsManager.endpoint,
@@ -104,7 +109,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([secretsManager?.close(), pagerduty?.close(), knowbe4?.close(), feed?.close()]);
+  await Promise.all([secretsManager?.close(), pagerduty?.close(), knowbe4?.close(), feed?.close(), incidentio?.close()]);
 });
 
 describe('on-call shifts from PagerDuty', () => {
@@ -218,6 +223,33 @@ describe('on-call shifts from PagerDuty', () => {
   });
 });
 
+describe('on-call shifts from incident.io', () => {
+  it('writes the final entries, and deletes an entry that left the rota after the next complete run', async () => {
+    // Prepare
+    await putSource({ id: 'iio', type: 'incidentio', secret: `${PREFIX}incidentio`, schedules: { '01HSCHED': 'incident-oncall' } });
+    const entry = (email: string, start: number, end: number) => ({
+      schedule_id: '01HSCHED',
+      list: 'final' as const,
+      start_at: at(start),
+      end_at: at(end),
+      user: { id: email, name: email, email },
+    });
+    const ivy = entry('Ivy@Lumos.com', -3, 3);
+    const jack = entry('jack@lumos.com', 3, 9);
+    incidentio.entries.push(ivy, jack);
+    const first = await run('iio');
+    incidentio.entries.splice(incidentio.entries.indexOf(jack), 1);
+    // Act
+    const second = await run('iio');
+    // Assess
+    expect(first.outcomes[0]).toMatchObject({ status: 'complete', written: 2 });
+    expect(second.outcomes[0]).toMatchObject({ status: 'complete', written: 1, deleted: 1 });
+    expect(await shiftsOf('incident-oncall')).toEqual([
+      expect.objectContaining({ email: 'ivy@lumos.com', starts_at: ivy.start_at, ends_at: ivy.end_at, source: 'iio' }),
+    ]);
+  });
+});
+
 describe('one source per schedule', () => {
   it('refuses a second source claiming a schedule another source syncs, and syncs the others', async () => {
     // Prepare: an iCalendar source whose id sorts first, claiming the demo schedule and one of its own
@@ -232,6 +264,9 @@ describe('one source per schedule', () => {
     );
     expect(report.outcomes.map((outcome) => outcome.id)).not.toContain('a-calendar');
     expect(report.outcomes.find((outcome) => outcome.id === 'pd-demo')?.status).toBe('complete');
+    // One source's failure in the same run stops no other
+    expect(report.outcomes.find((outcome) => outcome.id === 'pd-nosecret')?.status).toBe('failed');
+    expect(report.outcomes.find((outcome) => outcome.id === 'iio')?.status).toBe('complete');
     expect((await shiftsOf('demo-oncall')).map((item) => item.email)).not.toContain('grace@lumos.com');
     expect(await statusOf('a-calendar')).toMatchObject({ last_failure_reason: 'misconfigured', last_run_status: 'failed' });
     expect((await statusOf('a-calendar'))?.schedules).toBeUndefined();
