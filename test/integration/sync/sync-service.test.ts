@@ -319,6 +319,30 @@ describe('training records from KnowBe4', () => {
   });
 });
 
+describe('the deadline', () => {
+  it('fails a source that has no time left as deadline_exceeded, writing nothing, and still records its status', async () => {
+    // Prepare: all of the run's time is kept back for the status
+    const documents = testDocumentClient();
+    const hurried = new SyncService(
+      {
+        sources: new DynamoSourceStore(documents, table()),
+        state: new DynamoSyncedStateStore(documents, table()),
+        secrets: { read: async () => JSON.stringify({ api_key: PD_KEY, allowed_hosts: ['127.0.0.1'], base_url: pagerduty.origin }) },
+        connectorPrefix: PREFIX,
+      },
+      { concurrency: 1, statusReserveMs: 10_000 },
+    );
+    await putSource({ id: 'pd-late', type: 'pagerduty', secret: `${PREFIX}pagerduty`, schedules: { PLATE01: 'late-oncall' } });
+    pagerduty.oncalls.push(oncall('PLATE01', 'kim@lumos.com', -1, 5));
+    // Act
+    const report = await hurried.run(new Deadline(5_000), 'pd-late');
+    // Assess
+    expect(report.outcomes[0]).toMatchObject({ status: 'failed', failure: { reason: 'deadline_exceeded' }, written: 0 });
+    expect(await shiftsOf('late-oncall')).toEqual([]);
+    expect(await statusOf('pd-late')).toMatchObject({ last_failure_reason: 'deadline_exceeded', last_run_status: 'failed' });
+  });
+});
+
 describe('overlapping runs', () => {
   it('keeps a shift a later run wrote again: a delete only removes an item exactly as its run read it', async () => {
     // Prepare
