@@ -15,6 +15,7 @@ import { RequestValidationService } from '../../../src/services/request-validati
 import { shiftItem } from '../../../src/store/shift-item';
 import { DynamoSourceStore, SOURCE_STATUS_PARTITION, SOURCES_PARTITION, type SourceStatus } from '../../../src/store/source-store';
 import { shiftPartition, shiftSortKey, trainingPartition } from '../../../src/store/state-keys';
+import { DynamoStateSource } from '../../../src/store/state-source';
 import { DynamoSyncedStateStore } from '../../../src/store/synced-state-store';
 import { SecretsManagerSourceSecrets } from '../../../src/sync/source-secret-texts';
 import { SyncService, UnknownSourceError } from '../../../src/sync/sync-service';
@@ -220,6 +221,31 @@ describe('on-call shifts from PagerDuty', () => {
     // Assess
     expect(report.outcomes[0]).toMatchObject({ status: 'failed', failure: { reason: 'secret_unavailable' } });
     expect(await statusOf('pd-nosecret')).toMatchObject({ last_failure_reason: 'secret_unavailable' });
+  });
+});
+
+describe('reading synced state', () => {
+  it('tells synced shifts and training records from hand-written ones by their source', async () => {
+    // Prepare
+    const reader = new DynamoStateSource(testDocumentClient(), table());
+    const deadline = new Deadline(5_000);
+    // Act
+    const shifts = await reader.shifts(
+      [
+        { schedule: 'demo-oncall', email: 'new.oncall@lumos.com' },
+        { schedule: 'demo-oncall', email: 'peterparker@lumos.com' },
+      ],
+      new Date(),
+      deadline,
+    );
+    const trainings = await reader.trainings(['peterparker@lumos.com'], deadline);
+    // Assess
+    expect(shifts.find((shift) => shift.email === 'new.oncall@lumos.com')).toMatchObject({ source: 'pd-demo', escalation_level: 2 });
+    const handWritten = shifts.find((shift) => shift.email === 'peterparker@lumos.com');
+    expect(handWritten).toBeDefined();
+    expect(handWritten && 'source' in handWritten).toBe(false);
+    expect(trainings.length).toBeGreaterThan(0);
+    expect(trainings.every((record) => !('source' in record))).toBe(true);
   });
 });
 
