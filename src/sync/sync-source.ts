@@ -59,8 +59,9 @@ export async function syncSource(source: SourceItem, window: SyncWindow, origin:
     }
     outcome.returned = fetched.run.items.length;
     const complete = fetched.run.status === 'complete';
-    if (fetched.kind === 'shifts') await syncShifts(source, fetched.run.items, complete, window, origin, deps.state, deadline, outcome);
-    else await syncTraining(fetched.run.items, origin, deps.state, deadline, outcome);
+    const context: RunContext = { source, window, origin, state: deps.state, deadline, outcome };
+    if (fetched.kind === 'shifts') await syncShifts(context, fetched.run.items, complete);
+    else await syncTraining(context, fetched.run.items);
     outcome.status = fetched.run.status;
     return outcome;
   } catch (error) {
@@ -70,16 +71,17 @@ export async function syncSource(source: SourceItem, window: SyncWindow, origin:
   }
 }
 
-async function syncShifts(
-  source: SourceItem,
-  shifts: readonly SyncedShift[],
-  complete: boolean,
-  window: SyncWindow,
-  origin: SyncOrigin,
-  state: SyncedStateStore,
-  deadline: Deadline,
-  outcome: SourceOutcome,
-): Promise<void> {
+/** One source's run: what it writes with, and the outcome it fills in as it goes. */
+interface RunContext {
+  source: SourceItem;
+  window: SyncWindow;
+  origin: SyncOrigin;
+  state: SyncedStateStore;
+  deadline: Deadline;
+  outcome: SourceOutcome;
+}
+
+async function syncShifts({ source, window, origin, state, deadline, outcome }: RunContext, shifts: readonly SyncedShift[], complete: boolean): Promise<void> {
   const names = coveredNames(source);
   const schedules = 'schedules' in names ? names.schedules : [];
   // Read before writing: what the partitions hold tells which keys belong to another origin
@@ -103,6 +105,8 @@ async function syncShifts(
     (item): item is ExistingItem & { source: string; synced_at: string } =>
       item.source === source.id && item.synced_at !== undefined && !returned.has(keyOf(item)) && overlapsWindow(item, window),
   );
+  // Safe beside an overlapping run: each delete is conditional on the source and the exact
+  // `synced_at` read above, so a shift another run wrote again since is kept.
   await inPool(vanished, STORE_CONCURRENCY, async (item) => {
     if (await state.deleteIfUnchanged(item, deadline)) outcome.deleted += 1;
   });
@@ -114,7 +118,7 @@ async function syncShifts(
  * keyed by person, so finding a vanished one would mean reading every person the source ever
  * wrote. An enrollment removed in the LMS is removed from the state by hand.
  */
-async function syncTraining(records: readonly SyncedTraining[], origin: SyncOrigin, state: SyncedStateStore, deadline: Deadline, outcome: SourceOutcome) {
+async function syncTraining({ origin, state, deadline, outcome }: RunContext, records: readonly SyncedTraining[]): Promise<void> {
   const items = records.map((record) =>
     trainingItem(record.email, record.course, new Date(record.completed_at), {
       origin,
