@@ -9,6 +9,10 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 
 z.config(en());
+// No code generated at run time: zod would otherwise probe `new Function` while building each
+// object schema and compile a parser per object on its first parse, a cost a function pays on
+// every cold start for a speed it never needs at a few parses per container (and no eval at all).
+z.config({ jitless: true });
 z.config({ customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined) });
 
 /** What a transform is given besides the value: zod/mini's has no `addIssue`, so issues go through `addIssue` below. */
