@@ -362,8 +362,8 @@ async function main(): Promise<number> {
     await reportContention(dynamo.endpoint, token, budgets);
     proxy = await startCountingProxy(dynamo.endpoint);
     await reportCalls(proxy, token, budgets);
-    await reportReplay(dynamo.endpoint);
     await reportSweep(dynamo.endpoint);
+    await reportReplay(dynamo.endpoint);
   } finally {
     await proxy?.stop();
     await dynamo?.stop();
