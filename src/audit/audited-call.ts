@@ -18,7 +18,14 @@ const RecordedFactsSchema = z.object({
   labels: z.optional(z.object({ app: z.string(), permission: z.string() })),
   on_call: z.object({
     looked_up: z.array(z.tuple([z.string(), z.string()])),
-    found: z.array(z.tuple([z.string(), z.string(), z.string(), z.string()])),
+    // Items recorded before sources were synced hold four fields: hand-written shifts, no level.
+    found: z.array(
+      z.union([
+        z.tuple([z.string(), z.string(), z.string(), z.string(), z.nullable(z.string()), z.nullable(z.number())]),
+        z.tuple([z.string(), z.string(), z.string(), z.string()]),
+      ]),
+    ),
+    sources: z.optional(z.array(z.tuple([z.string(), z.string(), z.nullable(z.string()), z.number()]))),
   }),
   training: z.object({
     looked_up: z.array(z.string()),

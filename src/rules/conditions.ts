@@ -15,7 +15,7 @@ export type Condition =
   | { type: 'all'; of: Condition[] }
   | { type: 'any'; of: Condition[] }
   | { type: 'not'; of: Condition }
-  | { type: 'on_call'; schedule: string; who: Who }
+  | { type: 'on_call'; schedule: string; who: Who; escalation_level_at_most?: number }
   | { type: 'email_in'; emails: string[]; who: Who }
   | { type: 'email_domain_in'; domains: string[]; who: Who }
   | { type: 'permission_in'; values: string[] }
@@ -92,7 +92,15 @@ const leaf = <S extends z.ZodMiniType, C extends Condition>(schema: S, toConditi
  * use three kinds of condition never builds the other six (each costs a function's cold start).
  */
 const LEAF_SCHEMAS = {
-  on_call: () => leaf(z.strictObject({ schedule: nonEmpty, who }), (v) => ({ type: 'on_call', ...v })),
+  on_call: () =>
+    leaf(
+      z.strictObject({
+        schedule: nonEmpty,
+        who,
+        escalation_level_at_most: z.optional(z.number('must be a number').check(z.int('must be a whole number'), z.positive('must be at least 1'))),
+      }),
+      (v) => ({ type: 'on_call', ...v }),
+    ),
   email_in: () => leaf(emailList(emailValue), (v) => ({ type: 'email_in', emails: v.values, who: v.who })),
   email_domain_in: () => leaf(emailList(domainValue), (v) => ({ type: 'email_domain_in', domains: v.values, who: v.who })),
   permission_in: () => leaf(nonEmptyList(nonEmpty), (values) => ({ type: 'permission_in', values })),

@@ -32,8 +32,44 @@ const fail = (detail: string): Outcome => ({ ok: false, detail });
 const unknown = (detail: string): Outcome => ({ ok: false, unknown: true, detail });
 
 export function isOnCall(shifts: readonly Shift[], schedule: string, email: string, now: Date): Shift | undefined {
+  return coveringShifts(shifts, schedule, email, now)[0];
+}
+
+function coveringShifts(shifts: readonly Shift[], schedule: string, email: string, now: Date): Shift[] {
   const at = now.getTime();
-  return shifts.find((shift) => shift.schedule === schedule && shift.email === email && Date.parse(shift.starts_at) <= at && at < Date.parse(shift.ends_at));
+  return shifts.filter((shift) => shift.schedule === schedule && shift.email === email && Date.parse(shift.starts_at) <= at && at < Date.parse(shift.ends_at));
+}
+
+/** When a schedule's source last synced too long ago to trust its shifts: when it did, or "never". */
+function staleSince(facts: Facts, schedule: string): { source: string; lastSuccess: string } | null {
+  const synced = facts.scheduleSources?.find((entry) => entry.schedule === schedule);
+  if (synced === undefined) return null;
+  const last = synced.last_success === null ? Number.NaN : Date.parse(synced.last_success);
+  const fresh = Number.isFinite(last) && facts.now.getTime() - last <= synced.stale_after * 60_000;
+  return fresh ? null : { source: synced.source, lastSuccess: synced.last_success ?? 'never' };
+}
+
+/**
+ * On call: a shift covering now, at the escalation level asked for. A hand-written or imported
+ * shift counts whatever its schedule's source says; a synced one counts only while its source is
+ * fresh, and a stale source makes the answer undecided (never an allow, always a deny), as does a
+ * covering shift whose level the source did not say when a level is asked for.
+ */
+function onCall(condition: Extract<Condition, { type: 'on_call' }>, email: string, facts: Facts): Outcome {
+  const { schedule, escalation_level_at_most: maxLevel } = condition;
+  const covering = coveringShifts(facts.shifts, schedule, email, facts.now);
+  const atLevel = (shift: Shift) => maxLevel === undefined || (shift.escalation_level !== undefined && shift.escalation_level <= maxLevel);
+  const levelNote = maxLevel === undefined ? '' : ` at escalation level ${maxLevel} or nearer`;
+  const held = covering.find((shift) => shift.source === undefined && atLevel(shift));
+  if (held) return pass(`${email} is on call for ${schedule}${levelNote} until ${held.ends_at}`);
+  const stale = staleSince(facts, schedule);
+  if (stale) return unknown(`source ${stale.source} last synced at ${stale.lastSuccess}: on-call for ${schedule} cannot be trusted`);
+  const synced = covering.find(atLevel);
+  if (synced) return pass(`${email} is on call for ${schedule}${levelNote} until ${synced.ends_at}`);
+  if (maxLevel !== undefined && covering.some((shift) => shift.escalation_level === undefined)) {
+    return unknown(`${email} is on call for ${schedule} at an escalation level the source does not say`);
+  }
+  return fail(`${email} is not on call for ${schedule}${levelNote}`);
 }
 
 export function evaluate(condition: Condition, facts: Facts): Outcome {
@@ -67,8 +103,7 @@ export function evaluate(condition: Condition, facts: Facts): Outcome {
     case 'on_call': {
       const email = person(facts, condition.who);
       if (email === null) return unknown(`no ${condition.who} email to check on call`);
-      const shift = isOnCall(facts.shifts, condition.schedule, email, facts.now);
-      return shift ? pass(`${email} is on call for ${condition.schedule} until ${shift.ends_at}`) : fail(`${email} is not on call for ${condition.schedule}`);
+      return onCall(condition, email, facts);
     }
     case 'email_in': {
       const email = person(facts, condition.who);

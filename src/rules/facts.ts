@@ -23,6 +23,20 @@ export interface Shift {
   email: string;
   starts_at: string;
   ends_at: string;
+  /** The state source that synced it; absent: written by hand or imported (docs/state-sources.md). */
+  source?: string;
+  /** 1 is the first person paged; absent when the source does not say (calendars, hand-written shifts). */
+  escalation_level?: number;
+}
+
+/** The source that syncs a schedule, and when it last synced (docs/state-sources.md). */
+export interface ScheduleSource {
+  schedule: string;
+  source: string;
+  /** The start of its last complete or partial run; null: never. */
+  last_success: string | null;
+  /** Minutes after which its shifts are no longer trusted. */
+  stale_after: number;
 }
 
 /** One completed course of one person (docs/rules.md, "Training records"). */
@@ -41,4 +55,6 @@ export interface Facts {
   shifts: readonly Shift[];
   /** Training records loaded for the people the rules ask about. */
   trainings?: readonly TrainingRecord[];
+  /** The sources of the schedules the rules ask about: a stale one makes `on_call` undecided. */
+  scheduleSources?: readonly ScheduleSource[];
 }

@@ -17,9 +17,11 @@ export async function loadFacts(
   deadline: Deadline,
 ): Promise<{ facts: Facts; lookups: StateLookups }> {
   const lookups = stateLookups(entries, kind, request);
-  const [shifts, trainings] = await Promise.all([
+  const schedules = [...new Set(lookups.shifts.map((lookup) => lookup.schedule))];
+  const [shifts, trainings, scheduleSources] = await Promise.all([
     lookups.shifts.length > 0 ? state.shifts(lookups.shifts, at, deadline) : [],
     lookups.trainees.length > 0 ? state.trainings(lookups.trainees, deadline) : [],
+    schedules.length > 0 ? state.scheduleSources(schedules, deadline) : [],
   ]);
-  return { facts: { request, now: at, shifts, trainings }, lookups };
+  return { facts: { request, now: at, shifts, trainings, scheduleSources }, lookups };
 }

@@ -76,7 +76,15 @@ function factsOf(call: AuditedCall, subject: string, recorded: ReadFacts): Facts
       customFields,
     },
     now: new Date(recorded.now),
-    shifts: recorded.on_call.found.map(([schedule, email, starts_at, ends_at]) => ({ schedule, email, starts_at, ends_at })),
+    shifts: recorded.on_call.found.map(([schedule, email, starts_at, ends_at, source, level]) => ({
+      schedule,
+      email,
+      starts_at,
+      ends_at,
+      ...(source === undefined || source === null ? {} : { source }),
+      ...(level === undefined || level === null ? {} : { escalation_level: level }),
+    })),
+    scheduleSources: (recorded.on_call.sources ?? []).map(([schedule, source, last_success, stale_after]) => ({ schedule, source, last_success, stale_after })),
     trainings: recorded.training.found.map(([email, course, completed_at, expires_at]) => ({ email, course, completed_at, expires_at })),
   };
 }

@@ -2,11 +2,12 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
 import { sameEmail } from '../lumos/email';
-import type { Shift, TrainingRecord } from '../rules/facts';
+import type { ScheduleSource, Shift, TrainingRecord } from '../rules/facts';
 import type { ShiftLookup } from '../rules/lookups';
 import { storeCall } from './call';
 import { normaliseInstant } from './iso-instant';
 import { queryAll } from './query-all';
+import { CachedScheduleSources } from './schedule-sources';
 import { shiftPartition, shiftPersonPrefix, shiftSortKey, trainingPartition } from './state-keys';
 
 /** A shift as read, with the source that synced it (absent: written by hand or imported). */
@@ -26,6 +27,8 @@ export interface StateSource {
   shifts(lookups: readonly ShiftLookup[], now: Date, deadline: Deadline): Promise<StoredShift[]>;
   /** Every training record of each person: one read per person, whatever the number of courses. */
   trainings(emails: readonly string[], deadline: Deadline): Promise<StoredTraining[]>;
+  /** The sources syncing these schedules, with when each last succeeded (cached: src/store/schedule-sources.ts). */
+  scheduleSources(schedules: readonly string[], deadline: Deadline): Promise<ScheduleSource[]>;
 }
 
 /** Offsets reach +14:00: a shift keyed by its local start may sort up to 14 h after its UTC start. */
@@ -34,11 +37,20 @@ const SHIFTS_READ = 25;
 
 export class DynamoStateSource implements StateSource {
   private readonly reported = new Set<string>();
+  private readonly sources: CachedScheduleSources;
 
+  /** `statusCacheMs`: how long the sources' status is kept, as long as the rules (RULE_CACHE_SECONDS). */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    statusCacheMs = 15_000,
+  ) {
+    this.sources = new CachedScheduleSources(client, tableName, statusCacheMs);
+  }
+
+  scheduleSources(schedules: readonly string[], deadline: Deadline): Promise<ScheduleSource[]> {
+    return this.sources.forSchedules(schedules, deadline);
+  }
 
   async shifts(lookups: readonly ShiftLookup[], now: Date, deadline: Deadline): Promise<StoredShift[]> {
     const lists = await Promise.all(lookups.map((lookup) => this.shiftsOf(lookup, now, deadline)));

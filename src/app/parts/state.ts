@@ -1,4 +1,6 @@
 import { DynamoStateSource } from '../../store/state-source';
 import { perContainer } from '../container';
 
-export const stateOf = perContainer((container) => new DynamoStateSource(container.documentClient, container.table('STATE_TABLE')));
+export const stateOf = perContainer(
+  (container) => new DynamoStateSource(container.documentClient, container.table('STATE_TABLE'), container.config.RULE_CACHE_SECONDS * 1000),
+);

@@ -33,10 +33,34 @@ describe('recorded facts', () => {
     expect(recorded).toMatchObject({
       now: NOW.toISOString(),
       access_length: 3_600,
-      on_call: { looked_up: [['db-primary', ALICE]], found: [['db-primary', ALICE, '2026-03-29T00:00:00Z', '2026-03-29T08:00:00Z']] },
+      on_call: { looked_up: [['db-primary', ALICE]], found: [['db-primary', ALICE, '2026-03-29T00:00:00Z', '2026-03-29T08:00:00Z', null, null]], sources: [] },
       training: { looked_up: [ALICE], found: [[ALICE, 'sec', '2026-01-01T00:00:00Z', null]] },
     });
     expect(read).toEqual({ status: 'recorded', facts: recorded });
+  });
+
+  it('keeps which source synced each shift, its escalation level and the sources of the schedules, and reads the four-field shifts of older items', () => {
+    // Prepare
+    const loaded = {
+      ...facts({ shifts: [{ ...shift(ALICE, '2026-03-29T00:00:00Z', '2026-03-29T08:00:00Z'), source: 'pd', escalation_level: 2 }] }),
+      scheduleSources: [{ schedule: 'db-primary', source: 'pd', last_success: null, stale_after: 30 }],
+    };
+    const older = {
+      v: 1,
+      now: NOW.toISOString(),
+      access_length: null,
+      custom_fields: {},
+      on_call: { looked_up: [], found: [['s', ALICE, 'a', 'b']] },
+      training: { looked_up: [], found: [] },
+    };
+    // Act
+    const recorded = recordFacts(loaded, { shifts: [{ schedule: 'db-primary', email: ALICE }], trainees: [] });
+    // Assess
+    expect(recorded).toMatchObject({
+      on_call: { found: [['db-primary', ALICE, '2026-03-29T00:00:00Z', '2026-03-29T08:00:00Z', 'pd', 2]], sources: [['db-primary', 'pd', null, 30]] },
+    });
+    expect(readFacts(call(JSON.parse(JSON.stringify(recorded))))).toMatchObject({ status: 'recorded' });
+    expect(readFacts(call(older))).toMatchObject({ status: 'recorded' });
   });
 
   it('keeps an intake answer named like an Object member as a plain field', () => {

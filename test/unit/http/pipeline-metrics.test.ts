@@ -91,7 +91,7 @@ describe('failures', () => {
             throw new StoreUnavailableError('rules table unreachable');
           },
         },
-        state: { shifts: async () => [], trainings: async () => [] },
+        state: { shifts: async () => [], trainings: async () => [], scheduleSources: async () => [] },
         audit: new MemoryAudit(),
       },
       'open',

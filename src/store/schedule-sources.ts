@@ -1,0 +1,56 @@
+/**
+ * Which source syncs each schedule, and when it last succeeded: read from the status items the
+ * sync run writes (src/store/source-store.ts), one Query, cached as long as the rules are, so a
+ * warm call reads no more than before. A status item that does not read as the sync run writes
+ * it names no schedule (it makes nothing stale, and nothing fresh).
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Deadline } from '../kernel/deadline';
+import type { ScheduleSource } from '../rules/facts';
+import { queryAll } from './query-all';
+import { SOURCE_STATUS_PARTITION } from './source-store';
+
+/** As the source item's default (src/sync/source-item.ts). */
+const DEFAULT_STALE_AFTER_MINUTES = 30;
+
+function fromStatus(item: Record<string, unknown>): ScheduleSource[] {
+  const { sk: source, schedules, last_success: lastSuccess, stale_after: staleAfter } = item;
+  if (typeof source !== 'string' || !Array.isArray(schedules)) return [];
+  return schedules
+    .filter((schedule): schedule is string => typeof schedule === 'string')
+    .map((schedule) => ({
+      schedule,
+      source,
+      last_success: typeof lastSuccess === 'string' ? lastSuccess : null,
+      stale_after: typeof staleAfter === 'number' && staleAfter > 0 ? staleAfter : DEFAULT_STALE_AFTER_MINUTES,
+    }));
+}
+
+export class CachedScheduleSources {
+  private cached: { entries: ScheduleSource[]; until: number } | undefined;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly cacheMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async forSchedules(schedules: readonly string[], deadline: Deadline): Promise<ScheduleSource[]> {
+    const wanted = new Set(schedules);
+    return (await this.all(deadline)).filter((entry) => wanted.has(entry.schedule));
+  }
+
+  private async all(deadline: Deadline): Promise<ScheduleSource[]> {
+    if (this.cached && this.cached.until > this.now()) return this.cached.entries;
+    const items = await queryAll(
+      this.client,
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': SOURCE_STATUS_PARTITION } },
+      'reading state source status',
+      deadline,
+    );
+    const entries = items.flatMap(fromStatus);
+    this.cached = { entries, until: this.now() + this.cacheMs };
+    return entries;
+  }
+}
