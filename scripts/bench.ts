@@ -25,6 +25,7 @@ import { type RuntimeNode, runtimeNode } from './bench/runtime-node';
 import { msSince, percentile } from './bench/stats';
 import { type StoreBaseline, storeBaseline } from './bench/store-baseline';
 import { measureSweep } from './bench/sweep';
+import { measureSync, SHIFTS_PER_SCHEDULE, SYNC_SCHEDULES } from './bench/sync';
 import { bytes, formatTable, ms, type Row, ratio, section } from './bench/table';
 import { type BundleHandler, callOnce, caseBody, caseSubject, loadHandler, runInterleaved, type WarmRun } from './bench/warm';
 
@@ -319,6 +320,20 @@ async function reportSweep(endpoint: string): Promise<void> {
   section('expiry sweep of due grants (DynamoDB Local)', formatTable(header, rows));
 }
 
+/** The state sync of 500 schedules × 10 shifts from a loopback PagerDuty: a figure to read, not a budget. */
+async function reportSync(endpoint: string): Promise<void> {
+  const figures = await measureSync(endpoint);
+  const header = [`${SYNC_SCHEDULES} schedules × ${SHIFTS_PER_SCHEDULE} shifts, one PagerDuty source (loopback), into DynamoDB Local`, 's'];
+  const rows: Row[] = [
+    [
+      `first run: ${figures.returned.toLocaleString('en-US')} shifts fetched, ${figures.written.toLocaleString('en-US')} written`,
+      ms(figures.firstRunMs / 1000, 1),
+    ],
+    ['second run: the same shifts again', ms(figures.secondRunMs / 1000, 1)],
+  ];
+  section('state sync (state-sync)', `${formatTable(header, rows)}\n${figures.requests} API requests in both runs`);
+}
+
 /** RE2 against V8's backtracking RegExp on the pattern that once stalled every call. */
 function reportPatterns(budgets: Budgets): void {
   const timings = measurePatterns();
@@ -363,6 +378,7 @@ async function main(): Promise<number> {
     proxy = await startCountingProxy(dynamo.endpoint);
     await reportCalls(proxy, token, budgets);
     await reportSweep(dynamo.endpoint);
+    await reportSync(dynamo.endpoint);
     await reportReplay(dynamo.endpoint);
   } finally {
     await proxy?.stop();
