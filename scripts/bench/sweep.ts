@@ -72,7 +72,7 @@ export async function measureSweep(endpoint: string): Promise<SweepFigures> {
   documents.destroy();
 
   const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: randomBytes(24).toString('base64url') }), endpoint);
-  const sweeper = new ExpirySweeper({ ...deps, due: deps.grants }, SWEEPER_DEFAULTS, { count: () => {} });
+  const sweeper = new ExpirySweeper(deps, SWEEPER_DEFAULTS, { count: () => {} });
   // One line per removed grant is what a deployment wants; 10,000 of them are not a bench report.
   logger.setLogLevel('ERROR');
   try {

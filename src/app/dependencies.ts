@@ -4,11 +4,13 @@
  * only its own parts, from its spec (src/app/functions/).
  */
 import type { Provisioners } from '../provisioners/dispatch';
-import type { DueGrants, GrantLedger } from '../store/grant-ledger';
+import type { DueGrants } from '../store/due-grants';
+import type { GrantLedger } from '../store/grant-ledger';
 import type { RuleSource } from '../store/rule-source';
 import type { StateSource } from '../store/state-source';
 import type { Config } from './config';
 import { type Container, createContainer } from './container';
+import { dueGrantsOf } from './parts/due-grants';
 import { grantsOf } from './parts/grants';
 import { provisionersOf } from './parts/provisioners';
 import { rulesOf } from './parts/rules';
@@ -17,8 +19,9 @@ import { stateOf } from './parts/state';
 export interface Dependencies extends Container {
   readonly rules: RuleSource;
   readonly state: StateSource;
-  /** The ledger, and its index of grants due (the expiry sweeper's). */
-  readonly grants: GrantLedger & DueGrants;
+  readonly grants: GrantLedger;
+  /** The ledger's index of grants due (the expiry sweeper's). */
+  readonly due: DueGrants;
   readonly provisioners: Provisioners;
 }
 
@@ -48,6 +51,9 @@ export function createDependencies(config: Config, dynamoEndpoint?: string): Dep
     },
     get grants() {
       return grantsOf(container);
+    },
+    get due() {
+      return dueGrantsOf(container);
     },
     get provisioners() {
       return provisionersOf(container);

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
 import { storeCall } from './call';
-import { DUE_INDEX, dueBuckets, withDueAttributes } from './grant-due';
+import { withDueAttributes } from './grant-due';
 import type { GrantItem, GrantKey } from './grant-item';
 import { queryAll } from './query-all';
 
@@ -20,13 +20,7 @@ export interface GrantLedger {
   save(item: GrantItem, previousVersion: number | null, deadline: Deadline): Promise<boolean>;
 }
 
-/** What the expiry sweeper reads: the grants due by `now`, from the sparse `due` index (src/store/grant-due.ts). */
-export interface DueGrants {
-  /** Page by page, earliest due first per bucket, as the index has them (eventually consistent): read each again before acting on it. */
-  due(now: Date, deadline: Deadline): AsyncIterable<GrantItem[]>;
-}
-
-export class DynamoGrantLedger implements GrantLedger, DueGrants {
+export class DynamoGrantLedger implements GrantLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -52,28 +46,6 @@ export class DynamoGrantLedger implements GrantLedger, DueGrants {
       deadline,
     );
     return (items as unknown as GrantItem[]).filter((item) => item.state !== 'removed');
-  }
-
-  async *due(now: Date, deadline: Deadline): AsyncGenerator<GrantItem[]> {
-    for (const bucket of dueBuckets()) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await storeCall('reading the grants due', deadline, (abortSignal) =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: DUE_INDEX,
-              KeyConditionExpression: 'due_bucket = :bucket AND due_at <= :now',
-              ExpressionAttributeValues: { ':bucket': bucket, ':now': now.toISOString() },
-              ExclusiveStartKey: startKey,
-            }),
-            { abortSignal },
-          ),
-        );
-        if (page.Items !== undefined && page.Items.length > 0) yield page.Items as unknown as GrantItem[];
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }
   }
 
   async save(item: GrantItem, previousVersion: number | null, deadline: Deadline): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { ExpirySweeper } from '../../services/expiry-sweeper';
 import type { ScheduledFunctionSpec } from '../function-spec';
+import { dueGrantsOf } from '../parts/due-grants';
 import { grantsOf } from '../parts/grants';
 import { provisionersOf } from '../parts/provisioners';
 
@@ -8,10 +9,14 @@ export const EXPIRY_SWEEPER: ScheduledFunctionSpec = {
   trigger: 'scheduled',
   slug: 'expiry-sweeper',
   description: 'Removes grants whose every hold has expired, and retries pending removals',
-  service: (container) => {
-    const grants = grantsOf(container);
-    return new ExpirySweeper({ grants, due: grants, provisioners: provisionersOf(container), audit: container.audit, now: container.now });
-  },
+  service: (container) =>
+    new ExpirySweeper({
+      grants: grantsOf(container),
+      due: dueGrantsOf(container),
+      provisioners: provisionersOf(container),
+      audit: container.audit,
+      now: container.now,
+    }),
   tables: { grants: 'readWriteIndexed', audit: 'append' },
   connectorSecrets: true,
   everyMinutes: (settings) => settings.sweepMinutes,

@@ -118,7 +118,7 @@ describe('app-level provisioning', () => {
     const email = person();
     await provision(webhookRequest(appRequest(LEDGER_APP, email, { access_length: 60 }), TOKEN));
     const { deps } = deployment;
-    const sweeper = new ExpirySweeper({ ...deps, due: deps.grants, now: () => new Date(Date.now() + 5 * 60_000) }, undefined, { count: () => {} });
+    const sweeper = new ExpirySweeper({ ...deps, now: () => new Date(Date.now() + 5 * 60_000) }, undefined, { count: () => {} });
     // Act
     await sweeper.run({ runId: 'app-level', deadline: new Deadline(30_000) });
     // Assess

@@ -76,11 +76,7 @@ const hasAccess = (email: string) => target.access.has(`${email}#${PERMISSION}`)
 /** One sweep as the scheduled function runs it, on a clock `aheadMs` past now. */
 async function sweep(aheadMs: number): Promise<SweepSummary> {
   const { deps } = deployment;
-  const sweeper = new ExpirySweeper(
-    { ...deps, due: deps.grants, now: () => new Date(Date.now() + aheadMs) },
-    { concurrency: 8, grantBudgetMs: 8_000 },
-    { count: () => {} },
-  );
+  const sweeper = new ExpirySweeper({ ...deps, now: () => new Date(Date.now() + aheadMs) }, { concurrency: 8, grantBudgetMs: 8_000 }, { count: () => {} });
   return sweeper.run({ runId: `run-${randomUUID()}`, deadline: new Deadline(30_000) });
 }
 

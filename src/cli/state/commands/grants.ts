@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
+import { DynamoDueGrants } from '../../../store/due-grants';
 import { type GrantItem, stateOf } from '../../../store/grant-item';
-import { DynamoGrantLedger } from '../../../store/grant-ledger';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
@@ -34,10 +34,10 @@ export function defineGrants(program: Command, { io, finish }: CommandContext): 
     const target = await resolveGrantsTarget(options);
     const now = new Date();
     try {
-      const ledger = new DynamoGrantLedger(target.documents, target.required);
+      const dueGrants = new DynamoDueGrants(target.documents, target.required);
       const due: GrantItem[] = [];
       try {
-        for await (const page of ledger.due(now, new Deadline(READ_BUDGET_MS))) due.push(...page);
+        for await (const page of dueGrants.due(now, new Deadline(READ_BUDGET_MS))) due.push(...page);
       } catch (error) {
         throw targetError(
           error instanceof Error && error.cause !== undefined ? error.cause : error,
