@@ -8,7 +8,6 @@ import { recordFacts } from '../../src/audit/recorded-facts';
 import { readAuditedCalls } from '../../src/cli/rules/table/audited-calls';
 import { summariseReplay } from '../../src/cli/rules/table/replay-summary';
 import { resolveTarget } from '../../src/cli/rules/table/target';
-import { parseRuleItem } from '../../src/rules/rule-item';
 import { createTables } from '../../src/store/create-tables';
 import { createDocumentClient } from '../../src/store/dynamo-client';
 import { msSince } from './stats';
@@ -106,7 +105,7 @@ export async function measureReplay(endpoint: string): Promise<ReplayFigures> {
     const readMs = msSince(readStarted);
     const replayStarted = process.hrtime.bigint();
     // The proposal: the deny rule's limit from 8 hours to 4, so on-call requests of 5–8 hours change.
-    const summary = summariseReplay(read.calls, rules(4).map(parseRuleItem), rules(8).map(parseRuleItem), { showSubjects: false });
+    const summary = summariseReplay(read.calls, rules(4), rules(8), { showSubjects: false });
     const replayMs = msSince(replayStarted);
     if (summary.calls !== REPLAY_CALLS || summary.notReplayable > 0 || summary.alreadyDifferent > 0) {
       throw new Error(`replay read ${summary.calls} calls, ${summary.notReplayable} not replayable, ${summary.alreadyDifferent} already different`);
