@@ -6,6 +6,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Deadline } from '../../src/kernel/deadline';
+import { logger } from '../../src/kernel/logger';
 import { createTables } from '../../src/store/create-tables';
 import { createDocumentClient } from '../../src/store/dynamo-client';
 import { DynamoSourceStore, SOURCES_PARTITION } from '../../src/store/source-store';
@@ -76,6 +77,8 @@ export async function measureSync(endpoint: string): Promise<SyncFigures> {
       if (report.outcomes.length !== 1 || outcome?.status !== 'complete') throw new Error(`sync did not complete: ${JSON.stringify(report).slice(0, 300)}`);
       return { ms: msSince(started), outcome };
     };
+    // The run's summary line per source belongs in a function's log, not in this report.
+    logger.setLogLevel('SILENT');
     const first = await timed();
     const second = await timed();
     client.destroy();
