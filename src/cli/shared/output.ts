@@ -41,10 +41,10 @@ export function writeReport(io: Io, report: CommandReport, options: OutputOption
 }
 
 /** An error nobody planned for: one line (the stack only with DEBUG set), never a wall of text. */
-export function unexpectedErrorText(error: unknown, env: NodeJS.ProcessEnv): string {
+export function unexpectedErrorText(program: string, error: unknown, env: NodeJS.ProcessEnv): string {
   const debug = env.DEBUG !== undefined && env.DEBUG !== '';
   if (debug && error instanceof Error && error.stack) return `${error.stack}\n`;
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split('\n')[0] ?? '';
-  return `lumos-rules: unexpected error: ${firstLine}${debug ? '' : ' (set DEBUG=1 for details)'}\n`;
+  return `${program}: unexpected error: ${firstLine}${debug ? '' : ' (set DEBUG=1 for details)'}\n`;
 }
