@@ -19,6 +19,11 @@ const ACTIONS: Record<TableAccess, readonly string[]> = {
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   // The expiry sweeper: the same, and queries of the grants due through the table's `due` index.
   readWriteIndexed: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  // The state sync (src/store/source-store.ts, synced-state-store.ts): sources, statuses and a
+  // schedule's shifts by Query, existing training keys by BatchGetItem, synced items by
+  // BatchWriteItem (puts only), vanished ones by a conditional DeleteItem, each source's status by
+  // a conditional UpdateItem. No GetItem, PutItem or Scan.
+  sync: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
 };
 
 /** Grants one access level to one table and tells the function the table's name, in one call. */

@@ -45,6 +45,7 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
     unauthorizedAlarmThreshold: context.number('unauthorizedAlarmThreshold', { min: 1, integer: true }),
     alarmEmail: context.email('alarmEmail'),
     sweepMinutes: context.number('sweepMinutes', { min: 1, max: 1_440, integer: true }),
+    stateSyncMinutes: context.number('stateSyncMinutes', { min: 1, max: 1_440, integer: true }),
   };
 }
 

@@ -66,7 +66,7 @@ export function nagAcknowledgements(stack: WebhookStack): NagAcknowledgement[] {
     acknowledgements.push({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${stack.connectorSecretPrefix}*]`,
       reason:
-        'Connector secrets are created by admins, one per target system, under a fixed name prefix; the functions that call target systems (provisioning, deprovisioning, the expiry sweeper) may only GetSecretValue on secrets under that prefix in this account and region.',
+        'Connector secrets are created by admins, one per target system or state source, under a fixed name prefix; the functions that call target systems (provisioning, deprovisioning, the expiry sweeper) and the state sync, which reads the API keys of state sources there, may only GetSecretValue on secrets under that prefix in this account and region.',
       scopes: stack.connectorSecretReaders,
     });
   }

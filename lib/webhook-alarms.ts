@@ -8,12 +8,15 @@ import { Construct } from 'constructs';
 import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
 import type { DimensionSetOf, MetricName } from '../src/kernel/metrics';
 import type { WebhookKind } from '../src/lumos/payload';
+import { SYNC_METRIC_KIND, type SyncMetricName } from '../src/sync/sync-metrics';
 
 /** 401s in 5 minutes that look like someone guessing the token rather than a rotation gone wrong. */
 export const DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD = 20;
 /** A duration alarm fires at this share of the timeout: the handler's own ~8 s deadline should have answered by then. */
 const DURATION_ALARM_SHARE = 0.8;
 const PERIOD = Duration.minutes(5);
+/** How long a state source stays stale before its alarm fires: a blip of one or two runs is not worth a page. */
+const STALE_ALARM_MINUTES = 15;
 
 /** What Lumos gets when a kind's check cannot run (docs/contract.md, "Replies per kind"), for the alarm descriptions. */
 const SAFE_REPLY: Record<WebhookKind, string> = {
@@ -45,7 +48,7 @@ export interface AlarmedSchedule {
 
 export interface WebhookAlarmsProps {
   readonly functions: readonly AlarmedFunction[];
-  /** The scheduled functions (the expiry sweeper). */
+  /** The scheduled functions (the expiry sweeper, the state sync). */
   readonly scheduled?: readonly AlarmedSchedule[];
   /** Where the functions publish their EMF metrics (src/kernel/metrics.ts), and the access-log counts go. */
   readonly metricsNamespace: string;
@@ -91,9 +94,9 @@ export class WebhookAlarms extends Construct {
   }
 
   /**
-   * A scheduled function failing a run (errors), and for the expiry sweeper the access outliving
-   * its expiry. Its runs publish the counts every time, zero included, over a period no shorter
-   * than its interval, so each period holds a run.
+   * A scheduled function failing a run (errors); for the expiry sweeper the access outliving its
+   * expiry, for the state sync a source failing or stale. Its runs publish the counts every time,
+   * zero included, over a period no shorter than its interval, so each period holds a run.
    */
   private alarmScheduled({ handler, everyMinutes }: AlarmedSchedule): void {
     const { slug, function: fn } = handler;
@@ -104,6 +107,7 @@ export class WebhookAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: `A run of the ${slug} function failed (a table unreachable, a timeout, a misconfiguration): see its log group. The next run tries again.`,
     });
+    if (slug === 'state-sync') this.alarmStateSources(period);
     if (slug !== 'expiry-sweeper') return;
     this.alarm(`${slug}-overdue-grants`, {
       metric: new cloudwatch.Metric({
@@ -119,6 +123,33 @@ export class WebhookAlarms extends Construct {
         'A grant is still in place more than 30 minutes after its expiry: its removal keeps failing (the target system down or refusing, ' +
         'its connector secret gone, its recorded provisioner unreadable). `npx lumos-state grants --pending` lists each with its last error ' +
         'and next attempt; fix the cause and the sweeper removes it, or remove the access by hand and close it with `npx lumos-state resolve`.',
+    });
+  }
+
+  /**
+   * A state source stale for 15 minutes on end: its last success is older than its stale_after (a
+   * source that keeps failing gets there once stale_after has passed; a refused one at once), so
+   * rules asking about its schedules fail closed. A single failed run, still within stale_after,
+   * changes no decision and is only logged.
+   */
+  private alarmStateSources(period: Duration): void {
+    this.alarm('state-sync-sources-stale', {
+      metric: new cloudwatch.Metric({
+        namespace: this.props.metricsNamespace,
+        metricName: 'SourcesStale' satisfies SyncMetricName,
+        dimensionsMap: { kind: SYNC_METRIC_KIND },
+        period,
+        statistic: cloudwatch.Stats.MINIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: Math.max(1, Math.ceil(STALE_ALARM_MINUTES / period.toMinutes())),
+      alarmDescription:
+        'A state source is failing or stale: its last successful sync is older than its stale_after (or it never synced, or it is refused), ' +
+        'so on_call rules for its schedules are undecided and fail closed. The state-sync function logs "state source sync failed" or ' +
+        '"state source not synced" with the source and reason, and each source\'s status item (pk "source-status" in the state table) holds its ' +
+        'last success, last failure and reason: unauthorized or forbidden (renew the API key in its secret), secret_unavailable or ' +
+        'host_not_allowed (fix the secret), misconfigured (fix the source item). See docs/operations.md, "A state source failing or stale".',
     });
   }
 
@@ -236,11 +267,12 @@ export class WebhookAlarms extends Construct {
     return filter.metric({ period: PERIOD, statistic: cloudwatch.Stats.SUM });
   }
 
-  private alarm(name: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): void {
+  /** One alarm; it fires on a single breaching period unless `evaluationPeriods` says how many on end. */
+  private alarm(name: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number }): void {
     const alarm = new cloudwatch.Alarm(this, name, {
       ...props,
       alarmName: `${this.stackName}-${name}`,
-      evaluationPeriods: 1,
+      evaluationPeriods: props.evaluationPeriods ?? 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     if (this.props.topic !== undefined) alarm.addAlarmAction(new actions.SnsAction(this.props.topic));

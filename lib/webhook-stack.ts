@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
-import type { FunctionSpec, ScheduledFunctionSpec, WebhookFunctionSpec } from '../src/app/function-spec';
+import type { FunctionSpec, ScheduledFunctionSpec, ScheduleSettings, WebhookFunctionSpec } from '../src/app/function-spec';
 import { SCHEDULED_FUNCTIONS, WEBHOOK_FUNCTIONS } from '../src/app/functions';
 import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_VAR } from '../src/kernel/metrics';
 import type { FailMode } from '../src/services/fail-mode';
@@ -58,10 +58,14 @@ export interface WebhookStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Minutes between runs of the expiry sweeper; default 5. */
   readonly sweepMinutes?: number;
+  /** Minutes between runs of the state sync; default 5. */
+  readonly stateSyncMinutes?: number;
 }
 
 /** How often the expiry sweeper runs unless `sweepMinutes` says otherwise. */
 export const DEFAULT_SWEEP_MINUTES = 5;
+/** How often the state sync runs unless `stateSyncMinutes` says otherwise. */
+export const DEFAULT_STATE_SYNC_MINUTES = 5;
 
 /** The receiver: one REST API route and one function per webhook kind, the tables, the token secret, alarms. */
 export class WebhookStack extends Stack {
@@ -70,7 +74,7 @@ export class WebhookStack extends Stack {
   readonly waf: RateLimitWaf | undefined;
   readonly token: TokenSecret;
   readonly functions: readonly WebhookFunction[];
-  /** The functions run on a schedule (the expiry sweeper). */
+  /** The functions run on a schedule (the expiry sweeper, the state sync). */
   readonly scheduled: readonly ScheduledFunction[];
   /** Connector secrets must have names starting with this; the functions in `connectorSecretReaders` may read them. */
   readonly connectorSecretPrefix: string;
@@ -110,9 +114,12 @@ export class WebhookStack extends Stack {
       if (webhook.connectorSecrets === true) readers.push(fn);
       return fn;
     });
-    const sweepMinutes = props.sweepMinutes ?? DEFAULT_SWEEP_MINUTES;
+    const schedules: ScheduleSettings = {
+      sweepMinutes: props.sweepMinutes ?? DEFAULT_SWEEP_MINUTES,
+      stateSyncMinutes: props.stateSyncMinutes ?? DEFAULT_STATE_SYNC_MINUTES,
+    };
     this.scheduled = SCHEDULED_FUNCTIONS.map((spec) => {
-      const scheduled = this.addScheduled(spec, shared, sweepMinutes, props);
+      const scheduled = this.addScheduled(spec, shared, schedules, props);
       if (spec.connectorSecrets === true) readers.push(scheduled.handler);
       return scheduled;
     });
@@ -160,10 +167,10 @@ export class WebhookStack extends Stack {
   }
 
   /** One scheduled function: its schedule, and the grants its spec lists (no token: nothing calls it but the rule). */
-  private addScheduled(spec: ScheduledFunctionSpec, shared: SharedResources, sweepMinutes: number, props: WebhookStackProps): ScheduledFunction {
+  private addScheduled(spec: ScheduledFunctionSpec, shared: SharedResources, schedules: ScheduleSettings, props: WebhookStackProps): ScheduledFunction {
     const scheduled = new ScheduledFunction(this, `${pascalCase(spec.slug)}Scheduled`, {
       spec,
-      everyMinutes: spec.everyMinutes({ sweepMinutes }),
+      everyMinutes: spec.everyMinutes(schedules),
       prebundledDir: props.prebundledDir,
     });
     this.grantSpec(scheduled.handler, spec, shared.tables, shared.metricsNamespace);

@@ -1,7 +1,7 @@
 /**
  * One object per deployed function: what the handler, the local server, the stack and the bench
  * all read, so a new function is one file in src/app/functions/ plus its entry in the list. A
- * webhook has a route; a scheduled function (the expiry sweeper, state sync next) a schedule.
+ * webhook has a route; a scheduled function (the expiry sweeper, the state sync) a schedule.
  */
 import type { WebhookKind } from '../lumos/payload';
 import type { FailMode } from '../services/fail-mode';
@@ -12,9 +12,11 @@ import type { Container } from './container';
 
 /**
  * What a function may do to one table: `append` keeps the audit trail append-only;
- * `readWriteIndexed` is `readWrite` plus queries of the table's indexes (the sweeper's `due`).
+ * `readWriteIndexed` is `readWrite` plus queries of the table's indexes (the sweeper's `due`);
+ * `sync` is what the state sync does to the state table: batch reads and writes of synced items,
+ * conditional deletes of vanished ones, and its sources' status updates.
  */
-export type TableAccess = 'read' | 'append' | 'readWrite' | 'readWriteIndexed';
+export type TableAccess = 'read' | 'append' | 'readWrite' | 'readWriteIndexed' | 'sync';
 
 /** Deployment settings (the stack's context) some functions read. */
 export interface FunctionSettings {
@@ -37,6 +39,8 @@ export interface FunctionSpec {
 export interface ScheduleSettings {
   /** The expiry sweeper's interval, minutes (context `sweepMinutes`). */
   readonly sweepMinutes: number;
+  /** The state sync's interval, minutes (context `stateSyncMinutes`). */
+  readonly stateSyncMinutes: number;
 }
 
 /**

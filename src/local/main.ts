@@ -1,4 +1,4 @@
-/** `npm start`: the four webhooks on 127.0.0.1 over DynamoDB Local, seeded with the demo. */
+/** `npm start`: the four webhooks on 127.0.0.1 over DynamoDB Local, seeded with the demo, and the scheduled functions on a timer. */
 import { JavaMissingError } from './dynamodb-local';
 import { startLocalRuntime } from './runtime';
 
@@ -21,6 +21,9 @@ async function main(): Promise<void> {
     runtime.sweepSeconds > 0
       ? `  Sweeper:  removes expired grants every ${runtime.sweepSeconds} s (SWEEP_SECONDS); pending: npx lumos-state grants --pending --endpoint ${runtime.dynamoEndpoint} --grants-table ${runtime.tables.GRANTS_TABLE}`
       : '  Sweeper:  off (SWEEP_SECONDS=0)',
+    runtime.sweepSeconds > 0
+      ? `  Sync:     syncs the state sources configured in ${runtime.tables.STATE_TABLE} every ${runtime.sweepSeconds} s (SWEEP_SECONDS; none configured: nothing to do)`
+      : '  Sync:     off (SWEEP_SECONDS=0)',
     '',
     'Try the Lumos docs example (peterparker@lumos.com is on call for demo-oncall, so PREAPPROVED):',
     `  curl -sS -X POST ${runtime.baseUrl}/pre-approval -H '${header} ${runtime.token}' -H 'content-type: application/json' --data @fixtures/lumos/pre-approval.json`,

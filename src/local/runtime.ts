@@ -32,7 +32,7 @@ export interface LocalRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** The HTTP server's timeouts; default 30 s for headers and for a whole request. */
   server?: LocalServerOptions;
-  /** Seconds between runs of each scheduled function (the expiry sweeper); default `SWEEP_SECONDS` from `env`, else 60; 0: never. */
+  /** Seconds between runs of each scheduled function (the expiry sweeper, the state sync); default `SWEEP_SECONDS` from `env`, else 60; 0: never. */
   sweepSeconds?: number;
 }
 
@@ -96,7 +96,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
 }
 
-/** `SWEEP_SECONDS`: a whole number of seconds, 0 to turn the sweeper off; anything else is refused at start. */
+/** `SWEEP_SECONDS`: a whole number of seconds, 0 to turn the scheduled functions off; anything else is refused at start. */
 function sweepSecondsFrom(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return DEFAULT_SWEEP_SECONDS;
   const seconds = Number(value);

@@ -8,7 +8,7 @@ export interface RunContext {
   deadline: Deadline;
 }
 
-/** A scheduled function's work (the expiry sweeper; state sync next): no payload in, a summary out for its log line. */
+/** A scheduled function's work (the expiry sweeper, the state sync): no payload in, a summary out for its log line. */
 export interface ScheduledService {
   /** The job's name in logs and metrics. */
   readonly name: string;

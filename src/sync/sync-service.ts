@@ -5,7 +5,7 @@
  */
 import { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
-import type { SourceRunRecord, SourceStore } from '../store/source-store';
+import type { SourceRunRecord, SourceStatus, SourceStore } from '../store/source-store';
 import type { SyncedStateStore } from '../store/synced-state-store';
 import type { FetchRunOptions } from './fetch-run';
 import { inPool } from './pool';
@@ -40,6 +40,8 @@ export interface SyncReport {
   outcomes: SourceOutcome[];
   /** Source items that were not synced: malformed, or claiming a name another source owns. */
   problems: SourceProblem[];
+  /** The chosen sources' status items as the run found them (before it recorded its own). */
+  statuses: SourceStatus[];
 }
 
 /** `lumos-state sync SOURCE` named a source that is not configured. */
@@ -70,7 +72,7 @@ export class SyncService {
     });
     // A refused or malformed source is recorded as failing, so its status says why it is not synced.
     await inPool(problems, this.options.concurrency, (problem) => this.recordProblem(problem, startedAt, deadline));
-    return { startedAt: startedAt.toISOString(), outcomes, problems };
+    return { startedAt: startedAt.toISOString(), outcomes, problems, statuses: chosen(list.statuses) };
   }
 
   private async record(source: SourceItem, outcome: SourceOutcome, startedAt: Date, deadline: Deadline): Promise<void> {

@@ -10,7 +10,7 @@ import { arnOf, connectorSecretArn, pair, type Synthesized, synth, tableLogicalI
 
 /** The slugs of the deployed functions (the URL path of each). */
 export const KINDS: readonly string[] = WEBHOOK_FUNCTIONS.map((webhook) => webhook.slug);
-/** The slugs of the functions run on a schedule (the expiry sweeper). */
+/** The slugs of the functions run on a schedule (the expiry sweeper, the state sync). */
 export const SCHEDULED_SLUGS: readonly string[] = SCHEDULED_FUNCTIONS.map((spec) => spec.slug);
 /** Every deployed function: webhooks and scheduled ones. */
 export const FUNCTION_SLUGS: readonly string[] = [...KINDS, ...SCHEDULED_SLUGS];
@@ -68,6 +68,7 @@ export const ACTIONS = {
   append: ['dynamodb:PutItem'],
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   readWriteIndexed: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  sync: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
 } as const satisfies Record<TableAccess, readonly string[]>;
 
 /** Reading connector secrets under `prefix`, the one grant a kind with the flag gets for them. */

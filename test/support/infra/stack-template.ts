@@ -86,6 +86,16 @@ export function roleLogicalId(synthesized: Synthesized, kind: string): string {
 }
 
 /** One allowed (action, resource) pair, as the string `grantedPairs` lists. */
+/** The one EventBridge rule whose target is the function of `slug`, with its properties. */
+export function scheduleInvoking(synthesized: Synthesized, slug: string): Record<string, unknown> {
+  const arn = JSON.stringify(arnOf(functionLogicalId(synthesized, slug)));
+  const rules = Object.entries(synthesized.template.findResources('AWS::Events::Rule')).filter(([, rule]) =>
+    ((rule as { Properties: { Targets?: { Arn: unknown }[] } }).Properties.Targets ?? []).some((target) => JSON.stringify(target.Arn) === arn),
+  );
+  if (rules.length !== 1) throw new Error(`expected one schedule rule invoking ${slug}, found ${rules.length}`);
+  return propertiesOf(synthesized.template, 'AWS::Events::Rule', (rules[0] as [string, unknown])[0]);
+}
+
 export const pair = (action: string, resource: unknown): string => `${action} on ${JSON.stringify(resource)}`;
 
 /** Every (action, resource) pair one kind's role is allowed by the stack's policies, sorted. */

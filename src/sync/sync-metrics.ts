@@ -1,0 +1,61 @@
+/**
+ * The state sync's metrics, in Embedded Metric Format like src/kernel/metrics.ts and under the
+ * same namespace, but in a module of their own: only the state-sync bundle carries their names.
+ * One document per run holds the three counts, dimension `kind` = `state_sync` only (a source id
+ * is admin-written text; which source failed is in the log line and its status item).
+ */
+import { METRICS_NAMESPACE_VAR, type MetricsSink, namespaceFrom } from '../kernel/metrics';
+
+export const SYNC_METRIC_KIND = 'state_sync';
+
+/** Every metric the sync publishes, each under `[kind]`. */
+export const SYNC_METRIC_NAMES = [
+  /** Shift and training items the run wrote. */
+  'ItemsSynced',
+  /** Sources whose run failed, or that were refused (malformed, a name another source owns). */
+  'SourcesFailed',
+  /** Sources whose last success is older than their stale_after, or that never succeeded. */
+  'SourcesStale',
+] as const;
+export type SyncMetricName = (typeof SYNC_METRIC_NAMES)[number];
+
+export class SyncMetrics {
+  constructor(
+    private readonly namespace: string,
+    private sink: MetricsSink | null,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** `null` writes nothing (tests, `LOG_LEVEL=SILENT`). */
+  setSink(sink: MetricsSink | null): void {
+    this.sink = sink;
+  }
+
+  /** One run's counts, zero included, so a graph shows the level and the alarm sees the all-clear. */
+  publish(counts: Record<SyncMetricName, number>): void {
+    if (this.sink === null) return;
+    const document = {
+      _aws: {
+        Timestamp: this.now(),
+        CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: [['kind']], Metrics: SYNC_METRIC_NAMES.map((Name) => ({ Name, Unit: 'Count' })) }],
+      },
+      kind: SYNC_METRIC_KIND,
+      ...counts,
+    };
+    try {
+      this.sink(JSON.stringify(document));
+    } catch {
+      // A metric must never cost a run.
+    }
+  }
+}
+
+/** The function's sync metrics; `LOG_LEVEL=SILENT` writes nothing, as for the other metrics. */
+export const syncMetrics = new SyncMetrics(
+  namespaceFrom(process.env[METRICS_NAMESPACE_VAR]),
+  process.env.LOG_LEVEL?.trim().toUpperCase() === 'SILENT'
+    ? null
+    : (line) => {
+        process.stdout.write(`${line}\n`);
+      },
+);

@@ -1,0 +1,97 @@
+/**
+ * The state sync's bundle as Lambda runs it (dist/state-sync/index.js as `npm run build` makes
+ * it): an EventBridge event in, credentials from the environment, no token, only the state table
+ * (DynamoDB Local) and a loopback Secrets Manager holding a loopback PagerDuty's key under the
+ * deployment's connector prefix; a shift created in PagerDuty is synced and the source's status
+ * records the success.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHandlers } from '../../../scripts/build';
+import type { ScheduledHandler } from '../../../src/app/scheduled';
+import { SOURCE_STATUS_PARTITION, SOURCES_PARTITION } from '../../../src/store/source-store';
+import { shiftPartition } from '../../../src/store/state-keys';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
+import { type PagerDutyApi, startPagerDutyApi } from '../../support/sources/pagerduty-api';
+import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
+
+const PREFIX = 'acme-sources/';
+const PD_KEY = 'pd-bundle-key-0123456789';
+const HOUR = 3_600_000;
+
+let handler: ScheduledHandler;
+let tables: TableNames;
+let secretsManager: FakeSecretsManager;
+let pagerduty: PagerDutyApi;
+
+beforeAll(async () => {
+  // Prepare: build, start the stand-ins, then load the bundle with a Lambda-like environment (only what its spec lists).
+  const outdir = mkdtempSync(join(tmpdir(), 'state-sync-bundle-'));
+  await buildHandlers(outdir);
+  let endpoint: string;
+  ({ endpoint, tables } = await createTestTables());
+  [secretsManager, pagerduty] = await Promise.all([startFakeSecretsManager(), startPagerDutyApi(PD_KEY)]);
+  secretsManager.secrets.set(`${PREFIX}pagerduty`, JSON.stringify({ api_key: PD_KEY, allowed_hosts: ['127.0.0.1'], base_url: pagerduty.origin }));
+  for (const name of ['TOKEN_SECRET_ID', 'LUMOS_WEBHOOK_TOKEN', 'RULES_TABLE', 'GRANTS_TABLE', 'AUDIT_TABLE']) delete process.env[name];
+  Object.assign(process.env, {
+    ...secretsManager.sdkEnvironment,
+    STATE_TABLE: tables.STATE_TABLE,
+    CONNECTOR_SECRET_PREFIX: PREFIX,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bundletest',
+    AWS_SECRET_ACCESS_KEY: 'bundletest',
+    AWS_SESSION_TOKEN: 'bundletest',
+  });
+  ({ handler } = require(join(outdir, 'state-sync', 'index.js')) as { handler: ScheduledHandler });
+});
+
+afterAll(async () => {
+  await Promise.all([secretsManager?.close(), pagerduty?.close()]);
+});
+
+describe('built state-sync bundle', () => {
+  it('syncs a shift created in PagerDuty on a scheduled event, and records the source as synced', async () => {
+    // Prepare: a PagerDuty source for one schedule, and a shift on it from an hour ago to six hours ahead
+    const documents = testDocumentClient();
+    await documents.send(
+      new PutCommand({
+        TableName: tables.STATE_TABLE,
+        Item: { pk: SOURCES_PARTITION, sk: 'pd-bundle', type: 'pagerduty', secret: `${PREFIX}pagerduty`, schedules: { PBUNDLE: 'bundle-oncall' } },
+      }),
+    );
+    const starts = new Date(Date.now() - HOUR).toISOString();
+    const ends = new Date(Date.now() + 6 * HOUR).toISOString();
+    pagerduty.oncalls.push({
+      schedule_id: 'PBUNDLE',
+      escalation_level: 1,
+      start: starts,
+      end: ends,
+      user: { id: 'U1', name: 'Mary Jane', email: 'Mary.Jane@lumos.com' },
+    });
+    // Act
+    const summary = await handler(
+      { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+      { awsRequestId: 'run-1', getRemainingTimeInMillis: () => 120_000 },
+    );
+    // Assess
+    expect(summary).toEqual({ complete: 1, partial: 0, failed: 0, refused: 0, written: 1, deleted: 0, stale: 0 });
+    const { Items } = await documents.send(
+      new QueryCommand({
+        TableName: tables.STATE_TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': shiftPartition('bundle-oncall') },
+        ConsistentRead: true,
+      }),
+    );
+    expect(Items).toEqual([expect.objectContaining({ email: 'mary.jane@lumos.com', starts_at: starts, ends_at: ends, source: 'pd-bundle' })]);
+    const { Item: status } = await documents.send(
+      new GetCommand({ TableName: tables.STATE_TABLE, Key: { pk: SOURCE_STATUS_PARTITION, sk: 'pd-bundle' }, ConsistentRead: true }),
+    );
+    expect(status).toMatchObject({ last_run_status: 'complete', last_run_written: 1, schedules: ['bundle-oncall'] });
+    expect(Date.parse(String(status?.last_success))).toBeGreaterThan(Date.now() - 60_000);
+  });
+});
