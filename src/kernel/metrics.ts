@@ -118,11 +118,16 @@ export class EmfMetrics implements Metrics {
       ...members,
       [name]: value,
     };
-    try {
-      this.sink(JSON.stringify(document));
-    } catch {
-      // A metric must never cost a reply.
-    }
+    emit(this.sink, document);
+  }
+}
+
+/** Writes one EMF document; a metric must never cost a reply or a run. */
+export function emit(sink: MetricsSink, document: Record<string, unknown>): void {
+  try {
+    sink(JSON.stringify(document));
+  } catch {
+    // Dropped: the call or run goes on.
   }
 }
 
@@ -132,15 +137,17 @@ export function namespaceFrom(value: string | undefined): string {
   return /^[\x20-\x7e]{1,255}$/.test(trimmed) && !trimmed.startsWith(':') ? trimmed : DEFAULT_METRICS_NAMESPACE;
 }
 
-const stdout: MetricsSink = (line) => {
-  process.stdout.write(`${line}\n`);
-};
-
 /**
- * The container's metrics. `LOG_LEVEL=SILENT` writes nothing at all, metrics included (the test
- * suite sets it to keep its output clean); tests that check metrics install their own sink.
+ * Where a container's metrics go: stdout, where Lambda hands EMF lines to CloudWatch, except with
+ * `LOG_LEVEL=SILENT`, which writes nothing at all, metrics included (the test suite sets it to
+ * keep its output clean); tests that check metrics install their own sink.
  */
-export const metrics = new EmfMetrics(
-  namespaceFrom(process.env[METRICS_NAMESPACE_VAR]),
-  process.env.LOG_LEVEL?.trim().toUpperCase() === 'SILENT' ? null : stdout,
-);
+export function sinkFromEnvironment(env: NodeJS.ProcessEnv = process.env): MetricsSink | null {
+  if (env.LOG_LEVEL?.trim().toUpperCase() === 'SILENT') return null;
+  return (line) => {
+    process.stdout.write(`${line}\n`);
+  };
+}
+
+/** The container's metrics. */
+export const metrics = new EmfMetrics(namespaceFrom(process.env[METRICS_NAMESPACE_VAR]), sinkFromEnvironment());

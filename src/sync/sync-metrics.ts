@@ -4,7 +4,7 @@
  * One document per run holds the three counts, dimension `kind` = `state_sync` only (a source id
  * is admin-written text; which source failed is in the log line and its status item).
  */
-import { METRICS_NAMESPACE_VAR, type MetricsSink, namespaceFrom } from '../kernel/metrics';
+import { emit, METRICS_NAMESPACE_VAR, type MetricsSink, namespaceFrom, sinkFromEnvironment } from '../kernel/metrics';
 
 export const SYNC_METRIC_KIND = 'state_sync';
 
@@ -42,20 +42,9 @@ export class SyncMetrics {
       kind: SYNC_METRIC_KIND,
       ...counts,
     };
-    try {
-      this.sink(JSON.stringify(document));
-    } catch {
-      // A metric must never cost a run.
-    }
+    emit(this.sink, document);
   }
 }
 
-/** The function's sync metrics; `LOG_LEVEL=SILENT` writes nothing, as for the other metrics. */
-export const syncMetrics = new SyncMetrics(
-  namespaceFrom(process.env[METRICS_NAMESPACE_VAR]),
-  process.env.LOG_LEVEL?.trim().toUpperCase() === 'SILENT'
-    ? null
-    : (line) => {
-        process.stdout.write(`${line}\n`);
-      },
-);
+/** The function's sync metrics, written where the other metrics go. */
+export const syncMetrics = new SyncMetrics(namespaceFrom(process.env[METRICS_NAMESPACE_VAR]), sinkFromEnvironment());
