@@ -17,6 +17,15 @@ export interface ShiftItem {
   synced_at?: string;
   /** The paging tool's escalation level (1 = first responder), when it says. */
   escalation_level?: number;
+  /** Who imported a hand-written shift (`lumos-state import-shifts --by`), and when; never with `source`. */
+  imported_by?: string;
+  imported_at?: string;
+}
+
+/** What an import adds to a hand-written item: who ran it and when. */
+export interface ImportOrigin {
+  by: string;
+  at: Date;
 }
 
 /** What a sync adds to a shift: who wrote it and when. Hand-written shifts have none of it. */
@@ -30,7 +39,7 @@ export function shiftItem(
   email: string,
   startsAt: Date,
   endsAt: Date,
-  options: { origin?: SyncOrigin; escalationLevel?: number } = {},
+  options: { origin?: SyncOrigin; escalationLevel?: number; imported?: ImportOrigin } = {},
 ): ShiftItem {
   const normalised = normaliseEmail(email);
   const starts = startsAt.toISOString();
@@ -44,5 +53,12 @@ export function shiftItem(
     ttl: Math.floor(endsAt.getTime() / 1000),
     ...(options.origin === undefined ? {} : { source: options.origin.source, synced_at: options.origin.syncedAt.toISOString() }),
     ...(options.escalationLevel === undefined ? {} : { escalation_level: options.escalationLevel }),
+    ...importedFields(options),
   };
+}
+
+/** An item synced from a source is the source's: an import's marks go only on hand-written items. */
+export function importedFields(options: { origin?: SyncOrigin; imported?: ImportOrigin }): { imported_by?: string; imported_at?: string } {
+  if (options.imported === undefined || options.origin !== undefined) return {};
+  return { imported_by: options.imported.by, imported_at: options.imported.at.toISOString() };
 }

@@ -1,6 +1,6 @@
 /** The training record item as an LMS sync job or an admin writes it (docs/rules.md, "Training records"). */
 import { normaliseEmail } from '../lumos/email';
-import type { SyncOrigin } from './shift-item';
+import { type ImportOrigin, importedFields, type SyncOrigin } from './shift-item';
 import { trainingPartition } from './state-keys';
 
 export interface TrainingItem {
@@ -16,13 +16,16 @@ export interface TrainingItem {
   source?: string;
   /** When the sync last wrote it (UTC instant); only with `source`. */
   synced_at?: string;
+  /** Who imported a hand-written record (`lumos-state import-training --by`), and when; never with `source`. */
+  imported_by?: string;
+  imported_at?: string;
 }
 
 export function trainingItem(
   email: string,
   course: string,
   completedAt: Date,
-  options: { courseName?: string; expiresAt?: Date; origin?: SyncOrigin } = {},
+  options: { courseName?: string; expiresAt?: Date; origin?: SyncOrigin; imported?: ImportOrigin } = {},
 ): TrainingItem {
   const normalised = normaliseEmail(email);
   return {
@@ -34,5 +37,6 @@ export function trainingItem(
     completed_at: completedAt.toISOString(),
     ...(options.expiresAt === undefined ? {} : { expires_at: options.expiresAt.toISOString() }),
     ...(options.origin === undefined ? {} : { source: options.origin.source, synced_at: options.origin.syncedAt.toISOString() }),
+    ...importedFields(options),
   };
 }

@@ -7,6 +7,7 @@ import type { ExitCode } from '../shared/exit-codes';
 import type { Io } from '../shared/io';
 import { type ProgramSpec, runProgram } from '../shared/program';
 import { defineGrants } from './commands/grants';
+import { defineImportShifts } from './commands/import-shifts';
 import { defineReindex } from './commands/reindex';
 import { defineResolve } from './commands/resolve';
 
@@ -15,11 +16,13 @@ const COMMANDS: ProgramSpec['commands'] = [
   defineGrants, // grants [--pending]: grants due, and pending removals with their last error
   defineResolve, // resolve GRANT --by --reason: close a pending removal by hand, audited
   defineReindex, // reindex: grants written before the due index, into it (once after upgrading)
+  defineImportShifts, // import-shifts FILE --schedule [--dry-run] [--replace] [--by]: a rota from CSV or .ics
 ];
 
 export const LUMOS_STATE: ProgramSpec = {
   name: 'lumos-state',
-  description: 'The state the Lumos webhook receiver keeps: grants due and pending removals, and closing a pending removal by hand.',
+  description:
+    'The state the Lumos webhook receiver keeps: grants due and pending removals, closing a pending removal by hand, and on-call shifts and training records imported by hand.',
   commands: COMMANDS,
 };
 

@@ -1,0 +1,31 @@
+/**
+ * What `import-shifts --replace` removes: the schedule's shifts written by hand or imported
+ * (no `source`) that start within the file's time range and that the file no longer lists, so
+ * whoever was dropped from the rota goes off call. Synced shifts are their source's, never these.
+ */
+import { normaliseInstant } from '../../../store/iso-instant';
+import type { ExistingItem } from '../../../store/synced-state-store';
+
+export interface TimeRange {
+  from: Date;
+  to: Date;
+}
+
+/** From the first listed start to the last listed end; none when the file lists no shift. */
+export function rangeOf(shifts: readonly { startsAt: Date; endsAt: Date }[]): TimeRange | null {
+  if (shifts.length === 0) return null;
+  return {
+    from: new Date(Math.min(...shifts.map((shift) => shift.startsAt.getTime()))),
+    to: new Date(Math.max(...shifts.map((shift) => shift.endsAt.getTime()))),
+  };
+}
+
+export function droppedShifts(existing: readonly ExistingItem[], listedKeys: ReadonlySet<string>, range: TimeRange): ExistingItem[] {
+  return existing.filter((item) => {
+    if (item.source !== undefined || listedKeys.has(item.sk)) return false;
+    const startsAt = item.starts_at === undefined ? null : normaliseInstant(item.starts_at);
+    if (startsAt === null) return false;
+    const at = Date.parse(startsAt);
+    return at >= range.from.getTime() && at < range.to.getTime();
+  });
+}
