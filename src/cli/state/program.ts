@@ -8,6 +8,7 @@ import type { Io } from '../shared/io';
 import { type ProgramSpec, runProgram } from '../shared/program';
 import { defineGrants } from './commands/grants';
 import { defineImportShifts } from './commands/import-shifts';
+import { defineImportTraining } from './commands/import-training';
 import { defineReindex } from './commands/reindex';
 import { defineResolve } from './commands/resolve';
 
@@ -17,6 +18,7 @@ const COMMANDS: ProgramSpec['commands'] = [
   defineResolve, // resolve GRANT --by --reason: close a pending removal by hand, audited
   defineReindex, // reindex: grants written before the due index, into it (once after upgrading)
   defineImportShifts, // import-shifts FILE --schedule [--dry-run] [--replace] [--by]: a rota from CSV or .ics
+  defineImportTraining, // import-training FILE --course [--dry-run] [--by]: completions from CSV
 ];
 
 export const LUMOS_STATE: ProgramSpec = {

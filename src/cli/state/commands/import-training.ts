@@ -1,0 +1,122 @@
+/**
+ * `lumos-state import-training FILE --course NAME`: completions from a CSV
+ * (`email,completed_at[,expires_at]`) into the state table, as hand-written training records (no
+ * `source`) recording who imported them. Rejected rows are listed with their line, value and
+ * reason, and the rest is still written (exit 1 when any was rejected); `--dry-run` writes nothing.
+ */
+import type { Command } from 'commander';
+import { Deadline } from '../../../kernel/deadline';
+import { DynamoSyncedStateStore } from '../../../store/synced-state-store';
+import { type TrainingItem, trainingItem } from '../../../store/training-item';
+import type { CommandContext } from '../../shared/command-context';
+import { EXIT } from '../../shared/exit-codes';
+import { writeReport } from '../../shared/output';
+import { plural } from '../../shared/plural';
+import { importer } from '../import/importer';
+import { nameArgument } from '../import/name-argument';
+import { readImportFile } from '../import/read-file';
+import { rejectionLine } from '../import/rejection';
+import { stateTableError } from '../import/state-write-error';
+import { type FileTraining, readTrainingFile } from '../import/training-file';
+import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
+
+interface ImportTrainingOptions extends StateTargetOptions {
+  course?: string;
+  dryRun?: boolean;
+  by?: string;
+  json?: boolean;
+}
+
+const BUDGET_MS = 60_000;
+
+export function defineImportTraining(program: Command, { io, finish }: CommandContext): void {
+  withStateTargetOptions(
+    program
+      .command('import-training')
+      .description('import training completions from a CSV (email,completed_at[,expires_at]) as hand-written records of one course')
+      .argument('<file>', 'a .csv with the header email,completed_at and optionally expires_at')
+      .option('--course <name>', 'the course completed, as rules name it in a `training` condition')
+      .option('--dry-run', 'print what would be written; write nothing')
+      .option('--by <who>', "who imports (recorded on each record; default: git's user.email)")
+      .option('--json', 'print one JSON document on stdout instead of the summary'),
+  ).action(async (file: string, options: ImportTrainingOptions) => {
+    const course = nameArgument(options.course, '--course');
+    const now = new Date();
+    const read = readTrainingFile(file, readImportFile(file, io.cwd), now);
+    const by = importer(options.by, io.cwd);
+    const dryRun = options.dryRun === true;
+    const target = await resolveStateTarget(options);
+    try {
+      const store = new DynamoSyncedStateStore(target.documents, target.required);
+      const deadline = new Deadline(BUDGET_MS);
+      const rejected = [...read.rejected];
+      const candidates = read.records.map((record) => ({
+        record,
+        item: trainingItem(record.email, course, record.completedAt, {
+          ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
+          imported: { by, at: now },
+        }),
+      }));
+      let syncedKeys: Map<string, string | undefined>;
+      try {
+        const existing = await store.existing(
+          candidates.map(({ item }) => item),
+          deadline,
+        );
+        syncedKeys = new Map(existing.filter((item) => item.source !== undefined).map((item) => [item.pk, item.source]));
+      } catch (error) {
+        throw stateTableError(error, 'reading', target);
+      }
+      // A synced record under the same key is its source's: overwriting it would take it out of the sync's hands.
+      const accepted: { record: FileTraining; item: TrainingItem }[] = [];
+      for (const candidate of candidates) {
+        const source = syncedKeys.get(candidate.item.pk);
+        if (source === undefined) accepted.push(candidate);
+        else
+          rejected.push({
+            line: candidate.record.line,
+            value: candidate.record.email,
+            reason: `source ${source} synced this record; the sync keeps it current`,
+          });
+      }
+      rejected.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+      if (!dryRun) {
+        try {
+          await store.write(
+            accepted.map(({ item }) => item),
+            deadline,
+          );
+        } catch (error) {
+          throw stateTableError(error, 'writing', target);
+        }
+      }
+      const written = accepted.map(({ record, item }) => ({
+        line: record.line,
+        email: item.email,
+        completed_at: item.completed_at,
+        expires_at: item.expires_at ?? null,
+      }));
+      finish(
+        writeReport(
+          io,
+          {
+            exitCode: rejected.length > 0 ? EXIT.negative : EXIT.ok,
+            json: { table: target.required, course, file, dry_run: dryRun, imported_by: by, written, rejected },
+            human: (c) => [
+              ...written.map(
+                (record) => `  ${record.email}  completed ${record.completed_at}${record.expires_at === null ? '' : `, expires ${record.expires_at}`}`,
+              ),
+              `${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'training record')} of ${course} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
+              ...(rejected.length === 0
+                ? []
+                : [c.red(`Rejected ${plural(rejected.length, 'row')} (not written):`), ...rejected.map((rejection) => `  ${rejectionLine(rejection)}`)]),
+            ],
+          },
+          options,
+        ),
+      );
+    } finally {
+      target.close();
+    }
+  });
+}
