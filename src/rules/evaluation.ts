@@ -5,7 +5,7 @@
 
 import { asciiLowerCase, emailDomain } from '../lumos/email';
 import { type Condition, MAX_MATCHED_TOTAL_LENGTH, MAX_MATCHED_VALUE_LENGTH, type Who } from './conditions';
-import type { CustomFieldValue, Facts, Shift } from './facts';
+import type { CustomFieldValue, Facts, ScheduleSource, Shift } from './facts';
 import { compilePattern } from './pattern';
 import { formatClock, inTimeWindow } from './time-window';
 
@@ -44,9 +44,13 @@ function coveringShifts(shifts: readonly Shift[], schedule: string, email: strin
 function staleSince(facts: Facts, schedule: string): { source: string; lastSuccess: string } | null {
   const synced = facts.scheduleSources?.find((entry) => entry.schedule === schedule);
   if (synced === undefined) return null;
+  return sourceIsStale(synced, facts.now) ? { source: synced.source, lastSuccess: synced.last_success ?? 'never' } : null;
+}
+
+/** Whether a schedule's source last succeeded longer than its `stale_after` before `now` (or never): its synced shifts then do not count. */
+export function sourceIsStale(synced: ScheduleSource, now: Date): boolean {
   const last = synced.last_success === null ? Number.NaN : Date.parse(synced.last_success);
-  const fresh = Number.isFinite(last) && facts.now.getTime() - last <= synced.stale_after * 60_000;
-  return fresh ? null : { source: synced.source, lastSuccess: synced.last_success ?? 'never' };
+  return !(Number.isFinite(last) && now.getTime() - last <= synced.stale_after * 60_000);
 }
 
 /**

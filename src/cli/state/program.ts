@@ -9,8 +9,10 @@ import { type ProgramSpec, runProgram } from '../shared/program';
 import { defineGrants } from './commands/grants';
 import { defineImportShifts } from './commands/import-shifts';
 import { defineImportTraining } from './commands/import-training';
+import { defineOnCall } from './commands/on-call';
 import { defineReindex } from './commands/reindex';
 import { defineResolve } from './commands/resolve';
+import { defineTraining } from './commands/training';
 
 /** Every command, in the order `--help` lists them: one line each, so a new command is one added line. */
 const COMMANDS: ProgramSpec['commands'] = [
@@ -19,6 +21,8 @@ const COMMANDS: ProgramSpec['commands'] = [
   defineReindex, // reindex: grants written before the due index, into it (once after upgrading)
   defineImportShifts, // import-shifts FILE --schedule [--dry-run] [--replace] [--by]: a rota from CSV or .ics
   defineImportTraining, // import-training FILE --course [--dry-run] [--by]: completions from CSV
+  defineOnCall, // on-call SCHEDULE [--at]: who the functions would find on call, and the source's staleness
+  defineTraining, // training EMAIL: the person's training records as the functions read them
 ];
 
 export const LUMOS_STATE: ProgramSpec = {
