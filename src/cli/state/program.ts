@@ -12,6 +12,8 @@ import { defineImportTraining } from './commands/import-training';
 import { defineOnCall } from './commands/on-call';
 import { defineReindex } from './commands/reindex';
 import { defineResolve } from './commands/resolve';
+import { defineSources } from './commands/sources';
+import { defineSync } from './commands/sync';
 import { defineTraining } from './commands/training';
 
 /** Every command, in the order `--help` lists them: one line each, so a new command is one added line. */
@@ -23,6 +25,8 @@ const COMMANDS: ProgramSpec['commands'] = [
   defineImportTraining, // import-training FILE --course [--dry-run] [--by]: completions from CSV
   defineOnCall, // on-call SCHEDULE [--at]: who the functions would find on call, and the source's staleness
   defineTraining, // training EMAIL: the person's training records as the functions read them
+  defineSources, // sources: each state source with its last success, last failure and staleness
+  defineSync, // sync [SOURCE]: one sync run now, each source's outcome
 ];
 
 export const LUMOS_STATE: ProgramSpec = {

@@ -1,0 +1,97 @@
+/**
+ * `lumos-state sync [SOURCE]`: one sync run now, as the state-sync function runs it
+ * (src/sync/sync-service.ts), over every configured source or the one named, its secrets read
+ * from Secrets Manager under the connector prefix (credentials and region from the AWS SDK's
+ * default chain). Prints each source's outcome; exit 1 when any failed or was refused.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Command } from 'commander';
+import { Deadline } from '../../../kernel/deadline';
+import { logger } from '../../../kernel/logger';
+import { DynamoSourceStore } from '../../../store/source-store';
+import { DynamoSyncedStateStore } from '../../../store/synced-state-store';
+import { SecretsManagerSourceSecrets } from '../../../sync/source-secret-texts';
+import { type SyncReport, SyncService, UnknownSourceError } from '../../../sync/sync-service';
+import type { CommandContext } from '../../shared/command-context';
+import { EXIT } from '../../shared/exit-codes';
+import { writeReport } from '../../shared/output';
+import { plural } from '../../shared/plural';
+import { UsageError } from '../../shared/usage-error';
+import { stateTableError } from '../import/state-write-error';
+import { connectorPrefixOf, type SourceOptions, withConnectorPrefix } from '../source-options';
+import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
+
+interface SyncOptions extends StateTargetOptions, SourceOptions {
+  json?: boolean;
+}
+
+/** As long as the state-sync function may run. */
+const BUDGET_MS = 120_000;
+
+export function defineSync(program: Command, { io, finish }: CommandContext): void {
+  withConnectorPrefix(
+    withStateTargetOptions(
+      program
+        .command('sync')
+        .description('run one sync now over every configured source, or the one named, and print each outcome')
+        .argument('[source]', 'the id of one source')
+        .option('--json', 'print one JSON document on stdout instead of the summary'),
+    ),
+  ).action(async (only: string | undefined, options: SyncOptions) => {
+    const target = await resolveStateTarget(options);
+    const prefix = connectorPrefixOf(options);
+    const secretsManager = new SecretsManagerClient({
+      ...(options.stack !== undefined && options.region !== undefined ? { region: options.region } : {}),
+      maxAttempts: 2,
+    });
+    // The report is the output: the run's own JSON log lines would only interleave with it.
+    logger.setLogLevel('SILENT');
+    try {
+      const service = new SyncService({
+        sources: new DynamoSourceStore(target.documents, target.required),
+        state: new DynamoSyncedStateStore(target.documents, target.required),
+        secrets: new SecretsManagerSourceSecrets(secretsManager, prefix),
+        connectorPrefix: prefix,
+      });
+      let report: SyncReport;
+      try {
+        report = await service.run(new Deadline(BUDGET_MS), only);
+      } catch (error) {
+        if (error instanceof UnknownSourceError) throw new UsageError(`${error.message} (see \`lumos-state sources\`)`);
+        throw stateTableError(error, 'reading the sources from', target);
+      }
+      const outcomes = [...report.outcomes].sort((a, b) => (a.id < b.id ? -1 : 1));
+      const failed = outcomes.filter((outcome) => outcome.status === 'failed').length + report.problems.length;
+      finish(
+        writeReport(
+          io,
+          {
+            exitCode: failed > 0 ? EXIT.negative : EXIT.ok,
+            json: { table: target.required, started_at: report.startedAt, outcomes, refused: report.problems },
+            human: (c) => [
+              ...outcomes.map(
+                (outcome) =>
+                  `${c.bold(outcome.id)}  ${outcome.status === 'failed' ? c.red('failed') : outcome.status === 'partial' ? c.yellow('partial') : c.green('complete')}: ${
+                    outcome.failure
+                      ? `${outcome.failure.reason}: ${outcome.failure.message}`
+                      : `${outcome.returned} returned, ${outcome.written} written, ${outcome.deleted} deleted, ${outcome.kept} kept${skippedText(outcome.skipped)}`
+                  }`,
+              ),
+              ...report.problems.map((problem) => `${c.bold(problem.id)}  ${c.red('refused')}: ${problem.message}`),
+              `${plural(outcomes.length + report.problems.length, 'source')} synced at ${report.startedAt}; ${failed} failed or refused.`,
+            ],
+          },
+          options,
+        ),
+      );
+    } finally {
+      secretsManager.destroy();
+      target.close();
+    }
+  });
+}
+
+function skippedText(skipped: Partial<Record<string, number>>): string {
+  const parts = Object.entries(skipped).map(([reason, count]) => `${count} ${reason}`);
+  return parts.length === 0 ? '' : `; skipped ${parts.join(', ')}`;
+}
