@@ -11,6 +11,7 @@ import { defineImportShifts } from './commands/import-shifts';
 import { defineImportTraining } from './commands/import-training';
 import { defineOnCall } from './commands/on-call';
 import { defineReindex } from './commands/reindex';
+import { defineRemoveShift } from './commands/remove-shift';
 import { defineResolve } from './commands/resolve';
 import { defineSources } from './commands/sources';
 import { defineSync } from './commands/sync';
@@ -23,6 +24,7 @@ const COMMANDS: ProgramSpec['commands'] = [
   defineReindex, // reindex: grants written before the due index, into it (once after upgrading)
   defineImportShifts, // import-shifts FILE --schedule [--dry-run] [--replace] [--by]: a rota from CSV or .ics
   defineImportTraining, // import-training FILE --course [--dry-run] [--by]: completions from CSV
+  defineRemoveShift, // remove-shift SCHEDULE EMAIL [--by]: one person's hand-written shifts off a schedule
   defineOnCall, // on-call SCHEDULE [--at]: who the functions would find on call, and the source's staleness
   defineTraining, // training EMAIL: the person's training records as the functions read them
   defineSources, // sources: each state source with its last success, last failure and staleness

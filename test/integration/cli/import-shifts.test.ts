@@ -1,5 +1,5 @@
 /**
- * `lumos-state import-shifts` against DynamoDB Local, run as the program runs it: valid rows
+ * `lumos-state import-shifts` (and `remove-shift`) against DynamoDB Local, run as the program runs it: valid rows
  * written as hand-written shifts recording who imported them, rejected rows listed with line,
  * value and reason (exit 1), `--dry-run` writing nothing, `--replace` removing only dropped
  * hand-written shifts in the file's range, hostile cells, an .ics file, and an imported shift
@@ -252,5 +252,25 @@ describe('an imported shift', () => {
     expect(run.code).toBe(0);
     expect(before.body?.response).toBe('NOT_PREAPPROVED');
     expect(after.body?.response).toBe('PREAPPROVED');
+  });
+});
+
+describe('lumos-state remove-shift', () => {
+  it("removes the person's hand-written shifts on the schedule, never a synced one or another person's, and says how many", async () => {
+    // Prepare
+    const schedule = 'rota-remove';
+    await put(shiftItem(schedule, 'peter@lumos.com', new Date(iso(1)), new Date(iso(9))));
+    await put(shiftItem(schedule, 'peter@lumos.com', new Date(iso(25)), new Date(iso(33))));
+    await put(shiftItem(schedule, 'peter@lumos.com', new Date(iso(49)), new Date(iso(57)), { origin: { source: 'pd', syncedAt: new Date() } }));
+    await put(shiftItem(schedule, 'peterparker@lumos.com', new Date(iso(1)), new Date(iso(9))));
+    // Act
+    const run = await lumosState(['remove-shift', schedule, 'Peter@Lumos.com', '--by', 'admin@lumos.com', ...local], scratch.dir);
+    const again = await lumosState(['remove-shift', schedule, 'peter@lumos.com', '--by', 'admin@lumos.com', '--json', ...local], scratch.dir);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('Removed 2 hand-written shifts of peter@lumos.com on rota-remove');
+    expect(run.out).toContain('1 synced shift left: the source owns them');
+    expect(JSON.parse(again.out)).toMatchObject({ removed: [], synced_left: 1 });
+    expect((await shiftsOf(schedule)).map((item) => `${item.email} ${item.source ?? '-'}`).sort()).toEqual(['peter@lumos.com pd', 'peterparker@lumos.com -']);
   });
 });
