@@ -6,6 +6,7 @@
 import type { ExitCode } from '../shared/exit-codes';
 import type { Io } from '../shared/io';
 import { type ProgramSpec, runProgram } from '../shared/program';
+import { defineCheck } from './commands/check';
 import { defineGrants } from './commands/grants';
 import { defineImportShifts } from './commands/import-shifts';
 import { defineImportTraining } from './commands/import-training';
@@ -27,6 +28,7 @@ const COMMANDS: ProgramSpec['commands'] = [
   defineRemoveShift, // remove-shift SCHEDULE EMAIL [--by]: one person's hand-written shifts off a schedule
   defineOnCall, // on-call SCHEDULE [--at]: who the functions would find on call, and the source's staleness
   defineTraining, // training EMAIL: the person's training records as the functions read them
+  defineCheck, // check: state items the functions cannot read or find, and why
   defineSources, // sources: each state source with its last success, last failure and staleness
   defineSync, // sync [SOURCE]: one sync run now, each source's outcome
 ];
