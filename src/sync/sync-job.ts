@@ -38,8 +38,21 @@ export class StateSyncJob implements ScheduledService {
 
   async run(context: RunContext): Promise<SyncRunSummary> {
     const report = await this.sync.run(context.deadline);
-    const summary = summarize(report, this.now());
+    const now = this.now();
+    const summary = summarize(report, now);
     this.metrics.publish({ ItemsSynced: summary.written, SourcesFailed: summary.failed + summary.refused, SourcesStale: summary.stale });
+    const statuses = new Map(report.statuses.map((status) => [status.id, status]));
+    for (const outcome of report.outcomes) {
+      const failed = outcome.status === 'failed';
+      this.metrics.publishSource(outcome.id, {
+        ItemsSynced: outcome.written,
+        SourcesFailed: failed ? 1 : 0,
+        SourcesStale: failed && isStale(statuses.get(outcome.id), now) ? 1 : 0,
+      });
+    }
+    for (const problem of report.problems) {
+      this.metrics.publishSource(problem.id, { ItemsSynced: 0, SourcesFailed: 1, SourcesStale: isStale(statuses.get(problem.id), now) ? 1 : 0 });
+    }
     return summary;
   }
 }

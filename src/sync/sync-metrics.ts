@@ -1,12 +1,15 @@
 /**
  * The state sync's metrics, in Embedded Metric Format like src/kernel/metrics.ts and under the
  * same namespace, but in a module of their own: only the state-sync bundle carries their names.
- * One document per run holds the three counts, dimension `kind` = `state_sync` only (a source id
- * is admin-written text; which source failed is in the log line and its status item).
+ * One document per run holds the three counts under `kind` = `state_sync` (what the alarm watches),
+ * and one per source its share under `kind` and `source`.
  */
 import { emit, METRICS_NAMESPACE_VAR, type MetricsSink, namespaceFrom, sinkFromEnvironment } from '../kernel/metrics';
 
 export const SYNC_METRIC_KIND = 'state_sync';
+
+/** As src/sync/source-item.ts allows a source id. */
+const SOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Every metric the sync publishes, each under `[kind]`. */
 export const SYNC_METRIC_NAMES = [
@@ -33,13 +36,26 @@ export class SyncMetrics {
 
   /** One run's counts, zero included, so a graph shows the level and the alarm sees the all-clear. */
   publish(counts: Record<SyncMetricName, number>): void {
+    this.write([['kind']], { kind: SYNC_METRIC_KIND }, counts);
+  }
+
+  /**
+   * One source's share of the run, under `[kind, source]`: which source fails or goes stale, on a
+   * graph. Source ids are admin text, but the source item allows only letters, digits and `._-`;
+   * anything else (a refused, malformed item) is counted as `invalid`.
+   */
+  publishSource(source: string, counts: Record<SyncMetricName, number>): void {
+    this.write([['kind', 'source']], { kind: SYNC_METRIC_KIND, source: SOURCE_ID.test(source) ? source : 'invalid' }, counts);
+  }
+
+  private write(dimensions: string[][], members: Record<string, string>, counts: Record<SyncMetricName, number>): void {
     if (this.sink === null) return;
     const document = {
       _aws: {
         Timestamp: this.now(),
-        CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: [['kind']], Metrics: SYNC_METRIC_NAMES.map((Name) => ({ Name, Unit: 'Count' })) }],
+        CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: dimensions, Metrics: SYNC_METRIC_NAMES.map((Name) => ({ Name, Unit: 'Count' })) }],
       },
-      kind: SYNC_METRIC_KIND,
+      ...members,
       ...counts,
     };
     emit(this.sink, document);

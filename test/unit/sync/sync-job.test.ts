@@ -64,13 +64,45 @@ describe('state sync job', () => {
     });
     // Act
     await run(job);
-    // Assess
-    expect(lines).toHaveLength(1);
+    // Assess: the run's document first, then one per source
+    expect(lines).toHaveLength(4);
     const published = readEmf(lines[0] as string).map(({ name, value, dimensionSets, namespace }) => ({ name, value, dimensionSets, namespace }));
     expect(published).toEqual([
       { namespace: 'Test/Metrics', name: 'ItemsSynced', value: 4, dimensionSets: [{ kind: 'state_sync' }] },
       { namespace: 'Test/Metrics', name: 'SourcesFailed', value: 2, dimensionSets: [{ kind: 'state_sync' }] },
       { namespace: 'Test/Metrics', name: 'SourcesStale', value: 2, dimensionSets: [{ kind: 'state_sync' }] },
+    ]);
+  });
+
+  it('publishes each source’s share under its id, a malformed id as invalid', async () => {
+    // Prepare
+    const { job, lines } = jobOver({
+      outcomes: [outcome('pd', 'complete', 4), outcome('kb4', 'failed')],
+      problems: [{ id: 'bad id\u001b[2K', message: 'refused' }],
+      statuses: [{ id: 'kb4', last_success: minutesAgo(60), stale_after: 30 }],
+    });
+    // Act
+    await run(job);
+    // Assess
+    const perSource = lines
+      .slice(1)
+      .map((line) => Object.fromEntries(readEmf(line).map(({ name, value, dimensionSets }) => [name, { value, dimensions: dimensionSets }])));
+    expect(perSource).toEqual([
+      {
+        ItemsSynced: { value: 4, dimensions: [{ kind: 'state_sync', source: 'pd' }] },
+        SourcesFailed: { value: 0, dimensions: [{ kind: 'state_sync', source: 'pd' }] },
+        SourcesStale: { value: 0, dimensions: [{ kind: 'state_sync', source: 'pd' }] },
+      },
+      {
+        ItemsSynced: { value: 0, dimensions: [{ kind: 'state_sync', source: 'kb4' }] },
+        SourcesFailed: { value: 1, dimensions: [{ kind: 'state_sync', source: 'kb4' }] },
+        SourcesStale: { value: 1, dimensions: [{ kind: 'state_sync', source: 'kb4' }] },
+      },
+      {
+        ItemsSynced: { value: 0, dimensions: [{ kind: 'state_sync', source: 'invalid' }] },
+        SourcesFailed: { value: 1, dimensions: [{ kind: 'state_sync', source: 'invalid' }] },
+        SourcesStale: { value: 1, dimensions: [{ kind: 'state_sync', source: 'invalid' }] },
+      },
     ]);
   });
 
