@@ -1,6 +1,6 @@
 /**
- * The `lumos-state` program: the state the webhooks and the sweeper keep, seen and fixed by an
- * admin (docs/operations.md, "Expiry and pending removals"); exit codes as lumos-rules's: 0 done,
+ * The `lumos-state` program: the state the webhooks, the sweeper and the sync keep, seen and fixed
+ * by an admin (docs/operations.md, "Expiry and pending removals"; docs/keeping-state-current.md); exit codes as lumos-rules's: 0 done,
  * 1 a negative answer or an unexpected error, 2 bad usage.
  */
 import type { ExitCode } from '../shared/exit-codes';
@@ -36,7 +36,7 @@ const COMMANDS: ProgramSpec['commands'] = [
 export const LUMOS_STATE: ProgramSpec = {
   name: 'lumos-state',
   description:
-    'The state the Lumos webhook receiver keeps: grants due and pending removals, closing a pending removal by hand, and on-call shifts and training records imported by hand.',
+    'The state the Lumos webhook receiver keeps: grants due and pending removals, closing a pending removal by hand; on-call shifts and training records imported, seen and checked as the functions see them; the state sources and a sync now.',
   commands: COMMANDS,
 };
 

@@ -120,6 +120,18 @@ describe('lumos-state import-shifts from a CSV', () => {
     expect(await shiftsOf('rota-hostile')).toEqual([]);
   });
 
+  it('rejects a row repeating an earlier one (same person and start), naming the line it repeats', async () => {
+    // Prepare
+    const [starts, ends] = [iso(1), iso(2)];
+    const file = scratch.write('twice.csv', `email,starts_at,ends_at\npeter@lumos.com,${starts},${ends}\nPETER@lumos.com,${starts},${iso(3)}\n`);
+    // Act
+    const run = await lumosState(['import-shifts', file, '--schedule', 'rota-twice', '--by', 'a@lumos.com', ...local], scratch.dir);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('line 3: "peter@lumos.com": the same person and starts_at as line 2');
+    expect(await shiftsOf('rota-twice')).toEqual([expect.objectContaining({ ends_at: ends })]);
+  });
+
   it('refuses a file without the header row, or one that is not there (exit 2, one line)', async () => {
     // Prepare
     const file = scratch.write('noheader.csv', `peter@lumos.com,${iso(1)},${iso(2)}\n`);

@@ -17,6 +17,7 @@ import { plural } from '../../shared/plural';
 import { droppedShifts, rangeOf, type TimeRange } from '../import/dropped-shifts';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
+import { onePerKey } from '../import/one-per-key';
 import { readImportFile } from '../import/read-file';
 import { type Rejection, rejectionLine } from '../import/rejection';
 import { type FileShift, readShiftFile } from '../import/shift-file';
@@ -55,10 +56,16 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
       const store = new DynamoSyncedStateStore(target.documents, target.required);
       const deadline = new Deadline(BUDGET_MS);
       const rejected = [...read.rejected];
-      const candidates = read.shifts.map((shift) => ({
-        shift,
-        item: shiftItem(schedule, shift.email, shift.startsAt, shift.endsAt, { imported: { by, at: now } }),
-      }));
+      const candidates = onePerKey(
+        read.shifts.map((shift) => ({
+          shift,
+          item: shiftItem(schedule, shift.email, shift.startsAt, shift.endsAt, { imported: { by, at: now } }),
+        })),
+        ({ shift }) => shift.line,
+        ({ shift }) => shift.email,
+        'person and starts_at',
+        rejected,
+      );
       let synced: ExistingItem[];
       try {
         synced = (

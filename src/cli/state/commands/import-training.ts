@@ -14,6 +14,7 @@ import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
+import { onePerKey } from '../import/one-per-key';
 import { readImportFile } from '../import/read-file';
 import { rejectionLine } from '../import/rejection';
 import { stateTableError } from '../import/state-write-error';
@@ -50,13 +51,19 @@ export function defineImportTraining(program: Command, { io, finish }: CommandCo
       const store = new DynamoSyncedStateStore(target.documents, target.required);
       const deadline = new Deadline(BUDGET_MS);
       const rejected = [...read.rejected];
-      const candidates = read.records.map((record) => ({
-        record,
-        item: trainingItem(record.email, course, record.completedAt, {
-          ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
-          imported: { by, at: now },
-        }),
-      }));
+      const candidates = onePerKey(
+        read.records.map((record) => ({
+          record,
+          item: trainingItem(record.email, course, record.completedAt, {
+            ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
+            imported: { by, at: now },
+          }),
+        })),
+        ({ record }) => record.line,
+        ({ record }) => record.email,
+        'person',
+        rejected,
+      );
       let syncedKeys: Map<string, string | undefined>;
       try {
         const existing = await store.existing(
