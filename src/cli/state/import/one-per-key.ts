@@ -8,7 +8,7 @@ import type { Rejection } from './rejection';
 export function onePerKey<T extends { item: { pk: string; sk: string } }>(
   candidates: readonly T[],
   lineOf: (candidate: T) => number | null,
-  valueOf: (candidate: T) => string,
+  shownOf: (candidate: T) => string,
   what: string,
   rejected: Rejection[],
 ): T[] {
@@ -17,7 +17,7 @@ export function onePerKey<T extends { item: { pk: string; sk: string } }>(
     const key = `${candidate.item.pk}\n${candidate.item.sk}`;
     const kept = first.get(key);
     if (kept === undefined) first.set(key, candidate);
-    else rejected.push({ line: lineOf(candidate), value: valueOf(candidate), reason: `the same ${what} as line ${lineOf(kept) ?? '?'}` });
+    else rejected.push({ line: lineOf(candidate), value: shownOf(candidate), reason: `the same ${what} as line ${lineOf(kept) ?? '?'}` });
   }
   return [...first.values()];
 }
