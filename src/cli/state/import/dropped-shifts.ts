@@ -14,10 +14,14 @@ export interface TimeRange {
 /** From the first listed start to the last listed end; none when the file lists no shift. */
 export function rangeOf(shifts: readonly { startsAt: Date; endsAt: Date }[]): TimeRange | null {
   if (shifts.length === 0) return null;
-  return {
-    from: new Date(Math.min(...shifts.map((shift) => shift.startsAt.getTime()))),
-    to: new Date(Math.max(...shifts.map((shift) => shift.endsAt.getTime()))),
-  };
+  // A fold, not Math.min(...): a file of a few hundred thousand rows would overflow the call's arguments.
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const shift of shifts) {
+    from = Math.min(from, shift.startsAt.getTime());
+    to = Math.max(to, shift.endsAt.getTime());
+  }
+  return { from: new Date(from), to: new Date(to) };
 }
 
 export function droppedShifts(existing: readonly ExistingItem[], listedKeys: ReadonlySet<string>, range: TimeRange): ExistingItem[] {
