@@ -17,10 +17,11 @@ import { plural } from '../../shared/plural';
 import { droppedShifts, rangeOf, type TimeRange } from '../import/dropped-shifts';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
+import { notSynced } from '../import/not-synced';
 import { onePerKey } from '../import/one-per-key';
 import { readImportFile } from '../import/read-file';
 import { type Rejection, rejectionLine } from '../import/rejection';
-import { type FileShift, readShiftFile } from '../import/shift-file';
+import { readShiftFile } from '../import/shift-file';
 import { stateTableError } from '../import/state-write-error';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
@@ -66,26 +67,18 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
         'person and starts_at',
         rejected,
       );
-      let synced: ExistingItem[];
-      try {
-        synced = (
-          await store.existing(
-            candidates.map(({ item }) => item),
-            deadline,
-          )
-        ).filter((item) => item.source !== undefined);
-      } catch (error) {
-        throw stateTableError(error, 'reading', target);
-      }
-      // A synced shift under the same key is its source's: overwriting it would take it out of the sync's hands.
-      const syncedKeys = new Map(synced.map((item) => [item.sk, item.source]));
-      const accepted: { shift: FileShift; item: ShiftItem }[] = [];
-      for (const candidate of candidates) {
-        const source = syncedKeys.get(candidate.item.sk);
-        if (source === undefined) accepted.push(candidate);
-        else
-          rejected.push({ line: candidate.shift.line, value: candidate.shift.email, reason: `source ${source} synced this shift; the sync keeps it current` });
-      }
+      const accepted = await notSynced(
+        candidates,
+        store,
+        target,
+        deadline,
+        (candidate, source) => ({
+          line: candidate.shift.line,
+          value: candidate.shift.email,
+          reason: `source ${source} synced this shift; the sync keeps it current`,
+        }),
+        rejected,
+      );
       const range = rangeOf(read.shifts);
       const replace = options.replace === true ? await planReplace(store, schedule, accepted, range, rejected, deadline, target) : null;
       let removedItems = replace?.removed ?? [];

@@ -7,18 +7,19 @@
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
 import { DynamoSyncedStateStore } from '../../../store/synced-state-store';
-import { type TrainingItem, trainingItem } from '../../../store/training-item';
+import { trainingItem } from '../../../store/training-item';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
+import { notSynced } from '../import/not-synced';
 import { onePerKey } from '../import/one-per-key';
 import { readImportFile } from '../import/read-file';
 import { rejectionLine } from '../import/rejection';
 import { stateTableError } from '../import/state-write-error';
-import { type FileTraining, readTrainingFile } from '../import/training-file';
+import { readTrainingFile } from '../import/training-file';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
 interface ImportTrainingOptions extends StateTargetOptions {
@@ -64,28 +65,18 @@ export function defineImportTraining(program: Command, { io, finish }: CommandCo
         'person',
         rejected,
       );
-      let syncedKeys: Map<string, string | undefined>;
-      try {
-        const existing = await store.existing(
-          candidates.map(({ item }) => item),
-          deadline,
-        );
-        syncedKeys = new Map(existing.filter((item) => item.source !== undefined).map((item) => [item.pk, item.source]));
-      } catch (error) {
-        throw stateTableError(error, 'reading', target);
-      }
-      // A synced record under the same key is its source's: overwriting it would take it out of the sync's hands.
-      const accepted: { record: FileTraining; item: TrainingItem }[] = [];
-      for (const candidate of candidates) {
-        const source = syncedKeys.get(candidate.item.pk);
-        if (source === undefined) accepted.push(candidate);
-        else
-          rejected.push({
-            line: candidate.record.line,
-            value: candidate.record.email,
-            reason: `source ${source} synced this record; the sync keeps it current`,
-          });
-      }
+      const accepted = await notSynced(
+        candidates,
+        store,
+        target,
+        deadline,
+        (candidate, source) => ({
+          line: candidate.record.line,
+          value: candidate.record.email,
+          reason: `source ${source} synced this record; the sync keeps it current`,
+        }),
+        rejected,
+      );
       rejected.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
       if (!dryRun) {
         try {
