@@ -4,8 +4,10 @@
  * would carry it elsewhere), and messages name the system and status, never the secret or
  * the response body.
  */
+
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
+import { networkErrorCode } from '../kernel/network-error';
 import type { ConnectorSecret, HttpProvisionerSpec, HttpRequestSpec } from '../rules/http-spec';
 import type { GrantTarget } from '../store/grant-target';
 import { ConnectorSecretError, type ConnectorSecrets } from './connector-secrets';
@@ -135,16 +137,4 @@ function buildHeaders(request: HttpRequestSpec, target: GrantTarget, secret: Con
 
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
-}
-
-/** A system error code such as ECONNREFUSED from fetch's cause chain; codes only, never messages. */
-function networkErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    const code: unknown = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
-    const errors: unknown[] = current instanceof AggregateError ? current.errors : [];
-    current = errors[0] ?? current.cause;
-  }
-  return undefined;
 }

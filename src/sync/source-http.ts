@@ -5,8 +5,10 @@
  * 401/403, other statuses and network errors fail the run. Messages name the host and status,
  * never the credential, the path or query (an ICS feed's token) or a response body.
  */
+
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
+import { networkErrorCode } from '../kernel/network-error';
 import { SourceFetchError } from './sync-result';
 
 export type FetchFunction = (input: URL, init: RequestInit) => Promise<Response>;
@@ -51,6 +53,15 @@ export class SourceHttp {
   constructor(private readonly options: SourceHttpOptions) {
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** A connector's client for one run: the run's deadline, fetch, sleep and body bound, the secret's hosts, the API's headers. */
+  static forRun(
+    run: Pick<SourceHttpOptions, 'deadline' | 'fetch' | 'sleep' | 'maxBodyBytes'>,
+    allowedHosts: readonly string[],
+    headers: Record<string, string>,
+  ): SourceHttp {
+    return new SourceHttp({ deadline: run.deadline, allowedHosts, headers, fetch: run.fetch, sleep: run.sleep, maxBodyBytes: run.maxBodyBytes });
   }
 
   /** Throws unless the URL may be sent the credential: https (http only to loopback) and an allowed host. */
@@ -166,18 +177,6 @@ export function retryWaitMs(headers: Headers, attempt: number, now: number = Dat
   const reset = headers.get('ratelimit-reset')?.trim();
   if (reset && /^\d{1,6}$/.test(reset)) return Number(reset) * 1000;
   return 1000 * 2 ** (attempt - 1);
-}
-
-/** A system error code such as ECONNREFUSED from fetch's cause chain; codes only, never messages. */
-function networkErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    const code: unknown = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
-    const errors: unknown[] = current instanceof AggregateError ? current.errors : [];
-    current = errors[0] ?? current.cause;
-  }
-  return undefined;
 }
 
 /** `path` under the API's base URL (which may carry a path prefix of its own). */

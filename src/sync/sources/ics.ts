@@ -11,14 +11,7 @@ import { SourceFetchError, type SyncedShift, type SyncRun, shiftCollector } from
 import { parseIcsShifts } from './ics-parser';
 
 export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, options: FetchRunOptions): Promise<SyncRun<SyncedShift>> {
-  const http = new SourceHttp({
-    deadline: options.deadline,
-    allowedHosts: secret.allowed_hosts,
-    headers: { accept: 'text/calendar, */*;q=0.5' },
-    fetch: options.fetch,
-    sleep: options.sleep,
-    maxBodyBytes: options.maxBodyBytes,
-  });
+  const http = SourceHttp.forRun(options, secret.allowed_hosts, { accept: 'text/calendar, */*;q=0.5' });
   const collector = shiftCollector();
   return collectRun(
     collector,

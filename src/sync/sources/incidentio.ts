@@ -14,14 +14,7 @@ import type { ApiKeySecret } from '../source-secret';
 import { type RunCollector, type SkipReason, type SyncedShift, type SyncRun, shiftCollector } from '../sync-result';
 
 export async function fetchIncidentIoShifts(source: IncidentIoSource, secret: ApiKeySecret, options: FetchRunOptions): Promise<SyncRun<SyncedShift>> {
-  const http = new SourceHttp({
-    deadline: options.deadline,
-    allowedHosts: secret.allowed_hosts,
-    headers: { authorization: `Bearer ${secret.api_key}`, accept: 'application/json' },
-    fetch: options.fetch,
-    sleep: options.sleep,
-    maxBodyBytes: options.maxBodyBytes,
-  });
+  const http = SourceHttp.forRun(options, secret.allowed_hosts, { authorization: `Bearer ${secret.api_key}`, accept: 'application/json' });
   const collector = shiftCollector();
   const base = secret.base_url ?? `https://${INCIDENTIO_HOST}`;
   const first = (scheduleId: string) => {

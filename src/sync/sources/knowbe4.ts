@@ -29,14 +29,7 @@ interface Pending {
 }
 
 export async function fetchKnowBe4Training(source: KnowBe4Source, secret: ApiKeySecret, options: FetchRunOptions): Promise<SyncRun<SyncedTraining>> {
-  const http = new SourceHttp({
-    deadline: options.deadline,
-    allowedHosts: secret.allowed_hosts,
-    headers: { authorization: `Bearer ${secret.api_key}`, accept: 'application/json' },
-    fetch: options.fetch,
-    sleep: options.sleep,
-    maxBodyBytes: options.maxBodyBytes,
-  });
+  const http = SourceHttp.forRun(options, secret.allowed_hosts, { authorization: `Bearer ${secret.api_key}`, accept: 'application/json' });
   const collector = trainingCollector();
   const base = secret.base_url ?? `https://${KNOWBE4_HOSTS[source.region]}`;
   const listings: Listing[] = [

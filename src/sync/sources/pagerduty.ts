@@ -19,13 +19,9 @@ const SCHEDULES_PER_REQUEST = 20;
 const MAX_ESCALATION_LEVEL = 1000;
 
 export async function fetchPagerDutyShifts(source: PagerDutySource, secret: ApiKeySecret, options: FetchRunOptions): Promise<SyncRun<SyncedShift>> {
-  const http = new SourceHttp({
-    deadline: options.deadline,
-    allowedHosts: secret.allowed_hosts,
-    headers: { authorization: `Token token=${secret.api_key}`, accept: 'application/vnd.pagerduty+json;version=2' },
-    fetch: options.fetch,
-    sleep: options.sleep,
-    maxBodyBytes: options.maxBodyBytes,
+  const http = SourceHttp.forRun(options, secret.allowed_hosts, {
+    authorization: `Token token=${secret.api_key}`,
+    accept: 'application/vnd.pagerduty+json;version=2',
   });
   const collector = shiftCollector();
   const base = secret.base_url ?? `https://${PAGERDUTY_HOSTS[source.region]}`;
