@@ -43,6 +43,8 @@ export const SKIP_REASONS = [
   'unmapped',
   /** A recurring event with more occurrences than the bound. */
   'too_many_occurrences',
+  /** A calendar event whose attendees do not name exactly one person on call. */
+  'ambiguous_attendee',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
