@@ -40,14 +40,13 @@ function coveringShifts(shifts: readonly Shift[], schedule: string, email: strin
   return shifts.filter((shift) => shift.schedule === schedule && shift.email === email && Date.parse(shift.starts_at) <= at && at < Date.parse(shift.ends_at));
 }
 
-/** When a schedule's source last synced too long ago to trust its shifts: when it did, or "never". */
-function staleSince(facts: Facts, schedule: string): { source: string; lastSuccess: string } | null {
-  const synced = facts.scheduleSources?.find((entry) => entry.schedule === schedule);
-  if (synced === undefined) return null;
-  return sourceIsStale(synced, facts.now) ? { source: synced.source, lastSuccess: synced.last_success ?? 'never' } : null;
+/** When a source of the schedule last read it whole too long ago to trust its shifts: when it did, or "never". */
+function staleSince(sources: readonly ScheduleSource[], now: Date): { source: string; lastSuccess: string } | null {
+  const stale = sources.find((entry) => sourceIsStale(entry, now));
+  return stale === undefined ? null : { source: stale.source, lastSuccess: stale.last_success ?? 'never' };
 }
 
-/** Whether a schedule's source last succeeded longer than its `stale_after` before `now` (or never): its synced shifts then do not count. */
+/** Whether a schedule's source last read it whole longer than its `stale_after` before `now` (or never): its synced shifts then do not count. */
 export function sourceIsStale(synced: ScheduleSource, now: Date): boolean {
   const last = synced.last_success === null ? Number.NaN : Date.parse(synced.last_success);
   return !(Number.isFinite(last) && now.getTime() - last <= synced.stale_after * 60_000);
@@ -55,8 +54,10 @@ export function sourceIsStale(synced: ScheduleSource, now: Date): boolean {
 
 /**
  * On call: a shift covering now, at the escalation level asked for. A hand-written or imported
- * shift counts whatever its schedule's source says; a synced one counts only while its source is
- * fresh, and a stale source makes the answer undecided (never an allow, always a deny), as does a
+ * shift counts whatever its schedule's sources say. A synced one counts only through its own
+ * source, while that source exists, covers the schedule and read it whole within its
+ * `stale_after`. Otherwise a stale source of the schedule, or a covering shift of a source that
+ * no longer syncs it, makes the answer undecided (never an allow, always a deny), as does a
  * covering shift whose level the source did not say when a level is asked for.
  */
 function onCall(condition: Extract<Condition, { type: 'on_call' }>, email: string, facts: Facts): Outcome {
@@ -66,10 +67,14 @@ function onCall(condition: Extract<Condition, { type: 'on_call' }>, email: strin
   const levelNote = maxLevel === undefined ? '' : ` at escalation level ${maxLevel} or nearer`;
   const held = covering.find((shift) => shift.source === undefined && atLevel(shift));
   if (held) return pass(`${email} is on call for ${schedule}${levelNote} until ${held.ends_at}`);
-  const stale = staleSince(facts, schedule);
-  if (stale) return unknown(`source ${stale.source} last synced at ${stale.lastSuccess}: on-call for ${schedule} cannot be trusted`);
-  const synced = covering.find(atLevel);
+  const sources = (facts.scheduleSources ?? []).filter((entry) => entry.schedule === schedule);
+  const fresh = sources.filter((entry) => !sourceIsStale(entry, facts.now));
+  const synced = covering.find((shift) => shift.source !== undefined && fresh.some((entry) => entry.source === shift.source) && atLevel(shift));
   if (synced) return pass(`${email} is on call for ${schedule}${levelNote} until ${synced.ends_at}`);
+  const stale = staleSince(sources, facts.now);
+  if (stale) return unknown(`source ${stale.source} last synced at ${stale.lastSuccess}: on-call for ${schedule} cannot be trusted`);
+  const orphan = covering.find((shift) => shift.source !== undefined && !sources.some((entry) => entry.source === shift.source));
+  if (orphan) return unknown(`${email} has a shift for ${schedule} synced by source ${orphan.source}, which no longer syncs it: on-call cannot be trusted`);
   if (maxLevel !== undefined && covering.some((shift) => shift.escalation_level === undefined)) {
     return unknown(`${email} is on call for ${schedule} at an escalation level the source does not say`);
   }

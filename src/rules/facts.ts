@@ -29,11 +29,11 @@ export interface Shift {
   escalation_level?: number;
 }
 
-/** The source that syncs a schedule, and when it last synced (docs/state-sources.md). */
+/** A source that syncs a schedule, and when it last read it whole (docs/state-sources.md). */
 export interface ScheduleSource {
   schedule: string;
   source: string;
-  /** The start of its last complete or partial run; null: never. */
+  /** The start of its last run that read this schedule whole; null: never. */
   last_success: string | null;
   /** Minutes after which its shifts are no longer trusted. */
   stale_after: number;
@@ -55,6 +55,6 @@ export interface Facts {
   shifts: readonly Shift[];
   /** Training records loaded for the people the rules ask about. */
   trainings?: readonly TrainingRecord[];
-  /** The sources of the schedules the rules ask about: a stale one makes `on_call` undecided. */
+  /** The sources of the schedules the rules ask about: a stale one makes `on_call` undecided; a synced shift counts only through its own. */
   scheduleSources?: readonly ScheduleSource[];
 }

@@ -1,8 +1,9 @@
 /**
- * Which source syncs each schedule, and when it last succeeded: read from the status items the
- * sync run writes (src/store/source-store.ts), one Query, cached as long as the rules are, so a
- * warm call reads no more than before. A status item that does not read as the sync run writes
- * it names no schedule (it makes nothing stale, and nothing fresh).
+ * Which sources sync each schedule, and when each last read it whole: read from the status items
+ * the sync run writes (src/store/source-store.ts), one Query, cached as long as the rules are, so
+ * a warm call reads no more than before. A status item that does not read as the sync run writes
+ * it names no schedule (it makes nothing stale, and nothing fresh); one whose source item is gone
+ * (`present: false`) names none either, so the shifts it synced count for nothing.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
@@ -14,16 +15,24 @@ import { SOURCE_STATUS_PARTITION } from './source-store';
 const DEFAULT_STALE_AFTER_MINUTES = 30;
 
 function fromStatus(item: Record<string, unknown>): ScheduleSource[] {
-  const { sk: source, schedules, last_success: lastSuccess, stale_after: staleAfter } = item;
-  if (typeof source !== 'string' || !Array.isArray(schedules)) return [];
+  const { sk: source, schedules, last_success: lastSuccess, stale_after: staleAfter, schedules_complete: complete, present } = item;
+  if (typeof source !== 'string' || !Array.isArray(schedules) || present === false) return [];
   return schedules
     .filter((schedule): schedule is string => typeof schedule === 'string')
     .map((schedule) => ({
       schedule,
       source,
-      last_success: typeof lastSuccess === 'string' ? lastSuccess : null,
+      last_success: lastCompleteRead(schedule, complete, lastSuccess),
       stale_after: typeof staleAfter === 'number' && staleAfter > 0 ? staleAfter : DEFAULT_STALE_AFTER_MINUTES,
     }));
+}
+
+/** The schedule's entry in `schedules_complete`, or null; a status written before the map existed: its last success, as then. */
+function lastCompleteRead(schedule: string, complete: unknown, lastSuccess: unknown): string | null {
+  if (complete === undefined) return typeof lastSuccess === 'string' ? lastSuccess : null;
+  if (complete === null || typeof complete !== 'object' || !Object.hasOwn(complete, schedule)) return null;
+  const at = (complete as Record<string, unknown>)[schedule];
+  return typeof at === 'string' ? at : null;
 }
 
 export class CachedScheduleSources {

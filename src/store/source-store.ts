@@ -45,6 +45,12 @@ export interface SourceStatus {
   last_run_deleted?: number;
   last_run_kept?: number;
   last_run_skipped?: Record<string, number>;
+  /** The schedules the last run could not read whole. */
+  last_run_incomplete?: string[];
+  /** Per schedule, when the last run that read it whole started: its shifts' freshness (absent on items written before it existed: `last_success` then). */
+  schedules_complete?: Record<string, string>;
+  /** False once the source item is gone: its synced shifts then count for nothing. Absent: present. */
+  present?: boolean;
 }
 
 /** What one run of one source records. */
@@ -58,6 +64,10 @@ export interface SourceRunRecord {
   /** The names the source covers; absent when the run never got that far (a refused source). */
   covers?: { schedules: string[] } | { courses: string[] };
   counts: { returned: number; written: number; deleted: number; kept: number; skipped: Record<string, number> };
+  /** The schedules this run could not read whole. */
+  incomplete?: string[];
+  /** The whole `schedules_complete` map to record (the last one, with this run's complete schedules at its start). */
+  schedulesComplete?: Record<string, string>;
 }
 
 export interface SourceStore {
@@ -67,6 +77,8 @@ export interface SourceStore {
   statuses(deadline: Deadline): Promise<SourceStatus[]>;
   /** Records a run; false when a run that started later has already recorded (this one is then left out). */
   recordRun(record: SourceRunRecord, deadline: Deadline): Promise<boolean>;
+  /** Marks a status whose source item is gone (`present: false`); nothing when there is no status. */
+  recordGone(id: string, deadline: Deadline): Promise<void>;
 }
 
 export class DynamoSourceStore implements SourceStore {
@@ -105,8 +117,10 @@ export class DynamoSourceStore implements SourceStore {
       ':deleted': record.counts.deleted,
       ':kept': record.counts.kept,
       ':skipped': record.counts.skipped,
+      ':present': true,
     };
     const set = [
+      'present = :present',
       'last_run_started = :started',
       'last_run_status = :status',
       'last_run_returned = :returned',
@@ -125,6 +139,14 @@ export class DynamoSourceStore implements SourceStore {
     if (record.staleAfter !== undefined) {
       set.push('stale_after = :stale');
       values[':stale'] = record.staleAfter;
+    }
+    if (record.incomplete !== undefined) {
+      set.push('last_run_incomplete = :incomplete');
+      values[':incomplete'] = record.incomplete;
+    }
+    if (record.schedulesComplete !== undefined) {
+      set.push('schedules_complete = :complete');
+      values[':complete'] = record.schedulesComplete;
     }
     if (record.covers !== undefined) {
       const [field, names] = 'schedules' in record.covers ? ['schedules', record.covers.schedules] : ['courses', record.covers.courses];
@@ -147,6 +169,25 @@ export class DynamoSourceStore implements SourceStore {
       } catch (error) {
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
         throw error;
+      }
+    });
+  }
+
+  async recordGone(id: string, deadline: Deadline): Promise<void> {
+    await storeCall(`recording that source ${id} is gone`, deadline, async (abortSignal) => {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: SOURCE_STATUS_PARTITION, sk: id },
+            UpdateExpression: 'SET present = :gone',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':gone': false },
+          }),
+          { abortSignal },
+        );
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
       }
     });
   }

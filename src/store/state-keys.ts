@@ -7,7 +7,14 @@ import { normaliseEmail } from '../lumos/email';
 
 /** `oncall#<schedule>`: one partition per schedule. */
 export function shiftPartition(schedule: string): string {
-  return `oncall#${schedule}`;
+  return `${SHIFT_PARTITION_PREFIX}${schedule}`;
+}
+
+const SHIFT_PARTITION_PREFIX = 'oncall#';
+
+/** The schedule an `oncall#<schedule>` partition key names, or null for any other key. */
+export function scheduleOfPartition(pk: string): string | null {
+  return pk.startsWith(SHIFT_PARTITION_PREFIX) ? pk.slice(SHIFT_PARTITION_PREFIX.length) : null;
 }
 
 /** `<email>#`: every shift of one person in a schedule's partition starts with it. */

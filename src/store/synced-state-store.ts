@@ -1,9 +1,10 @@
 /**
  * The sync run's reads and writes of shift and training items in the state table: what a
- * schedule's partition holds, which training keys exist and who wrote them, batch writes, and
- * deletes that only remove an item exactly as the run saw it.
+ * schedule's partition holds, puts that never land on an item of another origin, and deletes
+ * that only remove an item exactly as the run saw it. Every write is a single conditional call
+ * (no batch writes: a batch cannot carry a condition).
  */
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
 import { StoreUnavailableError } from '../kernel/errors';
 import { storeCall } from './call';
@@ -28,9 +29,14 @@ export interface ExistingItem extends ItemKey {
 export interface SyncedStateStore {
   /** Every item of a schedule's partition (kept small by TTL: ended shifts expire). */
   shiftsOf(schedule: string, deadline: Deadline): Promise<ExistingItem[]>;
-  /** The items among these keys that exist. */
+  /**
+   * Puts the item unless its key holds an item of another origin (hand-written, imported, or
+   * another source's): false when it does, and that item is left as it was.
+   */
+  putUnlessOtherOrigin(item: ShiftItem | TrainingItem, sourceId: string, deadline: Deadline): Promise<boolean>;
+  /** The items among these keys that exist (the imports' check). */
   existing(keys: readonly ItemKey[], deadline: Deadline): Promise<ExistingItem[]>;
-  /** Puts every item (25 a request, unprocessed ones retried). */
+  /** Puts every item, 25 a request (the imports' write). */
   write(items: readonly (ShiftItem | TrainingItem)[], deadline: Deadline): Promise<void>;
   /** Deletes the item if it still has this source and `synced_at`; false when it changed meanwhile. */
   deleteIfUnchanged(item: ExistingItem & { source: string; synced_at: string }, deadline: Deadline): Promise<boolean>;
@@ -62,6 +68,27 @@ export class DynamoSyncedStateStore implements SyncedStateStore {
       deadline,
     );
     return items.flatMap(existingItem);
+  }
+
+  async putUnlessOtherOrigin(item: ShiftItem | TrainingItem, sourceId: string, deadline: Deadline): Promise<boolean> {
+    return storeCall(`writing a synced item of source ${sourceId}`, deadline, async (abortSignal) => {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...item },
+            ConditionExpression: 'attribute_not_exists(pk) OR #source = :self',
+            ExpressionAttributeNames: { '#source': 'source' },
+            ExpressionAttributeValues: { ':self': sourceId },
+          }),
+          { abortSignal },
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    });
   }
 
   async existing(keys: readonly ItemKey[], deadline: Deadline): Promise<ExistingItem[]> {

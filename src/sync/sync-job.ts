@@ -8,11 +8,12 @@ import type { SourceStatus } from '../store/source-store';
 import { DEFAULT_STALE_AFTER_MINUTES } from './source-item';
 import { type SyncMetrics, syncMetrics } from './sync-metrics';
 import type { SyncReport, SyncService } from './sync-service';
+import type { SourceOutcome } from './sync-source';
 
 export interface SyncRunSummary extends Record<string, number | boolean> {
   /** Sources whose run fetched everything it asked for. */
   complete: number;
-  /** Sources whose run skipped items (written what it could, deleted nothing). */
+  /** Sources whose run could not read some schedule whole (its vanished shifts kept). */
   partial: number;
   /** Sources whose run failed: nothing written or deleted. */
   failed: number;
@@ -20,8 +21,10 @@ export interface SyncRunSummary extends Record<string, number | boolean> {
   refused: number;
   written: number;
   deleted: number;
-  /** Sources whose last success is older than their stale_after, or that never succeeded: rules fail closed on them. */
+  /** Sources with a schedule not read whole within their stale_after, or never: rules fail closed on it. */
   stale: number;
+  /** Schedules this run could not read whole. */
+  incompleteSchedules: number;
 }
 
 /** What the job needs of the sync run: the run (tests: a stand-in). */
@@ -40,40 +43,73 @@ export class StateSyncJob implements ScheduledService {
     const report = await this.sync.run(context.deadline);
     const now = this.now();
     const summary = summarize(report, now);
-    this.metrics.publish({ ItemsSynced: summary.written, SourcesFailed: summary.failed + summary.refused, SourcesStale: summary.stale });
+    this.metrics.publish({
+      ItemsSynced: summary.written,
+      SourcesFailed: summary.failed + summary.refused,
+      SourcesStale: summary.stale,
+      SchedulesIncomplete: summary.incompleteSchedules,
+    });
     const statuses = new Map(report.statuses.map((status) => [status.id, status]));
     for (const outcome of report.outcomes) {
-      const failed = outcome.status === 'failed';
       this.metrics.publishSource(outcome.id, {
         ItemsSynced: outcome.written,
-        SourcesFailed: failed ? 1 : 0,
-        SourcesStale: failed && isStale(statuses.get(outcome.id), now) ? 1 : 0,
+        SourcesFailed: outcome.status === 'failed' ? 1 : 0,
+        SourcesStale: isStale(statuses.get(outcome.id), now, outcome) ? 1 : 0,
+        SchedulesIncomplete: incompleteSchedules(outcome),
       });
     }
     for (const problem of report.problems) {
-      this.metrics.publishSource(problem.id, { ItemsSynced: 0, SourcesFailed: 1, SourcesStale: isStale(statuses.get(problem.id), now) ? 1 : 0 });
+      this.metrics.publishSource(problem.id, { ItemsSynced: 0, SourcesFailed: 1, SourcesStale: isStale(statuses.get(problem.id), now) ? 1 : 0, SchedulesIncomplete: 0 });
     }
     return summary;
   }
 }
 
 export function summarize(report: SyncReport, now: Date): SyncRunSummary {
-  const summary: SyncRunSummary = { complete: 0, partial: 0, failed: 0, refused: report.problems.length, written: 0, deleted: 0, stale: 0 };
+  const summary: SyncRunSummary = {
+    complete: 0,
+    partial: 0,
+    failed: 0,
+    refused: report.problems.length,
+    written: 0,
+    deleted: 0,
+    stale: 0,
+    incompleteSchedules: 0,
+  };
   const statuses = new Map(report.statuses.map((status) => [status.id, status]));
   for (const outcome of report.outcomes) {
     summary[outcome.status] += 1;
     summary.written += outcome.written;
     summary.deleted += outcome.deleted;
-    // A complete or partial run is this run's success; a failed one leaves the last success as it was.
-    if (outcome.status === 'failed' && isStale(statuses.get(outcome.id), now)) summary.stale += 1;
+    summary.incompleteSchedules += incompleteSchedules(outcome);
+    if (isStale(statuses.get(outcome.id), now, outcome)) summary.stale += 1;
   }
   for (const problem of report.problems) if (isStale(statuses.get(problem.id), now)) summary.stale += 1;
   return summary;
 }
 
-/** As the rules judge it (src/rules/evaluation.ts): fresh while now is within stale_after minutes of the last success. */
-function isStale(status: SourceStatus | undefined, now: Date): boolean {
-  const last = Date.parse(status?.last_success ?? '');
+function incompleteSchedules(outcome: SourceOutcome): number {
+  return outcome.kind === 'shifts' ? outcome.incomplete.length : 0;
+}
+
+/**
+ * As the rules will judge it once this run is recorded (src/store/schedule-sources.ts): a shift
+ * source is stale when a schedule it covers was neither read whole by this run nor within
+ * stale_after minutes before; a status from before schedules were judged one by one, or a
+ * training source, by its last success (this run's, unless it failed).
+ */
+function isStale(status: SourceStatus | undefined, now: Date, outcome?: SourceOutcome): boolean {
   const staleAfter = typeof status?.stale_after === 'number' && status.stale_after > 0 ? status.stale_after : DEFAULT_STALE_AFTER_MINUTES;
-  return !Number.isFinite(last) || now.getTime() - last > staleAfter * 60_000;
+  const fresh = (at: unknown) => typeof at === 'string' && Number.isFinite(Date.parse(at)) && now.getTime() - Date.parse(at) <= staleAfter * 60_000;
+  if (outcome?.kind === 'shifts' && outcome.status !== 'failed') {
+    const read = new Set(outcome.complete);
+    const before = status?.schedules_complete;
+    return outcome.incomplete.some((schedule) => !read.has(schedule) && !(before !== undefined && Object.hasOwn(before, schedule) && fresh(before[schedule])));
+  }
+  if (outcome !== undefined && outcome.status !== 'failed') return false;
+  const complete = status?.schedules_complete;
+  if (complete !== undefined && typeof complete === 'object' && complete !== null && Array.isArray(status?.schedules)) {
+    return status.schedules.some((schedule) => !(Object.hasOwn(complete, schedule) && fresh(complete[schedule])));
+  }
+  return !fresh(status?.last_success);
 }

@@ -1,7 +1,7 @@
 /**
  * The state sync's metrics, in Embedded Metric Format like src/kernel/metrics.ts and under the
  * same namespace, but in a module of their own: only the state-sync bundle carries their names.
- * One document per run holds the three counts under `kind` = `state_sync` (what the alarm watches),
+ * One document per run holds the counts under `kind` = `state_sync` (what the alarms watch),
  * and one per source its share under `kind` and `source`.
  */
 import { emit, METRICS_NAMESPACE_VAR, type MetricsSink, namespaceFrom, sinkFromEnvironment } from '../kernel/metrics';
@@ -17,8 +17,10 @@ export const SYNC_METRIC_NAMES = [
   'ItemsSynced',
   /** Sources whose run failed, or that were refused (malformed, a name another source owns). */
   'SourcesFailed',
-  /** Sources whose last success is older than their stale_after, or that never succeeded. */
+  /** Sources with a schedule not read whole within their stale_after (or never), or a failing source whose last success is older. */
   'SourcesStale',
+  /** Schedules a page or listing of which could not be read this run (every one of a failed source): their vanished shifts were kept. */
+  'SchedulesIncomplete',
 ] as const;
 export type SyncMetricName = (typeof SYNC_METRIC_NAMES)[number];
 

@@ -1,9 +1,13 @@
 /**
  * What one fetch from a source gives the sync: the normalised shifts or training records, how
- * many items were skipped and why, and whether the run was complete. Only a complete run may
- * let the sync delete what vanished; a partial run keeps what it could read; a failed run
- * returns nothing, with the reason.
+ * many items were skipped and why, and which schedules (or courses) could not be read whole.
+ * Completeness is per schedule: only a page or listing that could not be read makes its schedules
+ * incomplete, and only there does the sync keep shifts that vanished. An item skipped for its
+ * own value never does: deleting a vanished shift can only refuse access, never grant it. A
+ * failed run returns nothing, with the reason.
  */
+import { MAX_SHIFT_MS } from '../store/shift-item';
+
 
 /** An on-call shift as the state table holds it (src/store/shift-item.ts): UTC instants, email normalised. */
 export interface SyncedShift {
@@ -23,14 +27,22 @@ export interface SyncedTraining {
   expires_at?: string;
 }
 
-/** Why an item (or a page) was left out; each makes the run partial. */
-export const SKIP_REASONS = [
-  /** A response page was not the documented JSON (or not an iCalendar event). */
+/** Why a page or listing could not be read: the schedules it lists are incomplete for the run. */
+export const PAGE_SKIP_REASONS = [
+  /** A response page was not the documented JSON. */
   'page_unparseable',
   /** A page was larger than the body bound. */
   'page_too_large',
   /** The pages went on past the bound on pages per run. */
   'too_many_pages',
+] as const;
+export type PageSkipReason = (typeof PAGE_SKIP_REASONS)[number];
+
+/** Why an item (or a page) was left out. Item skips are counted and shown; only page skips make a schedule incomplete. */
+export const SKIP_REASONS = [
+  ...PAGE_SKIP_REASONS,
+  /** An entry of a page that is not an object at all. */
+  'entry_unparseable',
   /** No usable email: missing, not a string, too long, or not an email address. */
   'unknown_email',
   /** A shift without an end (a permanent on-call, an event without DTEND or DURATION). */
@@ -45,6 +57,8 @@ export const SKIP_REASONS = [
   'too_many_occurrences',
   /** A calendar event whose attendees do not name exactly one person on call. */
   'ambiguous_attendee',
+  /** A shift longer than a synced or imported shift may be (MAX_SHIFT_DAYS). */
+  'too_long',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -65,9 +79,12 @@ export type SyncFailureReason =
 export type SyncStatus = 'complete' | 'partial' | 'failed';
 
 export interface SyncRun<T> {
+  /** `complete` when every schedule (course) was read whole, `partial` when some could not be, `failed` when nothing could. */
   status: SyncStatus;
   /** Empty when the run failed. */
   items: T[];
+  /** The schedules (courses) a page or listing of which could not be read; every one when the run failed. */
+  incomplete: string[];
   skipped: Partial<Record<SkipReason, number>>;
   /** Set when the run failed: a fixed reason and a message naming the source, host and status, never a secret. */
   failure?: { reason: SyncFailureReason; message: string };
@@ -91,21 +108,32 @@ export class SourceFetchError extends Error {
 export class RunCollector<T extends object> {
   private readonly items = new Map<string, T>();
   private readonly skipped: Partial<Record<SkipReason, number>> = {};
+  private readonly incomplete = new Set<string>();
   /** Counted by the HTTP layer. */
   requests = 0;
-  /** Pages that parsed: a run where none did has read nothing and fails. */
+  /** Pages that parsed: a run where none did while some could not be read has read nothing and fails. */
   pagesRead = 0;
 
   constructor(
     private readonly keyOf: (item: T) => string,
-    /** Which of two items with one key to keep. */
-    private readonly merge: (kept: T, next: T) => T,
+    /** Two items with one key as the items to keep: the first keeps the key, any others are added in turn. */
+    private readonly merge: (kept: T, next: T) => T[],
+    /** Why an item may not be kept whatever its source says (a shift too long), or null. */
+    private readonly check: (item: T) => SkipReason | null = () => null,
   ) {}
 
   add(item: T): void {
+    const problem = this.check(item);
+    if (problem !== null) return this.skip(problem);
     const key = this.keyOf(item);
     const kept = this.items.get(key);
-    this.items.set(key, kept === undefined ? item : this.merge(kept, item));
+    if (kept === undefined) {
+      this.items.set(key, item);
+      return;
+    }
+    const [first, ...rest] = this.merge(kept, item);
+    if (first !== undefined) this.items.set(key, first);
+    for (const other of rest) this.add(other);
   }
 
   /** An item reader's outcome: the item, why it was skipped, or null for an item that is rightly left out. */
@@ -115,8 +143,15 @@ export class RunCollector<T extends object> {
     else this.add(outcome);
   }
 
+  /** An item left out for its own value: counted, and no schedule is the less complete for it. */
   skip(reason: SkipReason, count = 1): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + count;
+  }
+
+  /** A page or listing that could not be read: the schedules (courses) it lists are incomplete. */
+  unreadable(reason: PageSkipReason, names: readonly string[]): void {
+    this.skip(reason);
+    for (const name of names) this.incomplete.add(name);
   }
 
   get skippedCount(): number {
@@ -124,37 +159,59 @@ export class RunCollector<T extends object> {
   }
 
   result(): SyncRun<T> {
-    if (this.pagesRead === 0 && this.skippedCount > 0) {
+    if (this.pagesRead === 0 && this.incomplete.size > 0) {
       return this.failed(new SourceFetchError('unparseable', 'no page of the response could be read'));
     }
-    return { status: this.skippedCount > 0 ? 'partial' : 'complete', items: [...this.items.values()], skipped: { ...this.skipped }, requests: this.requests };
+    return {
+      status: this.incomplete.size > 0 ? 'partial' : 'complete',
+      items: [...this.items.values()],
+      incomplete: [...this.incomplete],
+      skipped: { ...this.skipped },
+      requests: this.requests,
+    };
   }
 
+  /** A failed run has read no schedule whole, whatever `incomplete` says. */
   failed(error: SourceFetchError): SyncRun<T> {
-    return { status: 'failed', items: [], skipped: { ...this.skipped }, failure: { reason: error.reason, message: error.message }, requests: this.requests };
+    return {
+      status: 'failed',
+      items: [],
+      incomplete: [...this.incomplete],
+      skipped: { ...this.skipped },
+      failure: { reason: error.reason, message: error.message },
+      requests: this.requests,
+    };
   }
 }
 
-/** Shifts keyed as the state table keys them; of two, the later end and the lower escalation level. */
+/**
+ * Shifts keyed as the state table keys them, none longer than an imported shift may be. Of two
+ * with one start, the nearer escalation level keeps its own end, and the other only what it
+ * holds beyond that end, as a shift of its own: a merge never stretches a level over a longer
+ * shift at another level. An unknown level counts as the farthest.
+ */
 export function shiftCollector(): RunCollector<SyncedShift> {
   return new RunCollector<SyncedShift>(
     (shift) => `${shift.schedule}\n${shift.email}\n${shift.starts_at}`,
     (kept, next) => {
-      const level = [kept.escalation_level, next.escalation_level].filter((value): value is number => value !== undefined);
+      const [near, far] = levelRank(next) < levelRank(kept) ? [next, kept] : [kept, next];
+      if (levelRank(near) === levelRank(far)) return [near.ends_at >= far.ends_at ? near : far];
       // ISO instants in UTC sort as text.
-      const endsLater = next.ends_at > kept.ends_at;
-      const merged: SyncedShift = { ...kept, ends_at: endsLater ? next.ends_at : kept.ends_at };
-      if (level.length > 0) merged.escalation_level = Math.min(...level);
-      else delete merged.escalation_level;
-      return merged;
+      if (far.ends_at <= near.ends_at) return [near];
+      return [near, { ...far, starts_at: near.ends_at }];
     },
+    (shift) => (Date.parse(shift.ends_at) - Date.parse(shift.starts_at) > MAX_SHIFT_MS ? 'too_long' : null),
   );
+}
+
+function levelRank(shift: SyncedShift): number {
+  return shift.escalation_level ?? Number.POSITIVE_INFINITY;
 }
 
 /** Training records keyed as the state table keys them; of two, the later completion. */
 export function trainingCollector(): RunCollector<SyncedTraining> {
   return new RunCollector<SyncedTraining>(
     (record) => `${record.email}\n${record.course}`,
-    (kept, next) => (next.completed_at > kept.completed_at ? next : kept),
+    (kept, next) => [next.completed_at > kept.completed_at ? next : kept],
   );
 }

@@ -64,19 +64,27 @@ export class SyncService {
     if (only !== undefined && sources.length === 0 && problems.length === 0) throw new UnknownSourceError(`no source ${JSON.stringify(only)} is configured`);
     const window = { from: new Date(startedAt.getTime() - HOUR_MS), to: new Date(startedAt.getTime() + 24 * HOUR_MS) };
     const outcomes: SourceOutcome[] = [];
+    const statuses = new Map(list.statuses.map((status) => [status.id, status]));
     await inPool(sources, this.options.concurrency, async (source) => {
       const work = new Deadline(Math.max(0, deadline.remainingMs() - this.options.statusReserveMs));
       const outcome = await syncSource(source, window, { source: source.id, syncedAt: startedAt }, this.deps, work);
       outcomes.push(outcome);
-      await this.record(source, outcome, startedAt, deadline);
+      await this.record(source, outcome, startedAt, statuses.get(source.id), deadline);
     });
     // A refused or malformed source is recorded as failing, so its status says why it is not synced.
     await inPool(problems, this.options.concurrency, (problem) => this.recordProblem(problem, startedAt, deadline));
+    if (only === undefined) {
+      // A status whose source item is gone: its shifts count for nothing from now on.
+      const configured = new Set([...list.sources, ...list.problems].map((item) => item.id));
+      const gone = list.statuses.filter((status) => !configured.has(status.id) && status.present !== false);
+      await inPool(gone, this.options.concurrency, (status) => this.recordGoneSafely(status.id, deadline));
+    }
     return { startedAt: startedAt.toISOString(), outcomes, problems, statuses: chosen(list.statuses) };
   }
 
-  private async record(source: SourceItem, outcome: SourceOutcome, startedAt: Date, deadline: Deadline): Promise<void> {
+  private async record(source: SourceItem, outcome: SourceOutcome, startedAt: Date, last: SourceStatus | undefined, deadline: Deadline): Promise<void> {
     const { returned, written, deleted, kept } = outcome;
+    const covers = coveredNames(source);
     await this.recordSafely(
       {
         id: source.id,
@@ -84,8 +92,11 @@ export class SyncService {
         status: outcome.status,
         ...(outcome.failure ? { failure: outcome.failure } : {}),
         staleAfter: source.stale_after,
-        covers: coveredNames(source),
+        covers,
         counts: { returned, written, deleted, kept, skipped: counted(outcome.skipped) },
+        ...('schedules' in covers
+          ? { incomplete: outcome.incomplete, schedulesComplete: schedulesComplete(last, covers.schedules, outcome.complete, startedAt) }
+          : {}),
       },
       deadline,
     );
@@ -109,6 +120,15 @@ export class SyncService {
     );
   }
 
+  private async recordGoneSafely(id: string, deadline: Deadline): Promise<void> {
+    logger.warn('state source removed: its synced items no longer count', { source: id });
+    try {
+      await this.deps.sources.recordGone(id, deadline);
+    } catch (error) {
+      logger.error('state source status not recorded', { source: id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
   /** A status that cannot be written is logged; the source's items are already in place. */
   private async recordSafely(record: SourceRunRecord, deadline: Deadline): Promise<void> {
     try {
@@ -117,6 +137,24 @@ export class SyncService {
       logger.error('state source status not recorded', { source: record.id, error: error instanceof Error ? error.message : String(error) });
     }
   }
+}
+
+/**
+ * Each covered schedule's last complete read: this run's start for those it read whole, else what
+ * the status said (a status without the map has none: until read whole, a schedule is stale).
+ * An overlapping run that recorded after this one's start was read can only be missed, which
+ * makes a schedule look older, never fresher.
+ */
+function schedulesComplete(last: SourceStatus | undefined, covered: readonly string[], complete: readonly string[], startedAt: Date): Record<string, string> {
+  const before = last?.schedules_complete;
+  const read = new Set(complete);
+  const map: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const schedule of covered) {
+    const earlier = before !== null && typeof before === 'object' && Object.hasOwn(before, schedule) ? before[schedule] : undefined;
+    if (read.has(schedule)) map[schedule] = startedAt.toISOString();
+    else if (typeof earlier === 'string') map[schedule] = earlier;
+  }
+  return map;
 }
 
 function counted(skipped: SourceOutcome['skipped']): Record<string, number> {

@@ -1,12 +1,15 @@
 /**
  * One sync run of one source (docs/state-sources.md, "The sync run"): read its secret, fetch the
- * window, write what came back with `source` and `synced_at`, and after a complete run only,
- * delete this source's shifts in the window that the run no longer returned. Items of another
- * origin (hand-written, imported, another source) are never overwritten or deleted.
+ * window, write what came back with `source` and `synced_at`, and for each schedule read whole,
+ * delete this source's shifts in the window that the run no longer returned, and any shift of a
+ * source that no longer covers the schedule. Hand-written and imported items are never
+ * overwritten or deleted: every write is conditional on the key holding nothing or this
+ * source's own item.
  */
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError, StoreRejectedInputError, StoreUnavailableError } from '../kernel/errors';
 import { type ShiftItem, type SyncOrigin, shiftItem } from '../store/shift-item';
+import { scheduleOfPartition } from '../store/state-keys';
 import type { ExistingItem, ItemKey, SyncedStateStore } from '../store/synced-state-store';
 import { type TrainingItem, trainingItem } from '../store/training-item';
 import type { FetchRunOptions } from './fetch-run';
@@ -23,6 +26,8 @@ export type SourceFailureReason = SyncFailureReason | 'secret_unavailable' | 'st
 
 export interface SourceOutcome {
   id: string;
+  /** What the source syncs: only shift sources judge freshness schedule by schedule. */
+  kind: 'shifts' | 'training';
   status: SyncStatus;
   failure?: { reason: SourceFailureReason; message: string };
   /** Items the source returned. */
@@ -33,6 +38,10 @@ export interface SourceOutcome {
   kept: number;
   skipped: Partial<Record<SkipReason, number>>;
   requests: number;
+  /** The schedules (courses) the run read whole: only there were vanished shifts deleted. */
+  complete: string[];
+  /** The schedules (courses) a page or listing of which could not be read (every one when the run failed). */
+  incomplete: string[];
 }
 
 export interface SyncSourceDeps {
@@ -42,11 +51,25 @@ export interface SyncSourceDeps {
   fetchOptions?: Omit<Partial<FetchRunOptions>, 'window' | 'deadline'>;
 }
 
-/** Schedules read and deletes sent at once within one source. */
+/** Schedules read, puts and deletes sent at once within one source. */
 const STORE_CONCURRENCY = 8;
 
 export async function syncSource(source: SourceItem, window: SyncWindow, origin: SyncOrigin, deps: SyncSourceDeps, deadline: Deadline): Promise<SourceOutcome> {
-  const outcome: SourceOutcome = { id: source.id, status: 'failed', returned: 0, written: 0, deleted: 0, kept: 0, skipped: {}, requests: 0 };
+  const names = coveredNames(source);
+  const covered = 'schedules' in names ? names.schedules : names.courses;
+  const outcome: SourceOutcome = {
+    id: source.id,
+    kind: 'schedules' in names ? 'shifts' : 'training',
+    status: 'failed',
+    returned: 0,
+    written: 0,
+    deleted: 0,
+    kept: 0,
+    skipped: {},
+    requests: 0,
+    complete: [],
+    incomplete: [...covered],
+  };
   try {
     const secretText = await deps.secrets.read(source.secret, deadline);
     const fetched = await fetchSource(source, secretText, { ...deps.fetchOptions, window, deadline });
@@ -58,15 +81,20 @@ export async function syncSource(source: SourceItem, window: SyncWindow, origin:
       return outcome;
     }
     outcome.returned = fetched.run.items.length;
-    const complete = fetched.run.status === 'complete';
+    const incomplete = new Set(fetched.run.incomplete);
+    const complete = covered.filter((name) => !incomplete.has(name));
     const context: RunContext = { source, window, origin, state: deps.state, deadline, outcome };
-    if (fetched.kind === 'shifts') await syncShifts(context, fetched.run.items, complete);
+    if (fetched.kind === 'shifts') await syncShifts(context, fetched.run.items, new Set(complete));
     else await syncTraining(context, fetched.run.items);
     outcome.status = fetched.run.status;
+    outcome.complete = complete;
+    outcome.incomplete = covered.filter((name) => incomplete.has(name));
     return outcome;
   } catch (error) {
     outcome.status = 'failed';
     outcome.failure = failureOf(error);
+    outcome.complete = [];
+    outcome.incomplete = [...covered];
     return outcome;
   }
 }
@@ -81,11 +109,11 @@ interface RunContext {
   outcome: SourceOutcome;
 }
 
-async function syncShifts({ source, window, origin, state, deadline, outcome }: RunContext, shifts: readonly SyncedShift[], complete: boolean): Promise<void> {
+async function syncShifts({ source, window, origin, state, deadline, outcome }: RunContext, shifts: readonly SyncedShift[], complete: ReadonlySet<string>): Promise<void> {
   const names = coveredNames(source);
   const schedules = 'schedules' in names ? names.schedules : [];
   // Read before writing: what the partitions hold tells which keys belong to another origin
-  // (never overwritten) and, after a complete run, which of this source's shifts vanished.
+  // (never overwritten) and, for a schedule read whole, which shifts vanished.
   const existing = new Map<string, ExistingItem>();
   await inPool(schedules, STORE_CONCURRENCY, async (schedule) => {
     for (const item of await state.shiftsOf(schedule, deadline)) existing.set(keyOf(item), item);
@@ -96,18 +124,19 @@ async function syncShifts({ source, window, origin, state, deadline, outcome }: 
       ...(shift.escalation_level === undefined ? {} : { escalationLevel: shift.escalation_level }),
     }),
   );
-  const writable = items.filter((item) => !isOtherOrigin(existing.get(keyOf(item)), source.id));
-  outcome.kept = items.length - writable.length;
-  await writeAll(writable, state, deadline, outcome);
-  if (!complete) return;
+  await putAll(items, state, source.id, deadline, outcome);
   const returned = new Set(items.map(keyOf));
-  const vanished = [...existing.values()].filter(
+  const removable = [...existing.values()].filter(
     (item): item is ExistingItem & { source: string; synced_at: string } =>
-      item.source === source.id && item.synced_at !== undefined && !returned.has(keyOf(item)) && overlapsWindow(item, window),
+      item.source !== undefined &&
+      item.synced_at !== undefined &&
+      complete.has(scheduleOf(item)) &&
+      // This source's shift the run no longer returned, or a shift of a source that no longer covers the schedule.
+      (item.source === source.id ? !returned.has(keyOf(item)) && overlapsWindow(item, window) : true),
   );
   // Safe beside an overlapping run: each delete is conditional on the source and the exact
   // `synced_at` read above, so a shift another run wrote again since is kept.
-  await inPool(vanished, STORE_CONCURRENCY, async (item) => {
+  await inPool(removable, STORE_CONCURRENCY, async (item) => {
     if (await state.deleteIfUnchanged(item, deadline)) outcome.deleted += 1;
   });
 }
@@ -118,31 +147,31 @@ async function syncShifts({ source, window, origin, state, deadline, outcome }: 
  * keyed by person, so finding a vanished one would mean reading every person the source ever
  * wrote. An enrollment removed in the LMS is removed from the state by hand.
  */
-async function syncTraining({ origin, state, deadline, outcome }: RunContext, records: readonly SyncedTraining[]): Promise<void> {
+async function syncTraining({ source, origin, state, deadline, outcome }: RunContext, records: readonly SyncedTraining[]): Promise<void> {
   const items = records.map((record) =>
     trainingItem(record.email, record.course, new Date(record.completed_at), {
       origin,
       ...(record.expires_at === undefined ? {} : { expiresAt: new Date(record.expires_at) }),
     }),
   );
-  const found = new Map((await state.existing(items, deadline)).map((item) => [keyOf(item), item]));
-  const writable = items.filter((item) => !isOtherOrigin(found.get(keyOf(item)), origin.source));
-  outcome.kept = items.length - writable.length;
-  await writeAll(writable, state, deadline, outcome);
+  await putAll(items, state, source.id, deadline, outcome);
 }
 
-async function writeAll(items: readonly (ShiftItem | TrainingItem)[], state: SyncedStateStore, deadline: Deadline, outcome: SourceOutcome): Promise<void> {
-  await state.write(items, deadline);
-  outcome.written += items.length;
-}
-
-/** Written by hand, imported, or by another source: the sync leaves it as it is. */
-function isOtherOrigin(item: ExistingItem | undefined, sourceId: string): boolean {
-  return item !== undefined && item.source !== sourceId;
+/** Each put lands only where the key holds nothing or this source's own item; a refused one was hand-written or another's, and is kept. */
+async function putAll(items: readonly (ShiftItem | TrainingItem)[], state: SyncedStateStore, sourceId: string, deadline: Deadline, outcome: SourceOutcome): Promise<void> {
+  await inPool(items, STORE_CONCURRENCY, async (item) => {
+    if (await state.putUnlessOtherOrigin(item, sourceId, deadline)) outcome.written += 1;
+    else outcome.kept += 1;
+  });
 }
 
 function keyOf(item: ItemKey): string {
   return `${item.pk}\n${item.sk}`;
+}
+
+/** The schedule a shift's partition key names. */
+function scheduleOf(item: ItemKey): string {
+  return scheduleOfPartition(item.pk) ?? '';
 }
 
 /** The shift overlaps [from, to); one whose times do not parse is not this run's to judge. */

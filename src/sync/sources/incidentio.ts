@@ -39,18 +39,18 @@ async function readSchedule(http: SourceHttp, first: URL, schedule: string, opti
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   let url: URL | undefined = first;
   for (let page = 0; url !== undefined; page += 1) {
-    if (page >= maxPages) return collector.skip('too_many_pages');
+    if (page >= maxPages) return collector.unreadable('too_many_pages', [schedule]);
     const body = await http.get(url);
     const parsed = body.kind === 'body' ? asRecord(parseJson(body.text)) : null;
     const final = asRecord(parsed?.schedule_entries)?.final;
     if (!parsed || !Array.isArray(final)) {
       // The next page's cursor is in this one: the rest of this schedule cannot be read.
-      return collector.skip(body.kind === 'too_large' ? 'page_too_large' : 'page_unparseable');
+      return collector.unreadable(body.kind === 'too_large' ? 'page_too_large' : 'page_unparseable', [schedule]);
     }
     collector.pagesRead += 1;
     for (const entry of final) collector.take(readEntry(entry, schedule, options));
     const next = nextPage(parsed.pagination_meta, first);
-    if (next === null) return collector.skip('page_unparseable');
+    if (next === null) return collector.unreadable('page_unparseable', [schedule]);
     url = next;
   }
 }
@@ -79,7 +79,7 @@ function nextPage(value: unknown, first: URL): URL | undefined | null {
 
 function readEntry(value: unknown, schedule: string, options: FetchRunOptions): SyncedShift | SkipReason | null {
   const entry = asRecord(value);
-  if (!entry) return 'page_unparseable';
+  if (!entry) return 'entry_unparseable';
   // An entry without a user is a gap in the rota: nobody is on call, nothing to skip.
   if (entry.user === undefined || entry.user === null) return null;
   if (entry.end_at === undefined || entry.end_at === null) return 'no_end';

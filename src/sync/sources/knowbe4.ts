@@ -53,6 +53,7 @@ export async function fetchKnowBe4Training(source: KnowBe4Source, secret: ApiKey
         await readPages(
           http,
           (number) => page('v1/training/enrollments', { [listing.filter]: listing.id }, number),
+          [listing.course],
           options,
           collector,
           (entry) => collector.take(readEnrollment(entry, listing.course, pending)),
@@ -64,6 +65,7 @@ export async function fetchKnowBe4Training(source: KnowBe4Source, secret: ApiKey
       await readPages(
         http,
         (number) => page('v1/users', {}, number),
+        [...new Set(pending.map((record) => record.course))],
         options,
         collector,
         (entry) => {
@@ -87,17 +89,19 @@ export async function fetchKnowBe4Training(source: KnowBe4Source, secret: ApiKey
 async function readPages(
   http: SourceHttp,
   pageUrl: (number: number) => URL,
+  /** The courses a page that cannot be read leaves incomplete. */
+  courses: readonly string[],
   options: FetchRunOptions,
   collector: RunCollector<SyncedTraining>,
   read: (entry: unknown) => void,
 ): Promise<void> {
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   for (let number = 1; ; number += 1) {
-    if (number > maxPages) return collector.skip('too_many_pages');
+    if (number > maxPages) return collector.unreadable('too_many_pages', courses);
     const body = await http.get(pageUrl(number));
     const entries = body.kind === 'body' ? parseJson(body.text) : undefined;
     if (!Array.isArray(entries)) {
-      collector.skip(body.kind === 'too_large' ? 'page_too_large' : 'page_unparseable');
+      collector.unreadable(body.kind === 'too_large' ? 'page_too_large' : 'page_unparseable', courses);
       continue;
     }
     collector.pagesRead += 1;
@@ -108,7 +112,7 @@ async function readPages(
 
 function readEnrollment(value: unknown, course: string, pending: Pending[]): SyncedTraining | SkipReason | null {
   const enrollment = asRecord(value);
-  if (!enrollment) return 'page_unparseable';
+  if (!enrollment) return 'entry_unparseable';
   if (enrollment.status !== 'Passed') return null;
   const completedAt = readInstant(enrollment.completion_date);
   if (completedAt === null) return 'bad_time';

@@ -44,15 +44,21 @@ export async function fetchPagerDutyShifts(source: PagerDutySource, secret: ApiK
     async () => {
       // Every URL is checked before the first request, so a disallowed host gets nothing at all.
       for (const chunk of chunks) http.checkUrl(listing(chunk));
-      for (const chunk of chunks) await readListing(http, listing(chunk), source, options, collector);
+      for (const chunk of chunks) await readListing(http, listing(chunk), namesOf(chunk, source), source, options, collector);
     },
     () => http.requests,
   );
 }
 
+/** The schedule names a listing's ids map to: what it leaves incomplete when a page cannot be read. */
+function namesOf(ids: readonly string[], source: PagerDutySource): string[] {
+  return ids.flatMap((id) => (Object.hasOwn(source.schedules, id) ? [source.schedules[id] as string] : []));
+}
+
 async function readListing(
   http: SourceHttp,
   listing: URL,
+  schedules: readonly string[],
   source: PagerDutySource,
   options: FetchRunOptions,
   collector: RunCollector<SyncedShift>,
@@ -60,15 +66,15 @@ async function readListing(
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   let offset = 0;
   for (let page = 0; ; page += 1) {
-    if (page >= maxPages) return collector.skip('too_many_pages');
+    if (page >= maxPages) return collector.unreadable('too_many_pages', schedules);
     const url = new URL(listing);
     url.searchParams.set('offset', String(offset));
     const body = await http.get(url);
     const parsed = body.kind === 'body' ? asRecord(parseJson(body.text)) : null;
     const oncalls = parsed?.oncalls;
     if (!parsed || !Array.isArray(oncalls)) {
-      // A page that does not parse is skipped; the next offset may still be read.
-      collector.skip(body.kind === 'too_large' ? 'page_too_large' : 'page_unparseable');
+      // A page that does not parse leaves its schedules incomplete; the next offset may still be read.
+      collector.unreadable(body.kind === 'too_large' ? 'page_too_large' : 'page_unparseable', schedules);
       offset += PAGE_SIZE;
       continue;
     }
@@ -81,7 +87,7 @@ async function readListing(
 
 function readOnCall(value: unknown, source: PagerDutySource, options: FetchRunOptions): SyncedShift | SkipReason | null {
   const oncall = asRecord(value);
-  if (!oncall) return 'page_unparseable';
+  if (!oncall) return 'entry_unparseable';
   const scheduleId = readId(asRecord(oncall.schedule)?.id);
   const schedule = scheduleId === null ? undefined : Object.hasOwn(source.schedules, scheduleId) ? source.schedules[scheduleId] : undefined;
   if (schedule === undefined) return 'unmapped';

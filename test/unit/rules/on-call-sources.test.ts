@@ -56,6 +56,39 @@ describe('on_call with a synced schedule', () => {
   });
 });
 
+describe('16.2 a synced shift counts only through its own source', () => {
+  const named = (id: string, lastSuccess: string | null): ScheduleSource => ({ ...source(lastSuccess), source: id });
+  const FRESH = '2026-03-29T03:59:00Z';
+  const STALE = '2026-03-28T00:00:00Z';
+
+  it('16.2 is undecided for a shift of a renamed (gone) source while the new source is fresh', () => {
+    // Act
+    const outcome = decide([synced({ source: 'pd-old' })], [named('pd-new', FRESH)]);
+    // Assess
+    expect(outcome).toEqual({
+      ok: false,
+      unknown: true,
+      detail: `${ALICE} has a shift for db-primary synced by source pd-old, which no longer syncs it: on-call cannot be trusted`,
+    });
+  });
+
+  it('16.2 counts the fresh source’s shift even when a stale source of the schedule is listed first', () => {
+    // Act / Assess
+    expect(decide([synced({ source: 'pd-new' })], [named('pd-old', STALE), named('pd-new', FRESH)])).toMatchObject({ ok: true });
+  });
+
+  it('16.2 does not count a stale source’s shift because another source of the schedule is fresh', () => {
+    // Act / Assess
+    expect(decide([synced({ source: 'pd-old' })], [named('pd-new', FRESH), named('pd-old', STALE)])).toMatchObject({ ok: false, unknown: true });
+  });
+
+  it('16.2 is undecided for any synced shift when no source syncs the schedule any more', () => {
+    // Act / Assess
+    expect(decide([synced()], [])).toMatchObject({ ok: false, unknown: true });
+    expect(decide([synced(), handWritten], [])).toMatchObject({ ok: true });
+  });
+});
+
 describe('on_call with escalation_level_at_most', () => {
   const firstOnly = condition({ on_call: { schedule: 'db-primary', escalation_level_at_most: 1 } });
   const fresh = [source('2026-03-29T03:59:00Z')];

@@ -15,8 +15,21 @@ import { readEmf } from '../../support/emf';
 const NOW = new Date('2026-03-02T10:00:00Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
 
-function outcome(id: string, status: SourceOutcome['status'], written = 0, deleted = 0): SourceOutcome {
-  return { id, status, returned: written, written, deleted, kept: 0, skipped: {}, requests: 1 };
+function outcome(id: string, status: SourceOutcome['status'], written = 0, deleted = 0, incomplete: string[] = []): SourceOutcome {
+  const covered = [`${id}-oncall`, ...incomplete];
+  return {
+    id,
+    kind: 'shifts',
+    status,
+    returned: written,
+    written,
+    deleted,
+    kept: 0,
+    skipped: {},
+    requests: 1,
+    complete: status === 'failed' ? [] : covered.filter((name) => !incomplete.includes(name)),
+    incomplete: status === 'failed' ? covered : incomplete,
+  };
 }
 
 function jobOver(report: Omit<SyncReport, 'startedAt'>): { job: StateSyncJob; lines: string[] } {
@@ -36,7 +49,7 @@ describe('state sync job', () => {
   it('counts sources by outcome, items written and deleted, and the failing sources gone stale', async () => {
     // Prepare
     const { job } = jobOver({
-      outcomes: [outcome('pd', 'complete', 7, 2), outcome('iio', 'partial', 3), outcome('kb4', 'failed'), outcome('ics', 'failed'), outcome('new', 'failed')],
+      outcomes: [outcome('pd', 'complete', 7, 2), outcome('iio', 'partial', 3, 0, []), outcome('kb4', 'failed'), outcome('ics', 'failed'), outcome('new', 'failed')],
       problems: [{ id: 'broken', message: 'source "broken" is malformed' }],
       statuses: [
         // kb4 failed, but last succeeded 10 minutes ago, within its stale_after: not stale
@@ -52,7 +65,7 @@ describe('state sync job', () => {
     // Act
     const summary = await run(job);
     // Assess: "new" never succeeded, so it is stale too
-    expect(summary).toEqual({ complete: 1, partial: 1, failed: 3, refused: 1, written: 10, deleted: 2, stale: 3 });
+    expect(summary).toEqual({ complete: 1, partial: 1, failed: 3, refused: 1, written: 10, deleted: 2, stale: 3, incompleteSchedules: 3 });
   });
 
   it('publishes items synced, sources failed and sources stale in one document, under kind state_sync', async () => {
@@ -71,6 +84,7 @@ describe('state sync job', () => {
       { namespace: 'Test/Metrics', name: 'ItemsSynced', value: 4, dimensionSets: [{ kind: 'state_sync' }] },
       { namespace: 'Test/Metrics', name: 'SourcesFailed', value: 2, dimensionSets: [{ kind: 'state_sync' }] },
       { namespace: 'Test/Metrics', name: 'SourcesStale', value: 2, dimensionSets: [{ kind: 'state_sync' }] },
+      { namespace: 'Test/Metrics', name: 'SchedulesIncomplete', value: 1, dimensionSets: [{ kind: 'state_sync' }] },
     ]);
   });
 
@@ -92,18 +106,48 @@ describe('state sync job', () => {
         ItemsSynced: { value: 4, dimensions: [{ kind: 'state_sync', source: 'pd' }] },
         SourcesFailed: { value: 0, dimensions: [{ kind: 'state_sync', source: 'pd' }] },
         SourcesStale: { value: 0, dimensions: [{ kind: 'state_sync', source: 'pd' }] },
+        SchedulesIncomplete: { value: 0, dimensions: [{ kind: 'state_sync', source: 'pd' }] },
       },
       {
         ItemsSynced: { value: 0, dimensions: [{ kind: 'state_sync', source: 'kb4' }] },
         SourcesFailed: { value: 1, dimensions: [{ kind: 'state_sync', source: 'kb4' }] },
         SourcesStale: { value: 1, dimensions: [{ kind: 'state_sync', source: 'kb4' }] },
+        SchedulesIncomplete: { value: 1, dimensions: [{ kind: 'state_sync', source: 'kb4' }] },
       },
       {
         ItemsSynced: { value: 0, dimensions: [{ kind: 'state_sync', source: 'invalid' }] },
         SourcesFailed: { value: 1, dimensions: [{ kind: 'state_sync', source: 'invalid' }] },
         SourcesStale: { value: 1, dimensions: [{ kind: 'state_sync', source: 'invalid' }] },
+        SchedulesIncomplete: { value: 0, dimensions: [{ kind: 'state_sync', source: 'invalid' }] },
       },
     ]);
+  });
+
+  it('16.1 a partial run that left a schedule unread past its stale_after counts the source stale and its schedules incomplete', async () => {
+    // Prepare: pd read payments whole just now, but has not read ops whole for 40 minutes (stale_after 30)
+    const { job, lines } = jobOver({
+      outcomes: [outcome('pd', 'partial', 5, 0, ['ops'])],
+      problems: [],
+      statuses: [{ id: 'pd', last_success: minutesAgo(5), stale_after: 30, schedules: ['pd-oncall', 'ops'], schedules_complete: { 'pd-oncall': minutesAgo(5), ops: minutesAgo(40) } }],
+    });
+    // Act
+    const summary = await run(job);
+    // Assess
+    expect(summary).toMatchObject({ partial: 1, stale: 1, incompleteSchedules: 1 });
+    expect(readEmf(lines[0] as string).find(({ name }) => String(name) === 'SchedulesIncomplete')?.value).toBe(1);
+  });
+
+  it('16.1 a partial run whose unread schedule was read whole within stale_after is not stale', async () => {
+    // Prepare
+    const { job } = jobOver({
+      outcomes: [outcome('pd', 'partial', 5, 0, ['ops'])],
+      problems: [],
+      statuses: [{ id: 'pd', last_success: minutesAgo(5), stale_after: 30, schedules: ['pd-oncall', 'ops'], schedules_complete: { ops: minutesAgo(10) } }],
+    });
+    // Act
+    const summary = await run(job);
+    // Assess
+    expect(summary).toMatchObject({ partial: 1, stale: 0, incompleteSchedules: 1 });
   });
 
   it('with no source configured, sums to zeros (a quiet log line) and still publishes the all-clear', async () => {
@@ -113,6 +157,6 @@ describe('state sync job', () => {
     const summary = await run(job);
     // Assess
     expect(Object.values(summary).every((value) => value === 0)).toBe(true);
-    expect(readEmf(lines[0] as string).map(({ value }) => value)).toEqual([0, 0, 0]);
+    expect(readEmf(lines[0] as string).map(({ value }) => value)).toEqual([0, 0, 0, 0]);
   });
 });
