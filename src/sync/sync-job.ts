@@ -59,7 +59,12 @@ export class StateSyncJob implements ScheduledService {
       });
     }
     for (const problem of report.problems) {
-      this.metrics.publishSource(problem.id, { ItemsSynced: 0, SourcesFailed: 1, SourcesStale: isStale(statuses.get(problem.id), now) ? 1 : 0, SchedulesIncomplete: 0 });
+      this.metrics.publishSource(problem.id, {
+        ItemsSynced: 0,
+        SourcesFailed: 1,
+        SourcesStale: isStale(statuses.get(problem.id), now) ? 1 : 0,
+        SchedulesIncomplete: 0,
+      });
     }
     return summary;
   }

@@ -8,7 +8,6 @@
  */
 import { MAX_SHIFT_MS } from '../store/shift-item';
 
-
 /** An on-call shift as the state table holds it (src/store/shift-item.ts): UTC instants, email normalised. */
 export interface SyncedShift {
   schedule: string;
@@ -124,7 +123,10 @@ export class RunCollector<T extends object> {
 
   add(item: T): void {
     const problem = this.check(item);
-    if (problem !== null) return this.skip(problem);
+    if (problem !== null) {
+      this.skip(problem);
+      return;
+    }
     const key = this.keyOf(item);
     const kept = this.items.get(key);
     if (kept === undefined) {

@@ -109,7 +109,11 @@ interface RunContext {
   outcome: SourceOutcome;
 }
 
-async function syncShifts({ source, window, origin, state, deadline, outcome }: RunContext, shifts: readonly SyncedShift[], complete: ReadonlySet<string>): Promise<void> {
+async function syncShifts(
+  { source, window, origin, state, deadline, outcome }: RunContext,
+  shifts: readonly SyncedShift[],
+  complete: ReadonlySet<string>,
+): Promise<void> {
   const names = coveredNames(source);
   const schedules = 'schedules' in names ? names.schedules : [];
   // Read before writing: what the partitions hold tells which keys belong to another origin
@@ -124,19 +128,39 @@ async function syncShifts({ source, window, origin, state, deadline, outcome }: 
       ...(shift.escalation_level === undefined ? {} : { escalationLevel: shift.escalation_level }),
     }),
   );
-  await putAll(items, state, source.id, deadline, outcome);
   const returned = new Set(items.map(keyOf));
-  const removable = [...existing.values()].filter(
+  const synced = [...existing.values()].filter(
     (item): item is ExistingItem & { source: string; synced_at: string } =>
-      item.source !== undefined &&
-      item.synced_at !== undefined &&
-      complete.has(scheduleOf(item)) &&
-      // This source's shift the run no longer returned, or a shift of a source that no longer covers the schedule.
-      (item.source === source.id ? !returned.has(keyOf(item)) && overlapsWindow(item, window) : true),
+      item.source !== undefined && item.synced_at !== undefined && complete.has(scheduleOf(item)),
   );
-  // Safe beside an overlapping run: each delete is conditional on the source and the exact
-  // `synced_at` read above, so a shift another run wrote again since is kept.
-  await inPool(removable, STORE_CONCURRENCY, async (item) => {
+  // A shift of a source that no longer covers a schedule read whole goes first, so this source's
+  // shift with the same key is written in its place in this run.
+  await deleteAll(
+    synced.filter((item) => item.source !== source.id),
+    state,
+    deadline,
+    outcome,
+  );
+  await putAll(items, state, source.id, deadline, outcome);
+  await deleteAll(
+    synced.filter((item) => item.source === source.id && !returned.has(keyOf(item)) && overlapsWindow(item, window)),
+    state,
+    deadline,
+    outcome,
+  );
+}
+
+/**
+ * Safe beside an overlapping run: each delete is conditional on the source and the exact
+ * `synced_at` read, so a shift another run wrote again since is kept.
+ */
+async function deleteAll(
+  items: readonly (ExistingItem & { source: string; synced_at: string })[],
+  state: SyncedStateStore,
+  deadline: Deadline,
+  outcome: SourceOutcome,
+) {
+  await inPool(items, STORE_CONCURRENCY, async (item) => {
     if (await state.deleteIfUnchanged(item, deadline)) outcome.deleted += 1;
   });
 }
@@ -158,7 +182,13 @@ async function syncTraining({ source, origin, state, deadline, outcome }: RunCon
 }
 
 /** Each put lands only where the key holds nothing or this source's own item; a refused one was hand-written or another's, and is kept. */
-async function putAll(items: readonly (ShiftItem | TrainingItem)[], state: SyncedStateStore, sourceId: string, deadline: Deadline, outcome: SourceOutcome): Promise<void> {
+async function putAll(
+  items: readonly (ShiftItem | TrainingItem)[],
+  state: SyncedStateStore,
+  sourceId: string,
+  deadline: Deadline,
+  outcome: SourceOutcome,
+): Promise<void> {
   await inPool(items, STORE_CONCURRENCY, async (item) => {
     if (await state.putUnlessOtherOrigin(item, sourceId, deadline)) outcome.written += 1;
     else outcome.kept += 1;

@@ -78,7 +78,8 @@ async function statusOf(id: string): Promise<SourceStatus | undefined> {
 }
 
 beforeAll(async () => {
-  deployment = await testDeployment(TOKEN, { seeded: true });
+  // Statuses are read afresh on every call: a new source's shifts count from its first recorded run, not after the cache.
+  deployment = await testDeployment(TOKEN, { seeded: true, env: { RULE_CACHE_SECONDS: '0' } });
   [secretsManager, pagerduty, knowbe4, feed, incidentio] = await Promise.all([
     startFakeSecretsManager(),
     startPagerDutyApi(PD_KEY),

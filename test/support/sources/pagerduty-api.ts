@@ -12,7 +12,8 @@ export interface PagerDutyOnCall {
   escalation_level: number;
   start: string | null;
   end: string | null;
-  user: { id: string; name: string; email: string };
+  /** Without `email`: a user whose address PagerDuty does not give. */
+  user: { id: string; name: string; email?: string };
   escalation_policy_id?: string;
 }
 

@@ -49,7 +49,13 @@ describe('state sync job', () => {
   it('counts sources by outcome, items written and deleted, and the failing sources gone stale', async () => {
     // Prepare
     const { job } = jobOver({
-      outcomes: [outcome('pd', 'complete', 7, 2), outcome('iio', 'partial', 3, 0, []), outcome('kb4', 'failed'), outcome('ics', 'failed'), outcome('new', 'failed')],
+      outcomes: [
+        outcome('pd', 'complete', 7, 2),
+        outcome('iio', 'partial', 3, 0, []),
+        outcome('kb4', 'failed'),
+        outcome('ics', 'failed'),
+        outcome('new', 'failed'),
+      ],
       problems: [{ id: 'broken', message: 'source "broken" is malformed' }],
       statuses: [
         // kb4 failed, but last succeeded 10 minutes ago, within its stale_after: not stale
@@ -128,7 +134,15 @@ describe('state sync job', () => {
     const { job, lines } = jobOver({
       outcomes: [outcome('pd', 'partial', 5, 0, ['ops'])],
       problems: [],
-      statuses: [{ id: 'pd', last_success: minutesAgo(5), stale_after: 30, schedules: ['pd-oncall', 'ops'], schedules_complete: { 'pd-oncall': minutesAgo(5), ops: minutesAgo(40) } }],
+      statuses: [
+        {
+          id: 'pd',
+          last_success: minutesAgo(5),
+          stale_after: 30,
+          schedules: ['pd-oncall', 'ops'],
+          schedules_complete: { 'pd-oncall': minutesAgo(5), ops: minutesAgo(40) },
+        },
+      ],
     });
     // Act
     const summary = await run(job);
