@@ -37,4 +37,18 @@ describe('well-formed addresses', () => {
   ])('refuses %j (%s)', (email, problem) => {
     expect(emailProblem(email)).toContain(problem);
   });
+
+  it.each([
+    ['a\u200Bdmin@lumos.com', 'zero-width space'],
+    ['admin@lumos.com\u200D', 'zero-width joiner'],
+    ['\u2066admin@lumos.com', 'bidi isolate'],
+    ['admin\u202E@lumos.com', 'right-to-left override'],
+    ['ad\u00ADmin@lumos.com', 'soft hyphen'],
+    ['admin\uFE0F@lumos.com', 'variation selector'],
+    ['ad\u3164min@lumos.com', 'Hangul filler'],
+    ['admin\uE000@lumos.com', 'private use'],
+    ['admin\uD800@lumos.com', 'lone surrogate'],
+  ])('16.7 refuses %j: an invisible character (%s) would print as another person', (email) => {
+    expect(emailProblem(email)).toContain('an invisible or format character');
+  });
 });

@@ -27,4 +27,18 @@ describe('ISO-8601 instants in state items', () => {
   ])('refuses %j', (text) => {
     expect(normaliseInstant(text)).toBeNull();
   });
+
+  it.each([
+    ['0026-11-29T09:00:00Z', 'year 26, which Date.UTC reads as 1926'],
+    ['0999-12-31T23:59:59Z', 'a year before 1000'],
+    ['2026-11-29T09:00:00+14:30', 'an offset beyond +14:00'],
+    ['2026-11-29T09:00:00-14:01', 'an offset beyond -14:00'],
+  ])('16.7 refuses %j (%s)', (text) => {
+    expect(normaliseInstant(text)).toBeNull();
+  });
+
+  it('16.7 still reads the year 1000 and the widest real offsets', () => {
+    expect(normaliseInstant('1000-01-01T00:00:00Z')).toBe('1000-01-01T00:00:00.000Z');
+    expect(normaliseInstant('2026-11-29T09:00:00-12:00')).toBe('2026-11-29T21:00:00.000Z');
+  });
 });
