@@ -7,12 +7,32 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
+import { sourceIsStale } from '../rules/evaluation';
 import type { ScheduleSource } from '../rules/facts';
 import { queryAll } from './query-all';
-import { SOURCE_STATUS_PARTITION } from './source-store';
+import { SOURCE_STATUS_PARTITION, type SourceStatus } from './source-store';
 
 /** As the source item's default (src/sync/source-item.ts). */
 const DEFAULT_STALE_AFTER_MINUTES = 30;
+
+/** The schedules of a status whose synced shifts do not count at `now`, as the functions judge them. */
+export function staleSchedules(status: SourceStatus, now: Date): string[] {
+  return fromStatus({ ...status, sk: status.id })
+    .filter((entry) => sourceIsStale(entry, now))
+    .map((entry) => entry.schedule);
+}
+
+/**
+ * Whether the functions distrust the source at `now`: a schedule of it is stale, or, for a source
+ * covering no schedule (training, or one never recorded), its last success is older than
+ * `stale_after`. A removed source (`present: false`) is not stale: nothing of it counts.
+ */
+export function statusIsStale(status: SourceStatus | undefined, now: Date): boolean {
+  if (status?.present === false) return false;
+  if (status !== undefined && Array.isArray(status.schedules) && status.schedules.length > 0) return staleSchedules(status, now).length > 0;
+  const staleAfter = typeof status?.stale_after === 'number' && status.stale_after > 0 ? status.stale_after : DEFAULT_STALE_AFTER_MINUTES;
+  return sourceIsStale({ schedule: '', source: status?.id ?? '', last_success: status?.last_success ?? null, stale_after: staleAfter }, now);
+}
 
 function fromStatus(item: Record<string, unknown>): ScheduleSource[] {
   const { sk: source, schedules, last_success: lastSuccess, stale_after: staleAfter, schedules_complete: complete, present } = item;

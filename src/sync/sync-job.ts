@@ -4,8 +4,8 @@
  * zero included, so the "state source failing or stale" alarm sees the all-clear as well.
  */
 import type { RunContext, ScheduledService } from '../services/scheduled-service';
+import { statusIsStale } from '../store/schedule-sources';
 import type { SourceStatus } from '../store/source-store';
-import { DEFAULT_STALE_AFTER_MINUTES } from './source-item';
 import { type SyncMetrics, syncMetrics } from './sync-metrics';
 import type { SyncReport, SyncService } from './sync-service';
 import type { SourceOutcome } from './sync-source';
@@ -98,23 +98,24 @@ function incompleteSchedules(outcome: SourceOutcome): number {
 }
 
 /**
- * As the rules will judge it once this run is recorded (src/store/schedule-sources.ts): a shift
- * source is stale when a schedule it covers was neither read whole by this run nor within
- * stale_after minutes before; a status from before schedules were judged one by one, or a
- * training source, by its last success (this run's, unless it failed).
+ * As the functions will judge the source once this run is recorded (src/store/schedule-sources.ts):
+ * a run that did not fail is a success now, and the schedules it read whole are fresh now.
  */
 function isStale(status: SourceStatus | undefined, now: Date, outcome?: SourceOutcome): boolean {
-  const staleAfter = typeof status?.stale_after === 'number' && status.stale_after > 0 ? status.stale_after : DEFAULT_STALE_AFTER_MINUTES;
-  const fresh = (at: unknown) => typeof at === 'string' && Number.isFinite(Date.parse(at)) && now.getTime() - Date.parse(at) <= staleAfter * 60_000;
-  if (outcome?.kind === 'shifts' && outcome.status !== 'failed') {
-    const read = new Set(outcome.complete);
+  if (outcome === undefined || outcome.status === 'failed') return statusIsStale(status, now);
+  const at = now.toISOString();
+  const after: SourceStatus = { ...(status ?? { id: outcome.id }), last_success: at };
+  if (outcome.kind === 'shifts') {
+    after.schedules = [...outcome.complete, ...outcome.incomplete];
     const before = status?.schedules_complete;
-    return outcome.incomplete.some((schedule) => !read.has(schedule) && !(before !== undefined && Object.hasOwn(before, schedule) && fresh(before[schedule])));
+    const earlier = (schedule: string) => (before !== undefined && before !== null && Object.hasOwn(before, schedule) ? before[schedule] : undefined);
+    after.schedules_complete = Object.fromEntries([
+      ...outcome.incomplete.flatMap((schedule) => {
+        const last = earlier(schedule);
+        return last === undefined ? [] : [[schedule, last]];
+      }),
+      ...outcome.complete.map((schedule) => [schedule, at]),
+    ]);
   }
-  if (outcome !== undefined && outcome.status !== 'failed') return false;
-  const complete = status?.schedules_complete;
-  if (complete !== undefined && typeof complete === 'object' && complete !== null && Array.isArray(status?.schedules)) {
-    return status.schedules.some((schedule) => !(Object.hasOwn(complete, schedule) && fresh(complete[schedule])));
-  }
-  return !fresh(status?.last_success);
+  return statusIsStale(after, now);
 }

@@ -4,9 +4,9 @@
  * (last success, last failure and why, stale or not) as the rules would judge it.
  */
 import { rmSync } from 'node:fs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SOURCES_PARTITION } from '../../../src/store/source-store';
+import { SOURCE_STATUS_PARTITION, SOURCES_PARTITION } from '../../../src/store/source-store';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
 import { calendar, type IcsFeed, startIcsFeed, vevent } from '../../support/sources/ics-feed';
@@ -48,6 +48,41 @@ afterAll(async () => {
 });
 
 describe('lumos-state sync and sources', () => {
+  it('16.1 says stale, and which schedule, when a source succeeds every run but never reads one schedule whole', async () => {
+    // Prepare: the last run succeeded a minute ago, but ops-oncall was last read whole two hours ago
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+    await putSource({ id: 'pd-half', type: 'pagerduty', secret: `${PREFIX}pagerduty`, schedules: { PA: 'pay-oncall', PB: 'ops-oncall' } });
+    await testDocumentClient().send(
+      new PutCommand({
+        TableName: deployment.tables.STATE_TABLE,
+        Item: {
+          pk: SOURCE_STATUS_PARTITION,
+          sk: 'pd-half',
+          last_success: minuteAgo,
+          last_run_status: 'partial',
+          last_run_incomplete: ['ops-oncall'],
+          stale_after: 30,
+          schedules: ['pay-oncall', 'ops-oncall'],
+          schedules_complete: { 'pay-oncall': minuteAgo, 'ops-oncall': new Date(Date.now() - 2 * HOUR).toISOString() },
+        },
+      }),
+    );
+    // Act
+    const run = await lumosState(['sources', ...local], scratch.dir);
+    const json = await lumosState(['sources', '--json', ...local], scratch.dir);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('pd-half  pagerduty → pay-oncall, ops-oncall: stale (after 30 min)');
+    expect(run.out).toContain('  not read whole in the last run: ops-oncall');
+    expect(run.out).toContain('  stale: ops-oncall (their synced shifts do not count)');
+    expect(JSON.parse(json.out).sources).toContainEqual(
+      expect.objectContaining({ id: 'pd-half', stale: true, stale_schedules: ['ops-oncall'], incomplete_schedules: ['ops-oncall'] }),
+    );
+    for (const pk of [SOURCES_PARTITION, SOURCE_STATUS_PARTITION]) {
+      await testDocumentClient().send(new DeleteCommand({ TableName: deployment.tables.STATE_TABLE, Key: { pk, sk: 'pd-half' } }));
+    }
+  });
+
   it('lists every source as never synced before a run, and stale', async () => {
     // Act
     const run = await lumosState(['sources', ...local], scratch.dir);

@@ -1,12 +1,13 @@
 /**
  * `lumos-state sources`: every source item with its status as the sync records it (last success,
- * last failure and its reason, the last run's counts) and whether it is stale as the rules judge
- * it. A source that does not parse, or claims a name another owns, is listed with why. Exit 1
- * when any source is stale or refused.
+ * last failure and its reason, the last run's counts, the schedules it could not read whole) and
+ * whether it is stale as the functions judge it, schedule by schedule. A source that does not
+ * parse, or claims a name another owns, is listed with why. Exit 1 when any source is stale or
+ * refused.
  */
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
-import { sourceIsStale } from '../../../rules/evaluation';
+import { staleSchedules, statusIsStale } from '../../../store/schedule-sources';
 import { DynamoSourceStore, type SourceStatus } from '../../../store/source-store';
 import { coveredNames, readSources, type SourceList } from '../../../sync/source-list';
 import type { CommandContext } from '../../shared/command-context';
@@ -60,6 +61,7 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
         .map((row) => {
           const status: SourceStatus | undefined = statusOf.get(row.id);
           const lastSuccess = status?.last_success ?? null;
+          const judged: SourceStatus = { ...status, id: row.id, stale_after: row.stale_after };
           return {
             ...row,
             last_success: lastSuccess,
@@ -67,7 +69,9 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
             last_failure_reason: status?.last_failure_reason ?? null,
             last_failure_message: status?.last_failure_message ?? null,
             last_run_status: status?.last_run_status ?? null,
-            stale: sourceIsStale({ schedule: '', source: row.id, last_success: lastSuccess, stale_after: row.stale_after }, now),
+            incomplete_schedules: Array.isArray(status?.last_run_incomplete) ? status.last_run_incomplete : [],
+            stale_schedules: staleSchedules(judged, now),
+            stale: statusIsStale(judged, now),
           };
         });
       const troubled = rows.filter((row) => row.stale || row.refused !== null).length;
@@ -84,6 +88,13 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
                 ...(row.last_failure === null
                   ? []
                   : [`  last failure ${row.last_failure}: ${row.last_failure_reason ?? ''}: ${row.last_failure_message ?? ''}`]),
+                ...(row.last_run_status === 'partial' && row.incomplete_schedules.length > 0
+                  ? [`  not read whole in the last run: ${row.incomplete_schedules.join(', ')}`]
+                  : []),
+                // Which schedules, when only some of the source's are stale.
+                ...(row.stale_schedules.length > 0 && row.stale_schedules.length < coveredCount(row.covers)
+                  ? [c.red(`  stale: ${row.stale_schedules.join(', ')} (their synced shifts do not count)`)]
+                  : []),
                 ...(row.refused === null ? [] : [c.red(`  refused: ${row.refused}`)]),
               ]),
               `${plural(rows.length, 'source')} in ${target.required}; ${troubled} stale or refused.`,
@@ -96,4 +107,9 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
       target.close();
     }
   });
+}
+
+function coveredCount(covers: ReturnType<typeof coveredNames> | null): number {
+  if (covers === null) return 0;
+  return 'schedules' in covers ? covers.schedules.length : covers.courses.length;
 }
