@@ -88,7 +88,7 @@ export class SourceHttp {
     return new SourceHttp({ deadline: run.deadline, allowedHosts, headers, fetch: run.fetch, sleep: run.sleep, maxBodyBytes: run.maxBodyBytes, ...redirects });
   }
 
-  /** Throws unless the URL may be sent the credential: https (http only to loopback) and an allowed host. */
+  /** Throws unless the URL may be asked at all: https (http only to loopback) and an allowed host. `get` also holds it to the run's origin. */
   checkUrl(url: URL): void {
     const host = url.hostname.toLowerCase();
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(host))) {
