@@ -9,6 +9,8 @@ const shared = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,
+  // The timeout tests force a garbage collection between a call's start and its expected end.
+  execArgv: ['--expose-gc'],
   // Logs stay out of the test output; tests that check log content raise the level themselves.
   env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'SILENT' },
 };

@@ -1,8 +1,7 @@
-import { DeadlineExceededError } from './errors';
-
 /**
  * One budget for every outside call of an invocation (not per call), so the reply always
- * leaves well inside Lumos's 15 s.
+ * leaves well inside Lumos's 15 s. Outside calls run through `timedCall` (./timed-call.ts),
+ * which turns what is left into a timer the call owns.
  */
 export class Deadline {
   private readonly endsAt: number;
@@ -22,12 +21,5 @@ export class Deadline {
 
   remainingMs(): number {
     return Math.max(0, this.endsAt - this.now());
-  }
-
-  /** An abort signal for one outside call; throws if nothing is left. */
-  signal(): AbortSignal {
-    const remaining = this.remainingMs();
-    if (remaining <= 0) throw new DeadlineExceededError('deadline reached before an outside call');
-    return AbortSignal.timeout(remaining);
   }
 }

@@ -8,6 +8,7 @@
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
 import { networkErrorCode } from '../kernel/network-error';
+import { timedCall } from '../kernel/timed-call';
 import type { ConnectorSecret, HttpProvisionerSpec, HttpRequestSpec } from '../rules/http-spec';
 import type { GrantTarget } from '../store/grant-target';
 import { ConnectorSecretError, type ConnectorSecrets } from './connector-secrets';
@@ -77,32 +78,35 @@ export class HttpProvisioner {
     if (typeof headers === 'string') return failed(headers);
 
     const limitMs = Math.min(this.maxCallMs, deadline.remainingMs());
-    // Throws DeadlineExceededError when nothing is left, before anything is sent: the caller fails the permission.
-    const signal = AbortSignal.any([deadline.signal(), AbortSignal.timeout(this.maxCallMs)]);
-    let response: Response;
+    let sent = false;
+    let status: number;
     try {
-      response = await fetch(url, {
-        method: request.method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(renderJson(request.body, target)),
-        redirect: 'manual',
-        signal,
+      status = await timedCall(deadline, `calling ${system}`, this.maxCallMs, async (signal) => {
+        sent = true;
+        const response = await fetch(url, {
+          method: request.method,
+          headers,
+          body: request.body === undefined ? undefined : JSON.stringify(renderJson(request.body, target)),
+          redirect: 'manual',
+          signal,
+        });
+        // The body is never read: it may echo the request or hold details not meant for Lumos.
+        await response.body?.cancel().catch(() => undefined);
+        return response.status;
       });
     } catch (error) {
+      // No time was left before anything was sent: the caller fails the permission.
+      if (!sent) throw error;
       // The request may have arrived and been carried out; only a refused or unresolved connection proves it was not.
-      if (signal.aborted) return unsure(`did not answer within ${seconds(limitMs)}`);
+      if (error instanceof DeadlineExceededError) return unsure(`did not answer within ${seconds(limitMs)}`);
       const code = networkErrorCode(error);
       const message = code ? `could not be reached (${code})` : 'could not be reached';
       return code !== undefined && NOT_SENT_CODES.has(code) ? failed(message) : unsure(message);
     }
-    // The body is never read: it may echo the request or hold details not meant for Lumos.
-    await response.body?.cancel().catch(() => undefined);
 
-    if (response.status >= 200 && response.status < 300) return { ok: true };
-    if (response.status >= 300 && response.status < 400) {
-      return failed(`answered HTTP ${response.status} (a redirect; redirects are not followed)`);
-    }
-    return failed(`answered HTTP ${response.status}`);
+    if (status >= 200 && status < 300) return { ok: true };
+    if (status >= 300 && status < 400) return failed(`answered HTTP ${status} (a redirect; redirects are not followed)`);
+    return failed(`answered HTTP ${status}`);
   }
 }
 

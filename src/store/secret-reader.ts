@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
+import { timedCall } from '../kernel/timed-call';
 
 /**
  * Reads Secrets Manager secrets for the token source and the connector secrets alike: each
@@ -40,13 +41,14 @@ export class CachedSecretReader<T> {
 
   private async fetch(name: string, deadline: Deadline): Promise<T> {
     const { parse, describe, failure } = this.options;
-    const abortSignal = deadline.signal();
     let text: string | undefined;
     try {
-      const result = await this.client.send(new GetSecretValueCommand({ SecretId: name }), { abortSignal });
+      const result = await timedCall(deadline, `reading ${describe(name)}`, undefined, (abortSignal) =>
+        this.client.send(new GetSecretValueCommand({ SecretId: name }), { abortSignal }),
+      );
       text = result.SecretString;
     } catch (error) {
-      if (abortSignal.aborted) throw new DeadlineExceededError(`deadline reached while reading ${describe(name)}`, { cause: error });
+      if (error instanceof DeadlineExceededError) throw error;
       throw failure(`${describe(name)} could not be read (${error instanceof Error ? error.name : 'unknown error'})`, error);
     }
     if (text === undefined) throw failure(`${describe(name)} has no string value`);

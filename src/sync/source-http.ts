@@ -1,14 +1,18 @@
 /**
  * The one way a source fetcher talks HTTP: every URL's host (redirects and pagination links
- * included) must be in the secret's `allowed_hosts` before anything is sent; bodies are read up
- * to a bound; 429 and 5xx are retried with backoff, honouring `Retry-After`, within the deadline;
- * 401/403, other statuses and network errors fail the run. Messages name the host and status,
- * never the credential, the path or query (an ICS feed's token) or a response body.
+ * included) must be in the secret's `allowed_hosts` before anything is sent; one client talks to
+ * one origin (scheme, host and port: that of its first request), and its headers, the credential
+ * among them, never go to another; bodies are read up to a bound; each attempt, its body
+ * included, ends on a timer it owns; 429 and 5xx are retried with backoff, honouring
+ * `Retry-After`, within the deadline; 401/403, other statuses and network errors fail the run.
+ * Messages name the host and status, never the credential, the path or query (an ICS feed's
+ * token) or a response body.
  */
 
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
 import { networkErrorCode } from '../kernel/network-error';
+import { timedCall } from '../kernel/timed-call';
 import { SourceFetchError } from './sync-result';
 
 export type FetchFunction = (input: URL, init: RequestInit) => Promise<Response>;
@@ -16,8 +20,17 @@ export type FetchFunction = (input: URL, init: RequestInit) => Promise<Response>
 export interface SourceHttpOptions {
   deadline: Deadline;
   allowedHosts: readonly string[];
-  /** Sent with every request (the credential among them). */
+  /**
+   * Sent with every request to the origin of the first one (the credential among them), never
+   * after a redirect to another origin.
+   */
   headers: Record<string, string>;
+  /**
+   * Whether a redirect to another origin (an allowed host still) is followed, without the
+   * headers: for a feed whose credential is its own URL, which may redirect to a CDN. Otherwise
+   * such a redirect fails the run: an API answering without the credential is not the API.
+   */
+  crossOriginRedirects?: boolean;
   fetch?: FetchFunction;
   /** How long to wait; injectable so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
@@ -27,11 +40,19 @@ export interface SourceHttpOptions {
   maxAttempts?: number;
   /** Longest single wait for a retry; a longer Retry-After fails the run as rate limited. */
   maxRetryWaitMs?: number;
-  /** Longest single request. */
+  /** Longest single attempt: the request, its redirects and its body. */
   maxCallMs?: number;
 }
 
 export type Body = { kind: 'body'; text: string } | { kind: 'too_large' };
+
+/** An answer other than 2xx (and not a redirect followed), its body already discarded. */
+interface StatusAnswer {
+  kind: 'status';
+  status: number;
+  headers: Headers;
+  where: string;
+}
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 const MAX_REDIRECTS = 3;
@@ -47,6 +68,8 @@ export function describeUrl(url: URL): string {
 export class SourceHttp {
   /** Requests sent, retries included. */
   requests = 0;
+  /** The first request's origin: the only one this client sends its headers to, or requests at all. */
+  private origin: URL | undefined;
   private readonly fetch: FetchFunction;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -60,11 +83,12 @@ export class SourceHttp {
     run: Pick<SourceHttpOptions, 'deadline' | 'fetch' | 'sleep' | 'maxBodyBytes'>,
     allowedHosts: readonly string[],
     headers: Record<string, string>,
+    redirects: Pick<SourceHttpOptions, 'crossOriginRedirects'> = {},
   ): SourceHttp {
-    return new SourceHttp({ deadline: run.deadline, allowedHosts, headers, fetch: run.fetch, sleep: run.sleep, maxBodyBytes: run.maxBodyBytes });
+    return new SourceHttp({ deadline: run.deadline, allowedHosts, headers, fetch: run.fetch, sleep: run.sleep, maxBodyBytes: run.maxBodyBytes, ...redirects });
   }
 
-  /** Throws unless the URL may be sent the credential: https (http only to loopback) and an allowed host. */
+  /** Throws unless the URL may be asked at all: https (http only to loopback) and an allowed host. `get` also holds it to the run's origin. */
   checkUrl(url: URL): void {
     const host = url.hostname.toLowerCase();
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(host))) {
@@ -75,47 +99,74 @@ export class SourceHttp {
     }
   }
 
-  /** The body of a 2xx answer to GET `url`, or `too_large`; throws SourceFetchError for everything else. */
+  /**
+   * The body of a 2xx answer to GET `url`, or `too_large`; throws SourceFetchError for everything
+   * else. The first URL asked for fixes the client's origin: a later URL of another origin (a
+   * pagination link elsewhere, another port of the same host) fails the run unsent.
+   */
   async get(url: URL): Promise<Body> {
+    this.checkUrl(url);
+    this.checkOrigin(url);
     const { maxAttempts = 4, maxRetryWaitMs = 60_000 } = this.options;
     for (let attempt = 1; ; attempt += 1) {
-      const response = await this.send(url);
-      if (response.ok) return this.read(response);
-      await response.body?.cancel().catch(() => undefined);
-      const where = describeUrl(new URL(response.url || url.href));
-      if (response.status === 401) throw new SourceFetchError('unauthorized', `${where} answered HTTP 401 (the credential was refused)`);
-      if (response.status === 403) throw new SourceFetchError('forbidden', `${where} answered HTTP 403 (the credential may not read this)`);
-      const retryable = response.status === 429 || response.status >= 500;
-      if (!retryable) throw new SourceFetchError('http_status', `${where} answered HTTP ${response.status}`);
-      const reason = response.status === 429 ? 'rate_limited' : 'http_status';
-      if (attempt >= maxAttempts) throw new SourceFetchError(reason, `${where} answered HTTP ${response.status} ${attempt} times`);
-      const waitMs = retryWaitMs(response.headers, attempt);
+      const answer = await this.attempt(url);
+      if (answer.kind !== 'status') return answer;
+      const { where, status } = answer;
+      if (status === 401) throw new SourceFetchError('unauthorized', `${where} answered HTTP 401 (the credential was refused)`);
+      if (status === 403) throw new SourceFetchError('forbidden', `${where} answered HTTP 403 (the credential may not read this)`);
+      const retryable = status === 429 || status >= 500;
+      if (!retryable) throw new SourceFetchError('http_status', `${where} answered HTTP ${status}`);
+      const reason = status === 429 ? 'rate_limited' : 'http_status';
+      if (attempt >= maxAttempts) throw new SourceFetchError(reason, `${where} answered HTTP ${status} ${attempt} times`);
+      const waitMs = retryWaitMs(answer.headers, attempt);
       // Waiting past the deadline (or an absurd Retry-After) would only end in a timeout.
       if (waitMs > maxRetryWaitMs || waitMs >= this.options.deadline.remainingMs()) {
-        throw new SourceFetchError(reason, `${where} answered HTTP ${response.status}; retrying after ${Math.ceil(waitMs / 1000)} s would pass the deadline`);
+        throw new SourceFetchError(reason, `${where} answered HTTP ${status}; retrying after ${Math.ceil(waitMs / 1000)} s would pass the deadline`);
       }
       await this.sleep(waitMs);
     }
   }
 
-  /** One request, following up to three redirects, each to an allowed host. */
-  private async send(first: URL): Promise<Response> {
+  private checkOrigin(url: URL): void {
+    this.origin ??= new URL(url.origin);
+    if (url.origin !== this.origin.origin) {
+      throw new SourceFetchError('host_not_allowed', `${url.host} is not the origin this run started at (${this.origin.host}); nothing was sent to it`);
+    }
+  }
+
+  /**
+   * One attempt, redirects and body included, under one timer it owns: a timeout anywhere in it,
+   * in the middle of a body too, is `deadline_exceeded`.
+   */
+  private async attempt(url: URL): Promise<Body | StatusAnswer> {
+    try {
+      return await timedCall(this.options.deadline, `reading from ${describeUrl(url)}`, this.options.maxCallMs ?? 10_000, async (signal) => {
+        const response = await this.send(url, signal);
+        if (response.ok) return this.read(response);
+        await response.body?.cancel().catch(() => undefined);
+        return { kind: 'status', status: response.status, headers: response.headers, where: describeUrl(new URL(response.url || url.href)) };
+      });
+    } catch (error) {
+      if (error instanceof DeadlineExceededError) throw new SourceFetchError('deadline_exceeded', error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * One request, following up to three redirects, each to an allowed host. The headers go only
+   * with requests to the first URL's origin: a redirect to another origin is refused, or (when
+   * the client allows it) followed without them, and they are not sent again after it.
+   */
+  private async send(first: URL, signal: AbortSignal): Promise<Response> {
     let url = first;
+    let headers = this.options.headers;
     for (let hop = 0; ; hop += 1) {
       this.checkUrl(url);
-      let signal: AbortSignal;
-      try {
-        signal = AbortSignal.any([this.options.deadline.signal(), AbortSignal.timeout(this.options.maxCallMs ?? 10_000)]);
-      } catch (error) {
-        if (error instanceof DeadlineExceededError) throw new SourceFetchError('deadline_exceeded', `deadline reached before calling ${describeUrl(url)}`);
-        throw error;
-      }
       let response: Response;
       this.requests += 1;
       try {
-        response = await this.fetch(url, { method: 'GET', headers: this.options.headers, redirect: 'manual', signal });
+        response = await this.fetch(url, { method: 'GET', headers, redirect: 'manual', signal });
       } catch (error) {
-        if (signal.aborted) throw new SourceFetchError('deadline_exceeded', `${describeUrl(url)} did not answer in time`);
         const code = networkErrorCode(error);
         throw new SourceFetchError('network', `${describeUrl(url)} could not be reached${code ? ` (${code})` : ''}`);
       }
@@ -124,11 +175,22 @@ export class SourceHttp {
       const location = response.headers.get('location');
       if (location === null || hop >= MAX_REDIRECTS)
         throw new SourceFetchError('http_status', `${describeUrl(url)} answered HTTP ${response.status} (redirect not followed)`);
+      let next: URL;
       try {
-        url = new URL(location, url);
+        next = new URL(location, url);
       } catch {
         throw new SourceFetchError('http_status', `${describeUrl(url)} redirected to a URL that does not parse`);
       }
+      if (next.origin !== url.origin) {
+        if (!this.options.crossOriginRedirects) {
+          throw new SourceFetchError(
+            'host_not_allowed',
+            `${describeUrl(url)} redirected to ${describeUrl(next)}, another origin; the credential goes only to ${describeUrl(first)}, so the redirect was not followed`,
+          );
+        }
+        headers = {};
+      }
+      url = next;
     }
   }
 
@@ -155,8 +217,8 @@ export class SourceHttp {
         }
         chunks.push(value);
       }
-    } catch (error) {
-      if (error instanceof Error && error.name === 'AbortError') throw new SourceFetchError('deadline_exceeded', 'the response did not arrive in time');
+    } catch {
+      // A timeout in the middle of the body is not this: the attempt's timer reports it as deadline_exceeded.
       throw new SourceFetchError('network', 'the response was cut off');
     }
     return { kind: 'body', text: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)) };

@@ -11,7 +11,8 @@ import { SourceFetchError, type SyncedShift, type SyncRun, shiftCollector } from
 import { parseIcsShifts } from './ics-parser';
 
 export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, options: FetchRunOptions): Promise<SyncRun<SyncedShift>> {
-  const http = SourceHttp.forRun(options, secret.allowed_hosts, { accept: 'text/calendar, */*;q=0.5' });
+  // The feed's token is in its URL, not a header: a redirect to a CDN on an allowed host may be followed.
+  const http = SourceHttp.forRun(options, secret.allowed_hosts, { accept: 'text/calendar, */*;q=0.5' }, { crossOriginRedirects: true });
   const collector = shiftCollector();
   return collectRun(
     collector,

@@ -62,7 +62,7 @@ function nextPage(value: unknown, first: URL): URL | undefined | null {
   if (!meta) return null;
   if (typeof meta.after_url === 'string' && meta.after_url.length > 0 && meta.after_url.length <= 4096) {
     try {
-      // Its host is checked against allowed_hosts before it is requested (SourceHttp).
+      // Checked before it is requested (SourceHttp): an allowed host, and the origin the run started at.
       return new URL(meta.after_url, first);
     } catch {
       return null;
