@@ -58,7 +58,9 @@ export async function shiftsAsRead(client: DynamoDBDocumentClient, tableName: st
       const value = item[field];
       if (value === undefined) continue;
       shift.asRead[field] = value;
-      if (typeof value === 'string' && (field === 'source' || field === 'synced_at' || field === 'starts_at' || field === 'ends_at')) shift[field] = value;
+      // Any `source` at all makes the shift a sync's, whatever its type.
+      if (field === 'source') shift.source = typeof value === 'string' ? value : '?';
+      else if (typeof value === 'string' && (field === 'synced_at' || field === 'starts_at' || field === 'ends_at')) shift[field] = value;
     }
     return [shift];
   });
