@@ -38,7 +38,8 @@ describe('lumos-state import-shifts --replace', () => {
     const schedule = 'rota-overlap';
     const imported = { imported: { by: 'old@lumos.com', at: at(-48) } };
     await put(shiftItem(schedule, 'peter@lumos.com', at(-10), at(70), imported));
-    await put(shiftItem(schedule, 'mary@lumos.com', at(-20), at(-5), imported));
+    // Ends as the range starts (and not yet expired by TTL): no overlap
+    await put(shiftItem(schedule, 'mary@lumos.com', at(-20), at(1), imported));
     await put(shiftItem(schedule, 'bruce@lumos.com', at(5), at(15), imported));
     await put(shiftItem(schedule, 'clark@lumos.com', at(20), at(60), imported));
     await put(shiftItem(schedule, 'diana@lumos.com', at(48), at(56), imported));
