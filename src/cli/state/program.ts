@@ -13,6 +13,7 @@ import { defineImportTraining } from './commands/import-training';
 import { defineOnCall } from './commands/on-call';
 import { defineReindex } from './commands/reindex';
 import { defineRemoveShift } from './commands/remove-shift';
+import { defineRemoveSource } from './commands/remove-source';
 import { defineResolve } from './commands/resolve';
 import { defineSources } from './commands/sources';
 import { defineSync } from './commands/sync';
@@ -31,6 +32,7 @@ const COMMANDS: ProgramSpec['commands'] = [
   defineCheck, // check: state items the functions cannot read or find, and why
   defineSources, // sources: each state source with its last success, last failure and staleness
   defineSync, // sync [SOURCE]: one sync run now, each source's outcome
+  defineRemoveSource, // remove-source ID [--by] [--dry-run]: a source gone, with its status and every item it synced
 ];
 
 export const LUMOS_STATE: ProgramSpec = {

@@ -2,19 +2,23 @@
  * `lumos-state import-shifts FILE --schedule NAME`: a rota from a CSV (`email,starts_at,ends_at`)
  * or an iCalendar file into the state table, as hand-written shifts (no `source`) recording who
  * imported them. Rejected rows are listed with their line, value and reason, and the rest is
- * still written (exit 1 when any was rejected). `--dry-run` writes nothing; `--replace` also
- * removes the schedule's hand-written shifts in the file's range that it no longer lists.
+ * still written (exit 1 when any was rejected); each is put only where no synced shift holds its
+ * key, and one a sync wrote meanwhile is kept and listed. `--dry-run` writes nothing; `--replace`
+ * also takes the schedule's hand-written shifts that overlap the file's range and that it no
+ * longer lists off call: one already under way is cut to end where the range starts, the others
+ * removed, synced ones listed as kept (src/cli/state/import/dropped-shifts.ts).
  */
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
-import { deleteHandWrittenShift } from '../../../store/hand-written-shifts';
+import { cutShiftAsRead, deleteShiftAsRead, type ShiftAsRead, shiftsAsRead } from '../../../store/hand-written-shifts';
 import { type ShiftItem, shiftItem } from '../../../store/shift-item';
-import { DynamoSyncedStateStore, type ExistingItem } from '../../../store/synced-state-store';
+import { DynamoSyncedStateStore } from '../../../store/synced-state-store';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
-import { droppedShifts, rangeOf, type TimeRange } from '../import/dropped-shifts';
+import type { TablesTarget } from '../../shared/table-target';
+import { type DroppedShifts, droppedShifts, rangeOf, type TimeRange } from '../import/dropped-shifts';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
 import { notSynced } from '../import/not-synced';
@@ -23,6 +27,7 @@ import { readImportFile } from '../import/read-file';
 import { type Rejection, rejectionLine } from '../import/rejection';
 import { readShiftFile } from '../import/shift-file';
 import { stateTableError } from '../import/state-write-error';
+import { type HandWrittenWrites, writeHandWritten } from '../import/write-hand-written';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
 interface ImportShiftsOptions extends StateTargetOptions {
@@ -43,7 +48,10 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
       .argument('<file>', 'a .csv with the header email,starts_at,ends_at, or an .ics calendar (its events from 24 hours ago to a year ahead)')
       .option('--schedule <name>', 'the schedule the shifts are for, as rules name it in on_call')
       .option('--dry-run', 'print what would be written and removed; write nothing')
-      .option('--replace', "also remove the schedule's hand-written or imported shifts in the file's time range that it no longer lists")
+      .option(
+        '--replace',
+        "also take the schedule's hand-written or imported shifts overlapping the file's time range that it no longer lists off call (cut or removed)",
+      )
       .option('--by <who>', "who imports (recorded on each shift; default: git's user.email)")
       .option('--json', 'print one JSON document on stdout instead of the summary'),
   ).action(async (file: string, options: ImportShiftsOptions) => {
@@ -80,28 +88,32 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
         rejected,
       );
       const range = rangeOf(read.shifts);
-      const replace = options.replace === true ? await planReplace(store, schedule, accepted, range, rejected, deadline, target) : null;
-      let removedItems = replace?.removed ?? [];
-      if (!dryRun) {
-        try {
-          await store.write(
-            accepted.map(({ item }) => item),
-            deadline,
-          );
-          const deleted: ExistingItem[] = [];
-          // One a sync took over meanwhile stays, and is not counted.
-          for (const item of removedItems) if (await deleteHandWrittenShift(target.documents, target.required, item, deadline)) deleted.push(item);
-          removedItems = deleted;
-        } catch (error) {
-          throw stateTableError(error, 'writing', target);
-        }
-      }
-      const written = accepted.map(({ shift, item }) => ({ line: shift.line, email: item.email, starts_at: item.starts_at, ends_at: item.ends_at }));
-      const removed = removedItems.map((item) => ({
+      const plan = options.replace === true ? await planReplace(target, schedule, accepted, range, rejected, deadline) : null;
+      // A dry run reports the plan; a run reports what landed.
+      const writes: HandWrittenWrites<(typeof accepted)[number]> = dryRun
+        ? { written: accepted, kept: [] }
+        : await writeHandWritten(accepted, target, deadline);
+      const replaced =
+        plan?.dropped === undefined ? undefined : dryRun ? { ...plan.dropped, changed: [] } : await replaceDropped(target, plan.dropped, plan.from, deadline);
+      const written = writes.written.map(({ shift, item }) => ({ line: shift.line, email: item.email, starts_at: item.starts_at, ends_at: item.ends_at }));
+      const kept = writes.kept.map(({ candidate: { shift, item }, source }) => ({
+        line: shift.line,
+        email: item.email,
+        starts_at: item.starts_at,
+        ends_at: item.ends_at,
+        source,
+      }));
+      const shown = (item: ShiftAsRead) => ({
         email: item.sk.slice(0, item.sk.lastIndexOf('#')),
         starts_at: item.starts_at ?? '',
         ends_at: item.ends_at ?? '',
-      }));
+      });
+      const cutTo = plan?.from.toISOString() ?? '';
+      const cut = (replaced?.cut ?? []).map((item) => ({ ...shown(item), cut_to: cutTo }));
+      const removed = (replaced?.removed ?? []).map(shown);
+      const syncedKept = (replaced?.kept ?? []).map((item) => ({ ...shown(item), source: item.source ?? '' }));
+      const changed = (replaced?.changed ?? []).map(shown);
+      const line = (shift: { email: string; starts_at: string; ends_at: string }) => `  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`;
       finish(
         writeReport(
           io,
@@ -115,22 +127,48 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
               imported_by: by,
               ...(read.window === undefined ? {} : { calendar_window: { from: read.window.from.toISOString(), to: read.window.to.toISOString() } }),
               written,
+              kept,
               rejected: rejected.sort(byLine),
-              ...(replace === null
+              ...(plan === null
                 ? {}
-                : { replace: { range: replace.range, removed, ...(replace.skipped === undefined ? {} : { skipped: replace.skipped }) } }),
+                : {
+                    replace: {
+                      range: plan.range,
+                      cut,
+                      removed,
+                      kept: syncedKept,
+                      changed,
+                      ...(plan.skipped === undefined ? {} : { skipped: plan.skipped }),
+                    },
+                  }),
             },
             human: (c) => [
               ...(read.window === undefined ? [] : [`Read the calendar's events from ${read.window.from.toISOString()} to ${read.window.to.toISOString()}.`]),
-              ...written.map((shift) => `  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`),
+              ...written.map(line),
               `${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'shift')} of ${schedule} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
-              ...(replace === null
+              ...(kept.length === 0
                 ? []
-                : replace.skipped !== undefined
-                  ? [`Removed nothing: ${replace.skipped}.`]
+                : [
+                    ...kept.map((shift) => `${line(shift)}  (source ${shift.source ?? '?'})`),
+                    `Kept ${plural(kept.length, 'synced shift')} a source wrote under the same key meanwhile (not written: the sync keeps it current).`,
+                  ]),
+              ...(plan === null
+                ? []
+                : plan.skipped !== undefined
+                  ? [`Removed nothing: ${plan.skipped}.`]
                   : [
-                      ...removed.map((shift) => `  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`),
-                      `${dryRun ? 'Would remove' : 'Removed'} ${plural(removed.length, 'hand-written shift')} no longer listed (starting ${replace.range?.from} to ${replace.range?.to}).`,
+                      ...cut.map((shift) => `${line(shift)}  now ends ${shift.cut_to}`),
+                      `${dryRun ? 'Would cut' : 'Cut'} ${plural(cut.length, 'hand-written shift')} no longer listed that started before the file's range, to end at ${cutTo}.`,
+                      ...removed.map(line),
+                      `${dryRun ? 'Would remove' : 'Removed'} ${plural(removed.length, 'hand-written shift')} no longer listed (overlapping ${plan.range?.from} to ${plan.range?.to}).`,
+                      ...syncedKept.map((shift) => `${line(shift)}  (source ${shift.source})`),
+                      `${dryRun ? 'Would keep' : 'Kept'} ${plural(syncedKept.length, 'synced shift')} in the range: the sources own them.`,
+                      ...(changed.length === 0
+                        ? []
+                        : [
+                            ...changed.map(line),
+                            `Left ${plural(changed.length, 'shift')} as ${changed.length === 1 ? 'it was' : 'they were'}: written again since it was read (by a sync or another import).`,
+                          ]),
                     ]),
               ...(rejected.length === 0
                 ? []
@@ -148,31 +186,57 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
 
 interface ReplacePlan {
   range: { from: string; to: string } | null;
-  removed: ExistingItem[];
-  /** Why nothing is removed. */
+  /** Where a cut shift ends: the file's first start. */
+  from: Date;
+  /** What to cut, remove and keep; none when nothing is replaced. */
+  dropped?: DroppedShifts<ShiftAsRead>;
+  /** Why nothing is replaced. */
   skipped?: string;
 }
 
 async function planReplace(
-  store: DynamoSyncedStateStore,
+  target: TablesTarget,
   schedule: string,
   accepted: readonly { item: ShiftItem }[],
   range: TimeRange | null,
   rejected: readonly Rejection[],
   deadline: Deadline,
-  target: Parameters<typeof stateTableError>[2],
 ): Promise<ReplacePlan> {
   const shown = range === null ? null : { from: range.from.toISOString(), to: range.to.toISOString() };
+  const from = range?.from ?? new Date(0);
   // A rejected row may be the very shift --replace would remove: fix the file first.
-  if (rejected.length > 0) return { range: shown, removed: [], skipped: 'rows were rejected, and one of them may be a shift still meant' };
-  if (range === null) return { range: shown, removed: [], skipped: 'the file lists no shift, so it has no time range' };
-  let existing: ExistingItem[];
+  if (rejected.length > 0) return { range: shown, from, skipped: 'rows were rejected, and one of them may be a shift still meant' };
+  if (range === null) return { range: shown, from, skipped: 'the file lists no shift, so it has no time range' };
+  let existing: ShiftAsRead[];
   try {
-    existing = await store.shiftsOf(schedule, deadline);
+    existing = await shiftsAsRead(target.documents, target.required, schedule, deadline);
   } catch (error) {
     throw stateTableError(error, 'reading', target);
   }
-  return { range: shown, removed: droppedShifts(existing, new Set(accepted.map(({ item }) => item.sk)), range) };
+  return { range: shown, from, dropped: droppedShifts(existing, new Set(accepted.map(({ item }) => item.sk)), range) };
+}
+
+/** Cuts and removes, each only while the shift is as read; those written again meanwhile are left and listed. */
+async function replaceDropped(
+  target: TablesTarget,
+  dropped: DroppedShifts<ShiftAsRead>,
+  cutTo: Date,
+  deadline: Deadline,
+): Promise<DroppedShifts<ShiftAsRead> & { changed: ShiftAsRead[] }> {
+  const done: DroppedShifts<ShiftAsRead> & { changed: ShiftAsRead[] } = { cut: [], removed: [], kept: dropped.kept, changed: [] };
+  try {
+    for (const shift of dropped.cut) {
+      if (await cutShiftAsRead(target.documents, target.required, shift, cutTo, deadline)) done.cut.push(shift);
+      else done.changed.push(shift);
+    }
+    for (const shift of dropped.removed) {
+      if (await deleteShiftAsRead(target.documents, target.required, shift, deadline)) done.removed.push(shift);
+      else done.changed.push(shift);
+    }
+  } catch (error) {
+    throw stateTableError(error, 'writing', target);
+  }
+  return done;
 }
 
 function byLine(a: Rejection, b: Rejection): number {

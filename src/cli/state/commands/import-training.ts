@@ -2,7 +2,9 @@
  * `lumos-state import-training FILE --course NAME`: completions from a CSV
  * (`email,completed_at[,expires_at]`) into the state table, as hand-written training records (no
  * `source`) recording who imported them. Rejected rows are listed with their line, value and
- * reason, and the rest is still written (exit 1 when any was rejected); `--dry-run` writes nothing.
+ * reason, and the rest is still written (exit 1 when any was rejected); each is put only where no
+ * synced record holds its key, and one a sync wrote meanwhile is kept and listed. `--dry-run`
+ * writes nothing.
  */
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
@@ -18,8 +20,8 @@ import { notSynced } from '../import/not-synced';
 import { onePerKey } from '../import/one-per-key';
 import { readImportFile } from '../import/read-file';
 import { rejectionLine } from '../import/rejection';
-import { stateTableError } from '../import/state-write-error';
 import { readTrainingFile } from '../import/training-file';
+import { type HandWrittenWrites, writeHandWritten } from '../import/write-hand-written';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
 interface ImportTrainingOptions extends StateTargetOptions {
@@ -78,33 +80,33 @@ export function defineImportTraining(program: Command, { io, finish }: CommandCo
         rejected,
       );
       rejected.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-      if (!dryRun) {
-        try {
-          await store.write(
-            accepted.map(({ item }) => item),
-            deadline,
-          );
-        } catch (error) {
-          throw stateTableError(error, 'writing', target);
-        }
-      }
-      const written = accepted.map(({ record, item }) => ({
+      const writes: HandWrittenWrites<(typeof accepted)[number]> = dryRun
+        ? { written: accepted, kept: [] }
+        : await writeHandWritten(accepted, target, deadline);
+      const written = writes.written.map(({ record, item }) => ({
         line: record.line,
         email: item.email,
         completed_at: item.completed_at,
         expires_at: item.expires_at ?? null,
       }));
+      const kept = writes.kept.map(({ candidate: { record, item }, source }) => ({ line: record.line, email: item.email, source }));
       finish(
         writeReport(
           io,
           {
             exitCode: rejected.length > 0 ? EXIT.negative : EXIT.ok,
-            json: { table: target.required, course, file, dry_run: dryRun, imported_by: by, written, rejected },
+            json: { table: target.required, course, file, dry_run: dryRun, imported_by: by, written, kept, rejected },
             human: (c) => [
               ...written.map(
                 (record) => `  ${record.email}  completed ${record.completed_at}${record.expires_at === null ? '' : `, expires ${record.expires_at}`}`,
               ),
               `${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'training record')} of ${course} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
+              ...(kept.length === 0
+                ? []
+                : [
+                    ...kept.map((record) => `  ${record.email}  (source ${record.source ?? '?'})`),
+                    `Kept ${plural(kept.length, 'synced record')} a source wrote under the same key meanwhile (not written: the sync keeps it current).`,
+                  ]),
               ...(rejected.length === 0
                 ? []
                 : [c.red(`Rejected ${plural(rejected.length, 'row')} (not written):`), ...rejected.map((rejection) => `  ${rejectionLine(rejection)}`)]),

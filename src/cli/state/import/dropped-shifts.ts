@@ -1,9 +1,11 @@
 /**
- * What `import-shifts --replace` removes: the schedule's shifts written by hand or imported
- * (no `source`) that start within the file's time range and that the file no longer lists, so
- * whoever was dropped from the rota goes off call. Synced shifts are their source's, never these.
+ * What `import-shifts --replace` does to the schedule's shifts that the file no longer lists and
+ * that overlap its time range, so whoever was dropped from the rota goes off call, even mid-shift:
+ * a hand-written or imported one (no `source`) that started before the range is cut to end where
+ * the range starts (it was true until then); any other is removed. Synced shifts are their
+ * source's: never touched, only listed as kept.
  */
-import { normaliseInstant } from '../../../store/iso-instant';
+import { parseInstant } from '../../../store/iso-instant';
 import type { ExistingItem } from '../../../store/synced-state-store';
 
 export interface TimeRange {
@@ -24,12 +26,35 @@ export function rangeOf(shifts: readonly { startsAt: Date; endsAt: Date }[]): Ti
   return { from: new Date(from), to: new Date(to) };
 }
 
-export function droppedShifts(existing: readonly ExistingItem[], listedKeys: ReadonlySet<string>, range: TimeRange): ExistingItem[] {
-  return existing.filter((item) => {
-    if (item.source !== undefined || listedKeys.has(item.sk)) return false;
-    const startsAt = item.starts_at === undefined ? null : normaliseInstant(item.starts_at);
-    if (startsAt === null) return false;
-    const at = Date.parse(startsAt);
-    return at >= range.from.getTime() && at < range.to.getTime();
-  });
+export interface DroppedShifts<T> {
+  /** Hand-written, started before the range and still on at its start: to end at `range.from`. */
+  cut: T[];
+  /** Hand-written, starting inside the range. */
+  removed: T[];
+  /** Synced and overlapping the range: left to their source. */
+  kept: T[];
+}
+
+export function droppedShifts<T extends ExistingItem>(existing: readonly T[], listedKeys: ReadonlySet<string>, range: TimeRange): DroppedShifts<T> {
+  const dropped: DroppedShifts<T> = { cut: [], removed: [], kept: [] };
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  for (const item of existing) {
+    if (listedKeys.has(item.sk)) continue;
+    const startsAt = instant(item.starts_at);
+    // A shift with no readable start cannot be placed (`lumos-state check` lists it).
+    if (startsAt === null || startsAt >= to) continue;
+    const endsAt = instant(item.ends_at);
+    const startsInside = startsAt >= from;
+    // One starting before the range overlaps it only if it is known to end after the range starts.
+    if (!startsInside && (endsAt === null || endsAt <= from)) continue;
+    if (item.source !== undefined) dropped.kept.push(item);
+    else if (startsInside) dropped.removed.push(item);
+    else dropped.cut.push(item);
+  }
+  return dropped;
+}
+
+function instant(text: string | undefined): number | null {
+  return text === undefined ? null : parseInstant(text);
 }

@@ -1,0 +1,129 @@
+/**
+ * What a state source left in the state table, found and removed for `lumos-state remove-source`:
+ * its source item, its status, and every shift and training record whose `source` is its id.
+ * Shifts live under one partition per schedule, so a shift source's are a Query of each schedule
+ * it covered; training records live under one partition per person, so finding a source's takes
+ * a Scan of the table filtered on `source` (an admin's occasional command, not a request path).
+ * Every delete of a state item is conditional on its `source` still being the id: an item another
+ * origin wrote under the key meanwhile stays.
+ */
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deadline } from '../kernel/deadline';
+import { storeCall } from './call';
+import { queryAll } from './query-all';
+import { SOURCE_STATUS_PARTITION, SOURCES_PARTITION } from './source-store';
+import { shiftPartition } from './state-keys';
+import type { ItemKey } from './synced-state-store';
+
+const SHIFT_PREFIX = shiftPartition('');
+const TRAINING_PREFIX = 'training#';
+
+/** The source item and its status as stored (either may be gone), unchecked. */
+export interface SourceRecords {
+  item: Record<string, unknown> | null;
+  status: Record<string, unknown> | null;
+}
+
+export async function sourceRecords(client: DynamoDBDocumentClient, tableName: string, id: string, deadline: Deadline): Promise<SourceRecords> {
+  const read = (pk: string) =>
+    storeCall(`reading ${pk} / ${id}`, deadline, (abortSignal) =>
+      client.send(new GetCommand({ TableName: tableName, Key: { pk, sk: id }, ConsistentRead: true }), { abortSignal }),
+    );
+  const [item, status] = await Promise.all([read(SOURCES_PARTITION), read(SOURCE_STATUS_PARTITION)]);
+  return { item: item.Item ?? null, status: status.Item ?? null };
+}
+
+/** The keys of the source's shifts in one schedule's partition. */
+export async function syncedShiftsIn(client: DynamoDBDocumentClient, tableName: string, id: string, schedule: string, deadline: Deadline): Promise<ItemKey[]> {
+  const items = await queryAll(
+    client,
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: '#source = :id',
+      ProjectionExpression: 'pk, sk',
+      ExpressionAttributeNames: { '#source': 'source' },
+      ExpressionAttributeValues: { ':pk': shiftPartition(schedule), ':id': id },
+      ConsistentRead: true,
+    },
+    `reading the shifts of ${schedule}`,
+    deadline,
+  );
+  return items.flatMap(keyOf);
+}
+
+/** The keys of every shift and training record of the source, wherever they are: one Scan of the table, page by page. */
+export async function syncedItemsAnywhere(client: DynamoDBDocumentClient, tableName: string, id: string, deadline: Deadline): Promise<ItemKey[]> {
+  const keys: ItemKey[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await storeCall('scanning the state table', deadline, (abortSignal) =>
+      client.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: '#source = :id AND (begins_with(pk, :shifts) OR begins_with(pk, :training))',
+          ProjectionExpression: 'pk, sk',
+          ExpressionAttributeNames: { '#source': 'source' },
+          ExpressionAttributeValues: { ':id': id, ':shifts': SHIFT_PREFIX, ':training': TRAINING_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+        { abortSignal },
+      ),
+    );
+    keys.push(...(page.Items ?? []).flatMap(keyOf));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return keys;
+}
+
+/** Whether the key is a shift's (else a training record's). */
+export function isShiftKey(key: ItemKey): boolean {
+  return key.pk.startsWith(SHIFT_PREFIX);
+}
+
+/** The schedule a shift's partition is for. */
+export function scheduleOf(key: ItemKey): string {
+  return key.pk.slice(SHIFT_PREFIX.length);
+}
+
+/** True when deleted; false when it was gone or another origin's by now. */
+export async function deleteItemOfSource(client: DynamoDBDocumentClient, tableName: string, key: ItemKey, id: string, deadline: Deadline): Promise<boolean> {
+  return storeCall(`deleting an item of source ${id}`, deadline, async (abortSignal) => {
+    try {
+      await client.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { pk: key.pk, sk: key.sk },
+          ConditionExpression: '#source = :id',
+          ExpressionAttributeNames: { '#source': 'source' },
+          ExpressionAttributeValues: { ':id': id },
+        }),
+        { abortSignal },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  });
+}
+
+/** Deletes the source item or its status; true when there was one to delete. */
+export async function deleteSourceRecord(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  which: 'item' | 'status',
+  id: string,
+  deadline: Deadline,
+): Promise<boolean> {
+  const pk = which === 'item' ? SOURCES_PARTITION : SOURCE_STATUS_PARTITION;
+  const reply = await storeCall(`deleting ${pk} / ${id}`, deadline, (abortSignal) =>
+    client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: id }, ReturnValues: 'ALL_OLD' }), { abortSignal }),
+  );
+  return reply.Attributes !== undefined;
+}
+
+function keyOf(item: Record<string, unknown>): ItemKey[] {
+  return typeof item.pk === 'string' && typeof item.sk === 'string' ? [{ pk: item.pk, sk: item.sk }] : [];
+}
