@@ -4,7 +4,7 @@
  * that only remove an item exactly as the run saw it. Every write is a single conditional call
  * (no batch writes: a batch cannot carry a condition).
  */
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
 import { StoreUnavailableError } from '../kernel/errors';
 import { storeCall } from './call';
@@ -36,13 +36,10 @@ export interface SyncedStateStore {
   putUnlessOtherOrigin(item: ShiftItem | TrainingItem, sourceId: string, deadline: Deadline): Promise<boolean>;
   /** The items among these keys that exist (the imports' check). */
   existing(keys: readonly ItemKey[], deadline: Deadline): Promise<ExistingItem[]>;
-  /** Puts every item, 25 a request (the imports' write). */
-  write(items: readonly (ShiftItem | TrainingItem)[], deadline: Deadline): Promise<void>;
   /** Deletes the item if it still has this source and `synced_at`; false when it changed meanwhile. */
   deleteIfUnchanged(item: ExistingItem & { source: string; synced_at: string }, deadline: Deadline): Promise<boolean>;
 }
 
-const WRITE_BATCH = 25;
 const GET_BATCH = 100;
 const UNPROCESSED_ATTEMPTS = 8;
 const PROJECTION = { ProjectionExpression: 'pk, sk, #source, synced_at, starts_at, ends_at', ExpressionAttributeNames: { '#source': 'source' } };
@@ -109,23 +106,6 @@ export class DynamoSyncedStateStore implements SyncedStateStore {
       }
     }
     return found;
-  }
-
-  async write(items: readonly (ShiftItem | TrainingItem)[], deadline: Deadline): Promise<void> {
-    for (let start = 0; start < items.length; start += WRITE_BATCH) {
-      let pending = items.slice(start, start + WRITE_BATCH).map((Item) => ({ PutRequest: { Item: { ...Item } } }));
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt >= UNPROCESSED_ATTEMPTS) throw new StoreUnavailableError('DynamoDB left items unwritten while writing synced state');
-        if (attempt > 0) await this.sleep(backoffMs(attempt, deadline));
-        const requests = pending;
-        const reply = await storeCall('writing synced state', deadline, (abortSignal) =>
-          this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }), { abortSignal }),
-        );
-        pending = (reply.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
-          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item as Record<string, unknown> } }] : [],
-        ) as typeof pending;
-      }
-    }
   }
 
   /**

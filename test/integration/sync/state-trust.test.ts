@@ -265,7 +265,6 @@ describe('16.10 the sync never overwrites a hand-written item', () => {
       },
       putUnlessOtherOrigin: (item, sourceId, deadline) => store.putUnlessOtherOrigin(item, sourceId, deadline),
       existing: (keys, deadline) => store.existing(keys, deadline),
-      write: (items, deadline) => store.write(items, deadline),
       deleteIfUnchanged: (item, deadline) => store.deleteIfUnchanged(item, deadline),
     }));
     put = w.put;
