@@ -14,6 +14,8 @@ import { SYNC_METRIC_KIND, type SyncMetricName } from '../src/sync/sync-metrics'
 export const DEFAULT_UNAUTHORIZED_ALARM_THRESHOLD = 20;
 /** A duration alarm fires at this share of the timeout: the handler's own ~8 s deadline should have answered by then. */
 const DURATION_ALARM_SHARE = 0.8;
+/** Runs in a row with a schedule not read whole before its alarm fires. */
+const INCOMPLETE_RUNS_IN_A_ROW = 3;
 const PERIOD = Duration.minutes(5);
 /** How long a state source stays stale before its alarm fires: a blip of one or two runs is not worth a page. */
 const STALE_ALARM_MINUTES = 15;
@@ -107,7 +109,10 @@ export class WebhookAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: `A run of the ${slug} function failed (a table unreachable, a timeout, a misconfiguration): see its log group. The next run tries again.`,
     });
-    if (slug === 'state-sync') this.alarmStateSources(period);
+    if (slug === 'state-sync') {
+      this.alarmStateSources(period);
+      this.alarmIncompleteSchedules(everyMinutes);
+    }
     if (slug !== 'expiry-sweeper') return;
     this.alarm(`${slug}-overdue-grants`, {
       metric: new cloudwatch.Metric({
@@ -150,6 +155,30 @@ export class WebhookAlarms extends Construct {
         '"state source not synced" with the source and reason, and each source\'s status item (pk "source-status" in the state table) holds its ' +
         'last success, last failure and reason: unauthorized or forbidden (renew the API key in its secret), secret_unavailable or ' +
         'host_not_allowed (fix the secret), misconfigured (fix the source item). See docs/operations.md, "A state source failing or stale".',
+    });
+  }
+
+  /**
+   * Three runs in a row that could not read some schedule whole (a page that does not parse, too
+   * many pages, a listing cut off): their vanished shifts are kept, so someone dropped from that
+   * rota stays on call until its stale_after passes and on_call fails closed.
+   */
+  private alarmIncompleteSchedules(everyMinutes: number): void {
+    this.alarm('state-sync-schedules-incomplete', {
+      metric: new cloudwatch.Metric({
+        namespace: this.props.metricsNamespace,
+        metricName: 'SchedulesIncomplete' satisfies SyncMetricName,
+        dimensionsMap: { kind: SYNC_METRIC_KIND },
+        period: Duration.minutes(everyMinutes),
+        statistic: cloudwatch.Stats.MINIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: INCOMPLETE_RUNS_IN_A_ROW,
+      alarmDescription:
+        `${INCOMPLETE_RUNS_IN_A_ROW} state sync runs in a row could not read some schedule whole (a page that does not parse, too many pages, ` +
+        'a listing cut off), so shifts that vanished from it were kept. `npx lumos-state sources` names the schedules not read whole and ' +
+        'which are stale; the state-sync log says which page failed. See docs/operations.md, "Schedules not read whole".',
     });
   }
 

@@ -110,6 +110,26 @@ describe('state sync', () => {
       expect(String(stale[0]?.AlarmDescription)).toMatch(/stale_after.*source-status.*operations\.md/);
     });
 
+    it('16.1 alarms after 3 runs in a row that could not read some schedule whole, one period per run', () => {
+      // Prepare / Act
+      const incomplete = alarmsOf(defaults.template).filter((alarm) => alarm.MetricName === 'SchedulesIncomplete');
+      const slower = alarmsOf(custom.template).filter((alarm) => alarm.MetricName === 'SchedulesIncomplete');
+      // Assess
+      expect(incomplete).toEqual([
+        expect.objectContaining({
+          Dimensions: [{ Name: 'kind', Value: 'state_sync' }],
+          Statistic: 'Minimum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Period: 300,
+          EvaluationPeriods: 3,
+          TreatMissingData: 'notBreaching',
+        }),
+      ]);
+      expect(slower).toEqual([expect.objectContaining({ Period: 900, EvaluationPeriods: 3 })]);
+      expect(String(incomplete[0]?.AlarmDescription)).toMatch(/lumos-state sources.*operations\.md/);
+    });
+
     it('alarms on a failed run, over a period no shorter than the interval', () => {
       // Prepare
       const dimensions = [{ Name: 'FunctionName', Value: { Ref: functionLogicalId(custom, SYNC) } }];
