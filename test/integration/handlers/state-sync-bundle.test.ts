@@ -78,7 +78,7 @@ describe('built state-sync bundle', () => {
       { awsRequestId: 'run-1', getRemainingTimeInMillis: () => 120_000 },
     );
     // Assess
-    expect(summary).toEqual({ complete: 1, partial: 0, failed: 0, refused: 0, written: 1, deleted: 0, stale: 0 });
+    expect(summary).toEqual({ complete: 1, partial: 0, failed: 0, refused: 0, written: 1, deleted: 0, stale: 0, incompleteSchedules: 0 });
     const { Items } = await documents.send(
       new QueryCommand({
         TableName: tables.STATE_TABLE,
@@ -91,7 +91,8 @@ describe('built state-sync bundle', () => {
     const { Item: status } = await documents.send(
       new GetCommand({ TableName: tables.STATE_TABLE, Key: { pk: SOURCE_STATUS_PARTITION, sk: 'pd-bundle' }, ConsistentRead: true }),
     );
-    expect(status).toMatchObject({ last_run_status: 'complete', last_run_written: 1, schedules: ['bundle-oncall'] });
+    expect(status).toMatchObject({ last_run_status: 'complete', last_run_written: 1, schedules: ['bundle-oncall'], present: true });
+    expect(status?.schedules_complete).toEqual({ 'bundle-oncall': status?.last_success });
     expect(Date.parse(String(status?.last_success))).toBeGreaterThan(Date.now() - 60_000);
   });
 });
