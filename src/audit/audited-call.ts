@@ -70,10 +70,29 @@ export type FactsOnRecord = { status: 'recorded'; facts: ReadFacts } | { status:
 export function readFacts(call: AuditedCall): FactsOnRecord {
   if (call.facts === undefined) return { status: 'not_recorded', why: 'facts not recorded (the call predates recorded facts, or failed before its rules ran)' };
   const recorded = RecordedFactsSchema.safeParse(call.facts);
-  if (recorded.success) return { status: 'recorded', facts: recorded.data };
+  if (recorded.success) {
+    const fields = customFieldsOf(call.facts);
+    if (fields === null) return { status: 'not_recorded', why: 'facts not recorded (unreadable)' };
+    return { status: 'recorded', facts: { ...recorded.data, custom_fields: fields } };
+  }
   const omitted = OmittedFactsSchema.safeParse(call.facts);
   if (omitted.success) return { status: 'not_recorded', why: `facts not recorded (${omitted.data.omitted})` };
   return { status: 'not_recorded', why: 'facts not recorded (unreadable)' };
+}
+
+/**
+ * The recorded intake answers with every name kept: zod's record leaves a `__proto__` key out,
+ * and an intake field may be named so (the call decided with it). Null when one is not an answer.
+ */
+function customFieldsOf(facts: unknown): Record<string, string | string[]> | null {
+  const recorded = (facts as { custom_fields: object }).custom_fields;
+  const fields = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of Object.entries(recorded)) {
+    const answer = customFieldValue.safeParse(value);
+    if (!answer.success) return null;
+    fields[name] = answer.data;
+  }
+  return fields;
 }
 
 /** The item as an audited call, or why it is not one. */

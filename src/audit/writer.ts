@@ -6,7 +6,7 @@
  */
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
-import { failureReason } from '../kernel/errors';
+import { AuditWriteError, failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
 import type { JobKind } from '../kernel/metrics';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
@@ -29,6 +29,8 @@ export async function auditCall(sink: AuditSink, kind: WebhookKind, parsed: Pars
       app_id: record.app_id,
       decision: record.decision,
       reason: failureReason(error),
+      // Ours, naming what failed: the store, or another item already at the key.
+      detail: error instanceof AuditWriteError ? error.message : undefined,
     });
     return reply.body?.response === LUMOS_RESPONSE.PREAPPROVED ? replies.notPreApproved({ reason: 'audit_unavailable' }) : reply;
   }

@@ -120,6 +120,8 @@ function normaliseCustomFields(fields: Record<string, unknown> | null): Record<s
   // No prototype: a field named "constructor" is just a field (zod drops "__proto__" itself).
   const result: Record<string, CustomFieldValue> = Object.create(null) as Record<string, CustomFieldValue>;
   for (const [name, value] of Object.entries(fields ?? {})) {
+    // A field with no name is no question: no rule can name it, and DynamoDB keeps no empty key (its audit item would be lost).
+    if (name === '') continue;
     const normalised = toFieldValue(value);
     if (normalised !== null) result[name] = normalised;
   }
@@ -276,12 +278,10 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
   return { ok: true, request: { payload, subject }, ignored };
 }
 
-/** Why a task URL cannot name a hold: too long for the ledger item, or a name the SDK's marshalling would drop. */
+/** Why a task URL cannot name a hold: too long for the ledger item (any text is a key: src/store/item-codec.ts). */
 function taskUrlIssues(url: string | null): PayloadIssue[] {
   if (url === null) return [];
   if (utf8Bytes(url) > MAX_TASK_URL_BYTES) return [{ path: 'request_task_url', message: `request_task_url longer than ${MAX_TASK_URL_BYTES} bytes (UTF-8)` }];
-  // As a map key "__proto__" sets the prototype instead of adding the hold.
-  if (url === '__proto__') return [{ path: 'request_task_url', message: 'request_task_url is not a task URL' }];
   return [];
 }
 

@@ -10,7 +10,7 @@
  */
 import { auditJob } from '../audit/writer';
 import { Deadline } from '../kernel/deadline';
-import { failureReason } from '../kernel/errors';
+import { AuditWriteError, failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
 import { metrics as emfMetrics, type Metrics } from '../kernel/metrics';
 import { ProvisionerSpecSchema, provisionerName } from '../rules/provisioner-spec';
@@ -202,7 +202,12 @@ export class ExpirySweeper implements ScheduledService {
       );
     } catch (error) {
       // The removal stands without its item; the log line says what it would have held.
-      logger.error('audit item of a swept grant could not be written', { ...grantNamed(grant), status: removal.status, reason: failureReason(error) });
+      logger.error('audit item of a swept grant could not be written', {
+        ...grantNamed(grant),
+        status: removal.status,
+        reason: failureReason(error),
+        detail: error instanceof AuditWriteError ? error.message : undefined,
+      });
     }
   }
 }

@@ -1,8 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, AuditSink } from '../audit/record';
 import type { Deadline } from '../kernel/deadline';
 import { AuditWriteError } from '../kernel/errors';
-import { storeCall } from './call';
+import { encodeItem } from './item-codec';
+import { putNewItem } from './put-new-item';
 
 /** Keep one item well under DynamoDB's 400 KB even with many rules and long request values. */
 const MAX_TRACE_ENTRIES = 100;
@@ -10,7 +11,11 @@ const MAX_DETAIL_LENGTH = 500;
 
 const shorten = (text: string) => (text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH - 1)}…` : text);
 
-/** Append-only: the functions may only PutItem here. */
+/**
+ * Append-only: the functions may only PutItem here, and a put never replaces an item. Written
+ * through the item codec (src/store/item-codec.ts): intake field names are keys of the recorded
+ * facts, and any name is kept.
+ */
 export class DynamoAuditSink implements AuditSink {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -27,12 +32,15 @@ export class DynamoAuditSink implements AuditSink {
       recorded_at: iso,
       ttl: Math.floor(at.getTime() / 1000) + this.retentionDays * 86_400,
     };
+    let outcome: Awaited<ReturnType<typeof putNewItem>>;
     try {
-      await storeCall('writing the audit item', deadline, (abortSignal) =>
-        this.client.send(new PutCommand({ TableName: this.tableName, Item: item }), { abortSignal }),
-      );
+      outcome = await putNewItem(this.client, this.tableName, encodeItem(item), 'app_id', 'writing the audit item', deadline);
     } catch (error) {
       throw new AuditWriteError('the audit item could not be written', { cause: error });
+    }
+    // The same item already there is this put landing twice (an SDK retry): written once, as asked.
+    if (outcome.status === 'conflict') {
+      throw new AuditWriteError("another audit item already holds this item's key (app_id and at); it was left as it was, and this one is not written");
     }
   }
 }

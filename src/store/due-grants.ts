@@ -1,13 +1,14 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
-import { storeCall } from './call';
 import { DUE_INDEX, dueBuckets } from './grant-due';
 import type { GrantItem } from './grant-item';
+import { queryItemPages } from './item-reads';
 
 /**
  * What the expiry sweeper (and `lumos-state grants`) reads: the grants due by `now`, from the
  * grants table's sparse `due` index (src/store/grant-due.ts). Apart from the ledger, so the
- * webhook functions, which never read the index, do not bundle it.
+ * webhook functions, which never read the index, do not bundle it. Read through the item codec,
+ * as the ledger is: every hold, whatever its task URL.
  */
 export interface DueGrants {
   /** Page by page, earliest due first per bucket, as the index has them (eventually consistent): read each again before acting on it. */
@@ -22,23 +23,15 @@ export class DynamoDueGrants implements DueGrants {
 
   async *due(now: Date, deadline: Deadline): AsyncGenerator<GrantItem[]> {
     for (const bucket of dueBuckets()) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await storeCall('reading the grants due', deadline, (abortSignal) =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: DUE_INDEX,
-              KeyConditionExpression: 'due_bucket = :bucket AND due_at <= :now',
-              ExpressionAttributeValues: { ':bucket': bucket, ':now': now.toISOString() },
-              ExclusiveStartKey: startKey,
-            }),
-            { abortSignal },
-          ),
-        );
-        if (page.Items !== undefined && page.Items.length > 0) yield page.Items as unknown as GrantItem[];
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const query = {
+        TableName: this.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'due_bucket = :bucket AND due_at <= :now',
+        ExpressionAttributeValues: { ':bucket': bucket, ':now': now.toISOString() },
+      };
+      for await (const page of queryItemPages(this.client, query, 'reading the grants due', deadline)) {
+        if (page.length > 0) yield page as unknown as GrantItem[];
+      }
     }
   }
 }

@@ -1,16 +1,20 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
 import { storeCall } from './call';
+import { isConditionFailure } from './condition-failure';
 import { withDueAttributes } from './grant-due';
 import type { GrantItem, GrantKey } from './grant-item';
-import { queryAll } from './query-all';
+import { encodeItem } from './item-codec';
+import { getItem, queryItems } from './item-reads';
 
 /**
  * The entitlement ledger. Every write is a put conditional on the version read, so concurrent
  * calls never lose a hold and a state change (granting → held, held → revoking → removed /
  * pending_removal) is the lock that orders calls to the target system. Items are never deleted here: a removed
  * grant stays as a tombstone (until its TTL) so the next grant's write is conditional on it too.
+ * Holds are keyed by task URL, an outside value: items go through the item codec
+ * (src/store/item-codec.ts), which keeps every key, `__proto__` and `constructor` included.
  */
 export interface GrantLedger {
   get(key: GrantKey, deadline: Deadline): Promise<GrantItem | null>;
@@ -27,14 +31,18 @@ export class DynamoGrantLedger implements GrantLedger {
   ) {}
 
   async get(key: GrantKey, deadline: Deadline): Promise<GrantItem | null> {
-    const result = await storeCall('reading the grants ledger', deadline, (abortSignal) =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: { ...key }, ConsistentRead: true }), { abortSignal }),
+    const item = await getItem(
+      this.client,
+      this.tableName,
+      { app_instance: key.app_instance, subject_permission: key.subject_permission },
+      'reading the grants ledger',
+      deadline,
     );
-    return (result.Item as GrantItem | undefined) ?? null;
+    return item as GrantItem | null;
   }
 
   async ofSubject(appInstance: string, email: string, deadline: Deadline): Promise<GrantItem[]> {
-    const items = await queryAll(
+    const items = await queryItems(
       this.client,
       {
         TableName: this.tableName,
@@ -49,16 +57,17 @@ export class DynamoGrantLedger implements GrantLedger {
   }
 
   async save(item: GrantItem, previousVersion: number | null, deadline: Deadline): Promise<boolean> {
+    // The index attributes follow from the item on every write, so the sweeper's index never goes stale.
+    const encoded = encodeItem(withDueAttributes(item));
     try {
       await storeCall('writing the grants ledger', deadline, (abortSignal) =>
         this.client.send(
-          new PutCommand({
+          new PutItemCommand({
             TableName: this.tableName,
-            // The index attributes follow from the item on every write, so the sweeper's index never goes stale.
-            Item: withDueAttributes(item),
+            Item: encoded,
             ...(previousVersion === null
               ? { ConditionExpression: 'attribute_not_exists(app_instance)' }
-              : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previousVersion } }),
+              : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: encodeItem({ ':previous': previousVersion }) }),
           }),
           { abortSignal },
         ),
@@ -69,12 +78,4 @@ export class DynamoGrantLedger implements GrantLedger {
       throw error;
     }
   }
-}
-
-/** The condition failed (another call wrote first), whether or not the store call wrapped the SDK's error. */
-function isConditionFailure(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth += 1) {
-    if (current instanceof ConditionalCheckFailedException || current.name === 'ConditionalCheckFailedException') return true;
-  }
-  return false;
 }

@@ -9,6 +9,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MARSHALL_OPTIONS } from '../../store/dynamo-client';
 import { TargetError, targetError } from './target-error';
 import { UsageError } from './usage-error';
 
@@ -57,8 +58,8 @@ export interface TablesTarget {
 function documentClients(makeClient: () => DynamoDBClient): Pick<TablesTarget, 'documents' | 'ruleDocuments' | 'close'> {
   const clients = [makeClient(), makeClient()] as const;
   return {
-    documents: DynamoDBDocumentClient.from(clients[0], { marshallOptions: { removeUndefinedValues: true } }),
-    ruleDocuments: DynamoDBDocumentClient.from(clients[1], { marshallOptions: { removeUndefinedValues: true }, unmarshallOptions: { wrapNumbers: true } }),
+    documents: DynamoDBDocumentClient.from(clients[0], { marshallOptions: { ...MARSHALL_OPTIONS } }),
+    ruleDocuments: DynamoDBDocumentClient.from(clients[1], { marshallOptions: { ...MARSHALL_OPTIONS }, unmarshallOptions: { wrapNumbers: true } }),
     close: () => {
       for (const client of clients) client.destroy();
     },

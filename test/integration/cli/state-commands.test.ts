@@ -5,11 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLumosState } from '../../../src/cli/state/program';
 import { Deadline } from '../../../src/kernel/deadline';
 import { asPendingRemoval, asRevoking, type GrantItem, withHold } from '../../../src/store/grant-item';
+import { encodeItem } from '../../../src/store/item-codec';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { grantTarget } from '../../support/grant-target';
 import { recordingIo } from '../../support/recording-io';
@@ -102,6 +104,25 @@ describe('lumos-state reindex', () => {
     expect(JSON.parse(second.out)).toMatchObject({ indexed: 0 });
     expect(listed(after)).toContain(`inst-1/${old.subject_permission}`);
     expect(await read(old)).toMatchObject({ version: old.version, state: 'held' });
+  });
+});
+
+describe('16.11 lumos-state reindex and outside keys', () => {
+  it('keeps a hold whose task URL is "__proto__" when it rewrites a grant', async () => {
+    // Prepare: an older item, without index attributes, held by two requests, one named "__proto__"
+    const at = new Date(Date.now() - HOUR);
+    const held = (url: string) =>
+      grantTarget({ target: { email: 'proto-hold@lumos.com', given_name: null, family_name: null }, access_length: 60, request_task_url: url });
+    const old = withHold(withHold(null, held('https://lumos.example/tasks/1'), 'r', { type: 'ledger' }, at), held('__proto__'), 'r', { type: 'ledger' }, at);
+    expect(Object.keys(old.holds).sort()).toEqual(['__proto__', 'https://lumos.example/tasks/1']);
+    await testDocumentClient().send(new PutItemCommand({ TableName: deployment.tables.GRANTS_TABLE, Item: encodeItem(old) }));
+    // Act
+    const run = await lumosState(['reindex', '--json', ...local]);
+    // Assess
+    expect(JSON.parse(run.out)).toMatchObject({ indexed: 1 });
+    const grant = await deployment.deps.grants.get({ app_instance: old.app_instance, subject_permission: old.subject_permission }, new Deadline(5_000));
+    expect(Object.keys(grant?.holds ?? {}).sort()).toEqual(['__proto__', 'https://lumos.example/tasks/1']);
+    expect(grant).toMatchObject({ version: old.version, due_at: old.expires_at });
   });
 });
 

@@ -249,7 +249,14 @@ describe('Lumos payload: bounds', () => {
     for (const url of ['x'.repeat(2_049), '__proto__']) {
       const outcome = parsePayload({ ...base, request_task_url: url }, 'deprovisioning');
       expect(outcome.ok && outcome.request.payload.request_task_url).toBe(url);
-      expect(issuesOf({ ...base, request_task_url: url }, 'provisioning').map((issue) => issue.path)).toEqual(['request_task_url']);
+    }
+    expect(issuesOf({ ...base, request_task_url: 'x'.repeat(2_049) }, 'provisioning').map((issue) => issue.path)).toEqual(['request_task_url']);
+  });
+
+  it('16.11 takes any task URL that fits as the name of a hold, "__proto__" and "constructor" included', () => {
+    for (const url of ['__proto__', 'constructor', 'toString']) {
+      const outcome = parsePayload({ ...base, request_task_url: url }, 'provisioning');
+      expect(outcome.ok && outcome.request.payload.request_task_url).toBe(url);
     }
   });
 

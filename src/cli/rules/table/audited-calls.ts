@@ -7,7 +7,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
 import { JOB_KINDS } from '../../../kernel/metrics';
 import { targetError } from '../../shared/target-error';
-import { scanPages } from './scan-pages';
+import { scanItemPages } from './scan-items';
 import type { Target } from './target';
 
 /** What a replay reads of an item (everything `readAuditedCall` checks). */
@@ -47,15 +47,15 @@ export async function readAuditedCalls(target: Target, auditTable: string, since
           ExpressionAttributeValues: { ':since': since.toISOString() },
         };
         try {
-          for await (const page of scanPages(target.documents, input, stop.signal)) {
-            for (const item of page.Items ?? []) {
+          for await (const page of scanItemPages(target.documents, input, stop.signal)) {
+            for (const item of page.items) {
               // A ledger job's item (the expiry sweeper, a removal resolved by hand) is no call to replay.
               if ((JOB_KINDS as readonly unknown[]).includes(item.kind)) continue;
               const call = readAuditedCall(item);
               if (call.ok) read.calls.push(call.call);
               else read.unreadable += 1;
             }
-            scanned += page.ScannedCount ?? 0;
+            scanned += page.scanned;
             progress.onPage?.(scanned);
           }
         } catch (error) {

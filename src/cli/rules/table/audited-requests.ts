@@ -1,7 +1,7 @@
 /** The audited calls of one request (its Lumos task URL), for `explain --request`. */
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
 import { targetError } from '../../shared/target-error';
-import { scanPages } from './scan-pages';
+import { scanItemPages } from './scan-items';
 import type { Target } from './target';
 
 /** A scan: the audit is keyed by app and time, and a task URL names no app; explain is rare and interactive. */
@@ -9,8 +9,8 @@ export async function auditedCallsOf(target: Target, auditTable: string, taskUrl
   const calls: AuditedCall[] = [];
   try {
     const input = { TableName: auditTable, FilterExpression: 'request_task_url = :url', ExpressionAttributeValues: { ':url': taskUrl } };
-    for await (const page of scanPages(target.documents, input)) {
-      for (const item of page.Items ?? []) {
+    for await (const page of scanItemPages(target.documents, input)) {
+      for (const item of page.items) {
         const call = readAuditedCall(item);
         if (call.ok) calls.push(call.call);
       }

@@ -9,7 +9,7 @@ import { Deadline } from '../../../kernel/deadline';
 import { DUE_BUCKET_ATTRIBUTE, dueAtOf } from '../../../store/grant-due';
 import type { GrantItem } from '../../../store/grant-item';
 import { DynamoGrantLedger } from '../../../store/grant-ledger';
-import { scanPages } from '../../rules/table/scan-pages';
+import { scanItemPages } from '../../rules/table/scan-items';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
@@ -36,8 +36,9 @@ export function defineReindex(program: Command, { io, finish }: CommandContext):
     let indexed = 0;
     let changed = 0;
     try {
-      for await (const page of scanPages(target.documents, { TableName: target.required })) {
-        for (const raw of page.Items ?? []) {
+      // Through the item codec: an item rewritten here keeps every hold, whatever its task URL.
+      for await (const page of scanItemPages(target.documents, { TableName: target.required })) {
+        for (const raw of page.items) {
           scanned += 1;
           const item = raw as unknown as GrantItem;
           if (raw[DUE_BUCKET_ATTRIBUTE] !== undefined || typeof item.version !== 'number' || dueAtOf(item) === null) continue;
