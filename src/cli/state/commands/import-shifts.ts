@@ -14,6 +14,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { UsageError } from '../../shared/usage-error';
 import { droppedShifts, rangeOf, type TimeRange } from '../import/dropped-shifts';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
@@ -21,7 +22,7 @@ import { notSynced } from '../import/not-synced';
 import { onePerKey } from '../import/one-per-key';
 import { readImportFile } from '../import/read-file';
 import { type Rejection, rejectionLine } from '../import/rejection';
-import { readShiftFile } from '../import/shift-file';
+import { CALENDAR_TIMEOUT_SECONDS, readShiftFile } from '../import/shift-file';
 import { stateTableError } from '../import/state-write-error';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
@@ -31,6 +32,7 @@ interface ImportShiftsOptions extends StateTargetOptions {
   replace?: boolean;
   by?: string;
   json?: boolean;
+  calendarTimeout?: string;
 }
 
 const BUDGET_MS = 60_000;
@@ -45,11 +47,12 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
       .option('--dry-run', 'print what would be written and removed; write nothing')
       .option('--replace', "also remove the schedule's hand-written or imported shifts in the file's time range that it no longer lists")
       .option('--by <who>', "who imports (recorded on each shift; default: git's user.email)")
-      .option('--json', 'print one JSON document on stdout instead of the summary'),
+      .option('--json', 'print one JSON document on stdout instead of the summary')
+      .option('--calendar-timeout <seconds>', `most seconds spent reading an .ics file before giving up (default ${CALENDAR_TIMEOUT_SECONDS})`),
   ).action(async (file: string, options: ImportShiftsOptions) => {
     const schedule = nameArgument(options.schedule, '--schedule');
     const now = new Date();
-    const read = readShiftFile(file, readImportFile(file, io.cwd), schedule, now);
+    const read = await readShiftFile(file, readImportFile(file, io.cwd), schedule, now, calendarTimeout(options.calendarTimeout));
     const by = importer(options.by, io.cwd);
     const dryRun = options.dryRun === true;
     const target = await resolveStateTarget(options);
@@ -173,6 +176,14 @@ async function planReplace(
     throw stateTableError(error, 'reading', target);
   }
   return { range: shown, removed: droppedShifts(existing, new Set(accepted.map(({ item }) => item.sk)), range) };
+}
+
+function calendarTimeout(value: string | undefined): number {
+  if (value === undefined) return CALENDAR_TIMEOUT_SECONDS;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > 3600)
+    throw new UsageError(`--calendar-timeout ${JSON.stringify(value.slice(0, 20))}: a whole number of seconds from 1 to 3600`);
+  return seconds;
 }
 
 function byLine(a: Rejection, b: Rejection): number {
