@@ -112,7 +112,8 @@ export function parseIcsShifts(text: string, options: IcsParseOptions, collector
       const isException = component.hasProperty('recurrence-id');
       const exceptions = !isException && typeof uid === 'string' ? (exceptionsByUid.get(uid) ?? []) : [];
       const event = new ICAL.Event(component, { strictExceptions: true, exceptions });
-      if (event.isRecurring()) expand(event, exceptions, reading, budget);
+      if (event.isRecurring() && component.getAllProperties('rrule').some((rule) => neverMatches(rule.getFirstValue()))) collector.skip('bad_value');
+      else if (event.isRecurring()) expand(event, exceptions, reading, budget);
       else take(reading, component, addOccurrence(component, event.startDate, event.endDate, reading));
     } catch {
       collector.skip('bad_value');
@@ -130,13 +131,47 @@ function zonesOutOfRange(calendar: IcalComponent): Set<string> {
     const offsets = zone
       .getAllSubcomponents()
       .flatMap((observance) => [...observance.getAllProperties('tzoffsetfrom'), ...observance.getAllProperties('tzoffsetto')]);
-    const outOfRange = offsets.some((property) => {
-      const offset = property.getFirstValue();
-      return !(offset instanceof ICAL.UtcOffset) || !(Math.abs(offset.toSeconds()) <= MAX_ZONE_OFFSET_SECONDS);
-    });
-    if (outOfRange) refused.add(tzid);
+    if (offsets.some((property) => !offsetInRange(property))) refused.add(tzid);
   }
   return refused;
+}
+
+const UTC_OFFSET = /^([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * Whether every value of an offset property is a real offset, read from the text as written:
+ * ical.js wraps what it reads (`+2400` comes out as −03:00), so its value cannot be checked.
+ */
+function offsetInRange(property: IcalProperty): boolean {
+  const written: unknown[] = safe(() => property.toJSON().slice(3)) ?? [];
+  return (
+    written.length > 0 &&
+    written.every((value) => {
+      const match = typeof value === 'string' ? UTC_OFFSET.exec(value) : null;
+      if (!match) return false;
+      const [hours, minutes, seconds] = [match[2], match[3], match[4] ?? '0'].map(Number) as [number, number, number];
+      return minutes < 60 && seconds < 60 && hours * 3600 + minutes * 60 + seconds <= MAX_ZONE_OFFSET_SECONDS;
+    })
+  );
+}
+
+const LONGEST_MONTHS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * An RRULE whose BYMONTH and BYMONTHDAY never meet (the 30th of February): ical.js would walk
+ * candidate days for minutes looking for one. A fast path only; the worker's time limit
+ * (ics-expansion.ts) bounds every other rule that never matches.
+ */
+function neverMatches(rule: unknown): boolean {
+  if (!(rule instanceof ICAL.Recur)) return false;
+  const days = rule.getComponent('BYMONTHDAY').map(Number);
+  if (days.length === 0) return false;
+  const byMonth = rule.getComponent('BYMONTH').map(Number);
+  const months = byMonth.length > 0 ? byMonth : LONGEST_MONTHS.map((_, index) => index + 1);
+  return !months.some((month) => {
+    const length = LONGEST_MONTHS[month - 1];
+    return length !== undefined && days.some((day) => day !== 0 && Math.abs(day) <= length);
+  });
 }
 
 /** A time in a refused zone or before the year 1000. */
