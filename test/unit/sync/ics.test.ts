@@ -277,7 +277,7 @@ describe('the person on call in a calendar event (16.4)', () => {
     expect(result.ambiguousUids).toEqual(['two-people@loopback', 'chair-only@loopback', 'all-declined@loopback']);
   });
 
-  it('16.4 the same person listed twice is one person; one attendee without a usable address is unknown_email', () => {
+  it('16.4 the same person listed twice is one person; one attendee without a usable address is unknown_email, SUMMARY not read instead', () => {
     // Prepare
     const text = calendar(
       vevent({
@@ -286,7 +286,13 @@ describe('the person on call in a calendar event (16.4)', () => {
         DTEND: '20261129T180000Z',
         ATTENDEE: ['mailto:Peter@Lumos.com', ';CN=Peter:mailto:peter@lumos.com'],
       }),
-      vevent({ UID: 'no-address', DTSTART: '20261129T180000Z', DTEND: '20261130T060000Z', ATTENDEE: ';CN=Mary:urn:uuid:1234' }),
+      vevent({
+        UID: 'no-address',
+        DTSTART: '20261129T180000Z',
+        DTEND: '20261130T060000Z',
+        ATTENDEE: ';CN=Mary:urn:uuid:1234',
+        SUMMARY: 'On call: sam@lumos.com',
+      }),
     );
 
     // Act
