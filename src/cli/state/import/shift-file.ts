@@ -84,7 +84,7 @@ async function readIcs(file: string, text: string, schedule: string, now: Date, 
   const expansion = await expandIcs(text, { schedule, window }, timeoutSeconds * 1000);
   if (expansion.outOfTime) {
     throw new UsageError(
-      `${file}: reading the calendar took longer than ${timeoutSeconds} s (--calendar-timeout), so nothing was imported; a recurring event whose RRULE never matches (such as FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) does that`,
+      `${file}: reading the calendar took longer than ${timeoutSeconds} s (--calendar-timeout), so nothing was imported: a recurring event whose RRULE never matches can do that`,
     );
   }
   if (!expansion.parsed) throw new UsageError(`${file}: not an iCalendar file (BEGIN:VCALENDAR … END:VCALENDAR)`);
