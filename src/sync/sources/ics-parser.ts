@@ -39,7 +39,7 @@ export interface IcsParseOptions {
 
 const SUMMARY_EMAIL = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/;
 const LATEST_INSTANT = 8.64e15;
-/** Real zones lie within UTC−12 and UTC+14; a larger offset (`+2400`) only moves a shift. */
+/** Real zones keep within −12 h and +14 h of UTC; an offset beyond ±14 h (`+2400`) only moves a shift. */
 const MAX_ZONE_OFFSET_SECONDS = 14 * 3600;
 /** A four-digit year before 1000 is a typo (`0026` for 2026), never a shift. */
 const EARLIEST_YEAR = 1000;
