@@ -33,3 +33,17 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = Object.fromEntri
  * (lib/webhook-function.ts) both write the file.
  */
 export const LAZY_MODULES: Readonly<Record<string, string>> = { re2js: './re2js.js' };
+
+/**
+ * Modules a function runs in a worker thread, each built as its own bundle beside index.js under
+ * its name here (src/kernel/worker-script.ts looks for it there): the calendar parse, which only
+ * ending its thread can bound (src/sync/sources/ics-expansion.ts). Written beside each bundle
+ * whose text names the file, by scripts/build.ts and by the stack's bundling
+ * (lib/webhook-function.ts); paths are relative to the project root.
+ */
+export const WORKER_SCRIPTS: Readonly<Record<string, string>> = { 'ics-worker.js': './src/sync/sources/ics-worker.ts' };
+
+/** Whether a bundle's text names a file it loads from beside it (a lazy module or a worker script). */
+export function bundleNames(bundleText: string, file: string): boolean {
+  return bundleText.includes(JSON.stringify(file));
+}

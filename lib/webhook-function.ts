@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_ALIASES, BUNDLING, LAZY_MODULES } from './bundling';
+import { BUNDLE_ALIASES, BUNDLING, bundleNames, LAZY_MODULES, WORKER_SCRIPTS } from './bundling';
 import { LOG_RETENTION } from './log-retention';
 
 export interface WebhookFunctionProps {
@@ -84,7 +84,7 @@ export class WebhookFunction extends Construct {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir, outputDir) => lazyModuleCommands(inputDir, outputDir),
+                afterBundling: (inputDir, outputDir) => [...lazyModuleCommands(inputDir, outputDir), ...workerScriptCommands(inputDir, outputDir)],
               },
               forceDockerBundling: false,
             },
@@ -97,11 +97,20 @@ export class WebhookFunction extends Construct {
   }
 }
 
+const ESBUILD_FLAGS = `--bundle --platform=node --format=cjs --target=${BUNDLING.target} --main-fields=${BUNDLING.mainFields.join(',')} --minify --sourcemap --legal-comments=none --log-level=warning`;
+
 /** Writes each lazily loaded module beside the bundle, built as scripts/build.ts builds it. */
 function lazyModuleCommands(inputDir: string, outputDir: string): string[] {
-  const flags = `--bundle --platform=node --format=cjs --target=${BUNDLING.target} --main-fields=${BUNDLING.mainFields.join(',')} --minify --sourcemap --legal-comments=none --log-level=warning`;
   return Object.entries(LAZY_MODULES).map(
-    ([module, file]) => `cd "${inputDir}" && npx --no-install esbuild ${module} ${flags} --outfile="${path.join(outputDir, file)}"`,
+    ([module, file]) => `cd "${inputDir}" && npx --no-install esbuild ${module} ${ESBUILD_FLAGS} --outfile="${path.join(outputDir, file)}"`,
+  );
+}
+
+/** Writes each worker script beside a bundle that names it (the calendar parse beside the state sync's), as scripts/build.ts does. */
+export function workerScriptCommands(inputDir: string, outputDir: string): string[] {
+  return Object.entries(WORKER_SCRIPTS).map(
+    ([file, entry]) =>
+      `if grep -qF '${JSON.stringify(file)}' "${path.join(outputDir, 'index.js')}"; then cd "${inputDir}" && npx --no-install esbuild "${entry}" ${ESBUILD_FLAGS} --outfile="${path.join(outputDir, file)}"; fi`,
   );
 }
 
@@ -111,10 +120,11 @@ function prebundled(dir: string, slug: string): string {
   const missing = (file: string) => new Error(`${path.join(folder, file)} not found: run \`npm run build\` first`);
   const bundle = path.join(folder, 'index.js');
   if (!existsSync(bundle)) throw missing('index.js');
-  // A lazy module the bundle requires but lacks (re2js.js) would turn every rule with a pattern into an invalid rule once deployed.
+  // A lazy module the bundle requires but lacks (re2js.js) would turn every rule with a pattern into an invalid rule once deployed;
+  // a missing worker script (ics-worker.js) would fail every calendar source.
   const source = readFileSync(bundle, 'utf8');
-  for (const file of Object.values(LAZY_MODULES)) {
-    if (source.includes(JSON.stringify(file)) && !existsSync(path.join(folder, file))) throw missing(file);
+  for (const file of [...Object.values(LAZY_MODULES), ...Object.keys(WORKER_SCRIPTS)]) {
+    if (bundleNames(source, file) && !existsSync(path.join(folder, file))) throw missing(file);
   }
   return folder;
 }

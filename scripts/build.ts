@@ -1,13 +1,14 @@
 /**
  * `npm run build`: one minified bundle per function in dist/<slug>/index.js, and beside it the
- * modules it loads only on first use (lib/bundling.ts, LAZY_MODULES: re2js.js). Nothing else
+ * modules it loads only on first use (lib/bundling.ts, LAZY_MODULES: re2js.js) and the ones it
+ * runs in a worker thread (WORKER_SCRIPTS: ics-worker.js, beside state-sync's). Nothing else
  * under dist/.
  */
 
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { BUNDLE_ALIASES, BUNDLING, LAZY_MODULES } from '../lib/bundling';
+import { BUNDLE_ALIASES, BUNDLING, bundleNames, LAZY_MODULES, WORKER_SCRIPTS } from '../lib/bundling';
 import { SCHEDULED_FUNCTIONS, WEBHOOK_FUNCTIONS } from '../src/app/functions';
 
 const ROOT = join(__dirname, '..');
@@ -44,6 +45,16 @@ export async function buildHandlers(outdir: string, overrides: BuildOptions = {}
       .map(([module, path]) => [join(relative(outdir, dirname(join(ROOT, file))), basename(path, '.js')), module] as const),
   );
   if (lazyEntries.length > 0) await build({ ...options, entryPoints: Object.fromEntries(lazyEntries) });
+  // Each worker script, beside every bundle that names it.
+  const workerEntries = Object.keys(metafile.outputs)
+    .filter((file) => file.endsWith('.js'))
+    .flatMap((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      return Object.entries(WORKER_SCRIPTS)
+        .filter(([name]) => bundleNames(text, name))
+        .map(([name, entry]) => [join(relative(outdir, dirname(join(ROOT, file))), basename(name, '.js')), join(ROOT, entry)] as const);
+    });
+  if (workerEntries.length > 0) await build({ ...options, entryPoints: Object.fromEntries(workerEntries), alias: { ...BUNDLE_ALIASES } });
   return HANDLER_NAMES;
 }
 

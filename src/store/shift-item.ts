@@ -2,7 +2,7 @@
 import { normaliseEmail } from '../lumos/email';
 import { shiftPartition, shiftSortKey } from './state-keys';
 
-/** Longer than a month is a typo (a year for a month), not a shift: it would keep someone on call unnoticed. */
+/** Longer than a month is a typo (a year for a month), not a shift: it would keep someone on call unnoticed. Imports and the calendar sync refuse it. */
 export const MAX_SHIFT_DAYS = 31;
 export const MAX_SHIFT_MS = MAX_SHIFT_DAYS * 86_400_000;
 

@@ -1,14 +1,16 @@
 /**
  * An iCalendar feed as a source of on-call shifts (Opsgenie, Jira Service Management, Grafana
  * OnCall and calendar rotations all export one). The feed URL, token included, is the secret;
- * the schedule name is the source item's. A feed that is not iCalendar at all fails the run.
+ * the schedule name is the source item's. A feed that is not iCalendar at all fails the run, and
+ * so does one whose reading outlasts the run's deadline (it is read in a worker thread ended at
+ * the deadline, so the other sources never wait for it).
  */
 import { collectRun, type FetchRunOptions } from '../fetch-run';
 import { describeUrl, SourceHttp } from '../source-http';
 import type { IcsSource } from '../source-item';
 import type { FeedSecret } from '../source-secret';
 import { SourceFetchError, type SyncedShift, type SyncRun, shiftCollector } from '../sync-result';
-import { parseIcsShifts } from './ics-parser';
+import { collectExpansion, expandIcs } from './ics-expansion';
 
 export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, options: FetchRunOptions): Promise<SyncRun<SyncedShift>> {
   // The feed's token is in its URL, not a header: a redirect to a CDN on an allowed host may be followed.
@@ -20,10 +22,10 @@ export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, opti
       const url = new URL(secret.url);
       const body = await http.get(url);
       if (body.kind === 'too_large') throw new SourceFetchError('too_large', `the feed at ${describeUrl(url)} is larger than the bound`);
-      const outOfTime = () => options.deadline.remainingMs() <= 0;
-      const result = parseIcsShifts(body.text, { schedule: source.schedule, window: options.window, outOfTime }, collector);
-      if (result.outOfTime) throw new SourceFetchError('deadline_exceeded', `the deadline passed while reading the feed at ${describeUrl(url)}`);
-      if (!result.parsed) throw new SourceFetchError('unparseable', `the feed at ${describeUrl(url)} is not an iCalendar file`);
+      const expansion = await expandIcs(body.text, { schedule: source.schedule, window: options.window }, options.deadline.remainingMs());
+      if (expansion.outOfTime) throw new SourceFetchError('deadline_exceeded', `the deadline passed while reading the feed at ${describeUrl(url)}`);
+      if (!expansion.parsed) throw new SourceFetchError('unparseable', `the feed at ${describeUrl(url)} is not an iCalendar file`);
+      collectExpansion(expansion, collector);
     },
     () => http.requests,
   );

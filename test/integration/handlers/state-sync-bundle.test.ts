@@ -3,7 +3,8 @@
  * it): an EventBridge event in, credentials from the environment, no token, only the state table
  * (DynamoDB Local) and a loopback Secrets Manager holding a loopback PagerDuty's key under the
  * deployment's connector prefix; a shift created in PagerDuty is synced and the source's status
- * records the success.
+ * records the success. Calendar feeds are read by ics-worker.js beside the bundle, in a worker
+ * thread ended at the source's deadline.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import type { ScheduledHandler } from '../../../src/app/scheduled';
 import { SOURCE_STATUS_PARTITION, SOURCES_PARTITION } from '../../../src/store/source-store';
 import { shiftPartition } from '../../../src/store/state-keys';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
+import { calendar, type IcsFeed, startIcsFeed, vevent } from '../../support/sources/ics-feed';
 import { type PagerDutyApi, startPagerDutyApi } from '../../support/sources/pagerduty-api';
 import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
@@ -26,6 +28,8 @@ let handler: ScheduledHandler;
 let tables: TableNames;
 let secretsManager: FakeSecretsManager;
 let pagerduty: PagerDutyApi;
+let healthyFeed: IcsFeed;
+let stallingFeed: IcsFeed;
 
 beforeAll(async () => {
   // Prepare: build, start the stand-ins, then load the bundle with a Lambda-like environment (only what its spec lists).
@@ -33,8 +37,15 @@ beforeAll(async () => {
   await buildHandlers(outdir);
   let endpoint: string;
   ({ endpoint, tables } = await createTestTables());
-  [secretsManager, pagerduty] = await Promise.all([startFakeSecretsManager(), startPagerDutyApi(PD_KEY)]);
+  [secretsManager, pagerduty, healthyFeed, stallingFeed] = await Promise.all([
+    startFakeSecretsManager(),
+    startPagerDutyApi(PD_KEY),
+    startIcsFeed('healthy-feed-token'),
+    startIcsFeed('stalling-feed-token'),
+  ]);
   secretsManager.secrets.set(`${PREFIX}pagerduty`, JSON.stringify({ api_key: PD_KEY, allowed_hosts: ['127.0.0.1'], base_url: pagerduty.origin }));
+  secretsManager.secrets.set(`${PREFIX}healthy-feed`, JSON.stringify({ url: healthyFeed.url, allowed_hosts: ['127.0.0.1'] }));
+  secretsManager.secrets.set(`${PREFIX}stalling-feed`, JSON.stringify({ url: stallingFeed.url, allowed_hosts: ['127.0.0.1'] }));
   for (const name of ['TOKEN_SECRET_ID', 'LUMOS_WEBHOOK_TOKEN', 'RULES_TABLE', 'GRANTS_TABLE', 'AUDIT_TABLE']) delete process.env[name];
   Object.assign(process.env, {
     ...secretsManager.sdkEnvironment,
@@ -50,7 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([secretsManager?.close(), pagerduty?.close()]);
+  await Promise.all([secretsManager?.close(), pagerduty?.close(), healthyFeed?.close(), stallingFeed?.close()]);
 });
 
 describe('built state-sync bundle', () => {
@@ -94,5 +105,47 @@ describe('built state-sync bundle', () => {
     expect(status).toMatchObject({ last_run_status: 'complete', last_run_written: 1, schedules: ['bundle-oncall'], present: true });
     expect(status?.schedules_complete).toEqual({ 'bundle-oncall': status?.last_success });
     expect(Date.parse(String(status?.last_success))).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('16.5 reads a calendar in ics-worker.js beside the bundle, and ends a stalling one at its deadline inside the run', async () => {
+    // Prepare: a healthy feed and one whose weekly step from a Thursday never lands on the Sunday it asks for
+    const documents = testDocumentClient();
+    const put = (item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: tables.STATE_TABLE, Item: { pk: SOURCES_PARTITION, ...item } }));
+    await put({ sk: 'ics-healthy', type: 'ics', secret: `${PREFIX}healthy-feed`, schedule: 'calendar-oncall' });
+    await put({ sk: 'ics-stalling', type: 'ics', secret: `${PREFIX}stalling-feed`, schedule: 'stalling-oncall' });
+    const stamp = (hours: number) =>
+      new Date(Date.now() + hours * HOUR)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+    healthyFeed.calendar = calendar(vevent({ UID: 'shift', DTSTART: stamp(-1), DTEND: stamp(6), ATTENDEE: 'mailto:Gwen@Lumos.com' }));
+    stallingFeed.calendar = calendar(
+      vevent({ UID: 'never', DTSTART: '20261126T090000Z', DTEND: '20261126T170000Z', RRULE: 'FREQ=DAILY;INTERVAL=7;BYDAY=SU', ATTENDEE: 'mailto:b@lumos.com' }),
+    );
+    // Lambda has 12 s left: the run keeps 5 s back, so it has 7 s
+    const startedAt = Date.now();
+
+    // Act
+    const summary = await handler(
+      { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+      { awsRequestId: 'run-2', getRemainingTimeInMillis: () => 12_000 },
+    );
+
+    // Assess
+    expect(Date.now() - startedAt).toBeLessThan(7_000);
+    expect(summary).toMatchObject({ complete: 2, failed: 1 });
+    const { Items } = await documents.send(
+      new QueryCommand({
+        TableName: tables.STATE_TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': shiftPartition('calendar-oncall') },
+        ConsistentRead: true,
+      }),
+    );
+    expect(Items).toEqual([expect.objectContaining({ email: 'gwen@lumos.com', source: 'ics-healthy' })]);
+    const { Item: status } = await documents.send(
+      new GetCommand({ TableName: tables.STATE_TABLE, Key: { pk: SOURCE_STATUS_PARTITION, sk: 'ics-stalling' }, ConsistentRead: true }),
+    );
+    expect(status).toMatchObject({ last_run_status: 'failed', last_failure_reason: 'deadline_exceeded' });
   });
 });

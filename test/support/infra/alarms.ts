@@ -33,7 +33,10 @@ export const EMF_ALARMS: Record<string, { metric: MetricName; suffix: string }[]
  * The alarms of each scheduled function: its errors; for the expiry sweeper the access outliving
  * its expiry, for the state sync a source failing or stale and schedules not read whole.
  */
-export const SCHEDULED_ALARMS: Record<string, string[]> = { 'expiry-sweeper': ['errors', 'overdue-grants'], 'state-sync': ['errors', 'sources-stale', 'schedules-incomplete'] };
+export const SCHEDULED_ALARMS: Record<string, string[]> = {
+  'expiry-sweeper': ['errors', 'overdue-grants'],
+  'state-sync': ['errors', 'sources-stale', 'schedules-incomplete'],
+};
 /** Three Lambda alarms per webhook function, the EMF alarms, the scheduled functions', two for the API. */
 export const ALARM_COUNT =
   KINDS.length * 3 + Object.values(EMF_ALARMS).flat().length + SCHEDULED_SLUGS.flatMap((slug) => SCHEDULED_ALARMS[slug] ?? []).length + 2;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Deadline } from '../../../src/kernel/deadline';
 import { type IcsSource, parseSourceItem } from '../../../src/sync/source-item';
 import type { FeedSecret } from '../../../src/sync/source-secret';
 import { fetchIcsShifts } from '../../../src/sync/sources/ics';
@@ -183,5 +184,246 @@ describe('iCalendar parsing within the deadline', () => {
     // Assess
     expect(result.outOfTime).toBe(true);
     expect(checks).toBe(3);
+  });
+});
+
+describe('the person on call in a calendar event (16.4)', () => {
+  it('16.4 the organizer listed as an attendee, with ROLE=CHAIR as Google exports it or in another case, is not on call: the other attendee is', async () => {
+    // Prepare
+    feed.calendar = calendar(
+      vevent({
+        UID: 'google@loopback',
+        DTSTART: '20261129T120000Z',
+        DTEND: '20261129T180000Z',
+        ORGANIZER: ';CN=Boss:mailto:boss@lumos.com',
+        ATTENDEE: [';CN=Boss;ROLE=CHAIR;PARTSTAT=ACCEPTED:mailto:boss@lumos.com', ';ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:peter@lumos.com'],
+      }),
+      vevent({
+        UID: 'outlook@loopback',
+        DTSTART: '20261129T180000Z',
+        DTEND: '20261130T060000Z',
+        ORGANIZER: 'mailto:Boss@Lumos.com',
+        ATTENDEE: ['mailto:BOSS@lumos.com', 'mailto:mary@lumos.com'],
+      }),
+    );
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions());
+
+    // Assess
+    expect(run.status).toBe('complete');
+    expect(run.items.map((shift) => [shift.email, shift.starts_at])).toEqual([
+      ['peter@lumos.com', '2026-11-29T12:00:00.000Z'],
+      ['mary@lumos.com', '2026-11-29T18:00:00.000Z'],
+    ]);
+  });
+
+  it('16.4 an attendee who declined, a room, a group and a non-participant are not on call: the one who takes part is', async () => {
+    // Prepare
+    feed.calendar = calendar(
+      vevent({
+        UID: 'crowd@loopback',
+        DTSTART: '20261129T120000Z',
+        DTEND: '20261129T180000Z',
+        ATTENDEE: [
+          ';PARTSTAT=DECLINED:mailto:declined@lumos.com',
+          ';CUTYPE=ROOM:mailto:war-room@lumos.com',
+          ';CUTYPE=GROUP:mailto:sre-team@lumos.com',
+          ';ROLE=NON-PARTICIPANT:mailto:fyi@lumos.com',
+          ';CUTYPE=INDIVIDUAL;ROLE=OPT-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:mary@lumos.com',
+        ],
+      }),
+    );
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions());
+
+    // Assess
+    expect(run).toMatchObject({ status: 'complete', items: [{ email: 'mary@lumos.com', starts_at: '2026-11-29T12:00:00.000Z' }] });
+  });
+
+  it('16.4 an event whose attendees name no one or several people on call is skipped as ambiguous_attendee, its UID noted, SUMMARY not read instead', () => {
+    // Prepare: a twice-daily event with two people (two occurrences in the window), the organizer alone as chair, everyone declined
+    const text = calendar(
+      vevent({
+        UID: 'two-people@loopback',
+        DTSTART: '20261129T120000Z',
+        DTEND: '20261129T180000Z',
+        RRULE: 'FREQ=HOURLY;INTERVAL=12',
+        ATTENDEE: ['mailto:peter@lumos.com', 'mailto:mary@lumos.com'],
+      }),
+      vevent({
+        UID: 'chair-only@loopback',
+        DTSTART: '20261129T120000Z',
+        DTEND: '20261129T180000Z',
+        ORGANIZER: 'mailto:boss@lumos.com',
+        ATTENDEE: ';ROLE=CHAIR:mailto:boss@lumos.com',
+        SUMMARY: 'On call: sam@lumos.com',
+      }),
+      vevent({
+        UID: 'all-declined@loopback',
+        DTSTART: '20261129T120000Z',
+        DTEND: '20261129T180000Z',
+        ATTENDEE: [';PARTSTAT=DECLINED:mailto:peter@lumos.com', ';PARTSTAT=declined:mailto:mary@lumos.com'],
+      }),
+    );
+
+    // Act
+    const result = parseIcsShifts(text, { schedule: 'rota', window: WINDOW });
+    const run = result.collector.result();
+
+    // Assess
+    expect(run.items).toEqual([]);
+    expect(run.skipped).toEqual({ ambiguous_attendee: 4 });
+    expect(result.ambiguousUids).toEqual(['two-people@loopback', 'chair-only@loopback', 'all-declined@loopback']);
+  });
+
+  it('16.4 the same person listed twice is one person; one attendee without a usable address is unknown_email, SUMMARY not read instead', () => {
+    // Prepare
+    const text = calendar(
+      vevent({
+        UID: 'twice',
+        DTSTART: '20261129T120000Z',
+        DTEND: '20261129T180000Z',
+        ATTENDEE: ['mailto:Peter@Lumos.com', ';CN=Peter:mailto:peter@lumos.com'],
+      }),
+      vevent({
+        UID: 'no-address',
+        DTSTART: '20261129T180000Z',
+        DTEND: '20261130T060000Z',
+        ATTENDEE: ';CN=Mary:urn:uuid:1234',
+        SUMMARY: 'On call: sam@lumos.com',
+      }),
+    );
+
+    // Act
+    const run = parseIcsShifts(text, { schedule: 'rota', window: WINDOW }).collector.result();
+
+    // Assess
+    expect(run.items.map((shift) => shift.email)).toEqual(['peter@lumos.com']);
+    expect(run.skipped).toEqual({ unknown_email: 1 });
+  });
+});
+
+describe('iCalendar reading bounded in time (16.5)', () => {
+  // A Thursday start stepping seven days at a time never lands on a Sunday: ical.js walks candidates without end.
+  const neverSunday = vevent({
+    UID: 'never@loopback',
+    DTSTART: '20261126T090000Z',
+    DTEND: '20261126T170000Z',
+    RRULE: 'FREQ=DAILY;INTERVAL=7;BYDAY=SU',
+    ATTENDEE: 'mailto:never@lumos.com',
+  });
+
+  it("16.5 a feed with an RRULE that never matches fails the run at its deadline as deadline_exceeded, naming the feed's host only", async () => {
+    // Prepare
+    feed.calendar = calendar(vevent({ UID: 'ok', DTSTART: '20261129T120000Z', DTEND: '20261129T180000Z', ATTENDEE: 'mailto:ok@lumos.com' }), neverSunday);
+    const startedAt = Date.now();
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions({ deadline: new Deadline(2_000) }));
+
+    // Assess
+    expect(Date.now() - startedAt).toBeLessThan(4_000);
+    expect(run).toMatchObject({ status: 'failed', items: [], failure: { reason: 'deadline_exceeded' } });
+    expect(run.failure?.message).toBe(`the deadline passed while reading the feed at ${new URL(feed.url).host}`);
+  });
+
+  it("16.5 FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 is skipped as bad_value at once, and the feed's other events are read", async () => {
+    // Prepare
+    feed.calendar = calendar(
+      vevent({ UID: 'ok', DTSTART: '20261129T120000Z', DTEND: '20261129T180000Z', ATTENDEE: 'mailto:ok@lumos.com' }),
+      vevent({
+        UID: 'feb-30',
+        DTSTART: '20260101T090000Z',
+        DTEND: '20260101T170000Z',
+        RRULE: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30',
+        ATTENDEE: 'mailto:x@lumos.com',
+      }),
+      vevent({
+        UID: 'feb-29',
+        DTSTART: '20261129T180000Z',
+        DTEND: '20261130T060000Z',
+        RRULE: 'FREQ=YEARLY;BYMONTH=2,11;BYMONTHDAY=-1,29',
+        ATTENDEE: 'mailto:y@lumos.com',
+      }),
+    );
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions({ deadline: new Deadline(20_000) }));
+
+    // Assess
+    expect(run.status).toBe('partial');
+    expect(run.items.map((shift) => shift.email)).toEqual(['ok@lumos.com', 'y@lumos.com']);
+    expect(run.skipped).toEqual({ bad_value: 1 });
+  });
+});
+
+describe('calendar times bounded as imports bound them (16.7)', () => {
+  /** A zone whose only offset is `offset`. */
+  const zone = (tzid: string, offset: string) =>
+    [
+      'BEGIN:VTIMEZONE',
+      `TZID:${tzid}`,
+      'BEGIN:STANDARD',
+      'DTSTART:19700101T000000',
+      `TZOFFSETFROM:${offset}`,
+      `TZOFFSETTO:${offset}`,
+      'END:STANDARD',
+      'END:VTIMEZONE',
+    ].join('\r\n');
+
+  it('16.7 an event in a VTIMEZONE with an offset beyond ±14 h (+2400) is skipped as bad_time, not moved by hours; +1400 is a real zone', async () => {
+    // Prepare: ical.js reads +2400 as −03:00, so 09:00 on the 29th would become 12:00 UTC, inside the window
+    feed.calendar = calendar(
+      zone('Evil/Zone', '+2400'),
+      zone('Pacific/Kiritimati', '+1400'),
+      vevent({ UID: 'moved', DTSTART: ';TZID=Evil/Zone:20261129T090000', DTEND: ';TZID=Evil/Zone:20261129T150000', ATTENDEE: 'mailto:moved@lumos.com' }),
+      vevent({
+        UID: 'kiribati',
+        DTSTART: ';TZID=Pacific/Kiritimati:20261130T020000',
+        DTEND: ';TZID=Pacific/Kiritimati:20261130T100000',
+        ATTENDEE: 'mailto:kiri@lumos.com',
+      }),
+    );
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions());
+
+    // Assess
+    expect(run.items).toEqual([
+      { schedule: 'support-rota', email: 'kiri@lumos.com', starts_at: '2026-11-29T12:00:00.000Z', ends_at: '2026-11-29T20:00:00.000Z' },
+    ]);
+    expect(run.skipped).toEqual({ bad_time: 1 });
+  });
+
+  it('16.7 a time before the year 1000 is skipped as bad_time (0026 is no 2026), recurring or not', async () => {
+    // Prepare
+    feed.calendar = calendar(
+      vevent({ UID: 'typo', DTSTART: '00261129T120000Z', DTEND: '00261129T180000Z', ATTENDEE: 'mailto:typo@lumos.com' }),
+      vevent({ UID: 'typo-yearly', DTSTART: '00261129T120000Z', DTEND: '00261129T180000Z', RRULE: 'FREQ=YEARLY', ATTENDEE: 'mailto:yearly@lumos.com' }),
+    );
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions());
+
+    // Assess
+    expect(run.items).toEqual([]);
+    expect(run.skipped).toEqual({ bad_time: 2 });
+  });
+
+  it('16.7 an event longer than 31 days is skipped as bad_time, as imports refuse it; 31 days is a shift', async () => {
+    // Prepare
+    feed.calendar = calendar(
+      vevent({ UID: 'forever', DTSTART: '20261101T000000Z', DTEND: '20261231T000000Z', ATTENDEE: 'mailto:forever@lumos.com' }),
+      vevent({ UID: 'month', DTSTART: '20261101T000000Z', DTEND: '20261202T000000Z', ATTENDEE: 'mailto:month@lumos.com' }),
+    );
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions());
+
+    // Assess
+    expect(run.items.map((shift) => shift.email)).toEqual(['month@lumos.com']);
+    expect(run.skipped).toEqual({ bad_time: 1 });
   });
 });

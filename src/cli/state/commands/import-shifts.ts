@@ -18,6 +18,7 @@ import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import type { TablesTarget } from '../../shared/table-target';
+import { UsageError } from '../../shared/usage-error';
 import { type DroppedShifts, droppedShifts, rangeOf, type TimeRange } from '../import/dropped-shifts';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
@@ -25,7 +26,7 @@ import { notSynced } from '../import/not-synced';
 import { onePerKey } from '../import/one-per-key';
 import { readImportFile } from '../import/read-file';
 import { type Rejection, rejectionLine } from '../import/rejection';
-import { readShiftFile } from '../import/shift-file';
+import { CALENDAR_TIMEOUT_SECONDS, readShiftFile } from '../import/shift-file';
 import { stateTableError } from '../import/state-write-error';
 import { type HandWrittenWrites, writeHandWritten } from '../import/write-hand-written';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
@@ -36,6 +37,7 @@ interface ImportShiftsOptions extends StateTargetOptions {
   replace?: boolean;
   by?: string;
   json?: boolean;
+  calendarTimeout?: string;
 }
 
 const BUDGET_MS = 60_000;
@@ -53,11 +55,12 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
         "also take the schedule's hand-written or imported shifts overlapping the file's time range that it no longer lists off call (cut or removed)",
       )
       .option('--by <who>', "who imports (recorded on each shift; default: git's user.email)")
-      .option('--json', 'print one JSON document on stdout instead of the summary'),
+      .option('--json', 'print one JSON document on stdout instead of the summary')
+      .option('--calendar-timeout <seconds>', `most seconds spent reading an .ics file before giving up (default ${CALENDAR_TIMEOUT_SECONDS})`),
   ).action(async (file: string, options: ImportShiftsOptions) => {
     const schedule = nameArgument(options.schedule, '--schedule');
     const now = new Date();
-    const read = readShiftFile(file, readImportFile(file, io.cwd), schedule, now);
+    const read = await readShiftFile(file, readImportFile(file, io.cwd), schedule, now, calendarTimeout(options.calendarTimeout));
     const by = importer(options.by, io.cwd);
     const dryRun = options.dryRun === true;
     const target = await resolveStateTarget(options);
@@ -237,6 +240,14 @@ async function replaceDropped(
     throw stateTableError(error, 'writing', target);
   }
   return done;
+}
+
+function calendarTimeout(value: string | undefined): number {
+  if (value === undefined) return CALENDAR_TIMEOUT_SECONDS;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > 3600)
+    throw new UsageError(`--calendar-timeout ${JSON.stringify(value.slice(0, 20))}: a whole number of seconds from 1 to 3600`);
+  return seconds;
 }
 
 function byLine(a: Rejection, b: Rejection): number {

@@ -3,7 +3,8 @@
  * iCalendar file (`.ics`, read as the `ics` source reads a feed). Every shift passes the same
  * checks, so a row the functions could not use is rejected here rather than written.
  */
-import { parseIcsShifts } from '../../../sync/sources/ics-parser';
+import { MAX_SHIFT_DAYS, MAX_SHIFT_MS } from '../../../store/shift-item';
+import { expandIcs } from '../../../sync/sources/ics-expansion';
 import type { SkipReason } from '../../../sync/sync-result';
 import { UsageError } from '../../shared/usage-error';
 import { checkEmail, checkInstant } from './cell-checks';
@@ -25,14 +26,20 @@ export interface ShiftFile {
 }
 
 const DAY_MS = 86_400_000;
-/** Longer than a month is a typo (a year for a month), not a shift: it would keep someone on call unnoticed. */
-export const MAX_SHIFT_DAYS = 31;
 /** A calendar's events from a day ago (so an ongoing shift is kept) to a year ahead. */
 const ICS_PAST_MS = DAY_MS;
 const ICS_AHEAD_MS = 365 * DAY_MS;
+/** Time a calendar is read in (`import-shifts --calendar-timeout`): an RRULE that never matches can keep ical.js busy for minutes. */
+export const CALENDAR_TIMEOUT_SECONDS = 30;
 
-export function readShiftFile(file: string, text: string, schedule: string, now: Date): ShiftFile {
-  return /\.ics$/i.test(file) ? readIcs(file, text, schedule, now) : readCsv(file, text);
+export async function readShiftFile(
+  file: string,
+  text: string,
+  schedule: string,
+  now: Date,
+  calendarTimeoutSeconds = CALENDAR_TIMEOUT_SECONDS,
+): Promise<ShiftFile> {
+  return /\.ics$/i.test(file) ? readIcs(file, text, schedule, now, calendarTimeoutSeconds) : readCsv(file, text);
 }
 
 function readCsv(file: string, text: string): ShiftFile {
@@ -58,30 +65,42 @@ function readCsv(file: string, text: string): ShiftFile {
 function durationProblem(startsAt: Date, endsAt: Date): string | null {
   const length = endsAt.getTime() - startsAt.getTime();
   if (length <= 0) return 'ends_at is not after starts_at';
-  if (length > MAX_SHIFT_DAYS * DAY_MS) return `a shift longer than ${MAX_SHIFT_DAYS} days`;
+  if (length > MAX_SHIFT_MS) return `a shift longer than ${MAX_SHIFT_DAYS} days`;
   return null;
 }
 
 const ICS_REASONS: Partial<Record<SkipReason, string>> = {
   unknown_email: 'no email in ATTENDEE or SUMMARY',
   no_end: 'no DTEND or DURATION: a shift without an end',
-  bad_time: 'a time that does not parse, has no zone, or ends before it starts',
+  bad_time: `a time that does not parse, has no zone, is before the year 1000 or in a VTIMEZONE with an offset beyond ±14 h, or ends before it starts or more than ${MAX_SHIFT_DAYS} days after`,
   bad_value: 'an event that cannot be read',
   too_many_occurrences: 'a recurring event with more occurrences than can be read',
 };
+const AMBIGUOUS_ATTENDEE =
+  'its ATTENDEEs do not name exactly one person on call (not the ORGANIZER, not DECLINED, CUTYPE=INDIVIDUAL, not ROLE=CHAIR or NON-PARTICIPANT)';
 
-function readIcs(file: string, text: string, schedule: string, now: Date): ShiftFile {
+async function readIcs(file: string, text: string, schedule: string, now: Date, timeoutSeconds: number): Promise<ShiftFile> {
   const window = { from: new Date(now.getTime() - ICS_PAST_MS), to: new Date(now.getTime() + ICS_AHEAD_MS) };
-  const { parsed, collector } = parseIcsShifts(text, { schedule, window });
-  if (!parsed) throw new UsageError(`${file}: not an iCalendar file (BEGIN:VCALENDAR … END:VCALENDAR)`);
-  const run = collector.result();
-  const rejected: Rejection[] = Object.entries(run.skipped).map(([reason, count]) => ({
-    line: null,
-    value: `${count} event${count === 1 ? '' : 's'}`,
-    reason: ICS_REASONS[reason as SkipReason] ?? reason,
-  }));
+  const expansion = await expandIcs(text, { schedule, window }, timeoutSeconds * 1000);
+  if (expansion.outOfTime) {
+    throw new UsageError(
+      `${file}: reading the calendar took longer than ${timeoutSeconds} s (--calendar-timeout), so nothing was imported: a recurring event whose RRULE never matches can do that`,
+    );
+  }
+  if (!expansion.parsed) throw new UsageError(`${file}: not an iCalendar file (BEGIN:VCALENDAR … END:VCALENDAR)`);
+  // Each ambiguous event is listed by its UID (the count covers its occurrences), the other skips by count.
+  const rejected: Rejection[] = [
+    ...Object.entries(expansion.skipped)
+      .filter(([reason]) => reason !== 'ambiguous_attendee')
+      .map(([reason, count]) => ({
+        line: null,
+        value: `${count} event${count === 1 ? '' : 's'}`,
+        reason: ICS_REASONS[reason as SkipReason] ?? reason,
+      })),
+    ...expansion.ambiguousUids.map((uid) => ({ line: null, value: `UID:${uid}`, reason: AMBIGUOUS_ATTENDEE })),
+  ];
   const shifts: FileShift[] = [];
-  for (const shift of run.items) {
+  for (const shift of expansion.shifts) {
     const startsAt = new Date(shift.starts_at);
     const endsAt = new Date(shift.ends_at);
     const problem = durationProblem(startsAt, endsAt);

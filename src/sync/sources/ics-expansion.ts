@@ -1,0 +1,64 @@
+/**
+ * The calendar parse (ics-parser.ts) in a worker thread, ended when its time is up. ical.js can
+ * spend minutes inside one step of an RRULE that never matches
+ * (`FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30`), where no check between occurrences ever runs: only
+ * terminating the thread bounds it, and meanwhile the other sources go on in the main thread.
+ * The result comes back as plain data.
+ */
+import { startWorker } from '../../kernel/worker-script';
+import type { SyncWindow } from '../hostile-values';
+import type { RunCollector, SkipReason, SyncedShift } from '../sync-result';
+
+/** What the worker is given (ics-worker.ts). */
+export interface IcsExpansionRequest {
+  text: string;
+  schedule: string;
+  /** Epoch ms of the window's [from, to). */
+  window: { from: number; to: number };
+  /** Epoch ms after which the worker stops between events by itself (it is terminated soon after anyway). */
+  endsAt: number;
+}
+
+/** What a parse gave, or that it ran out of time: nothing of a half-read feed is used. */
+export type IcsExpansion =
+  | {
+      outOfTime: false;
+      /** False when the text is not an iCalendar object at all. */
+      parsed: boolean;
+      shifts: SyncedShift[];
+      skipped: Partial<Record<SkipReason, number>>;
+      /** UIDs of the events skipped as `ambiguous_attendee`, for an import to list. */
+      ambiguousUids: string[];
+    }
+  | { outOfTime: true };
+
+/** Parses `text` in a worker thread given `limitMs`; the thread is gone when this returns. */
+export async function expandIcs(text: string, options: { schedule: string; window: SyncWindow }, limitMs: number): Promise<IcsExpansion> {
+  if (!(limitMs > 0)) return { outOfTime: true };
+  const request: IcsExpansionRequest = {
+    text,
+    schedule: options.schedule,
+    window: { from: options.window.from.getTime(), to: options.window.to.getTime() },
+    endsAt: Date.now() + limitMs,
+  };
+  const worker = startWorker(__dirname, 'ics-worker.js', { workerData: request });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<IcsExpansion>((resolve, reject) => {
+      timer = setTimeout(() => resolve({ outOfTime: true }), limitMs);
+      worker.once('message', (expansion: IcsExpansion) => resolve(expansion));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the calendar worker stopped (exit code ${code}) before it answered`)));
+    });
+  } finally {
+    clearTimeout(timer);
+    await worker.terminate();
+  }
+}
+
+/** A finished expansion's shifts and skips into a run's collector. */
+export function collectExpansion(expansion: Extract<IcsExpansion, { outOfTime: false }>, collector: RunCollector<SyncedShift>): void {
+  collector.pagesRead += 1;
+  for (const shift of expansion.shifts) collector.add(shift);
+  for (const [reason, count] of Object.entries(expansion.skipped)) if (count !== undefined) collector.skip(reason as SkipReason, count);
+}
