@@ -14,6 +14,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printed, prose } from '../../shared/terminal-text';
 import { droppedShifts, rangeOf, type TimeRange } from '../import/dropped-shifts';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
@@ -121,20 +122,25 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
                 : { replace: { range: replace.range, removed, ...(replace.skipped === undefined ? {} : { skipped: replace.skipped }) } }),
             },
             human: (c) => [
-              ...(read.window === undefined ? [] : [`Read the calendar's events from ${read.window.from.toISOString()} to ${read.window.to.toISOString()}.`]),
-              ...written.map((shift) => `  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`),
-              `${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'shift')} of ${schedule} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
+              ...(read.window === undefined
+                ? []
+                : [printed`Read the calendar's events from ${read.window.from.toISOString()} to ${read.window.to.toISOString()}.`]),
+              ...written.map((shift) => printed`  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`),
+              printed`${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'shift')} of ${schedule} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
               ...(replace === null
                 ? []
                 : replace.skipped !== undefined
-                  ? [`Removed nothing: ${replace.skipped}.`]
+                  ? [printed`Removed nothing: ${prose(replace.skipped)}.`]
                   : [
-                      ...removed.map((shift) => `  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`),
-                      `${dryRun ? 'Would remove' : 'Removed'} ${plural(removed.length, 'hand-written shift')} no longer listed (starting ${replace.range?.from} to ${replace.range?.to}).`,
+                      ...removed.map((shift) => printed`  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`),
+                      printed`${dryRun ? 'Would remove' : 'Removed'} ${plural(removed.length, 'hand-written shift')} no longer listed (starting ${replace.range?.from ?? ''} to ${replace.range?.to ?? ''}).`,
                     ]),
               ...(rejected.length === 0
                 ? []
-                : [c.red(`Rejected ${plural(rejected.length, 'row')} (not written):`), ...rejected.map((rejection) => `  ${rejectionLine(rejection)}`)]),
+                : [
+                    c.red(printed`Rejected ${plural(rejected.length, 'row')} (not written):`),
+                    ...rejected.map((rejection) => printed`  ${rejectionLine(rejection)}`),
+                  ]),
             ],
           },
           options,
