@@ -54,6 +54,18 @@ export function escapeProse(value: string): string {
   return value.replace(INVISIBLE_OR_CONTROL, escaped);
 }
 
+/**
+ * An identifier as a person copies it from the output back onto the command line: `\u{…}` and
+ * `\\` read back into the characters they stand for, anything else as typed.
+ */
+export function readIdentifier(text: string): string {
+  return text.replace(/\\\\|\\u\{([0-9a-fA-F]{1,6})\}/g, (escape, hex: string | undefined) => {
+    if (hex === undefined) return '\\';
+    const codePoint = Number.parseInt(hex, 16);
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : escape;
+  });
+}
+
 export const identifier = (value: string): Printed => new PrintedText(escapeIdentifier(value));
 /** An identifier in double quotes, a quote inside it as `\"`: where it starts and ends stays plain. */
 export const quoted = (value: string): Printed => new PrintedText(`"${escapeIdentifier(value).replace(/"/g, '\\"')}"`);

@@ -13,8 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLumosRules } from '../../../src/cli/rules/program';
 import type { Io } from '../../../src/cli/shared/io';
 import { runLumosState } from '../../../src/cli/state/program';
+import { Deadline } from '../../../src/kernel/deadline';
+import { asPendingRemoval, asRevoking, withHold } from '../../../src/store/grant-item';
 import { SOURCES_PARTITION } from '../../../src/store/source-store';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
+import { grantTarget } from '../../support/grant-target';
 import { recordingIo } from '../../support/recording-io';
 import { testDocumentClient } from '../../support/tables';
 
@@ -153,5 +156,40 @@ describe('12. lumos-state prints values from the state table as data', () => {
     expect(checked.out.split('\n').some((line) => line.startsWith('Rules:'))).toBe(false);
     expect(JSON.parse(json.out).sources).toContainEqual(expect.objectContaining({ id: 'feed', covers: { schedules: ['rota\u202eevil'] } }));
     expect(JSON.parse(json.out).sources).toContainEqual(expect.objectContaining({ id: 'feed\u001b[2J' }));
+  });
+});
+
+describe('7. lumos-state names a grant with its non-ASCII characters escaped, and takes that name back', () => {
+  it('7. grants --pending prints the permission escaped and the last error as prose on one line; resolve accepts the printed id', async () => {
+    // Prepare: a pending removal of a permission named in German, whose target answered with a hostile error
+    const now = new Date();
+    const target = grantTarget({
+      target: { email: 'escaped@lumos.com', given_name: null, family_name: null },
+      permission: { value: 'Zugriff für Admins', label: 'Zugriff' },
+      access_length: 60,
+    });
+    const held = withHold(null, target, 'rule-1', { type: 'ledger' }, new Date(now.getTime() - HOUR));
+    const pending = asPendingRemoval(asRevoking(held, now, now), `HTTP 503\n${FAKE_SUMMARY}\u001b[8m`, now);
+    expect(await deployment.deps.grants.save(pending, null, new Deadline(5_000))).toBe(true);
+    const grants = ['--endpoint', deployment.endpoint, '--grants-table', deployment.tables.GRANTS_TABLE];
+    // Act
+    const listed = await run(runLumosState, ['grants', '--pending', ...grants]);
+    const printedId = 'inst-1/escaped@lumos.com#Zugriff f\\u{fc}r Admins';
+    const resolved = await run(runLumosState, [
+      'resolve',
+      printedId,
+      '--by',
+      'admin@lumos.com',
+      '--reason',
+      'removed by hand',
+      ...grants,
+      '--audit-table',
+      deployment.tables.AUDIT_TABLE,
+    ]);
+    // Assess
+    expect(listed.out).toContain(`${printedId}  pending_removal, 1 attempt, next `);
+    expect(listed.out).toContain(`  last error: HTTP 503\\u{a}${FAKE_SUMMARY}\\u{1b}[8m\n`);
+    expect(listed.out).not.toMatch(ACTS_ON_A_TERMINAL);
+    expect(resolved).toMatchObject({ code: 0, err: '', out: expect.stringContaining(`Closed ${printedId}: marked removed at `) });
   });
 });

@@ -54,7 +54,10 @@ export function defineCheck(program: Command, { io, finish }: CommandContext): v
           exitCode: withProblems > 0 ? EXIT.negative : EXIT.ok,
           json: { table: target.required, scanned, with_problems: withProblems, items: found },
           human: (c) => [
-            ...found.flatMap((entry) => [c.bold(printed`${quoted(entry.pk)} / ${quoted(entry.sk)}`), ...entry.problems.map((problem) => printed`  ${prose(problem)}`)]),
+            ...found.flatMap((entry) => [
+              c.bold(printed`${quoted(entry.pk)} / ${quoted(entry.sk)}`),
+              ...entry.problems.map((problem) => printed`  ${prose(problem)}`),
+            ]),
             printed`${plural(withProblems, 'state item')} the functions cannot read or find, of ${plural(scanned, 'item')} in ${target.required}${withProblems > found.length ? printed` (the first ${found.length} listed)` : ''}.`,
           ],
         },
