@@ -59,10 +59,10 @@ export function escapeProse(value: string): string {
  * `\\` read back into the characters they stand for, anything else as typed.
  */
 export function readIdentifier(text: string): string {
-  return text.replace(/\\\\|\\u\{([0-9a-fA-F]{1,6})\}/g, (escape, hex: string | undefined) => {
+  return text.replace(/\\\\|\\u\{([0-9a-fA-F]{1,6})\}/g, (sequence, hex: string | undefined) => {
     if (hex === undefined) return '\\';
     const codePoint = Number.parseInt(hex, 16);
-    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : escape;
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : sequence;
   });
 }
 
