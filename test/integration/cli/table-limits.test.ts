@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAMP_BYTES } from '../../../src/cli/rules/check/table-limits';
 import { appliedReport } from '../../../src/cli/rules/commands/apply';
@@ -119,6 +120,34 @@ describe('13. check refuses what the rules table cannot hold', () => {
         /ValidationException|size|Nesting|key/i,
       );
     }
+  });
+});
+
+describe('13. the size check counts an item never below DynamoDB', () => {
+  it('13. every item at exactly 400 KB by its count, whatever it holds, is one DynamoDB Local stores', async () => {
+    const leaf = fc.oneof(
+      fc.double({ min: -1e15, max: 1e15, noNaN: true }).filter((value) => value === 0 || Math.abs(value) >= 1e-100),
+      fc.integer(),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof({ depthSize: 'small' }, leaf, tie('list'), tie('map')),
+      list: fc.array(tie('any'), { maxLength: 6 }),
+      map: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), tie('any'), { maxKeys: 6 }),
+    })).any;
+    await fc.assert(
+      fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 2_000 }), fc.integer({ min: 0, max: 1_000_000 }), async (notes, id) => {
+        // Prepare: the notes, and a description filling the item up to the limit by our count
+        const item: RuleItem = { ...rule(`sized-${id}`), x_notes: notes, description: '' };
+        item.description = 'd'.repeat(MAX_ITEM_BYTES - itemBytes(item));
+        expect(itemBytes(item)).toBe(MAX_ITEM_BYTES);
+        // Act / Assess
+        await testDocumentClient().send(new PutCommand({ TableName: deployment.tables.RULES_TABLE, Item: item }));
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
