@@ -7,10 +7,10 @@ export function recordingIo(cwd: string, overrides: Partial<Io> = {}): Io & { ou
   let err = '';
   return {
     stdout: (text) => {
-      out += text;
+      out += text.text;
     },
     stderr: (text) => {
-      err += text;
+      err += text.text;
     },
     isTTY: false,
     stdinIsTTY: false,

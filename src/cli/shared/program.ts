@@ -11,8 +11,8 @@ import type { DefineCommand } from './command-context';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { unexpectedErrorText } from './output';
-import { printable } from './printable';
 import { TargetError } from './target-error';
+import { printed, prose, proseLines } from './terminal-text';
 import { UsageError } from './usage-error';
 
 export interface ProgramSpec {
@@ -27,7 +27,7 @@ export async function runProgram(spec: ProgramSpec, args: readonly string[], io:
   const program = new Command(spec.name)
     .description(spec.description)
     .version(version)
-    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
+    .configureOutput({ writeOut: (text) => io.stdout(proseLines(text)), writeErr: (text) => io.stderr(proseLines(text)) })
     .showSuggestionAfterError(true)
     .exitOverride();
   for (const define of spec.commands) define(program, { io, finish: (code) => (exitCode = code) });
@@ -39,14 +39,14 @@ export async function runProgram(spec: ProgramSpec, args: readonly string[], io:
     // Commander has already printed its message (an unknown option, a missing argument; or the help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (error instanceof TargetError) {
-      io.stderr(`${spec.name}: ${printable(error.message)}\n`);
+      io.stderr(printed`${spec.name}: ${prose(error.message)}\n`);
       return EXIT.negative;
     }
     if (error instanceof UsageError) {
-      io.stderr(`error: ${printable(error.message)}\n`);
+      io.stderr(printed`error: ${prose(error.message)}\n`);
       return EXIT.usage;
     }
-    io.stderr(printable(unexpectedErrorText(spec.name, error, io.env)));
+    io.stderr(unexpectedErrorText(spec.name, error, io.env));
     return EXIT.negative;
   }
 }
@@ -56,7 +56,7 @@ export function runMain(spec: ProgramSpec): void {
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
   // A reader that stops early (`… | head`) is not a failure of the command.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') process.stderr.write(unexpectedErrorText(spec.name, error, process.env));
+    if (error.code !== 'EPIPE') process.stderr.write(unexpectedErrorText(spec.name, error, process.env).text);
     process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
   });
   runProgram(spec, process.argv.slice(2), processIo(), version).then(
@@ -64,7 +64,7 @@ export function runMain(spec: ProgramSpec): void {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(unexpectedErrorText(spec.name, error, process.env));
+      process.stderr.write(unexpectedErrorText(spec.name, error, process.env).text);
       process.exitCode = 1;
     },
   );

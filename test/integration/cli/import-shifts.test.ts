@@ -110,7 +110,7 @@ describe('lumos-state import-shifts from a CSV', () => {
     expect(run.out).toContain('line 2: "=HYPERLINK(\\"http://evil\\")@lumos.com": not an email address: it starts like a spreadsheet formula');
     expect(run.out).toContain('line 4: "xxxx');
     expect(run.out).toContain('a field longer than 1,000 characters');
-    expect(run.out).toContain('line 5: "evil\\u001b[2J@lumos.com": not an email address: whitespace or a control character inside');
+    expect(run.out).toContain('line 5: "evil\\u{1b}[2J@lumos.com": not an email address: whitespace or a control character inside');
     expect(run.out).toContain('starts_at is not an ISO-8601 time with a zone');
     expect(run.out).toContain('line 7: ');
     expect(run.out).toContain('a quoted field is never closed');

@@ -28,7 +28,7 @@ interface Run {
 
 /** `ask`: what a person at the terminal does when apply asks (default: says yes). */
 async function lumosRules(args: string[], cwd: string, ask: (question: string) => Promise<string> = async () => 'y'): Promise<Run> {
-  const io = recordingIo(cwd, { stdinIsTTY: true, ask });
+  const io = recordingIo(cwd, { stdinIsTTY: true, ask: (question) => ask(question.text) });
   const code = await runLumosRules(args, io, '0.0.0-test');
   return { code, out: io.out(), err: io.err() };
 }

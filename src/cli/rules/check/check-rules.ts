@@ -1,6 +1,7 @@
 /**
- * `lumos-rules check`: every rule file read with the runtime's parser (problems), then the
- * checks across rules (warnings). Reads files only: no table, no AWS.
+ * `lumos-rules check`: every rule file read with the runtime's parser, and held to what the rules
+ * table can store (problems), then the checks across rules (warnings). Reads files only: no
+ * table, no AWS.
  */
 import { byFileAndLine, type Finding } from '../../shared/finding';
 import { DEFAULT_RULES_PATH, findFiles, readRuleFiles } from '../../shared/rule-files';
@@ -10,6 +11,7 @@ import { neverHoldsWarnings } from './never-holds';
 import { ruleProblems } from './rule-problems';
 import { shadowedAllowWarnings } from './shadowed-allows';
 import { spacedKeyWarnings } from './spaced-keys';
+import { tableLimitProblems } from './table-limits';
 import { unmentionedPermissionWarnings } from './unmentioned-permissions';
 import { wildcardWarnings } from './wildcard-rules';
 
@@ -28,8 +30,12 @@ export function checkRules(paths: readonly string[], cwd: string): CheckResult {
   const problems: Finding[] = [];
   const rules: LoadedRule[] = [];
   for (const file of read) {
-    if (!file.ok) problems.push(file.problem);
-    else if (!file.entry.valid) problems.push(...ruleProblems(file.file, file.item, file.entry.invalid.problems, file.document));
+    if (!file.ok) {
+      problems.push(file.problem);
+      continue;
+    }
+    problems.push(...tableLimitProblems(file.file, file.item, file.document));
+    if (!file.entry.valid) problems.push(...ruleProblems(file.file, file.item, file.entry.invalid.problems, file.document));
     else rules.push({ file: file.file, rule: file.entry.rule, document: file.document });
   }
   const nothingFound: Finding[] =

@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../shared/command-context';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import { exitCodeFor } from '../../shared/exit-codes';
-import { formatFinding } from '../../shared/finding';
+import { printedFinding } from '../../shared/finding';
 import { type CommandReport, writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printed } from '../../shared/terminal-text';
 import { type CheckResult, checkRules } from '../check/check-rules';
 
 export function defineCheck(program: Command, { io, finish }: CommandContext): void {
@@ -24,11 +25,11 @@ export function checkReport(result: CheckResult, options: CommonOptions): Comman
     exitCode: exitCodeFor({ negative: result.problems.length > 0, warnings: result.warnings.length, strict: options.strict === true }),
     json: result,
     human: (c) => {
-      const summary = `${plural(result.rules, 'rule')} in ${plural(result.files, 'file')}: ${plural(result.problems.length, 'problem')}, ${plural(result.warnings.length, 'warning')}`;
+      const summary = printed`${plural(result.rules, 'rule')} in ${plural(result.files, 'file')}: ${plural(result.problems.length, 'problem')}, ${plural(result.warnings.length, 'warning')}`;
       const colour = result.problems.length > 0 ? c.red : result.warnings.length > 0 ? c.yellow : c.green;
       return [
-        ...result.problems.map((problem) => c.red(formatFinding(problem))),
-        ...result.warnings.map((warning) => `${c.yellow('warning:')} ${formatFinding(warning)}`),
+        ...result.problems.map((problem) => c.red(printedFinding(problem))),
+        ...result.warnings.map((warning) => printed`${c.yellow(printed`warning:`)} ${printedFinding(warning)}`),
         colour(summary),
       ];
     },

@@ -18,9 +18,10 @@ import type { CommandContext } from '../../shared/command-context';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
 import { formatFinding } from '../../shared/finding';
-import { type Colours, type CommandReport, writeReport } from '../../shared/output';
+import { type CommandReport, writeReport } from '../../shared/output';
 import { readDocumentFile } from '../../shared/rule-files';
 import { TargetError } from '../../shared/target-error';
+import { type Colours, type Printed, printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { decideCase } from '../rule-tests/decide-case';
 import { formatTreeLine, traceTree } from '../rule-tests/trace-tree';
@@ -82,10 +83,10 @@ async function explainPayload(file: string, kind: RuleKind, options: ExplainOpti
     exitCode: EXIT.ok,
     json: { kind, rules: rules.from, ...outcome, tree },
     human: (c) => [
-      `${kind} with ${rules.from}, state as of ${facts.now.toISOString()}:`,
-      `Reply: ${c.bold(outcome.reply)}${outcome.reason === undefined ? '' : ` (${outcome.reason})`}`,
-      ...(outcome.message === undefined ? [] : [`Message: ${outcome.message}`]),
-      ...(outcome.provisioner === undefined ? [] : [`Provisioner: ${outcome.provisioner}`]),
+      printed`${kind} with ${prose(rules.from)}, state as of ${facts.now.toISOString()}:`,
+      printed`Reply: ${c.bold(printed`${outcome.reply}`)}${outcome.reason === undefined ? '' : printed` (${prose(outcome.reason)})`}`,
+      ...(outcome.message === undefined ? [] : [printed`Message: ${prose(outcome.message)}`]),
+      ...(outcome.provisioner === undefined ? [] : [printed`Provisioner: ${outcome.provisioner}`]),
       ...traceLines(tree, c),
     ],
   };
@@ -130,20 +131,24 @@ async function explainRequest(taskUrl: string, options: ExplainOptions, cwd: str
     },
     human: (c) =>
       calls.length === 0
-        ? [`No audited call of ${taskUrl} in ${target.auditTable}.`]
+        ? [printed`No audited call of ${taskUrl} in ${target.auditTable ?? ''}.`]
         : replays.flatMap((replay) => {
-            const head = `${replay.call.kind} at ${replay.call.at.split('#')[0]}: recorded ${replay.call.decision}`;
-            if (!replay.replayable) return [head, c.dim(`  not replayable: ${replay.why}`)];
-            const again = `${replay.after.decision}${replay.changed ? c.yellow(' (different)') : ' (same)'}`;
-            return [`${head}; with ${rules.from}: ${again}`, ...traceLines(traceTree(replay.trace, rules.rules.for(replay.call.app_id), replay.facts), c)];
+            const head = printed`${replay.call.kind} at ${replay.call.at.split('#')[0] ?? ''}: recorded ${replay.call.decision}`;
+            if (!replay.replayable) return [head, c.dim(printed`  not replayable: ${prose(replay.why)}`)];
+            const again = printed`${replay.after.decision}${replay.changed ? c.yellow(printed` (different)`) : printed` (same)`}`;
+            return [
+              printed`${head}; with ${prose(rules.from)}: ${again}`,
+              ...traceLines(traceTree(replay.trace, rules.rules.for(replay.call.app_id), replay.facts), c),
+            ];
           }),
   };
 }
 
-function traceLines(tree: ReturnType<typeof traceTree>, c: Colours): string[] {
-  return tree.length === 0 ? ['Trace: no rule of this kind for this app'] : ['Trace:', ...tree.map((line) => formatTreeLine(line, c))];
+function traceLines(tree: ReturnType<typeof traceTree>, c: Colours): Printed[] {
+  return tree.length === 0 ? [printed`Trace: no rule of this kind for this app`] : [printed`Trace:`, ...tree.map((line) => formatTreeLine(line, c))];
 }
 
+/** Problems as sentences that name the file and path; the values in them are shown as prose. */
 function problemsReport(lines: string[]): CommandReport {
-  return { exitCode: EXIT.negative, json: { problems: lines }, human: (c) => lines.map((line) => c.red(line)) };
+  return { exitCode: EXIT.negative, json: { problems: lines }, human: (c) => lines.map((line) => c.red(prose(line))) };
 }

@@ -10,6 +10,7 @@ import { type CommonOptions, withCommonOptions } from '../../shared/common-optio
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { exportPaths } from '../table/export-paths';
 import { EXPORT_FORMATS, type ExportFormat, ruleFileText } from '../table/rule-file-text';
@@ -60,9 +61,9 @@ export function defineExport(program: Command, { io, finish }: CommandContext): 
             exitCode: refused.length > 0 ? EXIT.negative : EXIT.ok,
             json: { dir, rules: items.length, files, refused },
             human: (c) => [
-              ...files.map((file) => `  ${file}`),
-              ...refused.map((entry) => c.red(`${entry.rule}: ${entry.path}: ${entry.problem}`)),
-              `Exported ${plural(items.length, 'rule')} from ${target.rulesTable} into ${dir}${refused.length > 0 ? `; ${plural(new Set(refused.map((entry) => entry.rule)).size, 'rule')} not exported` : ''}.`,
+              ...files.map((file) => printed`  ${prose(file)}`),
+              ...refused.map((entry) => c.red(printed`${entry.rule}: ${entry.path}: ${prose(entry.problem)}`)),
+              printed`Exported ${plural(items.length, 'rule')} from ${target.rulesTable} into ${prose(dir)}${refused.length > 0 ? printed`; ${plural(new Set(refused.map((entry) => entry.rule)).size, 'rule')} not exported` : ''}.`,
             ],
           },
           options,

@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../shared/command-context';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
-import { formatFinding } from '../../shared/finding';
+import { printedFinding } from '../../shared/finding';
 import { type CommandReport, writeReport } from '../../shared/output';
 import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
+import { printed, prose } from '../../shared/terminal-text';
 import { planJson, planLines, replayLines } from '../table/plan-report';
 import type { Proposal } from '../table/proposal';
 import { withTargetOptions } from '../table/target-options';
@@ -39,16 +40,19 @@ export function planReport(proposal: Proposal, where: string, rulesTable: string
     return {
       exitCode: EXIT.negative,
       json: { problems: proposal.problems },
-      human: (c) => [...proposal.problems.map((problem) => c.red(formatFinding(problem))), c.red('No plan: fix these problems first (lumos-rules check).')],
+      human: (c) => [
+        ...proposal.problems.map((problem) => c.red(printedFinding(problem))),
+        c.red(printed`No plan: fix these problems first (lumos-rules check).`),
+      ],
     };
   }
   return {
     exitCode: EXIT.ok,
     json: { table: rulesTable, where, files: proposal.files, rules: planJson(proposal.plan), replay: proposal.replay },
     human: (c) => [
-      `Plan for the rules table ${rulesTable} (${where}), from ${proposal.files} rule files:`,
+      printed`Plan for the rules table ${rulesTable} (${prose(where)}), from ${proposal.files} rule files:`,
       ...planLines(proposal.plan, c),
-      '',
+      printed``,
       ...replayLines(proposal.replay, c),
     ],
   };

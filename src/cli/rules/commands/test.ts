@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../shared/command-context';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import { exitCodeFor } from '../../shared/exit-codes';
-import { formatFinding } from '../../shared/finding';
+import { printedFinding } from '../../shared/finding';
 import type { Colours, CommandReport } from '../../shared/output';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { type Printed, printed, prose } from '../../shared/terminal-text';
 import { describeMismatch } from '../rule-tests/expectations';
 import { type CaseResult, runTests, type TestRunResult } from '../rule-tests/run-tests';
 import { formatTreeLine } from '../rule-tests/trace-tree';
@@ -47,13 +48,13 @@ export function testReport(result: TestRunResult, options: TestOptions): Command
       ]
         .filter(Boolean)
         .join(', ');
-      const summary = `${result.passed} passed, ${result.failed} failed${extra ? `; ${extra}` : ''}`;
+      const summary = printed`${result.passed} passed, ${result.failed} failed${extra ? printed`; ${extra}` : ''}`;
       const colour = result.failed > 0 || result.problems.length > 0 ? c.red : result.warnings.length > 0 ? c.yellow : c.green;
       return [
-        ...result.problems.map((problem) => c.red(formatFinding(problem))),
-        ...result.warnings.map((warning) => `${c.yellow('warning:')} ${formatFinding(warning)}`),
+        ...result.problems.map((problem) => c.red(printedFinding(problem))),
+        ...result.warnings.map((warning) => printed`${c.yellow(printed`warning:`)} ${printedFinding(warning)}`),
         ...result.cases.flatMap((testCase) =>
-          testCase.passed ? (options.verbose ? [`${c.green('✓')} ${caseTitle(testCase)}`] : []) : failureLines(testCase, c),
+          testCase.passed ? (options.verbose ? [printed`${c.green(printed`✓`)} ${caseTitle(testCase)}`] : []) : failureLines(testCase, c),
         ),
         colour(summary),
       ];
@@ -61,24 +62,25 @@ export function testReport(result: TestRunResult, options: TestOptions): Command
   };
 }
 
-function caseTitle(testCase: CaseResult): string {
-  return `${testCase.file}: ${testCase.path} ${JSON.stringify(testCase.name)}`;
+/** The case's name is the admin's free text, quoted; the file and path say where it is. */
+function caseTitle(testCase: CaseResult): Printed {
+  return printed`${prose(testCase.file)}: ${testCase.path} ${prose(JSON.stringify(testCase.name))}`;
 }
 
-function failureLines(testCase: CaseResult, c: Colours): string[] {
-  const lines = [`${c.red('✗')} ${caseTitle(testCase)}`];
+function failureLines(testCase: CaseResult, c: Colours): Printed[] {
+  const lines = [printed`${c.red(printed`✗`)} ${caseTitle(testCase)}`];
   if (testCase.refused) {
-    lines.push('    the payload is refused, as the webhook would refuse it (422):');
-    lines.push(...testCase.refused.map((issue) => `      ${issue.path}: ${issue.message}`));
+    lines.push(printed`    the payload is refused, as the webhook would refuse it (422):`);
+    lines.push(...testCase.refused.map((issue) => printed`      ${issue.path}: ${prose(issue.message)}`));
     return lines;
   }
-  lines.push(...testCase.mismatches.map((mismatch) => `    ${describeMismatch(mismatch)}`));
+  lines.push(...testCase.mismatches.map((mismatch) => printed`    ${prose(describeMismatch(mismatch))}`));
   const { actual } = testCase;
   const shown = testCase.mismatches.some((mismatch) => mismatch.what === 'message' && mismatch.actual === actual?.reason);
-  if (actual?.reason !== undefined && !shown) lines.push(c.dim(`    reason: ${actual.reason}`));
+  if (actual?.reason !== undefined && !shown) lines.push(c.dim(printed`    reason: ${prose(actual.reason)}`));
   if (actual?.message !== undefined && !testCase.mismatches.some((mismatch) => mismatch.what === 'message'))
-    lines.push(c.dim(`    message: ${actual.message}`));
-  lines.push(testCase.tree.length > 0 ? '    trace:' : '    trace: no rule of this kind for this app');
+    lines.push(c.dim(printed`    message: ${prose(actual.message)}`));
+  lines.push(testCase.tree.length > 0 ? printed`    trace:` : printed`    trace: no rule of this kind for this app`);
   lines.push(...testCase.tree.map((line) => formatTreeLine(line, c, '      ')));
   return lines;
 }

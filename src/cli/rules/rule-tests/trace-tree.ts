@@ -8,7 +8,7 @@ import { evaluate } from '../../../rules/evaluation';
 import type { Facts } from '../../../rules/facts';
 import type { RuleEntry } from '../../../rules/rule-item';
 import type { RuleTrace } from '../../../rules/trace';
-import type { Colours } from '../../shared/output';
+import { type Colours, type Printed, printed, prose } from '../../shared/terminal-text';
 
 export interface TreeLine {
   depth: number;
@@ -42,9 +42,12 @@ function conditionLines(condition: Condition, facts: Facts, depth: number): Tree
   return [{ depth, verdict, text: `${condition.type}: ${outcome.detail}` }];
 }
 
-/** One line of the tree for people: indented by depth, a condition marked ✓ (holds), ✗ (fails) or ? (undecided). */
-export function formatTreeLine(line: TreeLine, c: Colours, indent = '  '): string {
-  const marks = { holds: c.green('✓'), fails: c.red('✗'), undecided: c.yellow('?') } as const;
-  const mark = line.verdict === undefined ? '' : `${marks[line.verdict]} `;
-  return `${indent}${'  '.repeat(line.depth)}${mark}${line.text}`;
+/**
+ * One line of the tree for people: indented by depth, a condition marked ✓ (holds), ✗ (fails) or
+ * ? (undecided). The line's text is the engine's sentence, shown as prose.
+ */
+export function formatTreeLine(line: TreeLine, c: Colours, indent = '  '): Printed {
+  const marks = { holds: c.green(printed`✓`), fails: c.red(printed`✗`), undecided: c.yellow(printed`?`) } as const;
+  const mark = line.verdict === undefined ? '' : printed`${marks[line.verdict]} `;
+  return printed`${indent}${'  '.repeat(line.depth)}${mark}${prose(line.text)}`;
 }

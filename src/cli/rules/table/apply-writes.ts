@@ -1,26 +1,49 @@
 /**
  * Apply's writes: each added or changed rule put, each pruned one removed, every one conditional
  * on the item being as the plan read it; `updated_by` and `updated_at` on every written item.
- * A conflict leaves that rule alone and the others go on.
+ * A conflict or a write DynamoDB refuses leaves that rule alone and the others go on; once the
+ * table itself cannot be used (gone, unreachable, credentials refused), the rest are not tried.
+ * Every write's outcome is returned, so apply can say which landed.
  */
 
 import { deleteRule, putRule, type RuleItem, ruleName, type WriteOutcome } from './rule-table';
 import type { RulesPlan } from './rules-plan';
 import type { Target } from './target';
 
+export type ApplyOutcome = WriteOutcome | { status: 'not_attempted' };
+
 export interface Written {
   rule: string;
   action: 'added' | 'changed' | 'removed';
-  outcome: WriteOutcome;
+  outcome: ApplyOutcome;
+}
+
+interface PlannedWrite {
+  rule: string;
+  action: Written['action'];
+  write: () => Promise<WriteOutcome>;
 }
 
 export async function applyPlan(target: Target, plan: RulesPlan, stamp: { by: string; at: Date }): Promise<Written[]> {
   const stamped = (item: RuleItem): RuleItem => ({ ...item, updated_by: stamp.by, updated_at: stamp.at.toISOString() });
+  const planned: PlannedWrite[] = [
+    ...plan.added.map((item) => ({ rule: ruleName(item), action: 'added' as const, write: () => putRule(target, stamped(item), null) })),
+    ...plan.changed.map((change) => ({
+      rule: ruleName(change.after),
+      action: 'changed' as const,
+      write: () => putRule(target, stamped(change.after), change.before),
+    })),
+    ...(plan.prune ? plan.missing.map((item) => ({ rule: ruleName(item), action: 'removed' as const, write: () => deleteRule(target, item) })) : []),
+  ];
   const written: Written[] = [];
-  for (const item of plan.added) written.push({ rule: ruleName(item), action: 'added', outcome: await putRule(target, stamped(item), null) });
-  for (const change of plan.changed) {
-    written.push({ rule: ruleName(change.after), action: 'changed', outcome: await putRule(target, stamped(change.after), change.before) });
+  let tableUnusable = false;
+  for (const { rule, action, write } of planned) {
+    const outcome: ApplyOutcome = tableUnusable ? { status: 'not_attempted' } : await write();
+    if (outcome.status === 'failed' && outcome.tableUnusable) tableUnusable = true;
+    written.push({ rule, action, outcome });
   }
-  if (plan.prune) for (const item of plan.missing) written.push({ rule: ruleName(item), action: 'removed', outcome: await deleteRule(target, item) });
   return written;
 }
+
+/** Whether the write landed in the table. */
+export const landed = (write: Written): boolean => write.outcome.status === 'written';

@@ -73,8 +73,10 @@ function unchanged(expected: RuleItem | null) {
 /**
  * `unseen`: attributes the item had that the plan never saw (added in the console since, outside
  * the rule's own attributes, which the condition covers): the write replaced them, and says so.
+ * `failed`: DynamoDB refused the write for another reason, named; `tableUnusable` when the table
+ * itself cannot be used, so no further write is tried.
  */
-export type WriteOutcome = { status: 'written'; unseen: string[] } | { status: 'conflict' };
+export type WriteOutcome = { status: 'written'; unseen: string[] } | { status: 'conflict' } | { status: 'failed'; reason: string; tableUnusable: boolean };
 
 export async function putRule(target: Target, item: RuleItem, expected: RuleItem | null): Promise<WriteOutcome> {
   return conditionally(target, `writing rule ${ruleName(item)}`, expected, () =>
@@ -106,6 +108,7 @@ async function conditionally(
     return { status: 'written', unseen: Object.keys(before).filter((attribute) => expected === null || !Object.hasOwn(expected, attribute)) };
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return { status: 'conflict' };
-    throw targetError(error, what, target.where);
+    const failure = targetError(error, what, target.where);
+    return { status: 'failed', reason: failure.detail, tableUnusable: failure.tableUnusable };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { UsageError } from '../../shared/usage-error';
+import { APPLIED_BY_MAX_CHARACTERS } from '../check/table-limits';
 import type { Target } from './target';
 
 function gitEmail(cwd: string): string | undefined {
@@ -15,6 +16,8 @@ function gitEmail(cwd: string): string | undefined {
 export async function appliedBy(by: string | undefined, cwd: string, target: Target): Promise<string> {
   const person = by?.trim() || gitEmail(cwd);
   if (person === undefined) throw new UsageError('who is applying? give --by NAME (or set git config user.email)');
+  // Bounded, so check can keep room for it in every item (src/cli/rules/check/table-limits.ts).
+  if (person.length > APPLIED_BY_MAX_CHARACTERS) throw new UsageError(`--by (or git's user.email): at most ${APPLIED_BY_MAX_CHARACTERS} characters`);
   const arn = await target.callerArn();
   return arn === undefined ? person : `${person} (${arn})`;
 }

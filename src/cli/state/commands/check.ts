@@ -9,6 +9,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printed, prose, quoted } from '../../shared/terminal-text';
 import { stateTableError } from '../import/state-write-error';
 import { stateItemProblems } from '../state-item-problems';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
@@ -54,10 +55,10 @@ export function defineCheck(program: Command, { io, finish }: CommandContext): v
           json: { table: target.required, scanned, with_problems: withProblems, items: found },
           human: (c) => [
             ...found.flatMap((entry) => [
-              c.bold(`${JSON.stringify(entry.pk)} / ${JSON.stringify(entry.sk)}`),
-              ...entry.problems.map((problem) => `  ${problem}`),
+              c.bold(printed`${quoted(entry.pk)} / ${quoted(entry.sk)}`),
+              ...entry.problems.map((problem) => printed`  ${prose(problem)}`),
             ]),
-            `${plural(withProblems, 'state item')} the functions cannot read or find, of ${plural(scanned, 'item')} in ${target.required}${withProblems > found.length ? ` (the first ${found.length} listed)` : ''}.`,
+            printed`${plural(withProblems, 'state item')} the functions cannot read or find, of ${plural(scanned, 'item')} in ${target.required}${withProblems > found.length ? printed` (the first ${found.length} listed)` : ''}.`,
           ],
         },
         options,

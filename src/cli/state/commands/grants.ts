@@ -12,6 +12,7 @@ import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { targetError } from '../../shared/target-error';
+import { printed, prose } from '../../shared/terminal-text';
 import { grantId } from '../grant-id';
 import { type GrantsTargetOptions, resolveGrantsTarget, withGrantsTargetOptions } from '../grants-target';
 
@@ -70,10 +71,10 @@ export function defineGrants(program: Command, { io, finish }: CommandContext): 
             json: { table: target.required, at: now.toISOString(), grants: rows },
             human: (c) => [
               ...rows.flatMap((row) => [
-                `${c.bold(row.grant)}  ${row.state}${row.state === 'pending_removal' ? `, ${plural(row.removal_attempts, 'attempt')}, next ${row.next_attempt_at ?? 'now'}` : `, expired ${row.expires_at ?? 'never'}`}`,
-                ...(row.removal_error === null ? [] : [`  last error: ${row.removal_error}`]),
+                printed`${c.bold(printed`${row.grant}`)}  ${row.state}${row.state === 'pending_removal' ? printed`, ${plural(row.removal_attempts, 'attempt')}, next ${row.next_attempt_at ?? 'now'}` : printed`, expired ${row.expires_at ?? 'never'}`}`,
+                ...(row.removal_error === null ? [] : [printed`  last error: ${prose(row.removal_error)}`]),
               ]),
-              `${plural(rows.length, what)} in ${target.required}.`,
+              printed`${plural(rows.length, what)} in ${target.required}.`,
             ],
           },
           options,

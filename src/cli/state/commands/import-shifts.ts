@@ -18,6 +18,7 @@ import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import type { TablesTarget } from '../../shared/table-target';
+import { printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { type DroppedShifts, droppedShifts, rangeOf, type TimeRange } from '../import/dropped-shifts';
 import { importer } from '../import/importer';
@@ -116,7 +117,7 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
       const removed = (replaced?.removed ?? []).map(shown);
       const syncedKept = (replaced?.kept ?? []).map((item) => ({ ...shown(item), source: item.source ?? '' }));
       const changed = (replaced?.changed ?? []).map(shown);
-      const line = (shift: { email: string; starts_at: string; ends_at: string }) => `  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`;
+      const line = (shift: { email: string; starts_at: string; ends_at: string }) => printed`  ${shift.email}  ${shift.starts_at} → ${shift.ends_at}`;
       finish(
         writeReport(
           io,
@@ -146,36 +147,41 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
                   }),
             },
             human: (c) => [
-              ...(read.window === undefined ? [] : [`Read the calendar's events from ${read.window.from.toISOString()} to ${read.window.to.toISOString()}.`]),
+              ...(read.window === undefined
+                ? []
+                : [printed`Read the calendar's events from ${read.window.from.toISOString()} to ${read.window.to.toISOString()}.`]),
               ...written.map(line),
-              `${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'shift')} of ${schedule} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
+              printed`${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'shift')} of ${schedule} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
               ...(kept.length === 0
                 ? []
                 : [
-                    ...kept.map((shift) => `${line(shift)}  (source ${shift.source ?? '?'})`),
-                    `Kept ${plural(kept.length, 'synced shift')} a source wrote under the same key meanwhile (not written: the sync keeps it current).`,
+                    ...kept.map((shift) => printed`${line(shift)}  (source ${shift.source ?? '?'})`),
+                    printed`Kept ${plural(kept.length, 'synced shift')} a source wrote under the same key meanwhile (not written: the sync keeps it current).`,
                   ]),
               ...(plan === null
                 ? []
                 : plan.skipped !== undefined
-                  ? [`Removed nothing: ${plan.skipped}.`]
+                  ? [printed`Removed nothing: ${prose(plan.skipped)}.`]
                   : [
-                      ...cut.map((shift) => `${line(shift)}  now ends ${shift.cut_to}`),
-                      `${dryRun ? 'Would cut' : 'Cut'} ${plural(cut.length, 'hand-written shift')} no longer listed that started before the file's range, to end at ${cutTo}.`,
+                      ...cut.map((shift) => printed`${line(shift)}  now ends ${shift.cut_to}`),
+                      printed`${dryRun ? 'Would cut' : 'Cut'} ${plural(cut.length, 'hand-written shift')} no longer listed that started before the file's range, to end at ${cutTo}.`,
                       ...removed.map(line),
-                      `${dryRun ? 'Would remove' : 'Removed'} ${plural(removed.length, 'hand-written shift')} no longer listed (overlapping ${plan.range?.from} to ${plan.range?.to}).`,
-                      ...syncedKept.map((shift) => `${line(shift)}  (source ${shift.source})`),
-                      `${dryRun ? 'Would keep' : 'Kept'} ${plural(syncedKept.length, 'synced shift')} in the range: the sources own them.`,
+                      printed`${dryRun ? 'Would remove' : 'Removed'} ${plural(removed.length, 'hand-written shift')} no longer listed (overlapping ${plan.range?.from ?? ''} to ${plan.range?.to ?? ''}).`,
+                      ...syncedKept.map((shift) => printed`${line(shift)}  (source ${shift.source})`),
+                      printed`${dryRun ? 'Would keep' : 'Kept'} ${plural(syncedKept.length, 'synced shift')} in the range: the sources own them.`,
                       ...(changed.length === 0
                         ? []
                         : [
                             ...changed.map(line),
-                            `Left ${plural(changed.length, 'shift')} as ${changed.length === 1 ? 'it was' : 'they were'}: written again since it was read (by a sync or another import).`,
+                            printed`Left ${plural(changed.length, 'shift')} as ${changed.length === 1 ? 'it was' : 'they were'}: written again since it was read (by a sync or another import).`,
                           ]),
                     ]),
               ...(rejected.length === 0
                 ? []
-                : [c.red(`Rejected ${plural(rejected.length, 'row')} (not written):`), ...rejected.map((rejection) => `  ${rejectionLine(rejection)}`)]),
+                : [
+                    c.red(printed`Rejected ${plural(rejected.length, 'row')} (not written):`),
+                    ...rejected.map((rejection) => printed`  ${rejectionLine(rejection)}`),
+                  ]),
             ],
           },
           options,

@@ -14,6 +14,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printed } from '../../shared/terminal-text';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
 import { notSynced } from '../import/not-synced';
@@ -98,18 +99,22 @@ export function defineImportTraining(program: Command, { io, finish }: CommandCo
             json: { table: target.required, course, file, dry_run: dryRun, imported_by: by, written, kept, rejected },
             human: (c) => [
               ...written.map(
-                (record) => `  ${record.email}  completed ${record.completed_at}${record.expires_at === null ? '' : `, expires ${record.expires_at}`}`,
+                (record) =>
+                  printed`  ${record.email}  completed ${record.completed_at}${record.expires_at === null ? '' : printed`, expires ${record.expires_at}`}`,
               ),
-              `${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'training record')} of ${course} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
+              printed`${dryRun ? 'Would write' : 'Wrote'} ${plural(written.length, 'training record')} of ${course} to ${target.required}, imported by ${by}${dryRun ? ' (dry run: nothing written)' : ''}.`,
               ...(kept.length === 0
                 ? []
                 : [
-                    ...kept.map((record) => `  ${record.email}  (source ${record.source ?? '?'})`),
-                    `Kept ${plural(kept.length, 'synced record')} a source wrote under the same key meanwhile (not written: the sync keeps it current).`,
+                    ...kept.map((record) => printed`  ${record.email}  (source ${record.source ?? '?'})`),
+                    printed`Kept ${plural(kept.length, 'synced record')} a source wrote under the same key meanwhile (not written: the sync keeps it current).`,
                   ]),
               ...(rejected.length === 0
                 ? []
-                : [c.red(`Rejected ${plural(rejected.length, 'row')} (not written):`), ...rejected.map((rejection) => `  ${rejectionLine(rejection)}`)]),
+                : [
+                    c.red(printed`Rejected ${plural(rejected.length, 'row')} (not written):`),
+                    ...rejected.map((rejection) => printed`  ${rejectionLine(rejection)}`),
+                  ]),
             ],
           },
           options,

@@ -15,6 +15,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printed, prose } from '../../shared/terminal-text';
 import { atOption } from '../at-option';
 import { nameArgument } from '../import/name-argument';
 import { stateTableError } from '../import/state-write-error';
@@ -106,17 +107,17 @@ export function defineOnCall(program: Command, { io, finish }: CommandContext): 
             },
             human: (c) => [
               source === null
-                ? `${schedule} is synced by no source: only hand-written or imported shifts.`
-                : `${schedule} is synced by source ${source.source}: last success ${source.last_success ?? 'never'}, stale after ${source.stale_after} min: ${stale ? c.red('stale (its synced shifts do not count)') : 'fresh'}.`,
+                ? printed`${schedule} is synced by no source: only hand-written or imported shifts.`
+                : printed`${schedule} is synced by source ${source.source}: last success ${source.last_success ?? 'never'}, stale after ${source.stale_after} min: ${stale ? c.red(printed`stale (its synced shifts do not count)`) : printed`fresh`}.`,
               ...rows.flatMap((row) => [
-                `${c.bold(row.email)}  ${row.on_call === true ? c.green('on call') : row.on_call === null ? c.yellow('undecided') : 'not on call'}: ${row.detail}`,
+                printed`${c.bold(printed`${row.email}`)}  ${row.on_call === true ? c.green(printed`on call`) : row.on_call === null ? c.yellow(printed`undecided`) : printed`not on call`}: ${prose(row.detail)}`,
                 ...row.shifts.map(
                   (shift) =>
-                    `  ${shift.starts_at} → ${shift.ends_at}  ${shift.source === null ? 'hand-written' : `synced by ${shift.source}`}${shift.escalation_level === undefined ? '' : `, level ${shift.escalation_level}`}`,
+                    printed`  ${shift.starts_at} → ${shift.ends_at}  ${shift.source === null ? printed`hand-written` : printed`synced by ${shift.source}`}${shift.escalation_level === undefined ? '' : printed`, level ${shift.escalation_level}`}`,
                 ),
               ]),
-              `${plural(onCall, 'person', 'people')} on call for ${schedule} at ${at.toISOString()}.`,
-              ...(unfindable === 0 ? [] : [c.yellow(`${plural(unfindable, 'shift')} with a key the functions cannot find: see \`lumos-state check\`.`)]),
+              printed`${plural(onCall, 'person', 'people')} on call for ${schedule} at ${at.toISOString()}.`,
+              ...(unfindable === 0 ? [] : [c.yellow(printed`${plural(unfindable, 'shift')} with a key the functions cannot find: see \`lumos-state check\`.`)]),
             ],
           },
           options,

@@ -15,6 +15,7 @@ import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { targetError } from '../../shared/target-error';
+import { printed } from '../../shared/terminal-text';
 import { type GrantsTargetOptions, resolveGrantsTarget, withGrantsTargetOptions } from '../grants-target';
 
 interface ReindexOptions extends GrantsTargetOptions {
@@ -63,7 +64,7 @@ export function defineReindex(program: Command, { io, finish }: CommandContext):
           exitCode: EXIT.ok,
           json: { table: target.required, scanned, indexed, changed_meanwhile: changed },
           human: () => [
-            `${plural(indexed, 'grant')} put into the due index of ${target.required} (${plural(scanned, 'item')} read; ${changed} changed meanwhile, already indexed).`,
+            printed`${plural(indexed, 'grant')} put into the due index of ${target.required} (${plural(scanned, 'item')} read; ${changed} changed meanwhile, already indexed).`,
           ],
         },
         options,

@@ -12,6 +12,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printed } from '../../shared/terminal-text';
 import { emailArgument } from '../email-argument';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
@@ -63,9 +64,9 @@ export function defineRemoveShift(program: Command, { io, finish }: CommandConte
             exitCode: EXIT.ok,
             json: { table: target.required, schedule, email, removed_by: by, removed: rows, synced_left: synced },
             human: () => [
-              ...rows.map((row) => `  ${row.starts_at ?? '?'} → ${row.ends_at ?? '?'}`),
-              `Removed ${plural(removed.length, 'hand-written shift')} of ${email} on ${schedule} from ${target.required} (by ${by}).`,
-              ...(synced === 0 ? [] : [`${plural(synced, 'synced shift')} left: the source owns them; remove the person in the paging tool.`]),
+              ...rows.map((row) => printed`  ${row.starts_at ?? '?'} → ${row.ends_at ?? '?'}`),
+              printed`Removed ${plural(removed.length, 'hand-written shift')} of ${email} on ${schedule} from ${target.required} (by ${by}).`,
+              ...(synced === 0 ? [] : [printed`${plural(synced, 'synced shift')} left: the source owns them; remove the person in the paging tool.`]),
             ],
           },
           options,

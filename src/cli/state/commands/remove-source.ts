@@ -23,6 +23,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { joined, printed } from '../../shared/terminal-text';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
 import { stateTableError } from '../import/state-write-error';
@@ -110,18 +111,18 @@ export function defineRemoveSource(program: Command, { io, finish }: CommandCont
             },
             human: () =>
               nothing
-                ? [`No source ${id} in ${table}: no source item, no status, no item it synced. Nothing removed.`]
+                ? [printed`No source ${id} in ${table}: no source item, no status, no item it synced. Nothing removed.`]
                 : [
                     'scan' in coverage
-                      ? 'Scanned the whole state table for its items (training records are kept per person).'
-                      : `Looked in the ${plural(coverage.schedules.length, 'schedule')} it covered: ${coverage.schedules.join(', ')}.`,
+                      ? printed`Scanned the whole state table for its items (training records are kept per person).`
+                      : printed`Looked in the ${plural(coverage.schedules.length, 'schedule')} it covered: ${joined(coverage.schedules, ', ')}.`,
                     ...Object.entries(bySchedule)
                       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-                      .map(([schedule, count]) => `  ${schedule}: ${plural(count, 'synced shift')}`),
-                    `${verb} source ${id} from ${table} (by ${by}): ${removedItem ? 'its source item' : 'no source item'}, ${removedStatus ? 'its status' : 'no status'}, ${plural(shifts.length, 'synced shift')} and ${plural(training.length, 'synced training record')}${dryRun ? ' (dry run: nothing removed)' : ''}.`,
+                      .map(([schedule, count]) => printed`  ${schedule}: ${plural(count, 'synced shift')}`),
+                    printed`${verb} source ${id} from ${table} (by ${by}): ${removedItem ? 'its source item' : 'no source item'}, ${removedStatus ? 'its status' : 'no status'}, ${plural(shifts.length, 'synced shift')} and ${plural(training.length, 'synced training record')}${dryRun ? ' (dry run: nothing removed)' : ''}.`,
                     ...(changed.length === 0
                       ? []
-                      : [`Left ${plural(changed.length, 'item')}: written by another origin since it was read (no longer of source ${id}).`]),
+                      : [printed`Left ${plural(changed.length, 'item')}: written by another origin since it was read (no longer of source ${id}).`]),
                   ],
           },
           options,

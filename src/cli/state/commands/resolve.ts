@@ -16,6 +16,7 @@ import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import type { TablesTarget } from '../../shared/table-target';
 import { TargetError, targetError } from '../../shared/target-error';
+import { printed } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { grantId, parseGrantId } from '../grant-id';
 import { type GrantsTargetOptions, resolveGrantsTarget, withGrantsTargetOptions } from '../grants-target';
@@ -86,7 +87,7 @@ export function defineResolve(program: Command, { io, finish }: CommandContext):
           {
             exitCode: EXIT.ok,
             json: { grant: grantId(key), state: resolved.state, removed_at: resolved.removed_at, resolved_by: by, reason },
-            human: () => [`Closed ${grantId(key)}: marked removed at ${resolved.removed_at}, audited as resolved by ${by}.`],
+            human: () => [printed`Closed ${grantId(key)}: marked removed at ${resolved.removed_at ?? ''}, audited as resolved by ${by}.`],
           },
           options,
         ),

@@ -14,6 +14,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { joined, printed, prose } from '../../shared/terminal-text';
 import { stateTableError } from '../import/state-write-error';
 import { connectorPrefixOf, type SourceOptions, withConnectorPrefix } from '../source-options';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
@@ -83,21 +84,21 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
             json: { table: target.required, at: now.toISOString(), sources: rows },
             human: (c) => [
               ...rows.flatMap((row) => [
-                `${c.bold(row.id)}  ${row.type ?? 'not synced'}${row.covers === null ? '' : ` → ${'schedules' in row.covers ? row.covers.schedules.join(', ') : row.covers.courses.join(', ')}`}: ${row.stale ? c.red(`stale (after ${row.stale_after} min)`) : c.green('fresh')}`,
-                `  last success ${row.last_success ?? 'never'}${row.last_run_status === null ? '' : `; last run ${row.last_run_status}`}`,
+                printed`${c.bold(printed`${row.id}`)}  ${row.type ?? 'not synced'}${row.covers === null ? '' : printed` → ${joined('schedules' in row.covers ? row.covers.schedules : row.covers.courses, ', ')}`}: ${row.stale ? c.red(printed`stale (after ${row.stale_after} min)`) : c.green(printed`fresh`)}`,
+                printed`  last success ${row.last_success ?? 'never'}${row.last_run_status === null ? '' : printed`; last run ${row.last_run_status}`}`,
                 ...(row.last_failure === null
                   ? []
-                  : [`  last failure ${row.last_failure}: ${row.last_failure_reason ?? ''}: ${row.last_failure_message ?? ''}`]),
+                  : [printed`  last failure ${row.last_failure}: ${row.last_failure_reason ?? ''}: ${prose(row.last_failure_message ?? '')}`]),
                 ...(row.last_run_status === 'partial' && row.incomplete_schedules.length > 0
-                  ? [`  not read whole in the last run: ${row.incomplete_schedules.join(', ')}`]
+                  ? [printed`  not read whole in the last run: ${joined(row.incomplete_schedules, ', ')}`]
                   : []),
                 // Which schedules, when only some of the source's are stale.
                 ...(row.stale_schedules.length > 0 && row.stale_schedules.length < coveredCount(row.covers)
-                  ? [c.red(`  stale: ${row.stale_schedules.join(', ')} (their synced shifts do not count)`)]
+                  ? [c.red(printed`  stale: ${joined(row.stale_schedules, ', ')} (their synced shifts do not count)`)]
                   : []),
-                ...(row.refused === null ? [] : [c.red(`  refused: ${row.refused}`)]),
+                ...(row.refused === null ? [] : [c.red(printed`  refused: ${prose(row.refused)}`)]),
               ]),
-              `${plural(rows.length, 'source')} in ${target.required}; ${troubled} stale or refused.`,
+              printed`${plural(rows.length, 'source')} in ${target.required}; ${troubled} stale or refused.`,
             ],
           },
           options,

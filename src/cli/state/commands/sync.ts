@@ -16,6 +16,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { joined, type Printed, printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { stateTableError } from '../import/state-write-error';
 import { connectorPrefixOf, type SourceOptions, withConnectorPrefix } from '../source-options';
@@ -71,14 +72,14 @@ export function defineSync(program: Command, { io, finish }: CommandContext): vo
             human: (c) => [
               ...outcomes.map(
                 (outcome) =>
-                  `${c.bold(outcome.id)}  ${outcome.status === 'failed' ? c.red('failed') : outcome.status === 'partial' ? c.yellow('partial') : c.green('complete')}: ${
+                  printed`${c.bold(printed`${outcome.id}`)}  ${outcome.status === 'failed' ? c.red(printed`failed`) : outcome.status === 'partial' ? c.yellow(printed`partial`) : c.green(printed`complete`)}: ${
                     outcome.failure
-                      ? `${outcome.failure.reason}: ${outcome.failure.message}`
-                      : `${outcome.returned} returned, ${outcome.written} written, ${outcome.deleted} deleted, ${outcome.kept} kept${skippedText(outcome.skipped)}`
+                      ? printed`${outcome.failure.reason}: ${prose(outcome.failure.message)}`
+                      : printed`${outcome.returned} returned, ${outcome.written} written, ${outcome.deleted} deleted, ${outcome.kept} kept${skippedText(outcome.skipped)}`
                   }`,
               ),
-              ...report.problems.map((problem) => `${c.bold(problem.id)}  ${c.red('refused')}: ${problem.message}`),
-              `${plural(outcomes.length + report.problems.length, 'source')} synced at ${report.startedAt}; ${failed} failed or refused.`,
+              ...report.problems.map((problem) => printed`${c.bold(printed`${problem.id}`)}  ${c.red(printed`refused`)}: ${prose(problem.message)}`),
+              printed`${plural(outcomes.length + report.problems.length, 'source')} synced at ${report.startedAt}; ${failed} failed or refused.`,
             ],
           },
           options,
@@ -91,7 +92,7 @@ export function defineSync(program: Command, { io, finish }: CommandContext): vo
   });
 }
 
-function skippedText(skipped: Partial<Record<string, number>>): string {
-  const parts = Object.entries(skipped).map(([reason, count]) => `${count} ${reason}`);
-  return parts.length === 0 ? '' : `; skipped ${parts.join(', ')}`;
+function skippedText(skipped: Partial<Record<string, number>>): Printed {
+  const parts = Object.entries(skipped).map(([reason, count]) => printed`${count ?? 0} ${reason}`);
+  return parts.length === 0 ? printed`` : printed`; skipped ${joined(parts, ', ')}`;
 }

@@ -10,6 +10,7 @@ import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { printed } from '../../shared/terminal-text';
 import { emailArgument } from '../email-argument';
 import { stateTableError } from '../import/state-write-error';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
@@ -56,9 +57,9 @@ export function defineTraining(program: Command, { io, finish }: CommandContext)
             human: (c) => [
               ...rows.map(
                 (row) =>
-                  `${c.bold(row.course)}  completed ${row.completed_at}, ${row.expires_at === null ? 'does not expire' : `${row.expired ? c.red('expired') : 'expires'} ${row.expires_at}`}; ${row.source === null ? 'hand-written' : `synced by ${row.source}`}`,
+                  printed`${c.bold(printed`${row.course}`)}  completed ${row.completed_at}, ${row.expires_at === null ? printed`does not expire` : printed`${row.expired ? c.red(printed`expired`) : printed`expires`} ${row.expires_at}`}; ${row.source === null ? printed`hand-written` : printed`synced by ${row.source}`}`,
               ),
-              `${plural(rows.length, 'training record')} of ${email} in ${target.required}.`,
+              printed`${plural(rows.length, 'training record')} of ${email} in ${target.required}.`,
             ],
           },
           options,

@@ -1,3 +1,5 @@
+import { type Printed, printed, prose, quoted } from '../../shared/terminal-text';
+
 /**
  * A row an import leaves out, and why: its line in the file (null for a calendar event, which
  * ical.js does not place), the offending value as the file has it (bounded) and the reason.
@@ -10,12 +12,8 @@ export interface Rejection {
 
 const SHOWN = 80;
 
-/** The value as it is quoted in a report: at most 80 characters, JSON-escaped so nothing in it is invisible. */
-export function shownValue(value: string): string {
-  const cut = value.length > SHOWN ? `${value.slice(0, SHOWN)}…` : value;
-  return JSON.stringify(cut);
-}
-
-export function rejectionLine(rejection: Rejection): string {
-  return `${rejection.line === null ? 'event' : `line ${rejection.line}`}: ${shownValue(rejection.value)}: ${rejection.reason}`;
+/** The value quoted as an identifier (at most 80 characters; every invisible or look-alike character escaped), and the reason as prose. */
+export function rejectionLine(rejection: Rejection): Printed {
+  const cut = rejection.value.length > SHOWN ? printed`${quoted(rejection.value.slice(0, SHOWN))}…` : quoted(rejection.value);
+  return printed`${rejection.line === null ? 'event' : `line ${rejection.line}`}: ${cut}: ${prose(rejection.reason)}`;
 }
