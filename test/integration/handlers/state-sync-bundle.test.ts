@@ -2,8 +2,8 @@
  * The state sync's bundle as Lambda runs it (dist/state-sync/index.js as `npm run build` makes
  * it): an EventBridge event in, credentials from the environment, no token, only the state table
  * (DynamoDB Local) and a loopback Secrets Manager holding a loopback PagerDuty's key under the
- * deployment's connector prefix; a shift created in PagerDuty is synced and the source's status
- * records the success.
+ * deployment's source secret prefix (SOURCE_SECRET_PREFIX); a shift created in PagerDuty is synced
+ * and the source's status records the success.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     ...secretsManager.sdkEnvironment,
     STATE_TABLE: tables.STATE_TABLE,
-    CONNECTOR_SECRET_PREFIX: PREFIX,
+    SOURCE_SECRET_PREFIX: PREFIX,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bundletest',

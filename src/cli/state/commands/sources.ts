@@ -1,8 +1,9 @@
 /**
  * `lumos-state sources`: every source item with its status as the sync records it (last success,
  * last failure and its reason, the last run's counts) and whether it is stale as the rules judge
- * it. A source that does not parse, or claims a name another owns, is listed with why. Exit 1
- * when any source is stale or refused.
+ * it. A source that does not parse, or claims a name another owns, is listed with why; one whose
+ * secret is still under the legacy prefix says so (move it: docs/deploy.md). Exit 1 when any
+ * source is stale or refused.
  */
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
@@ -14,7 +15,7 @@ import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { stateTableError } from '../import/state-write-error';
-import { connectorPrefixOf, type SourceOptions, withConnectorPrefix } from '../source-options';
+import { type SourceOptions, sourcePrefixesOf, withSourcePrefixOptions } from '../source-options';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
 interface SourcesOptions extends StateTargetOptions, SourceOptions {
@@ -25,7 +26,7 @@ const BUDGET_MS = 30_000;
 const DEFAULT_STALE_AFTER = 30;
 
 export function defineSources(program: Command, { io, finish }: CommandContext): void {
-  withConnectorPrefix(
+  withSourcePrefixOptions(
     withStateTargetOptions(
       program
         .command('sources')
@@ -36,17 +37,26 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
     const target = await resolveStateTarget(options);
     const now = new Date();
     try {
+      const prefixes = sourcePrefixesOf(options, target, io);
       let list: SourceList;
       try {
-        list = await readSources(new DynamoSourceStore(target.documents, target.required), connectorPrefixOf(options), new Deadline(BUDGET_MS));
+        list = await readSources(new DynamoSourceStore(target.documents, target.required), prefixes, new Deadline(BUDGET_MS));
       } catch (error) {
         throw stateTableError(error, 'reading', target);
       }
       const statusOf = new Map(list.statuses.map((status) => [status.id, status]));
+      const legacy = new Set(list.legacySecrets);
       const rows = [
         ...list.sources.map((source) => {
           const staleAfter = source.stale_after;
-          return { id: source.id, type: source.type as string | null, covers: coveredNames(source), stale_after: staleAfter, refused: null as string | null };
+          return {
+            id: source.id,
+            type: source.type as string | null,
+            covers: coveredNames(source),
+            stale_after: staleAfter,
+            refused: null as string | null,
+            legacy_secret: legacy.has(source.id),
+          };
         }),
         ...list.problems.map((problem) => ({
           id: problem.id,
@@ -54,6 +64,7 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
           covers: null,
           stale_after: statusOf.get(problem.id)?.stale_after ?? DEFAULT_STALE_AFTER,
           refused: problem.message,
+          legacy_secret: false,
         })),
       ]
         .sort((a, b) => (a.id < b.id ? -1 : 1))
@@ -85,6 +96,9 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
                   ? []
                   : [`  last failure ${row.last_failure}: ${row.last_failure_reason ?? ''}: ${row.last_failure_message ?? ''}`]),
                 ...(row.refused === null ? [] : [c.red(`  refused: ${row.refused}`)]),
+                ...(row.legacy_secret
+                  ? [c.yellow(`  secret under the legacy prefix ${prefixes.legacy ?? ''}: move it under ${prefixes.current} (docs/deploy.md)`)]
+                  : []),
               ]),
               `${plural(rows.length, 'source')} in ${target.required}; ${troubled} stale or refused.`,
             ],
