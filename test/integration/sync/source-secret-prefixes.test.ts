@@ -48,8 +48,9 @@ beforeAll(async () => {
   [secretsManager, feed] = await Promise.all([startFakeSecretsManager(), startIcsFeed('feed-token-0123')]);
   for (const [name, value] of Object.entries(secretsManager.sdkEnvironment)) vi.stubEnv(name, value);
   const feedSecret = JSON.stringify({ url: feed.url, allowed_hosts: ['127.0.0.1'] });
-  // The same feed under three names: the source prefix, the old shared prefix, and a provisioner's credential.
-  for (const name of ['acme-sources/rota', 'lumos-connectors/rota', 'lumos-connectors/crm-write']) secretsManager.secrets.set(name, feedSecret);
+  // The same feed under four names: two source prefixes, the old shared prefix, and a provisioner's credential.
+  for (const name of ['acme-sources/rota', 'lumos-sources/rota', 'lumos-connectors/rota', 'lumos-connectors/crm-write'])
+    secretsManager.secrets.set(name, feedSecret);
   feed.calendar = calendar(vevent({ UID: 'a', DTSTART: stamp(-1), DTEND: stamp(7), SUMMARY: 'On call: grace@lumos.com' }));
 });
 
@@ -95,6 +96,14 @@ describe('source secret prefix', () => {
         }),
       }),
     ]);
+  });
+
+  it('16.9 without SOURCE_SECRET_PREFIX, as `npm start` runs it, takes secrets under lumos-sources/ and none under lumos-connectors/', async () => {
+    // Act
+    const { report } = await syncWith({}, [icsSource('rota', 'lumos-sources/rota'), icsSource('crm', 'lumos-connectors/crm-write')]);
+    // Assess
+    expect(report.outcomes).toEqual([expect.objectContaining({ id: 'rota', status: 'complete', written: 1 })]);
+    expect(report.problems).toEqual([{ id: 'crm', message: 'source "crm" is malformed: secret: must start with the source secret prefix lumos-sources/' }]);
   });
 
   it('16.9 refuses the same legacy secret once LEGACY_SOURCE_SECRET_PREFIX is removed', async () => {
