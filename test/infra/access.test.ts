@@ -273,15 +273,17 @@ describe('WebhookStack', () => {
       }
     });
 
-    it('16.9 no function reads secrets under both prefixes, and every secret grant is under exactly one of them', () => {
+    it('16.9 no function reads secrets under both prefixes, and the two prefixes never overlap', () => {
       for (const [variant, synthesized, connectorPrefix] of variants()) {
+        // Prepare: the test stacks are named Test
         const sourcePrefix = defaultSourcePrefix('Test');
         // Pre-approval reads the token secret and no other (checked above): its grant is the token's.
         const tokenGrants = grantedPairs(synthesized, 'pre-approval').filter((granted) => granted.startsWith('secretsmanager:'));
+        // Act / Assess: a secret name under both prefixes would be readable by both purposes
+        expect(synthesized.stack.sourceSecretPrefix, variant).toBe(sourcePrefix);
+        expect(sourcePrefix.startsWith(connectorPrefix) || connectorPrefix.startsWith(sourcePrefix), variant).toBe(false);
         for (const slug of FUNCTION_SLUGS) {
-          // Act: the secret grants beyond the token's
           const secretGrants = grantedPairs(synthesized, slug).filter((granted) => granted.startsWith('secretsmanager:') && !tokenGrants.includes(granted));
-          // Assess
           expect(
             secretGrants.filter((granted) => granted !== connectorPair(connectorPrefix) && granted !== sourceSecretsPair(sourcePrefix)),
             `${variant}: ${slug}`,

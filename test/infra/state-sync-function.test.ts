@@ -31,7 +31,7 @@ describe('state sync', () => {
 
   beforeAll(() => {
     defaults = synthContext();
-    custom = synthContext({ stateSyncMinutes: '15', connectorSecretPrefix: 'acme/', sourceSecretPrefix: 'acme-sources/' });
+    custom = synthContext({ stateSyncMinutes: '15', connectorSecretPrefix: 'acme/' });
   });
 
   describe('schedule', () => {
@@ -67,8 +67,9 @@ describe('state sync', () => {
       // Assess
       expect(fn).toEqual(expect.objectContaining({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 120 }));
       expect(Object.keys(variables).sort()).toEqual(['METRICS_NAMESPACE', 'SOURCE_SECRET_PREFIX', 'STATE_TABLE']);
-      expect(variables).toEqual(expect.objectContaining({ SOURCE_SECRET_PREFIX: 'acme-sources/', METRICS_NAMESPACE: 'LumosWebhooks/LumosWebhooks' }));
-      expect(variablesOf(defaults, SYNC)).toEqual(expect.objectContaining({ SOURCE_SECRET_PREFIX: 'lumos-sources/LumosWebhooks/' }));
+      expect(variables).toEqual(
+        expect.objectContaining({ SOURCE_SECRET_PREFIX: 'lumos-sources/LumosWebhooks/', METRICS_NAMESPACE: 'LumosWebhooks/LumosWebhooks' }),
+      );
     });
 
     it('16.9 may read the partitions it works in and put, update and delete only in those it owns, read source secrets under their prefix, and nothing else', () => {
@@ -77,11 +78,21 @@ describe('state sync', () => {
       // Act
       const pairs = grantedPairs(custom, SYNC);
       // Assess: written out action by action, as a reviewer reads them; no BatchWriteItem, no connector secret
-      expect(pairs).toEqual([...syncStatePairs(state), sourceSecretsPair('acme-sources/'), ...ownLogPairs(custom, SYNC)].sort());
+      expect(pairs).toEqual([...syncStatePairs(state), sourceSecretsPair('lumos-sources/LumosWebhooks/'), ...ownLogPairs(custom, SYNC)].sort());
       expect(pairs.map((granted) => granted.split(' on ')[0])).not.toEqual(
         expect.arrayContaining([expect.stringMatching(/^dynamodb:(BatchWriteItem|GetItem|Scan)$/)]),
       );
       expect(pairs).not.toContain(connectorPair('acme/'));
+    });
+
+    it('16.9 follows sourceSecretPrefix in both the ARN and the environment', () => {
+      // Prepare
+      const acme = synthContext({ sourceSecretPrefix: 'acme-sources/' });
+      // Act
+      const secretPairs = grantedPairs(acme, SYNC).filter((granted) => granted.startsWith('secretsmanager:'));
+      // Assess
+      expect(secretPairs).toEqual([sourceSecretsPair('acme-sources/')]);
+      expect(variablesOf(acme, SYNC).SOURCE_SECRET_PREFIX).toBe('acme-sources/');
     });
 
     it("16.9 reads its sources' secrets under lumos-sources/<stackName>/ by default, the stack name taken literally, and no connector secret", () => {
