@@ -41,31 +41,34 @@ export function withSourcePrefixOptions(command: Command): Command {
 
 /** The prefixes a command checks the sources' secrets against; a deprecated flag is named on stderr. */
 export function sourcePrefixesOf(options: SourceOptions, target: Pick<TablesTarget, 'stackOutputs'>, io: Pick<Io, 'stderr'>): SourceSecretPrefixes {
-  if (options.connectorPrefix !== undefined && options.sourcePrefix !== undefined)
-    throw new UsageError('give --source-prefix, not also --connector-prefix (its old name)');
-  if (options.connectorPrefix !== undefined) {
+  const { sourcePrefix, connectorPrefix, legacySourcePrefix, stack } = options;
+  if (connectorPrefix !== undefined && sourcePrefix !== undefined) throw new UsageError('give --source-prefix, not also --connector-prefix (its old name)');
+  if (connectorPrefix !== undefined)
     io.stderr('lumos-state: --connector-prefix is deprecated: source secrets have their own prefix now; use --source-prefix\n');
-  }
-  const given = options.sourcePrefix ?? options.connectorPrefix;
-  const flag = options.sourcePrefix === undefined && options.connectorPrefix !== undefined ? '--connector-prefix' : '--source-prefix';
-  const current = given ?? fromStack(options.stack, target, SOURCE_PREFIX_OUTPUT) ?? LOCAL_SOURCE_SECRET_PREFIX;
-  if (options.stack !== undefined && given === undefined && target.stackOutputs[SOURCE_PREFIX_OUTPUT] === undefined) {
+  const outputs = stack === undefined ? {} : target.stackOutputs;
+  const current = checked(
+    sourcePrefix !== undefined ? ['--source-prefix', sourcePrefix] : connectorPrefix !== undefined ? ['--connector-prefix', connectorPrefix] : undefined,
+    SOURCE_PREFIX_OUTPUT,
+    outputs,
+  );
+  if (current === undefined && stack !== undefined) {
     throw new TargetError(
-      `stack ${options.stack} has no ${SOURCE_PREFIX_OUTPUT} output (deployed before source secrets had their own prefix): deploy it again, or give --source-prefix with the prefix its sources' secrets are under`,
+      `stack ${stack} has no ${SOURCE_PREFIX_OUTPUT} output (deployed before source secrets had their own prefix): deploy it again, or give --source-prefix with the prefix its sources' secrets are under`,
     );
   }
-  const legacy = options.legacySourcePrefix ?? fromStack(options.stack, target, LEGACY_SOURCE_PREFIX_OUTPUT);
-  checked(given === undefined ? SOURCE_PREFIX_OUTPUT : flag, current);
-  if (legacy !== undefined) checked(options.legacySourcePrefix === undefined ? LEGACY_SOURCE_PREFIX_OUTPUT : '--legacy-source-prefix', legacy);
-  return { current, ...(legacy === undefined ? {} : { legacy }) };
+  const legacy = checked(legacySourcePrefix === undefined ? undefined : ['--legacy-source-prefix', legacySourcePrefix], LEGACY_SOURCE_PREFIX_OUTPUT, outputs);
+  return { current: current ?? LOCAL_SOURCE_SECRET_PREFIX, ...(legacy === undefined ? {} : { legacy }) };
 }
 
-function fromStack(stack: string | undefined, target: Pick<TablesTarget, 'stackOutputs'>, output: string): string | undefined {
-  return stack === undefined ? undefined : target.stackOutputs[output];
-}
-
-/** A prefix that is empty or holds a wildcard would accept a source naming any secret. */
-function checked(name: string, prefix: string): void {
-  const problem = secretPrefixProblem(prefix);
-  if (problem !== null) throw new UsageError(`${name} ${JSON.stringify(prefix)} ${problem}`);
+/**
+ * The flag's value, else the stack output's, refused when it is empty or holds a wildcard: it
+ * would accept a source naming any secret.
+ */
+function checked(flag: [name: string, value: string] | undefined, output: string, outputs: Readonly<Record<string, string>>): string | undefined {
+  const value = flag === undefined ? outputs[output] : flag[1];
+  if (value === undefined) return undefined;
+  const problem = secretPrefixProblem(value);
+  if (problem === null) return value;
+  if (flag !== undefined) throw new UsageError(`${flag[0]} ${JSON.stringify(value)} ${problem}`);
+  throw new TargetError(`the stack's ${output} output ${JSON.stringify(value)} ${problem}; give --source-prefix`);
 }

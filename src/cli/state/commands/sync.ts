@@ -2,7 +2,8 @@
  * `lumos-state sync [SOURCE]`: one sync run now, as the state-sync function runs it
  * (src/sync/sync-service.ts), over every configured source or the one named, its secrets read
  * from Secrets Manager under the source secret prefix (the stack's `SourceSecretPrefix` output
- * with `--stack`; credentials and region from the AWS SDK's default chain). Prints each source's outcome; exit 1 when any failed or was refused.
+ * with `--stack`; credentials and region from the AWS SDK's default chain). Prints each source's
+ * outcome; exit 1 when any failed or was refused.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
