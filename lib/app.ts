@@ -36,6 +36,8 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
     // The function refuses a longer one at start (src/app/config.ts): refuse it here, not after deploying.
     validationMisconfiguredMessage: context.string('validationMisconfiguredMessage', { maxLength: MAX_VALIDATION_MESSAGE_LENGTH }),
     connectorSecretPrefix: context.string('connectorSecretPrefix'),
+    sourceSecretPrefix: context.string('sourceSecretPrefix'),
+    legacySourceSecretPrefix: context.string('legacySourceSecretPrefix'),
     throttleRateLimit: context.number('throttleRateLimit', { min: 1, integer: false }),
     throttleBurstLimit: context.number('throttleBurstLimit', { min: 1, integer: true }),
     apiExecutionLogging: context.boolean('apiExecutionLogging'),

@@ -62,12 +62,37 @@ export function nagAcknowledgements(stack: WebhookStack): NagAcknowledgement[] {
       scopes: [stack.token.secret],
     });
   }
-  if (stack.connectorSecretReaders.length > 0) {
+  // One per prefix: the finding's id names the ARN, so a prefix two groups read is acknowledged once, for both.
+  const secretReaders = new Map<string, { reasons: string[]; scopes: IConstruct[] }>();
+  const readersOf = (prefix: string, reason: string, scopes: readonly IConstruct[]) => {
+    if (scopes.length === 0) return;
+    const entry = secretReaders.get(prefix) ?? { reasons: [], scopes: [] };
+    entry.reasons.push(reason);
+    entry.scopes.push(...scopes);
+    secretReaders.set(prefix, entry);
+  };
+  readersOf(
+    stack.connectorSecretPrefix,
+    'Connector secrets are created by admins, one per target system, under a fixed name prefix; only the functions that call target systems (provisioning, deprovisioning, the expiry sweeper) may GetSecretValue on secrets under that prefix in this account and region.',
+    stack.connectorSecretReaders,
+  );
+  readersOf(
+    stack.sourceSecretPrefix,
+    "State sources' secrets (API keys, feed URLs) are created by admins, one per source, under a prefix of their own; only the state sync may GetSecretValue on secrets under that prefix in this account and region, and it may read no connector secret.",
+    stack.sourceSecretReaders,
+  );
+  if (stack.legacySourceSecretPrefix !== undefined) {
+    readersOf(
+      stack.legacySourceSecretPrefix,
+      "While a deployment moves its state sources' secrets (legacySourceSecretPrefix, docs/deploy.md), the state sync may also GetSecretValue under the old prefix; each read is counted as a warning, and the setting is removed once the secrets are moved.",
+      stack.sourceSecretReaders,
+    );
+  }
+  for (const [prefix, { reasons, scopes }] of secretReaders) {
     acknowledgements.push({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${stack.connectorSecretPrefix}*]`,
-      reason:
-        'Connector secrets are created by admins, one per target system or state source, under a fixed name prefix; the functions that call target systems (provisioning, deprovisioning, the expiry sweeper) and the state sync, which reads the API keys of state sources there, may only GetSecretValue on secrets under that prefix in this account and region.',
-      scopes: stack.connectorSecretReaders,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+      reason: reasons.join(' '),
+      scopes,
     });
   }
   return acknowledgements;

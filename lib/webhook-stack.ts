@@ -5,12 +5,14 @@ import type { FunctionSpec, ScheduledFunctionSpec, ScheduleSettings, WebhookFunc
 import { SCHEDULED_FUNCTIONS, WEBHOOK_FUNCTIONS } from '../src/app/functions';
 import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_VAR } from '../src/kernel/metrics';
 import type { FailMode } from '../src/services/fail-mode';
+import { DEFAULT_CONNECTOR_SECRET_PREFIX, stackSourceSecretPrefix } from '../src/store/secret-prefix';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../src/store/table-definitions';
-import { grantConnectorSecrets, grantTable, grantTokenRead } from './access';
+import { grantConnectorSecrets, grantSourceSecrets, grantTable, grantTokenRead } from './access';
 import { AlarmTopic } from './alarm-topic';
 import { pascalCase } from './names';
 import { DEFAULT_WAF_RATE_LIMIT, RateLimitWaf } from './rate-limit-waf';
 import { ScheduledFunction } from './scheduled-function';
+import { addSecretPrefixOutputs, checkedSecretPrefixes } from './secret-prefixes';
 import { buildTable, type WebhookTable } from './tables';
 import { addTokenOutputs } from './token-outputs';
 import { type TokenSecret, tokenSecret } from './token-secret';
@@ -40,6 +42,10 @@ export interface WebhookStackProps extends StackProps {
   readonly validationMisconfiguredMessage?: string;
   /** Connector secrets (http provisioner) must have names starting with this; default `lumos-connectors/`. */
   readonly connectorSecretPrefix?: string;
+  /** State sources' secrets must have names starting with this; default `lumos-sources/<stack name>/`. */
+  readonly sourceSecretPrefix?: string;
+  /** While source secrets are moved: the old prefix the state sync may still read them under (e.g. `lumos-connectors/`). */
+  readonly legacySourceSecretPrefix?: string;
   /** Stage throttling, steady requests per second; default 10. */
   readonly throttleRateLimit?: number;
   /** Stage throttling, burst; default 20. */
@@ -79,6 +85,11 @@ export class WebhookStack extends Stack {
   /** Connector secrets must have names starting with this; the functions in `connectorSecretReaders` may read them. */
   readonly connectorSecretPrefix: string;
   readonly connectorSecretReaders: readonly WebhookFunction[];
+  /** State sources' secrets must have names starting with this; the functions in `sourceSecretReaders` (the sync) may read them. */
+  readonly sourceSecretPrefix: string;
+  /** During an upgrade only: the old prefix the source secret readers may also read. */
+  readonly legacySourceSecretPrefix: string | undefined;
+  readonly sourceSecretReaders: readonly WebhookFunction[];
   /** One CloudWatch namespace per deployment, so staging and production metrics never mix. */
   readonly metricsNamespace: string;
 
@@ -87,7 +98,14 @@ export class WebhookStack extends Stack {
 
     const tables = new Map<TableDefinition['id'], WebhookTable>(TABLE_DEFINITIONS.map((definition) => [definition.id, buildTable(this, definition)]));
     this.token = tokenSecret(this, props.tokenSecretName);
-    this.connectorSecretPrefix = props.connectorSecretPrefix ?? 'lumos-connectors/';
+    const prefixes = checkedSecretPrefixes({
+      connectorSecretPrefix: props.connectorSecretPrefix ?? DEFAULT_CONNECTOR_SECRET_PREFIX,
+      sourceSecretPrefix: props.sourceSecretPrefix ?? stackSourceSecretPrefix(this.stackName),
+      legacySourceSecretPrefix: props.legacySourceSecretPrefix,
+    });
+    this.connectorSecretPrefix = prefixes.connectorSecretPrefix;
+    this.sourceSecretPrefix = prefixes.sourceSecretPrefix;
+    this.legacySourceSecretPrefix = prefixes.legacySourceSecretPrefix;
     this.metricsNamespace = `${DEFAULT_METRICS_NAMESPACE}/${this.stackName}`;
 
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
@@ -109,9 +127,14 @@ export class WebhookStack extends Stack {
 
     const shared = { api: this.webhookApi.api, tables, token: this.token, metricsNamespace: this.metricsNamespace };
     const readers: WebhookFunction[] = [];
+    const sourceReaders: WebhookFunction[] = [];
+    const noteReader = (spec: FunctionSpec, fn: WebhookFunction) => {
+      if (spec.connectorSecrets === true) readers.push(fn);
+      if (spec.sourceSecrets === true) sourceReaders.push(fn);
+    };
     this.functions = WEBHOOK_FUNCTIONS.map((webhook) => {
       const fn = this.addWebhook(webhook, shared, props);
-      if (webhook.connectorSecrets === true) readers.push(fn);
+      noteReader(webhook, fn);
       return fn;
     });
     const schedules: ScheduleSettings = {
@@ -120,10 +143,11 @@ export class WebhookStack extends Stack {
     };
     this.scheduled = SCHEDULED_FUNCTIONS.map((spec) => {
       const scheduled = this.addScheduled(spec, shared, schedules, props);
-      if (spec.connectorSecrets === true) readers.push(scheduled.handler);
+      noteReader(spec, scheduled.handler);
       return scheduled;
     });
     this.connectorSecretReaders = readers;
+    this.sourceSecretReaders = sourceReaders;
 
     new WebhookAlarms(this, 'Alarms', {
       functions: this.functions,
@@ -135,6 +159,7 @@ export class WebhookStack extends Stack {
     });
 
     addTokenOutputs(this, this.token);
+    addSecretPrefixOutputs(this, prefixes);
     for (const { definition, table } of tables.values()) {
       new CfnOutput(this, `${pascalCase(definition.id)}TableName`, { value: table.tableName });
     }
@@ -177,13 +202,14 @@ export class WebhookStack extends Stack {
     return scheduled;
   }
 
-  /** The tables and connector secrets a spec lists, at its levels, and where its metrics go. */
+  /** The tables and secrets a spec lists, at its levels, and where its metrics go. */
   private grantSpec(fn: WebhookFunction, spec: FunctionSpec, tables: SharedResources['tables'], metricsNamespace: string): void {
     for (const [tableId, table] of tables) {
       const level = spec.tables[tableId];
       if (level !== undefined) grantTable(fn.function, table, level);
     }
     if (spec.connectorSecrets) grantConnectorSecrets(fn.function, this.connectorSecretPrefix);
+    if (spec.sourceSecrets) grantSourceSecrets(fn.function, this.sourceSecretPrefix, this.legacySourceSecretPrefix);
     fn.function.addEnvironment(METRICS_NAMESPACE_VAR, metricsNamespace);
   }
 }

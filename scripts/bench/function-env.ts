@@ -5,6 +5,7 @@
  */
 import type { WebhookFunctionSpec } from '../../src/app/function-spec';
 import { METRICS_NAMESPACE_VAR } from '../../src/kernel/metrics';
+import { DEFAULT_CONNECTOR_SECRET_PREFIX } from '../../src/store/secret-prefix';
 import { TABLE_DEFINITIONS } from '../../src/store/table-definitions';
 import { lambdaInitEnv } from './env';
 
@@ -17,7 +18,7 @@ export function functionInitEnv(spec: WebhookFunctionSpec): NodeJS.ProcessEnv {
     ...env,
     AUTH_HEADER: 'authorization',
     [METRICS_NAMESPACE_VAR]: 'LumosWebhooksBench',
-    ...(spec.connectorSecrets ? { CONNECTOR_SECRET_PREFIX: 'lumos-connectors/' } : {}),
+    ...(spec.connectorSecrets ? { CONNECTOR_SECRET_PREFIX: DEFAULT_CONNECTOR_SECRET_PREFIX } : {}),
     ...spec.environment?.({ validationFailMode: 'closed' }),
   };
 }

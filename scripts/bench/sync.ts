@@ -9,6 +9,7 @@ import { Deadline } from '../../src/kernel/deadline';
 import { logger } from '../../src/kernel/logger';
 import { createTables } from '../../src/store/create-tables';
 import { createDocumentClient } from '../../src/store/dynamo-client';
+import { LOCAL_SOURCE_SECRET_PREFIX } from '../../src/store/secret-prefix';
 import { DynamoSourceStore, SOURCES_PARTITION } from '../../src/store/source-store';
 import { DynamoSyncedStateStore } from '../../src/store/synced-state-store';
 import { SecretsManagerSourceSecrets } from '../../src/sync/source-secret-texts';
@@ -19,7 +20,7 @@ import { msSince } from './stats';
 
 export const SYNC_SCHEDULES = 500;
 export const SHIFTS_PER_SCHEDULE = 10;
-const PREFIX = 'lumos-connectors/';
+const PREFIX = LOCAL_SOURCE_SECRET_PREFIX;
 const API_KEY = 'bench-pagerduty-key';
 const HOUR_MS = 3_600_000;
 
@@ -67,8 +68,8 @@ export async function measureSync(endpoint: string): Promise<SyncFigures> {
     const sync = new SyncService({
       sources: new DynamoSourceStore(documents, tables.STATE_TABLE),
       state: new DynamoSyncedStateStore(documents, tables.STATE_TABLE),
-      secrets: new SecretsManagerSourceSecrets(client, PREFIX),
-      connectorPrefix: PREFIX,
+      secrets: new SecretsManagerSourceSecrets(client, { current: PREFIX }),
+      sourcePrefixes: { current: PREFIX },
     });
     const timed = async () => {
       const started = process.hrtime.bigint();

@@ -8,6 +8,7 @@ import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
 import '../lumos/zod-setup';
 import { ConfigError } from '../kernel/errors';
 import { FAIL_MODES } from '../services/fail-mode';
+import { DEFAULT_CONNECTOR_SECRET_PREFIX, LOCAL_SOURCE_SECRET_PREFIX, secretPrefixProblem } from '../store/secret-prefix';
 
 /** A message for requesters, set by the deployment; the stack checks the same bound at synth. */
 export const MAX_VALIDATION_MESSAGE_LENGTH = 1_000;
@@ -16,6 +17,13 @@ const wholeNumber = (min: number, max: number, fallback: number) => z._default(z
 const seconds = (fallback: number, max: number) => wholeNumber(0, max, fallback);
 const text = z.string().check(z.minLength(1));
 const optionalText = z.optional(text);
+/** A secret name prefix the function reads under: never empty or a wildcard, which would reach every secret. */
+const secretPrefix = text.check(
+  z.superRefine((value, context) => {
+    const problem = secretPrefixProblem(value);
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem, input: value });
+  }),
+);
 
 const BaseEnvSchema = z.object({
   /** Each function is given only the tables it uses; a missing one fails when first needed. */
@@ -24,7 +32,11 @@ const BaseEnvSchema = z.object({
   AUDIT_TABLE: optionalText,
   GRANTS_TABLE: optionalText,
   /** Connector secrets (http provisioner) must have names starting with this. */
-  CONNECTOR_SECRET_PREFIX: z._default(text, 'lumos-connectors/'),
+  CONNECTOR_SECRET_PREFIX: z._default(secretPrefix, DEFAULT_CONNECTOR_SECRET_PREFIX),
+  /** State sources' secrets must have names starting with this (the stack sets `lumos-sources/<stack name>/`). */
+  SOURCE_SECRET_PREFIX: z._default(secretPrefix, LOCAL_SOURCE_SECRET_PREFIX),
+  /** During an upgrade only: the old prefix source secrets may still have, read with a warning. */
+  LEGACY_SOURCE_SECRET_PREFIX: z.optional(secretPrefix),
   /** Secrets Manager secret (name or ARN) holding the accepted token(s); used in AWS. */
   TOKEN_SECRET_ID: optionalText,
   /** A fixed token, for local runs only; ignored when TOKEN_SECRET_ID is set. */

@@ -13,8 +13,9 @@ import type { Container } from './container';
 /**
  * What a function may do to one table: `append` keeps the audit trail append-only;
  * `readWriteIndexed` is `readWrite` plus queries of the table's indexes (the sweeper's `due`);
- * `sync` is what the state sync does to the state table: batch reads and writes of synced items,
- * conditional deletes of vanished ones, and its sources' status updates.
+ * `sync` is what the state sync does to the state table: queries and batch reads, and conditional
+ * puts, updates and deletes only in the partitions it owns (synced shifts and training records,
+ * its sources' statuses), never a batch write.
  */
 export type TableAccess = 'read' | 'append' | 'readWrite' | 'readWriteIndexed' | 'sync';
 
@@ -31,8 +32,10 @@ export interface FunctionSpec {
   readonly slug: string;
   /** Tables the function may use, and how; a table not listed is neither granted nor named to it. */
   readonly tables: Partial<Record<TableDefinition['id'], TableAccess>>;
-  /** Reads connector secrets (http provisioner) under the deployment's prefix. */
+  /** Reads connector secrets (http provisioner) under the deployment's connector prefix. */
   readonly connectorSecrets?: boolean;
+  /** Reads state sources' secrets under the deployment's source secret prefix (the state sync only). */
+  readonly sourceSecrets?: boolean;
 }
 
 /** Deployment settings (the stack's context) a scheduled function runs by. */

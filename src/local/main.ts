@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       ? `  Sweeper:  removes expired grants every ${runtime.sweepSeconds} s (SWEEP_SECONDS); pending: npx lumos-state grants --pending --endpoint ${runtime.dynamoEndpoint} --grants-table ${runtime.tables.GRANTS_TABLE}`
       : '  Sweeper:  off (SWEEP_SECONDS=0)',
     runtime.sweepSeconds > 0
-      ? `  Sync:     syncs the state sources configured in ${runtime.tables.STATE_TABLE} every ${runtime.sweepSeconds} s (SWEEP_SECONDS; none configured: nothing to do)`
+      ? `  Sync:     syncs the state sources configured in ${runtime.tables.STATE_TABLE} every ${runtime.sweepSeconds} s (SWEEP_SECONDS; none configured: nothing to do); their secrets under ${runtime.sourceSecretPrefix}`
       : '  Sync:     off (SWEEP_SECONDS=0)',
     '',
     'Try the Lumos docs example (peterparker@lumos.com is on call for demo-oncall, so PREAPPROVED):',

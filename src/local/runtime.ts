@@ -46,6 +46,8 @@ export interface LocalRuntime {
   paths: string[];
   /** Seconds between runs of the scheduled functions (0: they do not run). */
   sweepSeconds: number;
+  /** Where the state sync reads its sources' secrets (`SOURCE_SECRET_PREFIX`, default `lumos-sources/`). */
+  sourceSecretPrefix: string;
   /** Settles if the DynamoDB Local we started exits on its own; never for `dynamoEndpoint` or after `stop()`. */
   dynamoExited: Promise<ProcessExit>;
   stop(): Promise<void>;
@@ -82,6 +84,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       tables,
       paths: [...routes.keys()],
       sweepSeconds,
+      sourceSecretPrefix: config.SOURCE_SECRET_PREFIX,
       dynamoExited: dynamo?.unexpectedExit ?? new Promise<ProcessExit>(() => {}),
       stop: async () => {
         for (const timer of timers) clearInterval(timer);

@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { formatPath } from '../lumos/format-path';
 import '../lumos/zod-setup';
+import { type SourceSecretPrefixes, secretPrefixOf } from './source-secret-prefixes';
 
 export const SOURCE_TYPES = ['pagerduty', 'incidentio', 'ics', 'knowbe4'] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
@@ -60,7 +61,7 @@ const mapping = (what: string) =>
 
 const common = {
   id: sourceId,
-  /** The Secrets Manager secret holding the credential; must start with the connector prefix. */
+  /** The Secrets Manager secret holding the credential; must start with the source secret prefix. */
   secret: text(512),
   stale_after: z._default(
     z
@@ -138,16 +139,16 @@ function problemsOf(error: z.core.$ZodError): string[] {
 }
 
 /**
- * The source item, checked; `connectorPrefix` is the deployment's connector secret prefix, which
- * the secret's name must start with (as for `http` connectors), so a source item cannot name any
- * other secret the sync function's role happens to reach.
+ * The source item, checked; its secret's name must start with the deployment's source secret
+ * prefix (or, during an upgrade, the legacy one), so a source item cannot name any other secret
+ * the sync function's role happens to reach.
  */
-export function parseSourceItem(value: unknown, options: { connectorPrefix: string }): SourceItem {
+export function parseSourceItem(value: unknown, prefixes: SourceSecretPrefixes): SourceItem {
   const result = SourceItemSchema.safeParse(value);
   const problems = result.success ? [] : problemsOf(result.error);
-  if (result.success && !options.connectorPrefix) problems.push('secret: the connector secret prefix is not configured');
-  else if (result.success && !result.data.secret.startsWith(options.connectorPrefix)) {
-    problems.push(`secret: must start with the connector prefix ${options.connectorPrefix}`);
+  if (result.success) {
+    const under = secretPrefixOf(result.data.secret, prefixes);
+    if ('problem' in under) problems.push(`secret: ${under.problem}`);
   }
   if (!result.success || problems.length > 0) {
     const id = typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;

@@ -6,6 +6,7 @@
 import type { Deadline } from '../kernel/deadline';
 import type { SourceStatus, SourceStore, StoredSource } from '../store/source-store';
 import { parseSourceItem, type SourceItem, SourceItemError } from './source-item';
+import { type SourceSecretPrefixes, secretPrefixOf } from './source-secret-prefixes';
 
 export interface SourceProblem {
   id: string;
@@ -16,6 +17,8 @@ export interface SourceList {
   sources: SourceItem[];
   problems: SourceProblem[];
   statuses: SourceStatus[];
+  /** Ids of the accepted sources whose secret is still under the legacy prefix: to move (docs/deploy.md). */
+  legacySecrets: string[];
 }
 
 /** The names a source covers: shift schedules or training courses, each its own namespace. */
@@ -31,11 +34,11 @@ export function coveredNames(source: SourceItem): { schedules: string[] } | { co
   }
 }
 
-export async function readSources(store: SourceStore, connectorPrefix: string, deadline: Deadline): Promise<SourceList> {
+export async function readSources(store: SourceStore, prefixes: SourceSecretPrefixes, deadline: Deadline): Promise<SourceList> {
   const [stored, statuses] = await Promise.all([store.listSources(deadline), store.statuses(deadline)]);
   const problems: SourceProblem[] = [];
   const parsed = stored.flatMap((item) => {
-    const source = parseStored(item, connectorPrefix);
+    const source = parseStored(item, prefixes);
     if ('problem' in source) {
       problems.push({ id: item.id, message: source.problem });
       return [];
@@ -54,16 +57,20 @@ export async function readSources(store: SourceStore, connectorPrefix: string, d
     }
     return taken.length === 0;
   });
-  return { sources, problems, statuses };
+  const legacySecrets = sources.flatMap((source) => {
+    const under = secretPrefixOf(source.secret, prefixes);
+    return 'under' in under && under.under === 'legacy' ? [source.id] : [];
+  });
+  return { sources, problems, statuses, legacySecrets };
 }
 
 /** The item's fields with its id from the sort key; an `id` field, if written, must agree. */
-function parseStored(item: StoredSource, connectorPrefix: string): { source: SourceItem } | { problem: string } {
+function parseStored(item: StoredSource, prefixes: SourceSecretPrefixes): { source: SourceItem } | { problem: string } {
   if (item.fields.id !== undefined && item.fields.id !== item.id) {
     return { problem: `source ${JSON.stringify(item.id.slice(0, 64))} is malformed: id: must be the item's sort key` };
   }
   try {
-    return { source: parseSourceItem({ ...item.fields, id: item.id }, { connectorPrefix }) };
+    return { source: parseSourceItem({ ...item.fields, id: item.id }, prefixes) };
   } catch (error) {
     if (error instanceof SourceItemError) return { problem: error.message };
     throw error;

@@ -24,6 +24,13 @@ export const SYNC_METRIC_NAMES = [
 ] as const;
 export type SyncMetricName = (typeof SYNC_METRIC_NAMES)[number];
 
+/**
+ * A warning while a deployment moves its sources' secrets (docs/deploy.md, "Moving source
+ * secrets"): one per read of a source's secret under the legacy prefix, under `[kind]`. No data
+ * once every source's secret is under the source secret prefix.
+ */
+export const LEGACY_SOURCE_SECRETS_METRIC = 'LegacySourceSecrets';
+
 export class SyncMetrics {
   constructor(
     private readonly namespace: string,
@@ -48,6 +55,19 @@ export class SyncMetrics {
    */
   publishSource(source: string, counts: Record<SyncMetricName, number>): void {
     this.write([['kind', 'source']], { kind: SYNC_METRIC_KIND, source: SOURCE_ID.test(source) ? source : 'invalid' }, counts);
+  }
+
+  /** One read of a source's secret under the legacy prefix. */
+  countLegacySourceSecret(): void {
+    if (this.sink === null) return;
+    emit(this.sink, {
+      _aws: {
+        Timestamp: this.now(),
+        CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: [['kind']], Metrics: [{ Name: LEGACY_SOURCE_SECRETS_METRIC, Unit: 'Count' }] }],
+      },
+      kind: SYNC_METRIC_KIND,
+      [LEGACY_SOURCE_SECRETS_METRIC]: 1,
+    });
   }
 
   private write(dimensions: string[][], members: Record<string, string>, counts: Record<SyncMetricName, number>): void {

@@ -11,6 +11,7 @@ import type { FetchRunOptions } from './fetch-run';
 import { inPool } from './pool';
 import type { SourceItem } from './source-item';
 import { coveredNames, readSources, type SourceProblem } from './source-list';
+import type { SourceSecretPrefixes } from './source-secret-prefixes';
 import type { SourceSecretTexts } from './source-secret-texts';
 import { type SourceOutcome, syncSource } from './sync-source';
 
@@ -18,8 +19,8 @@ export interface SyncServiceDeps {
   sources: SourceStore;
   state: SyncedStateStore;
   secrets: SourceSecretTexts;
-  /** The deployment's connector secret prefix, which every source's secret must start with. */
-  connectorPrefix: string;
+  /** The deployment's source secret prefix (and, during an upgrade, the legacy one), which every source's secret must start with. */
+  sourcePrefixes: SourceSecretPrefixes;
   now?: () => Date;
   fetchOptions?: Omit<Partial<FetchRunOptions>, 'window' | 'deadline'>;
 }
@@ -57,7 +58,7 @@ export class SyncService {
 
   async run(deadline: Deadline, only?: string): Promise<SyncReport> {
     const startedAt = (this.deps.now ?? (() => new Date()))();
-    const list = await readSources(this.deps.sources, this.deps.connectorPrefix, deadline);
+    const list = await readSources(this.deps.sources, this.deps.sourcePrefixes, deadline);
     const chosen = <T extends { id: string }>(items: readonly T[]): T[] => items.filter((item) => only === undefined || item.id === only);
     const sources = chosen(list.sources);
     const problems = chosen(list.problems);

@@ -2,19 +2,26 @@
  * What each function may do (lib/access.ts): exactly its row of the table matrix, the token
  * secret, and connector secrets only under the deployment's prefix for the kinds that call
  * target systems; no wildcard, scan, batch write, update or delete; the audit trail append-only.
+ * Secrets by purpose: connector secrets for the functions that call target systems, the sources'
+ * secrets for the state sync, each under its own prefix, and no prefix that reaches every secret.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app';
+import { ContextError } from '../../lib/context';
 import { AUDIT_TABLE, GRANTS_TABLE, RULES_TABLE, STATE_TABLE } from '../../src/store/table-definitions';
 import {
   ACTIONS,
   CONNECTOR_KINDS,
   connectorPair,
+  DEFAULT_CONNECTOR_PREFIX,
+  defaultSourcePrefix,
   eachVariant,
   expectationOf,
   expectedPairs,
   FUNCTION_SLUGS,
   KINDS,
   OTHER_KINDS,
+  sourceSecretsPair,
   synthVariants,
 } from '../support/infra/expectations';
 import {
@@ -26,6 +33,7 @@ import {
   type Resources,
   roleLogicalId,
   type Synthesized,
+  synth,
   tableLogicalId,
   variablesOf,
 } from '../support/infra/stack-template';
@@ -231,6 +239,117 @@ describe('WebhookStack', () => {
       // Assess
       expect(grantedPairs(acme, kind)).toEqual(grantedPairs(created, kind));
       expect(variablesOf(acme, kind)).toEqual(variablesOf(created, kind));
+    });
+  });
+
+  describe('secrets by purpose', () => {
+    /** The functions whose role grants reading secrets under `prefix`, and those told it in `variable`. */
+    const readersOf = (synthesized: Synthesized, granted: string) => FUNCTION_SLUGS.filter((slug) => grantedPairs(synthesized, slug).includes(granted)).sort();
+    const toldOf = (synthesized: Synthesized, variable: string) =>
+      FUNCTION_SLUGS.filter((slug) => variablesOf(synthesized, slug)[variable] !== undefined).sort();
+
+    it('16.9 connector secrets are read by provisioning, deprovisioning and the expiry sweeper only; the state sync reads none', () => {
+      for (const [variant, synthesized, prefix] of variants()) {
+        // Act
+        const readers = readersOf(synthesized, connectorPair(prefix));
+        const told = toldOf(synthesized, 'CONNECTOR_SECRET_PREFIX');
+        // Assess
+        expect(readers, variant).toEqual(['deprovisioning', 'expiry-sweeper', 'provisioning']);
+        expect(told, variant).toEqual(['deprovisioning', 'expiry-sweeper', 'provisioning']);
+      }
+    });
+
+    it("16.9 the sources' secrets are read by the state sync only, under lumos-sources/<stack name>/ by default", () => {
+      for (const [variant, synthesized] of variants()) {
+        // Prepare: the test stacks are named Test
+        const prefix = defaultSourcePrefix('Test');
+        // Act
+        const readers = readersOf(synthesized, sourceSecretsPair(prefix));
+        const told = FUNCTION_SLUGS.filter((slug) => variablesOf(synthesized, slug).SOURCE_SECRET_PREFIX === prefix);
+        // Assess
+        expect(readers, variant).toEqual(['state-sync']);
+        expect(told, variant).toEqual(['state-sync']);
+        expect(toldOf(synthesized, 'SOURCE_SECRET_PREFIX'), variant).toEqual(['state-sync']);
+      }
+    });
+
+    it('16.9 no function reads secrets under both prefixes, and the two prefixes never overlap', () => {
+      for (const [variant, synthesized, connectorPrefix] of variants()) {
+        // Prepare: the test stacks are named Test
+        const sourcePrefix = defaultSourcePrefix('Test');
+        // Pre-approval reads the token secret and no other (checked above): its grant is the token's.
+        const tokenGrants = grantedPairs(synthesized, 'pre-approval').filter((granted) => granted.startsWith('secretsmanager:'));
+        // Act / Assess: a secret name under both prefixes would be readable by both purposes
+        expect(synthesized.stack.sourceSecretPrefix, variant).toBe(sourcePrefix);
+        expect(sourcePrefix.startsWith(connectorPrefix) || connectorPrefix.startsWith(sourcePrefix), variant).toBe(false);
+        for (const slug of FUNCTION_SLUGS) {
+          const secretGrants = grantedPairs(synthesized, slug).filter((granted) => granted.startsWith('secretsmanager:') && !tokenGrants.includes(granted));
+          expect(
+            secretGrants.filter((granted) => granted !== connectorPair(connectorPrefix) && granted !== sourceSecretsPair(sourcePrefix)),
+            `${variant}: ${slug}`,
+          ).toEqual([]);
+          expect(secretGrants.length, `${variant}: ${slug}`).toBeLessThanOrEqual(1);
+        }
+      }
+    });
+
+    it('16.9 follows sourceSecretPrefix for the sync alone; every other function is the same', () => {
+      // Prepare
+      const custom = synth({ sourceSecretPrefix: 'acme-sources/' });
+      // Act / Assess
+      expect(grantedPairs(custom, 'state-sync')).toEqual(
+        grantedPairs(created, 'state-sync')
+          .map((granted) => (granted === sourceSecretsPair(defaultSourcePrefix('Test')) ? sourceSecretsPair('acme-sources/') : granted))
+          .sort(),
+      );
+      expect(variablesOf(custom, 'state-sync').SOURCE_SECRET_PREFIX).toBe('acme-sources/');
+      for (const slug of FUNCTION_SLUGS.filter((other) => other !== 'state-sync')) {
+        expect(grantedPairs(custom, slug), slug).toEqual(grantedPairs(created, slug));
+        expect(variablesOf(custom, slug), slug).toEqual(variablesOf(created, slug));
+      }
+    });
+
+    /** The ContextError building the app with this context throws. */
+    const refusal = (context: Record<string, unknown>): string => {
+      try {
+        buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ContextError);
+        return (error as Error).message;
+      }
+      throw new Error('the stack was built');
+    };
+
+    it.each(['connectorSecretPrefix', 'sourceSecretPrefix', 'legacySourceSecretPrefix'])(
+      '16.9 refuses %s "*", which would grant every secret in the account and region, and any other wildcard',
+      (key) => {
+        // Act / Assess
+        expect(refusal({ [key]: '*' })).toBe(
+          `context ${key} "*" must not hold "*" or "?": IAM reads them as wildcards, so it would grant every secret in the account and region`,
+        );
+        expect(refusal({ [key]: 'lumos-*/' })).toBe(
+          `context ${key} "lumos-*/" must not hold "*" or "?": IAM reads them as wildcards, so it would grant secrets outside the prefix`,
+        );
+        expect(refusal({ [key]: 'team?/' })).toMatch(new RegExp(`^context ${key} "team\\?/" must not hold`));
+        expect(refusal({ [key]: 'lumos sources/' })).toBe(
+          `context ${key} "lumos sources/" may hold only letters, digits and / _ + = . @ - (the characters of a secret name)`,
+        );
+      },
+    );
+
+    it('16.9 refuses source and connector prefixes that overlap, and a legacy prefix that is the source prefix', () => {
+      // Act / Assess
+      expect(refusal({ sourceSecretPrefix: 'lumos-' })).toBe(
+        `context sourceSecretPrefix "lumos-" and connectorSecretPrefix "${DEFAULT_CONNECTOR_PREFIX}" overlap: the state sync could read provisioner credentials and the provisioners the sources' keys; give prefixes neither of which starts with the other`,
+      );
+      expect(refusal({ connectorSecretPrefix: 'lumos-sources/' })).toMatch(
+        /^context sourceSecretPrefix "lumos-sources\/LumosWebhooks\/" and connectorSecretPrefix "lumos-sources\/" overlap/,
+      );
+      expect(refusal({ sourceSecretPrefix: 'acme/', legacySourceSecretPrefix: 'acme/' })).toBe(
+        'context legacySourceSecretPrefix is the sourceSecretPrefix "acme/": leave it unset',
+      );
+      // The upgrade it exists for: the legacy prefix is the old shared one.
+      expect(() => buildApp({ context: { 'aws:cdk:bundling-stacks': [], legacySourceSecretPrefix: DEFAULT_CONNECTOR_PREFIX } })).not.toThrow();
     });
   });
 });

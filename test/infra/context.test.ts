@@ -66,6 +66,17 @@ describe('context keys', () => {
     expect(listed).toContain('stackName');
   });
 
+  it('16.9 knows sourceSecretPrefix and legacySourceSecretPrefix, and suggests them for a typo', () => {
+    // Act
+    const known = /known keys: (.*)$/.exec(contextError({ colour: 'blue' }).message)?.[1]?.split(', ');
+    // Assess
+    expect(known).toEqual(expect.arrayContaining(['sourceSecretPrefix', 'legacySourceSecretPrefix', 'connectorSecretPrefix']));
+    expect(contextError({ sourceSecretPrefx: 'acme/' }).message).toContain('unknown context key "sourceSecretPrefx" (did you mean "sourceSecretPrefix"?)');
+    expect(contextError({ legacySourceSecretPrefx: 'x/' }).message).toContain(
+      'unknown context key "legacySourceSecretPrefx" (did you mean "legacySourceSecretPrefix"?)',
+    );
+  });
+
   it('refuses a validationMisconfiguredMessage the function would refuse at start', () => {
     expect(contextError({ validationMisconfiguredMessage: 'x'.repeat(1_001) }).message).toBe(
       'context validationMisconfiguredMessage must be at most 1000 characters',
@@ -81,6 +92,8 @@ describe('context keys', () => {
       validationFailMode: 'open',
       validationMisconfiguredMessage: 'Ask #access-help in Slack.',
       connectorSecretPrefix: 'acme/',
+      sourceSecretPrefix: 'acme-sources/',
+      legacySourceSecretPrefix: 'lumos-connectors/',
       throttleRateLimit: '5',
       throttleBurstLimit: '10',
       apiExecutionLogging: 'true',
@@ -155,6 +168,17 @@ describe('cdk synth (the real CLI)', () => {
     // Assess
     expect(code).not.toBe(0);
     expect(stderr).toContain('Error: context waf must be true or false');
+    expect(stderr).not.toMatch(/^ {4}at /m);
+  });
+
+  it('16.9 fails on -c sourceSecretPrefix=* in one line, saying it would grant every secret, without a stack trace', async () => {
+    // Act
+    const { code, stderr } = await cdkSynth('sourceSecretPrefix=*');
+    // Assess
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(
+      'Error: context sourceSecretPrefix "*" must not hold "*" or "?": IAM reads them as wildcards, so it would grant every secret in the account and region',
+    );
     expect(stderr).not.toMatch(/^ {4}at /m);
   });
 });

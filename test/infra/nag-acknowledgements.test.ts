@@ -26,6 +26,8 @@ const EVERYTHING_ON = {
   alarmEmail: 'oncall@example.com',
   tokenSecretName: 'lumos/webhook-token',
   connectorSecretPrefix: 'acme/',
+  sourceSecretPrefix: 'acme-sources/',
+  legacySourceSecretPrefix: 'acme-old/',
   reservedConcurrency: '2',
   throttleRateLimit: '5',
   throttleBurstLimit: '10',
@@ -57,6 +59,7 @@ describe('cdk-nag (AwsSolutions)', () => {
         'AwsSolutions-APIG6',
         'AwsSolutions-COG4',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:lumos-connectors/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:lumos-sources/LumosWebhooks/*]',
         'AwsSolutions-SMG4',
       ].sort(),
     );
@@ -72,8 +75,35 @@ describe('cdk-nag (AwsSolutions)', () => {
         'AwsSolutions-APIG4',
         'AwsSolutions-COG4',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:acme/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:acme-sources/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:acme-old/*]',
       ].sort(),
     );
+  });
+
+  it('16.9 acknowledges each secret prefix for exactly the functions that read it: the connector prefix for the target-system callers, the source prefixes for the sync', () => {
+    // Prepare
+    const iam5 = (prefix: string) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`;
+    const scopesOf = (acknowledgements: readonly NagAcknowledgement[], prefix: string) =>
+      acknowledgements
+        .filter((acknowledgement) => acknowledgement.id === iam5(prefix))
+        .flatMap((acknowledgement) => acknowledgement.scopes.map((scope) => scope.node.path.split('/').slice(1).join('/')))
+        .sort();
+    // Act
+    const everything = nagAcknowledgements(nagApp(EVERYTHING_ON).stack);
+    const upgrading = nagAcknowledgements(nagApp({ legacySourceSecretPrefix: 'lumos-connectors/' }).stack);
+    // Assess: the old shared prefix is acknowledged once, for its readers and the sync, while the upgrade lasts
+    expect(scopesOf(everything, 'acme/')).toEqual(['DeprovisioningFunction', 'ExpirySweeperScheduled/Function', 'ProvisioningFunction']);
+    expect(scopesOf(everything, 'acme-sources/')).toEqual(['StateSyncScheduled/Function']);
+    expect(scopesOf(everything, 'acme-old/')).toEqual(['StateSyncScheduled/Function']);
+    expect(everything.find((acknowledgement) => acknowledgement.id === iam5('acme/'))?.reason).not.toMatch(/state source|state sync may/);
+    expect(upgrading.filter((acknowledgement) => acknowledgement.id === iam5('lumos-connectors/'))).toHaveLength(1);
+    expect(scopesOf(upgrading, 'lumos-connectors/')).toEqual([
+      'DeprovisioningFunction',
+      'ExpirySweeperScheduled/Function',
+      'ProvisioningFunction',
+      'StateSyncScheduled/Function',
+    ]);
   });
 
   it('gives every acknowledgement a reason and a scope', () => {

@@ -105,6 +105,22 @@ describe('expiry sweeper', () => {
         ].sort(),
       );
     });
+    it("16.9 reads connector secrets only: never the sources' secrets, whose prefix it is neither granted nor told", () => {
+      // Prepare: the default stack, and one whose sources' secrets are still under the old shared prefix
+      const upgrading = synthContext({ legacySourceSecretPrefix: 'lumos-connectors/' });
+      for (const synthesized of [defaults, upgrading]) {
+        const { sourceSecretPrefix } = synthesized.stack;
+        // Act
+        const secretPairs = grantedPairs(synthesized, SWEEPER).filter((granted) => granted.startsWith('secretsmanager:'));
+        const variables = variablesOf(synthesized, SWEEPER);
+        // Assess
+        expect(sourceSecretPrefix).toBe('lumos-sources/LumosWebhooks/');
+        expect(secretPairs).toEqual([connectorPair('lumos-connectors/')]);
+        expect(secretPairs.join('\n')).not.toContain(`:secret:${sourceSecretPrefix}`);
+        expect(variables).not.toHaveProperty('SOURCE_SECRET_PREFIX');
+        expect(variables).not.toHaveProperty('LEGACY_SOURCE_SECRET_PREFIX');
+      }
+    });
   });
 
   describe('alarms', () => {

@@ -1,21 +1,21 @@
 /**
  * The state sync in the stack: an EventBridge rule runs it every `stateSyncMinutes`; its own role
- * may query, batch-read, batch-write, conditionally delete and update items of the state table and
- * read connector secrets under the prefix, nothing else (no token, no other table); it alarms on
+ * may query and batch-read the state table's partitions it works in, put, update and delete only
+ * in the partitions it owns, and read its sources' secrets under the source secret prefix (never
+ * a connector secret), nothing else (no token, no other table, no batch write); it alarms on
  * failed runs and on a source failing or stale; cdk-nag passes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { STATE_TABLE } from '../../src/store/table-definitions';
 import { alarmsOf } from '../support/infra/alarms';
-import { connectorPair } from '../support/infra/expectations';
+import { connectorPair, sourceSecretsPair, syncStatePairs } from '../support/infra/expectations';
 import {
   arnOf,
   functionLogicalId,
   functionProperties,
   grantedPairs,
   ownLogPairs,
-  pair,
   type Synthesized,
   scheduleInvoking,
   synthContext,
@@ -60,31 +60,65 @@ describe('state sync', () => {
   });
 
   describe('function', () => {
-    it('has time for a run of every source, the state table and the connector prefix, and no token', () => {
+    it('16.9 has time for a run of every source, the state table and the source secret prefix, no connector prefix and no token', () => {
       // Prepare / Act
       const fn = functionProperties(defaults, SYNC);
       const variables = variablesOf(custom, SYNC);
       // Assess
       expect(fn).toEqual(expect.objectContaining({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 120 }));
-      expect(Object.keys(variables).sort()).toEqual(['CONNECTOR_SECRET_PREFIX', 'METRICS_NAMESPACE', 'STATE_TABLE']);
-      expect(variables).toEqual(expect.objectContaining({ CONNECTOR_SECRET_PREFIX: 'acme/', METRICS_NAMESPACE: 'LumosWebhooks/LumosWebhooks' }));
+      expect(Object.keys(variables).sort()).toEqual(['METRICS_NAMESPACE', 'SOURCE_SECRET_PREFIX', 'STATE_TABLE']);
+      expect(variables).toEqual(
+        expect.objectContaining({ SOURCE_SECRET_PREFIX: 'lumos-sources/LumosWebhooks/', METRICS_NAMESPACE: 'LumosWebhooks/LumosWebhooks' }),
+      );
     });
 
-    it('may query, batch-read, batch-write, delete and update state items, read connector secrets under the prefix, and nothing else', () => {
+    it('16.9 may read the partitions it works in and put, update and delete only in those it owns, read source secrets under their prefix, and nothing else', () => {
       // Prepare
       const state = arnOf(tableLogicalId(custom.template, STATE_TABLE));
       // Act
       const pairs = grantedPairs(custom, SYNC);
-      // Assess: written out action by action, as a reviewer reads them
-      expect(pairs).toEqual(
-        [
-          ...['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'].map((action) =>
-            pair(action, state),
-          ),
-          connectorPair('acme/'),
-          ...ownLogPairs(custom, SYNC),
-        ].sort(),
+      // Assess: written out action by action, as a reviewer reads them; no BatchWriteItem, no connector secret
+      expect(pairs).toEqual([...syncStatePairs(state), sourceSecretsPair('lumos-sources/LumosWebhooks/'), ...ownLogPairs(custom, SYNC)].sort());
+      expect(pairs.map((granted) => granted.split(' on ')[0])).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^dynamodb:(BatchWriteItem|GetItem|Scan)$/)]),
       );
+      expect(pairs).not.toContain(connectorPair('acme/'));
+    });
+
+    it('16.9 follows sourceSecretPrefix in both the ARN and the environment', () => {
+      // Prepare
+      const acme = synthContext({ sourceSecretPrefix: 'acme-sources/' });
+      // Act
+      const secretPairs = grantedPairs(acme, SYNC).filter((granted) => granted.startsWith('secretsmanager:'));
+      // Assess
+      expect(secretPairs).toEqual([sourceSecretsPair('acme-sources/')]);
+      expect(variablesOf(acme, SYNC).SOURCE_SECRET_PREFIX).toBe('acme-sources/');
+    });
+
+    it("16.9 reads its sources' secrets under lumos-sources/<stackName>/ by default, the stack name taken literally, and no connector secret", () => {
+      // Prepare
+      const staging = synthContext({ stackName: 'Staging-Lumos' });
+      // Act
+      const secretPairs = (synthesized: Synthesized) => grantedPairs(synthesized, SYNC).filter((granted) => granted.startsWith('secretsmanager:'));
+      // Assess
+      expect(secretPairs(defaults)).toEqual([sourceSecretsPair('lumos-sources/LumosWebhooks/')]);
+      expect(secretPairs(staging)).toEqual([sourceSecretsPair('lumos-sources/Staging-Lumos/')]);
+      expect(variablesOf(staging, SYNC).SOURCE_SECRET_PREFIX).toBe('lumos-sources/Staging-Lumos/');
+      expect(variablesOf(defaults, SYNC)).not.toHaveProperty('CONNECTOR_SECRET_PREFIX');
+    });
+
+    it('16.9 with legacySourceSecretPrefix, also reads secrets under the old prefix and is told it, nothing else changed', () => {
+      // Prepare
+      const upgrading = synthContext({ legacySourceSecretPrefix: 'lumos-connectors/' });
+      // Act
+      const pairs = grantedPairs(upgrading, SYNC);
+      const variables = variablesOf(upgrading, SYNC);
+      // Assess
+      expect(pairs).toEqual([...grantedPairs(defaults, SYNC), sourceSecretsPair('lumos-connectors/')].sort());
+      expect(variables).toEqual({ ...variablesOf(defaults, SYNC), LEGACY_SOURCE_SECRET_PREFIX: 'lumos-connectors/' });
+      for (const other of ['provisioning', 'deprovisioning', 'expiry-sweeper', 'pre-approval', 'request-validation']) {
+        expect(grantedPairs(upgrading, other), other).toEqual(grantedPairs(defaults, other));
+      }
     });
   });
 
@@ -143,13 +177,17 @@ describe('state sync', () => {
   });
 
   describe('cdk-nag', () => {
-    it('passes the AwsSolutions checks, the connector-secret wildcard acknowledged for the sync with its reason', () => {
+    it('16.9 passes the AwsSolutions checks, the source-secret wildcard acknowledged for the sync alone, with and without the legacy prefix', () => {
       // Act
       const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, nag: true });
-      const synthesize = () => buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, nag: true }).app.synth();
+      const synthesize = (context: Record<string, unknown>) => () =>
+        buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context }, nag: true }).app.synth();
       // Assess
-      expect(stack.connectorSecretReaders.map((reader) => reader.slug)).toContain(SYNC);
-      expect(synthesize).not.toThrow();
+      expect(stack.sourceSecretReaders.map((reader) => reader.slug)).toEqual([SYNC]);
+      expect(stack.connectorSecretReaders.map((reader) => reader.slug)).not.toContain(SYNC);
+      expect(synthesize({})).not.toThrow();
+      expect(synthesize({ legacySourceSecretPrefix: 'lumos-connectors/' })).not.toThrow();
+      expect(synthesize({ legacySourceSecretPrefix: 'old-sources/' })).not.toThrow();
     });
   });
 });

@@ -146,10 +146,27 @@ describe('outputs', () => {
   const URLS = ['PreApprovalUrl', 'RequestValidationUrl', 'ProvisioningUrl', 'DeprovisioningUrl'];
   const TABLE_NAMES = ['RulesTableName', 'StateTableName', 'AuditTableName', 'GrantsTableName'];
 
-  it('are the four URLs, the secret (id, name, ARN), the command that reads the token, and the table names', () => {
+  it('are the four URLs, the secret (id, name, ARN), the command that reads the token, the table names and where source secrets go', () => {
     // Prepare / Act
     const names = Object.keys(outputsOf(created.template));
     // Assess
-    expect(names.sort()).toEqual([...URLS, ...TABLE_NAMES, 'TokenSecretId', 'TokenSecretName', 'TokenSecretArn', 'ReadTokenCommand'].sort());
+    expect(names.sort()).toEqual(
+      [...URLS, ...TABLE_NAMES, 'TokenSecretId', 'TokenSecretName', 'TokenSecretArn', 'ReadTokenCommand', 'SourceSecretPrefix'].sort(),
+    );
+  });
+
+  it("16.9 name the sources' secret prefix (lumos-sources/<stackName>/ by default), and the legacy prefix only while it is set", () => {
+    // Prepare
+    const staging = synthContext({ stackName: 'Staging', legacySourceSecretPrefix: 'lumos-connectors/' });
+    const custom = synthContext({ sourceSecretPrefix: 'acme-sources/' });
+    // Act
+    const byDefault = outputsOf(created.template);
+    const upgrading = outputsOf(staging.template);
+    // Assess
+    expect(byDefault.SourceSecretPrefix?.Value).toBe('lumos-sources/LumosWebhooks/');
+    expect(byDefault).not.toHaveProperty('LegacySourceSecretPrefix');
+    expect(upgrading.SourceSecretPrefix?.Value).toBe('lumos-sources/Staging/');
+    expect(upgrading.LegacySourceSecretPrefix?.Value).toBe('lumos-connectors/');
+    expect(outputsOf(custom.template).SourceSecretPrefix?.Value).toBe('acme-sources/');
   });
 });

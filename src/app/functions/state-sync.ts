@@ -9,7 +9,8 @@ export const STATE_SYNC: ScheduledFunctionSpec = {
   description: 'Syncs on-call shifts and training records from their sources into the state table',
   service: (container) => new StateSyncJob(stateSyncOf(container), container.now),
   tables: { state: 'sync' },
-  connectorSecrets: true,
+  // Its sources' API keys only: no provisioner's connector secret.
+  sourceSecrets: true,
   everyMinutes: (settings) => settings.stateSyncMinutes,
   // Each source gets the run's deadline less a reserve for its status; a slow API fails that source only.
   timeoutSeconds: 120,

@@ -46,6 +46,8 @@ export interface TablesTarget {
   tables: Partial<Record<TableOption, string>>;
   /** Where, for messages: the endpoint or the stack. */
   where: string;
+  /** With `--stack`, every output of the stack by name (settings beyond the tables, e.g. `SourceSecretPrefix`); locally none. */
+  stackOutputs: Readonly<Record<string, string>>;
   /** Against AWS, who is calling; locally, nobody. */
   callerArn(): Promise<string | undefined>;
   close(): void;
@@ -87,7 +89,14 @@ function localTarget(endpoint: string, options: TablesOptions, required: TableOp
   if (name === undefined) throw new UsageError(`--endpoint needs ${TABLE_FLAGS[required]} NAME (as the \`npm start\` banner prints)`);
   const makeClient = () =>
     new DynamoDBClient({ endpoint, region: options.region ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 2 });
-  return { ...documentClients(makeClient), required: name, tables: given(options, () => undefined), where: endpoint, callerArn: async () => undefined };
+  return {
+    ...documentClients(makeClient),
+    required: name,
+    tables: given(options, () => undefined),
+    where: endpoint,
+    stackOutputs: {},
+    callerArn: async () => undefined,
+  };
 }
 
 async function stackTarget(stack: string, options: TablesOptions, required: TableOption): Promise<TablesTarget> {
@@ -114,6 +123,7 @@ async function stackTarget(stack: string, options: TablesOptions, required: Tabl
     required: name,
     tables,
     where: `stack ${stack}`,
+    stackOutputs: outputs,
     callerArn: async () => {
       const sts = new STSClient(region);
       try {

@@ -13,7 +13,7 @@ import { calendar, type IcsFeed, startIcsFeed, vevent } from '../../support/sour
 import { lumosState, partitionItems, scratchFolder } from '../../support/state-cli';
 import { testDocumentClient } from '../../support/tables';
 
-const PREFIX = 'lumos-connectors/';
+const PREFIX = 'lumos-sources/';
 const HOUR = 3_600_000;
 const stamp = (offsetHours: number) =>
   new Date(Date.now() + offsetHours * HOUR)

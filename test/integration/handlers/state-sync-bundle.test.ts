@@ -2,9 +2,9 @@
  * The state sync's bundle as Lambda runs it (dist/state-sync/index.js as `npm run build` makes
  * it): an EventBridge event in, credentials from the environment, no token, only the state table
  * (DynamoDB Local) and a loopback Secrets Manager holding a loopback PagerDuty's key under the
- * deployment's connector prefix; a shift created in PagerDuty is synced and the source's status
- * records the success. Calendar feeds are read by ics-worker.js beside the bundle, in a worker
- * thread ended at the source's deadline.
+ * deployment's source secret prefix (SOURCE_SECRET_PREFIX); a shift created in PagerDuty is synced
+ * and the source's status records the success. Calendar feeds are read by ics-worker.js beside the
+ * bundle, in a worker thread ended at the source's deadline.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +50,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     ...secretsManager.sdkEnvironment,
     STATE_TABLE: tables.STATE_TABLE,
-    CONNECTOR_SECRET_PREFIX: PREFIX,
+    SOURCE_SECRET_PREFIX: PREFIX,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bundletest',

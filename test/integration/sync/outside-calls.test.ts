@@ -23,7 +23,7 @@ import { testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'state-sync-token-0123456789';
 const IIO_KEY = 'iio-key-0123456789';
-const PREFIX = 'lumos-connectors/';
+const PREFIX = 'lumos-sources/';
 const HOUR = 3_600_000;
 const RUN_BUDGET_MS = 4_000;
 const TEST_TIMEOUT_MS = 15_000;
@@ -80,8 +80,8 @@ beforeAll(async () => {
   sync = new SyncService({
     sources: new DynamoSourceStore(documents, table()),
     state: new DynamoSyncedStateStore(documents, table()),
-    secrets: new SecretsManagerSourceSecrets(client, PREFIX),
-    connectorPrefix: PREFIX,
+    secrets: new SecretsManagerSourceSecrets(client, { current: PREFIX }),
+    sourcePrefixes: { current: PREFIX },
     fetchOptions: { sleep: async () => {} },
   });
 });

@@ -6,7 +6,7 @@ import { DynamoSourceStore, SOURCES_PARTITION } from '../../../src/store/source-
 import { readSources } from '../../../src/sync/source-list';
 import { createTestTables, testDocumentClient } from '../../support/tables';
 
-const PREFIX = 'lumos-connectors/';
+const PREFIX = 'lumos-sources/';
 let table: string;
 let store: DynamoSourceStore;
 
@@ -17,7 +17,7 @@ beforeEach(async () => {
 
 const putSource = (item: Record<string, unknown>) =>
   testDocumentClient().send(new PutCommand({ TableName: table, Item: { pk: SOURCES_PARTITION, sk: item.id, ...item } }));
-const read = () => readSources(store, PREFIX, new Deadline(5_000));
+const read = () => readSources(store, { current: PREFIX }, new Deadline(5_000));
 const counts = { returned: 0, written: 0, deleted: 0, kept: 0, skipped: {} };
 
 describe('readSources', () => {
@@ -73,7 +73,7 @@ describe('readSources', () => {
     // Assess
     expect(list.sources.map((source) => source.id)).toEqual(['ok']);
     expect(list.problems).toEqual([
-      { id: 'elsewhere', message: 'source "elsewhere" is malformed: secret: must start with the connector prefix lumos-connectors/' },
+      { id: 'elsewhere', message: 'source "elsewhere" is malformed: secret: must start with the source secret prefix lumos-sources/' },
       { id: 'keyed', message: `source "keyed" is malformed: id: must be the item's sort key` },
       { id: 'typo', message: 'source "typo" is malformed: type: must be one of pagerduty, incidentio, ics, knowbe4' },
     ]);

@@ -18,7 +18,7 @@ import { calendar, type IcsFeed, startIcsFeed, vevent } from '../../support/sour
 import { type PagerDutyApi, startPagerDutyApi } from '../../support/sources/pagerduty-api';
 import { createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
-const PREFIX = 'lumos-connectors/';
+const PREFIX = 'lumos-sources/';
 const PD_KEY = 'pd-stall-key-0123456789';
 const FEED_TOKEN = 'st4ll-f33d-t0k3n';
 const HOUR = 3_600_000;
@@ -47,9 +47,9 @@ beforeAll(async () => {
     state: new DynamoSyncedStateStore(documents, tables.STATE_TABLE),
     secrets: new SecretsManagerSourceSecrets(
       new SecretsManagerClient({ endpoint: secretsManager.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
-      PREFIX,
+      { current: PREFIX },
     ),
-    connectorPrefix: PREFIX,
+    sourcePrefixes: { current: PREFIX },
     fetchOptions: { sleep: async () => {} },
   });
 });

@@ -27,7 +27,7 @@ import { testDocumentClient } from '../../support/tables';
 const TOKEN = 'state-trust-token-0123456789';
 const PD_KEY = 'pd-key-0123456789';
 const IIO_KEY = 'iio-key-0123456789';
-const PREFIX = 'lumos-connectors/';
+const PREFIX = 'lumos-sources/';
 const HOUR = 3_600_000;
 
 let pagerduty: PagerDutyApi;
@@ -64,7 +64,7 @@ async function world(state?: (store: SyncedStateStore) => SyncedStateStore) {
     sources: new DynamoSourceStore(documents, table),
     state: state ? state(store) : store,
     secrets: secretTexts(),
-    connectorPrefix: PREFIX,
+    sourcePrefixes: { current: PREFIX },
     fetchOptions: { sleep: async () => {} },
   });
   const preApprove: Pipeline = deployment.pipeline((deps) => new PreApprovalService(deps));

@@ -34,7 +34,7 @@ const PD_KEY = 'pd-key-0123456789';
 const KB4_KEY = 'kb4-key-0123456789';
 const IIO_KEY = 'iio-key-0123456789';
 const HOUR = 3_600_000;
-const PREFIX = 'lumos-connectors/';
+const PREFIX = 'lumos-sources/';
 
 let deployment: TestDeployment;
 let secretsManager: FakeSecretsManager;
@@ -100,8 +100,8 @@ beforeAll(async () => {
   sync = new SyncService({
     sources: new DynamoSourceStore(documents, table()),
     state: new DynamoSyncedStateStore(documents, table()),
-    secrets: new SecretsManagerSourceSecrets(client, PREFIX),
-    connectorPrefix: PREFIX,
+    secrets: new SecretsManagerSourceSecrets(client, { current: PREFIX }),
+    sourcePrefixes: { current: PREFIX },
     fetchOptions: { sleep: async () => {} },
   });
   preApprove = deployment.pipeline((deps) => new PreApprovalService(deps));
@@ -214,7 +214,7 @@ describe('on-call shifts from PagerDuty', () => {
     expect(status?.last_failure_message).not.toContain(PD_KEY);
   });
 
-  it('records a secret outside the connector prefix, or missing, as a failure of that source only', async () => {
+  it('records a secret outside the source secret prefix, or missing, as a failure of that source only', async () => {
     // Prepare
     await putSource({ id: 'pd-nosecret', type: 'pagerduty', secret: `${PREFIX}missing`, schedules: { PNONE01: 'nosecret-oncall' } });
     // Act
@@ -355,7 +355,7 @@ describe('the deadline', () => {
         sources: new DynamoSourceStore(documents, table()),
         state: new DynamoSyncedStateStore(documents, table()),
         secrets: { read: async () => JSON.stringify({ api_key: PD_KEY, allowed_hosts: ['127.0.0.1'], base_url: pagerduty.origin }) },
-        connectorPrefix: PREFIX,
+        sourcePrefixes: { current: PREFIX },
       },
       { concurrency: 1, statusReserveMs: 10_000 },
     );

@@ -6,7 +6,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import type { TableAccess } from '../../../src/app/function-spec';
 import { SCHEDULED_FUNCTIONS, WEBHOOK_FUNCTIONS } from '../../../src/app/functions';
 import { TABLE_DEFINITIONS, type TableDefinition } from '../../../src/store/table-definitions';
-import { arnOf, connectorSecretArn, pair, type Synthesized, synth, tableLogicalId } from './stack-template';
+import { arnOf, conditionalPair, connectorSecretArn, pair, type Synthesized, synth, tableLogicalId } from './stack-template';
 
 /** The slugs of the deployed functions (the URL path of each). */
 export const KINDS: readonly string[] = WEBHOOK_FUNCTIONS.map((webhook) => webhook.slug);
@@ -61,6 +61,8 @@ export const OTHER_KINDS = KINDS.filter((kind) => EXPECTED[kind]?.connectorSecre
 
 /** The connector-secret prefix of a stack without `connectorSecretPrefix`. */
 export const DEFAULT_CONNECTOR_PREFIX = 'lumos-connectors/';
+/** The source-secret prefix of a stack named `stackName` without `sourceSecretPrefix`: the name, literally. */
+export const defaultSourcePrefix = (stackName: string): string => `lumos-sources/${stackName}/`;
 
 /** The DynamoDB actions each access level allows, and no more (the `grant*Data` helpers allow more). */
 export const ACTIONS = {
@@ -68,11 +70,32 @@ export const ACTIONS = {
   append: ['dynamodb:PutItem'],
   readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   readWriteIndexed: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-  sync: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
-} as const satisfies Record<TableAccess, readonly string[]>;
+} as const satisfies Record<Exclude<TableAccess, 'sync'>, readonly string[]>;
+
+/**
+ * The state sync's grants on the state table, written out: reads (Query, BatchGetItem) of the
+ * partitions it works in, writes (PutItem, UpdateItem, DeleteItem) of the partitions it owns, each
+ * only with a partition key (`dynamodb:LeadingKeys`) in those; no BatchWriteItem, GetItem or Scan.
+ */
+export const SYNC_READ_PARTITIONS = ['sources', 'oncall#*', 'training#*', 'source-status'];
+export const SYNC_WRITE_PARTITIONS = ['oncall#*', 'training#*', 'source-status'];
+export const partitionCondition = (partitions: readonly string[]) => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] },
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+});
+export function syncStatePairs(stateArn: unknown): string[] {
+  return [
+    ...['dynamodb:Query', 'dynamodb:BatchGetItem'].map((action) => conditionalPair(action, stateArn, partitionCondition(SYNC_READ_PARTITIONS))),
+    ...['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((action) =>
+      conditionalPair(action, stateArn, partitionCondition(SYNC_WRITE_PARTITIONS)),
+    ),
+  ];
+}
 
 /** Reading connector secrets under `prefix`, the one grant a kind with the flag gets for them. */
 export const connectorPair = (prefix: string): string => pair('secretsmanager:GetSecretValue', connectorSecretArn(prefix));
+/** Reading state sources' secrets under `prefix` (the state sync's grant; a legacy prefix is one more such pair). */
+export const sourceSecretsPair = (prefix: string): string => pair('secretsmanager:GetSecretValue', connectorSecretArn(prefix));
 
 /**
  * The pairs a kind's expectation allows: its tables at their levels, reading the token secret at
@@ -89,6 +112,7 @@ export function expectedPairs(
   for (const definition of TABLE_DEFINITIONS) {
     const level = expectation.access[definition.id];
     if (level === undefined) continue;
+    if (level === 'sync') throw new Error('the sync level is written out by syncStatePairs');
     const arn = arnOf(tableLogicalId(template, definition));
     // Reads may use the table's indexes, so an indexed table's reads also name its index ARNs.
     const resources: unknown[] =

@@ -98,7 +98,10 @@ export function scheduleInvoking(synthesized: Synthesized, slug: string): Record
 
 export const pair = (action: string, resource: unknown): string => `${action} on ${JSON.stringify(resource)}`;
 
-/** Every (action, resource) pair one kind's role is allowed by the stack's policies, sorted. */
+/** One allowed (action, resource) pair that holds only under a condition, as `grantedPairs` lists it. */
+export const conditionalPair = (action: string, resource: unknown, condition: unknown): string => `${pair(action, resource)} when ${JSON.stringify(condition)}`;
+
+/** Every (action, resource) pair one kind's role is allowed by the stack's policies, each with its statement's condition if any, sorted. */
 export function grantedPairs(synthesized: Synthesized, kind: string): string[] {
   const roleRef = JSON.stringify({ Ref: roleLogicalId(synthesized, kind) });
   const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
@@ -113,7 +116,10 @@ export function grantedPairs(synthesized: Synthesized, kind: string): string[] {
       expect(statement).not.toHaveProperty('NotResource');
       const actions = [statement.Action].flat() as string[];
       const resources = [statement.Resource].flat();
-      for (const action of actions) for (const resource of resources) pairs.push(pair(action, resource));
+      for (const action of actions) {
+        for (const resource of resources)
+          pairs.push(statement.Condition === undefined ? pair(action, resource) : conditionalPair(action, resource, statement.Condition));
+      }
     }
   }
   return pairs.sort();
@@ -141,8 +147,8 @@ export function variablesOf(synthesized: Synthesized, kind: string): Record<stri
 }
 
 /**
- * The only connector-secret resource a kind may read: secrets whose names start with `prefix`, in
- * the stack's own partition, region and account, written out so a broader ARN shows.
+ * The only connector-secret (or source-secret) resource a kind may read: secrets whose names start
+ * with `prefix`, in the stack's own partition, region and account, written out so a broader ARN shows.
  */
 export const connectorSecretArn = (prefix: string) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:secret:${prefix}*`]],

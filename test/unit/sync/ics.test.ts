@@ -11,8 +11,8 @@ const TOKEN = 'f33d-t0k3n';
 let feed: IcsFeed;
 let secret: FeedSecret;
 const source = parseSourceItem(
-  { id: 'rota', type: 'ics', secret: 'lumos-connectors/rota-feed', schedule: 'support-rota' },
-  { connectorPrefix: 'lumos-connectors/' },
+  { id: 'rota', type: 'ics', secret: 'lumos-sources/rota-feed', schedule: 'support-rota' },
+  { current: 'lumos-sources/' },
 ) as IcsSource;
 
 /** A fortnightly rotation of two people, a week each, handing over on Mondays at 09:00 Berlin time. */

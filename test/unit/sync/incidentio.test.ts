@@ -13,10 +13,10 @@ const source = parseSourceItem(
   {
     id: 'incident-io',
     type: 'incidentio',
-    secret: 'lumos-connectors/incident-io',
+    secret: 'lumos-sources/incident-io',
     schedules: { '01SCHEDPRIMARY': 'payments-oncall', '01SCHEDSECOND': 'payments-secondary' },
   },
-  { connectorPrefix: 'lumos-connectors/' },
+  { current: 'lumos-sources/' },
 ) as IncidentIoSource;
 
 const entry = (overrides: Partial<IncidentIoEntry> = {}): IncidentIoEntry => ({

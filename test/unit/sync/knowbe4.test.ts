@@ -12,12 +12,12 @@ const source = parseSourceItem(
   {
     id: 'knowbe4',
     type: 'knowbe4',
-    secret: 'lumos-connectors/knowbe4',
+    secret: 'lumos-sources/knowbe4',
     region: 'eu',
     campaigns: { '3423': 'security-awareness' },
     modules: { '77': 'phishing-basics' },
   },
-  { connectorPrefix: 'lumos-connectors/' },
+  { current: 'lumos-sources/' },
 ) as KnowBe4Source;
 
 let nextId = 1;

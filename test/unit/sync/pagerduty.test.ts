@@ -10,8 +10,8 @@ const API_KEY = 'u+pd-s3cr3t-key';
 let api: PagerDutyApi;
 let secret: ApiKeySecret;
 const source = parseSourceItem(
-  { id: 'pagerduty', type: 'pagerduty', secret: 'lumos-connectors/pagerduty', schedules: { PAYMENTS: 'payments-oncall', PLATFORM: 'platform-oncall' } },
-  { connectorPrefix: 'lumos-connectors/' },
+  { id: 'pagerduty', type: 'pagerduty', secret: 'lumos-sources/pagerduty', schedules: { PAYMENTS: 'payments-oncall', PLATFORM: 'platform-oncall' } },
+  { current: 'lumos-sources/' },
 ) as PagerDutySource;
 
 const oncall = (overrides: Partial<PagerDutyOnCall> = {}): PagerDutyOnCall => ({

@@ -115,7 +115,7 @@ describe('source HTTP', () => {
 describe('fetchSource', () => {
   it('fails a source whose secret does not parse for its type, without quoting it', async () => {
     // Prepare
-    const source = parseSourceItem({ id: 'feed', type: 'ics', secret: 'lumos-connectors/feed', schedule: 'rota' }, { connectorPrefix: 'lumos-connectors/' });
+    const source = parseSourceItem({ id: 'feed', type: 'ics', secret: 'lumos-sources/feed', schedule: 'rota' }, { current: 'lumos-sources/' });
 
     // Act
     const result = await fetchSource(source, JSON.stringify({ api_key: 's3cr3t', allowed_hosts: ['x'] }), runOptions());
@@ -129,8 +129,8 @@ describe('fetchSource', () => {
     // Prepare
     api.next.push(json([]));
     const source = parseSourceItem(
-      { id: 'kb4', type: 'knowbe4', secret: 'lumos-connectors/kb4', campaigns: { '1': 'security-awareness' } },
-      { connectorPrefix: 'lumos-connectors/' },
+      { id: 'kb4', type: 'knowbe4', secret: 'lumos-sources/kb4', campaigns: { '1': 'security-awareness' } },
+      { current: 'lumos-sources/' },
     );
 
     // Act

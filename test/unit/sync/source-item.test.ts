@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseSourceItem, SourceItemError } from '../../../src/sync/source-item';
 import { parseSourceSecret, SourceSecretError } from '../../../src/sync/source-secret';
 
-const PREFIX = 'lumos-connectors/';
-const parse = (value: unknown) => parseSourceItem(value, { connectorPrefix: PREFIX });
+const PREFIX = 'lumos-sources/LumosWebhooks/';
+const parse = (value: unknown) => parseSourceItem(value, { current: PREFIX });
 const problemsOf = (value: unknown): string[] => {
   try {
     parse(value);
@@ -25,13 +25,13 @@ describe('source items', () => {
 
   it('reads a PagerDuty source with its defaults: 30 minutes to stale, the US host', () => {
     // Act
-    const source = parse({ id: 'pagerduty-main', type: 'pagerduty', secret: 'lumos-connectors/pagerduty', schedules: { PI7DH85: 'payments-oncall' } });
+    const source = parse({ id: 'pagerduty-main', type: 'pagerduty', secret: `${PREFIX}pagerduty`, schedules: { PI7DH85: 'payments-oncall' } });
 
     // Assess
     expect(source).toEqual({
       id: 'pagerduty-main',
       type: 'pagerduty',
-      secret: 'lumos-connectors/pagerduty',
+      secret: `${PREFIX}pagerduty`,
       schedules: { PI7DH85: 'payments-oncall' },
       stale_after: 30,
       region: 'us',
@@ -51,7 +51,7 @@ describe('source items', () => {
 
   it('names every problem by its path', () => {
     // Act
-    const problems = problemsOf({ id: 'bad id!', type: 'pagerduty', secret: 'lumos-connectors/x', schedules: { P1: '' }, stale_after: 0, extra: 1 });
+    const problems = problemsOf({ id: 'bad id!', type: 'pagerduty', secret: `${PREFIX}x`, schedules: { P1: '' }, stale_after: 0, extra: 1 });
 
     // Assess
     expect(problems).toEqual(
@@ -75,10 +75,38 @@ describe('source items', () => {
     ]);
   });
 
-  it('refuses a secret outside the connector prefix, so a source cannot name any secret the role reaches', () => {
+  it('refuses a secret outside the source secret prefix, so a source cannot name any secret the role reaches', () => {
     expect(problemsOf({ id: 'x', type: 'ics', secret: 'prod/database-password', schedule: 'rota' })).toEqual([
-      'secret: must start with the connector prefix lumos-connectors/',
+      'secret: must start with the source secret prefix lumos-sources/LumosWebhooks/',
     ]);
+  });
+
+  it("16.9 refuses a source secret under the provisioners' connector prefix: the sync reads no provisioner credential", () => {
+    expect(problemsOf({ id: 'x', type: 'ics', secret: 'lumos-connectors/crm-write', schedule: 'rota' })).toEqual([
+      'secret: must start with the source secret prefix lumos-sources/LumosWebhooks/',
+    ]);
+  });
+
+  it('16.9 accepts a secret under the legacy prefix only while it is configured, and names both prefixes when refusing', () => {
+    // Prepare
+    const item = { id: 'x', type: 'ics', secret: 'lumos-connectors/rota-feed', schedule: 'rota' };
+    const withLegacy = { current: PREFIX, legacy: 'lumos-connectors/' };
+    // Act / Assess
+    expect(parseSourceItem(item, withLegacy)).toMatchObject({ secret: 'lumos-connectors/rota-feed' });
+    expect(() => parseSourceItem({ ...item, secret: 'prod/db' }, withLegacy)).toThrow(
+      'secret: must start with the source secret prefix lumos-sources/LumosWebhooks/ (or, until it is moved, the legacy prefix lumos-connectors/)',
+    );
+  });
+
+  it.each([
+    ['an empty source prefix', { current: '' }, 'the source secret prefix is misconfigured: it must not be empty'],
+    ['"*" as the source prefix', { current: '*' }, 'the source secret prefix is misconfigured: it must not hold "*" or "?"'],
+    ['a wildcard inside the source prefix', { current: 'lumos-*' }, 'the source secret prefix is misconfigured: it must not hold "*" or "?"'],
+    ['"*" as the legacy prefix', { current: PREFIX, legacy: '*' }, 'the legacy source secret prefix is misconfigured: it must not hold "*" or "?"'],
+  ])('16.9 refuses every source with %s, whatever its secret', (_name, prefixes, message) => {
+    for (const secret of ['*', '*anything', `${PREFIX}x`, 'lumos-x']) {
+      expect(() => parseSourceItem({ id: 'x', type: 'ics', secret, schedule: 'rota' }, prefixes)).toThrow(message);
+    }
   });
 });
 

@@ -16,12 +16,12 @@ import { at, runOptions } from '../../support/sources/run-options';
 
 const API_KEY = 'inc_s3cr3t';
 const source = parseSourceItem(
-  { id: 'incident-io', type: 'incidentio', secret: 'lumos-connectors/incident-io', schedules: { '01SCHEDPRIMARY': 'payments-oncall' } },
-  { connectorPrefix: 'lumos-connectors/' },
+  { id: 'incident-io', type: 'incidentio', secret: 'lumos-sources/incident-io', schedules: { '01SCHEDPRIMARY': 'payments-oncall' } },
+  { current: 'lumos-sources/' },
 ) as IncidentIoSource;
 const feedSource = parseSourceItem(
-  { id: 'rota', type: 'ics', secret: 'lumos-connectors/rota-feed', schedule: 'support-rota' },
-  { connectorPrefix: 'lumos-connectors/' },
+  { id: 'rota', type: 'ics', secret: 'lumos-sources/rota-feed', schedule: 'support-rota' },
+  { current: 'lumos-sources/' },
 ) as IcsSource;
 const entry = (hours: number): IncidentIoEntry => ({
   schedule_id: '01SCHEDPRIMARY',

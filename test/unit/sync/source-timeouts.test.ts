@@ -18,12 +18,12 @@ const SLACK_MS = 750;
 const TEST_TIMEOUT_MS = 8_000;
 
 const incidentIo = parseSourceItem(
-  { id: 'incident-io', type: 'incidentio', secret: 'lumos-connectors/incident-io', schedules: { '01SCHEDPRIMARY': 'payments-oncall' } },
-  { connectorPrefix: 'lumos-connectors/' },
+  { id: 'incident-io', type: 'incidentio', secret: 'lumos-sources/incident-io', schedules: { '01SCHEDPRIMARY': 'payments-oncall' } },
+  { current: 'lumos-sources/' },
 ) as IncidentIoSource;
 const feed = parseSourceItem(
-  { id: 'rota', type: 'ics', secret: 'lumos-connectors/rota-feed', schedule: 'support-rota' },
-  { connectorPrefix: 'lumos-connectors/' },
+  { id: 'rota', type: 'ics', secret: 'lumos-sources/rota-feed', schedule: 'support-rota' },
+  { current: 'lumos-sources/' },
 ) as IcsSource;
 
 let servers: StallingServer[] = [];

@@ -2,8 +2,8 @@
  * `lumos-state sources`: every source item with its status as the sync records it (last success,
  * last failure and its reason, the last run's counts, the schedules it could not read whole) and
  * whether it is stale as the functions judge it, schedule by schedule. A source that does not
- * parse, or claims a name another owns, is listed with why. Exit 1 when any source is stale or
- * refused.
+ * parse, or claims a name another owns, is listed with why; one whose secret is still under the
+ * legacy prefix says so (move it: docs/deploy.md). Exit 1 when any source is stale or refused.
  */
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
@@ -16,7 +16,7 @@ import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { joined, printed, prose } from '../../shared/terminal-text';
 import { stateTableError } from '../import/state-write-error';
-import { connectorPrefixOf, type SourceOptions, withConnectorPrefix } from '../source-options';
+import { type SourceOptions, sourcePrefixesOf, withSourcePrefixOptions } from '../source-options';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
 interface SourcesOptions extends StateTargetOptions, SourceOptions {
@@ -27,7 +27,7 @@ const BUDGET_MS = 30_000;
 const DEFAULT_STALE_AFTER = 30;
 
 export function defineSources(program: Command, { io, finish }: CommandContext): void {
-  withConnectorPrefix(
+  withSourcePrefixOptions(
     withStateTargetOptions(
       program
         .command('sources')
@@ -38,17 +38,26 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
     const target = await resolveStateTarget(options);
     const now = new Date();
     try {
+      const prefixes = sourcePrefixesOf(options, target, io);
       let list: SourceList;
       try {
-        list = await readSources(new DynamoSourceStore(target.documents, target.required), connectorPrefixOf(options), new Deadline(BUDGET_MS));
+        list = await readSources(new DynamoSourceStore(target.documents, target.required), prefixes, new Deadline(BUDGET_MS));
       } catch (error) {
         throw stateTableError(error, 'reading', target);
       }
       const statusOf = new Map(list.statuses.map((status) => [status.id, status]));
+      const legacy = new Set(list.legacySecrets);
       const rows = [
         ...list.sources.map((source) => {
           const staleAfter = source.stale_after;
-          return { id: source.id, type: source.type as string | null, covers: coveredNames(source), stale_after: staleAfter, refused: null as string | null };
+          return {
+            id: source.id,
+            type: source.type as string | null,
+            covers: coveredNames(source),
+            stale_after: staleAfter,
+            refused: null as string | null,
+            legacy_secret: legacy.has(source.id),
+          };
         }),
         ...list.problems.map((problem) => ({
           id: problem.id,
@@ -56,6 +65,7 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
           covers: null,
           stale_after: statusOf.get(problem.id)?.stale_after ?? DEFAULT_STALE_AFTER,
           refused: problem.message,
+          legacy_secret: false,
         })),
       ]
         .sort((a, b) => (a.id < b.id ? -1 : 1))
@@ -97,6 +107,9 @@ export function defineSources(program: Command, { io, finish }: CommandContext):
                   ? [c.red(printed`  stale: ${joined(row.stale_schedules, ', ')} (their synced shifts do not count)`)]
                   : []),
                 ...(row.refused === null ? [] : [c.red(printed`  refused: ${prose(row.refused)}`)]),
+                ...(row.legacy_secret
+                  ? [c.yellow(printed`  secret under the legacy prefix ${prefixes.legacy ?? ''}: move it under ${prefixes.current} (docs/deploy.md)`)]
+                  : []),
               ]),
               printed`${plural(rows.length, 'source')} in ${target.required}; ${troubled} stale or refused.`,
             ],

@@ -1,8 +1,9 @@
 /**
  * `lumos-state sync [SOURCE]`: one sync run now, as the state-sync function runs it
  * (src/sync/sync-service.ts), over every configured source or the one named, its secrets read
- * from Secrets Manager under the connector prefix (credentials and region from the AWS SDK's
- * default chain). Prints each source's outcome; exit 1 when any failed or was refused.
+ * from Secrets Manager under the source secret prefix (the stack's `SourceSecretPrefix` output
+ * with `--stack`; credentials and region from the AWS SDK's default chain). Prints each source's
+ * outcome; exit 1 when any failed or was refused.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
@@ -10,6 +11,7 @@ import { Deadline } from '../../../kernel/deadline';
 import { logger } from '../../../kernel/logger';
 import { DynamoSourceStore } from '../../../store/source-store';
 import { DynamoSyncedStateStore } from '../../../store/synced-state-store';
+import type { SourceSecretPrefixes } from '../../../sync/source-secret-prefixes';
 import { SecretsManagerSourceSecrets } from '../../../sync/source-secret-texts';
 import { type SyncReport, SyncService, UnknownSourceError } from '../../../sync/sync-service';
 import type { CommandContext } from '../../shared/command-context';
@@ -19,7 +21,7 @@ import { plural } from '../../shared/plural';
 import { joined, type Printed, printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { stateTableError } from '../import/state-write-error';
-import { connectorPrefixOf, type SourceOptions, withConnectorPrefix } from '../source-options';
+import { type SourceOptions, sourcePrefixesOf, withSourcePrefixOptions } from '../source-options';
 import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
 interface SyncOptions extends StateTargetOptions, SourceOptions {
@@ -30,7 +32,7 @@ interface SyncOptions extends StateTargetOptions, SourceOptions {
 const BUDGET_MS = 120_000;
 
 export function defineSync(program: Command, { io, finish }: CommandContext): void {
-  withConnectorPrefix(
+  withSourcePrefixOptions(
     withStateTargetOptions(
       program
         .command('sync')
@@ -40,7 +42,13 @@ export function defineSync(program: Command, { io, finish }: CommandContext): vo
     ),
   ).action(async (only: string | undefined, options: SyncOptions) => {
     const target = await resolveStateTarget(options);
-    const prefix = connectorPrefixOf(options);
+    let prefixes: SourceSecretPrefixes;
+    try {
+      prefixes = sourcePrefixesOf(options, target, io);
+    } catch (error) {
+      target.close();
+      throw error;
+    }
     const secretsManager = new SecretsManagerClient({
       ...(options.stack !== undefined && options.region !== undefined ? { region: options.region } : {}),
       maxAttempts: 2,
@@ -51,8 +59,8 @@ export function defineSync(program: Command, { io, finish }: CommandContext): vo
       const service = new SyncService({
         sources: new DynamoSourceStore(target.documents, target.required),
         state: new DynamoSyncedStateStore(target.documents, target.required),
-        secrets: new SecretsManagerSourceSecrets(secretsManager, prefix),
-        connectorPrefix: prefix,
+        secrets: new SecretsManagerSourceSecrets(secretsManager, prefixes),
+        sourcePrefixes: prefixes,
       });
       let report: SyncReport;
       try {
