@@ -130,8 +130,8 @@ describe('12. lumos-state prints values from the state table as data', () => {
     // Written in the console: a look-alike person with a bidi override, and a key holding an escape sequence and a line break.
     await put(shift('p\u0430ul\u202e@lumos.com'));
     await put(shift(`evil\u001b[8m\n${FAKE_SUMMARY}@lumos.com`));
-    await put({ pk: SOURCES_PARTITION, sk: 'feed', id: 'feed', type: 'ics', secret: 'lumos-connectors/x', schedule: 'rota\u202eevil' });
-    await put({ pk: SOURCES_PARTITION, sk: 'feed\u001b[2J', id: 'feed\u001b[2J', type: 'ics', secret: 'lumos-connectors/x', schedule: 'x\n\u001b[8m' });
+    await put({ pk: SOURCES_PARTITION, sk: 'feed', id: 'feed', type: 'ics', secret: 'lumos-sources/x', schedule: 'rota\u202eevil' });
+    await put({ pk: SOURCES_PARTITION, sk: 'feed\u001b[2J', id: 'feed\u001b[2J', type: 'ics', secret: 'lumos-sources/x', schedule: 'x\n\u001b[8m' });
   });
 
   it('12. on-call names a look-alike person with a bidi override escaped, and the engine’s sentence about them as prose', async () => {

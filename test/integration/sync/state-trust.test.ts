@@ -21,7 +21,7 @@ import { testDeployment } from '../../support/deployment';
 import { preApprovalBody, webhookRequest } from '../../support/events';
 import { calendar, type IcsFeed, startIcsFeed, vevent } from '../../support/sources/ics-feed';
 import { type IncidentIoApi, startIncidentIoApi } from '../../support/sources/incidentio-api';
-import { type PagerDutyApi, type PagerDutyOnCall, startPagerDutyApi } from '../../support/sources/pagerduty-api';
+import { onCallFromNow, type PagerDutyApi, type PagerDutyOnCall, startPagerDutyApi } from '../../support/sources/pagerduty-api';
 import { testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'state-trust-token-0123456789';
@@ -36,13 +36,7 @@ let feed: IcsFeed;
 
 const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
 const compact = (iso: string) => `${iso.slice(0, 19).replace(/[-:]/g, '')}Z`;
-const oncall = (scheduleId: string, email: string, startHours: number, endHours: number, level = 1): PagerDutyOnCall => ({
-  schedule_id: scheduleId,
-  escalation_level: level,
-  start: at(startHours),
-  end: at(endHours),
-  user: { id: `U${email.length}`, name: email, email },
-});
+const oncall = onCallFromNow;
 
 /** The sources' secrets as the sync reads them, by name. */
 function secretTexts(): SourceSecretTexts {

@@ -26,7 +26,7 @@ import { calendar, type IcsFeed, startIcsFeed, vevent } from '../../support/sour
 import { type IncidentIoApi, startIncidentIoApi } from '../../support/sources/incidentio-api';
 import { type KnowBe4Api, startKnowBe4Api } from '../../support/sources/knowbe4-api';
 import { json } from '../../support/sources/loopback-api';
-import { type PagerDutyApi, type PagerDutyOnCall, startPagerDutyApi } from '../../support/sources/pagerduty-api';
+import { onCallFromNow, type PagerDutyApi, startPagerDutyApi } from '../../support/sources/pagerduty-api';
 import { testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'state-sync-token-0123456789';
@@ -47,13 +47,7 @@ let preApprove: Pipeline;
 let validate: Pipeline;
 
 const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
-const oncall = (scheduleId: string, email: string, startHours: number, endHours: number, level = 1): PagerDutyOnCall => ({
-  schedule_id: scheduleId,
-  escalation_level: level,
-  start: at(startHours),
-  end: at(endHours),
-  user: { id: `U${email.length}`, name: email, email },
-});
+const oncall = onCallFromNow;
 
 const table = () => deployment.tables.STATE_TABLE;
 const put = (item: Record<string, unknown>) => testDocumentClient().send(new PutCommand({ TableName: table(), Item: item }));

@@ -17,6 +17,12 @@ export interface PagerDutyOnCall {
   escalation_policy_id?: string;
 }
 
+/** An on-call of one person in a schedule, from `startHours` to `endHours` from now, as /oncalls lists it. */
+export function onCallFromNow(scheduleId: string, email: string, startHours: number, endHours: number, level = 1): PagerDutyOnCall {
+  const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+  return { schedule_id: scheduleId, escalation_level: level, start: at(startHours), end: at(endHours), user: { id: `U${email.length}`, name: email, email } };
+}
+
 export interface PagerDutyApi extends LoopbackApi {
   oncalls: PagerDutyOnCall[];
   /** Offsets whose page is answered with text that is not JSON. */
