@@ -39,6 +39,8 @@ export interface IcsParseOptions {
 
 const SUMMARY_EMAIL = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/;
 const LATEST_INSTANT = 8.64e15;
+/** Any zone's offset (±14 h) and a day's length: a time read as if in UTC is at most this far from where it really is. */
+const LOOSE_MARGIN_MS = 38 * 3_600_000;
 /** Real zones keep within −12 h and +14 h of UTC; an offset beyond ±14 h (`+2400`) only moves a shift. */
 const MAX_ZONE_OFFSET_SECONDS = 14 * 3600;
 /** A four-digit year before 1000 is a typo (`0026` for 2026), never a shift. */
@@ -229,6 +231,11 @@ function addOccurrence(component: IcalComponent, startTime: IcalTime, endTime: I
   const status = component.getFirstPropertyValue('status');
   if (typeof status === 'string' && status.toUpperCase() === 'CANCELLED') return null;
   if (!component.hasProperty('dtend') && !component.hasProperty('duration')) return 'no_end';
+  // An event far outside the window (a holiday years ago, all-day or not) is rightly left out,
+  // not a time to refuse: its times are placed loosely, as if in UTC, give or take a day.
+  const looseStart = instantOf(startTime);
+  const looseEnd = instantOf(endTime);
+  if (looseStart !== null && looseEnd !== null && !overlaps(options.window, looseStart - LOOSE_MARGIN_MS, looseEnd + LOOSE_MARGIN_MS)) return null;
   const start = zonedInstant(startTime, reading);
   const end = zonedInstant(endTime, reading);
   if (start === null || end === null || start >= end) return 'bad_time';

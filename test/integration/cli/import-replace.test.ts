@@ -33,6 +33,51 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch.dir, { recursive: true, force: true }));
 
 describe('lumos-state import-shifts --replace', () => {
+  it('16.1 takes a dropped person off a calendar rota although the calendar holds an all-day holiday from 2019, and a row a source syncs does not stop it', async () => {
+    // Prepare: Peter was imported for days; the new calendar lists Wanda, Tony (whose key a source syncs) and an old holiday
+    const schedule = 'rota-calendar';
+    await put(shiftItem(schedule, 'peter@lumos.com', at(-10), at(70), { imported: { by: 'old@lumos.com', at: at(-48) } }));
+    // Whole seconds, as the calendar writes its times
+    const second = (offsetHours: number) => new Date(Math.floor(at(offsetHours).getTime() / 1000) * 1000);
+    await put(shiftItem(schedule, 'tony@lumos.com', second(2), second(10), { origin: { source: 'pd', syncedAt: at(0) } }));
+    const stamp = (offsetHours: number) => `${iso(offsetHours).slice(0, 19).replace(/[-:]/g, '')}Z`;
+    const file = scratch.write(
+      'rota.ics',
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'BEGIN:VEVENT',
+        'UID:holiday-2019',
+        'DTSTART;VALUE=DATE:20191225',
+        'DTEND;VALUE=DATE:20191226',
+        'SUMMARY:Christmas',
+        'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:wanda',
+        `DTSTART:${stamp(1)}`,
+        `DTEND:${stamp(48)}`,
+        'SUMMARY:On call: wanda@lumos.com',
+        'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:tony',
+        `DTSTART:${stamp(2)}`,
+        `DTEND:${stamp(10)}`,
+        'SUMMARY:On call: tony@lumos.com',
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n'),
+    );
+    // Act
+    const run = await lumosState(['import-shifts', file, '--schedule', schedule, '--replace', '--by', 'a@lumos.com', '--json', ...local], scratch.dir);
+    // Assess: the synced row is refused (exit 1), and the replace still cut Peter at the file's start
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.out);
+    expect(report.rejected).toEqual([expect.objectContaining({ value: 'tony@lumos.com', reason: expect.stringContaining('source pd synced this shift') })]);
+    expect(report.replace.cut).toEqual([expect.objectContaining({ email: 'peter@lumos.com', cut_to: second(1).toISOString() })]);
+    expect(byEmail(await shiftsOf(schedule))['peter@lumos.com']).toMatchObject({ ends_at: second(1).toISOString() });
+  });
+
   it("16.3 cuts a dropped person's ongoing hand-written shift at the file's start (off call at once), removes the other overlapping ones, and lists synced ones as kept", async () => {
     // Prepare: last week's import put Peter on call for days; the new rota (from an hour ahead) lists only Wanda
     const schedule = 'rota-overlap';

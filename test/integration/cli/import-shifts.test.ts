@@ -37,16 +37,17 @@ afterAll(() => rmSync(scratch.dir, { recursive: true, force: true }));
 
 describe('lumos-state import-shifts from a CSV', () => {
   it('writes the valid rows as hand-written shifts, lists each rejected row with its line, value and reason, and exits 1', async () => {
+    // Far ahead: a shift that has ended may be expired by DynamoDB Local's TTL while the test reads it.
     // Prepare: a BOM, CRLF, quoting, and one row per reason
     const file = scratch.write(
       'rota.csv',
       '\uFEFFemail,starts_at,ends_at\r\n' +
-        ` Peter.Parker@Lumos.com ,2026-12-01T09:00:00+01:00,2026-12-01T17:00:00+01:00\r\n` +
-        `"mary jane@lumos.com",2026-12-01T09:00:00Z,2026-12-01T17:00:00Z\r\n` +
-        `"tony@lumos.com",2026-12-01 09:00:00Z,"2026-12-01T17:00:00Z"\r\n` +
-        `bruce@lumos.com,2026-12-01T09:00,2026-12-01T17:00:00Z\r\n` +
-        `clark@lumos.com,2026-12-01T17:00:00Z,2026-12-01T09:00:00Z\r\n` +
-        `diana@lumos.com,2026-12-01T00:00:00Z,2027-02-01T00:00:00Z\r\n` +
+        ` Peter.Parker@Lumos.com ,2036-12-01T09:00:00+01:00,2036-12-01T17:00:00+01:00\r\n` +
+        `"mary jane@lumos.com",2036-12-01T09:00:00Z,2036-12-01T17:00:00Z\r\n` +
+        `"tony@lumos.com",2036-12-01 09:00:00Z,"2036-12-01T17:00:00Z"\r\n` +
+        `bruce@lumos.com,2036-12-01T09:00,2036-12-01T17:00:00Z\r\n` +
+        `clark@lumos.com,2036-12-01T17:00:00Z,2036-12-01T09:00:00Z\r\n` +
+        `diana@lumos.com,2036-12-01T00:00:00Z,2037-02-01T00:00:00Z\r\n` +
         `\r\n` +
         `only,two\r\n`,
     );
@@ -58,18 +59,18 @@ describe('lumos-state import-shifts from a CSV', () => {
     expect(run.out).toContain('Wrote 2 shifts of rota-a to ');
     expect(run.out).toContain('Rejected 5 rows (not written):');
     expect(run.out).toContain('line 3: "mary jane@lumos.com": not an email address: whitespace or a control character inside');
-    expect(run.out).toContain('line 5: "2026-12-01T09:00": starts_at is not an ISO-8601 time with a zone');
-    expect(run.out).toContain('line 6: "2026-12-01T09:00:00Z": ends_at is not after starts_at');
-    expect(run.out).toContain('line 7: "2027-02-01T00:00:00Z": a shift longer than 31 days');
+    expect(run.out).toContain('line 5: "2036-12-01T09:00": starts_at is not an ISO-8601 time with a zone');
+    expect(run.out).toContain('line 6: "2036-12-01T09:00:00Z": ends_at is not after starts_at');
+    expect(run.out).toContain('line 7: "2037-02-01T00:00:00Z": a shift longer than 31 days');
     expect(run.out).toContain('line 9: "only,two": 2 fields where the header has 3');
     const items = await shiftsOf('rota-a');
     expect(items).toHaveLength(2);
     expect(items).toContainEqual(
       expect.objectContaining({
-        sk: 'peter.parker@lumos.com#2026-12-01T08:00:00.000Z',
+        sk: 'peter.parker@lumos.com#2036-12-01T08:00:00.000Z',
         email: 'peter.parker@lumos.com',
-        starts_at: '2026-12-01T08:00:00.000Z',
-        ends_at: '2026-12-01T16:00:00.000Z',
+        starts_at: '2036-12-01T08:00:00.000Z',
+        ends_at: '2036-12-01T16:00:00.000Z',
         imported_by: 'admin@lumos.com',
       }),
     );

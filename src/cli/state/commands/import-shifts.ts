@@ -79,6 +79,8 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
         'person and starts_at',
         rejected,
       );
+      // Rows the file itself gets wrong stop a replace; a row whose key a source syncs does not (that shift stays the source's).
+      const fileRejected = [...rejected];
       const accepted = await notSynced(
         candidates,
         store,
@@ -92,7 +94,7 @@ export function defineImportShifts(program: Command, { io, finish }: CommandCont
         rejected,
       );
       const range = rangeOf(read.shifts);
-      const plan = options.replace === true ? await planReplace(target, schedule, accepted, range, rejected, deadline) : null;
+      const plan = options.replace === true ? await planReplace(target, schedule, accepted, range, fileRejected, deadline) : null;
       // A dry run reports the plan; a run reports what landed.
       const writes: HandWrittenWrites<(typeof accepted)[number]> = dryRun
         ? { written: accepted, kept: [] }
