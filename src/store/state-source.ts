@@ -131,9 +131,17 @@ export class DynamoStateSource implements StateSource {
 
 const MAX_REPORTED = 1_000;
 
-/** `source` only when the item has one as text: a hand-written item reads as before. */
+/** A `source` that is there but not text (`null` pasted from a listing, a number): no source covers it. */
+export const UNREADABLE_SOURCE = '(source not text)';
+
+/**
+ * `source` when the item has one: a hand-written item (no `source` at all) reads as before. One
+ * that is there but not text is taken as synced by no known source, so it never counts as a
+ * hand-written shift (on_call is then undecided), as the sync and the imports already treat it.
+ */
 function originOf(item: Record<string, unknown>): { source?: string } {
-  return typeof item.source === 'string' ? { source: item.source } : {};
+  if (item.source === undefined) return {};
+  return { source: typeof item.source === 'string' ? item.source : UNREADABLE_SOURCE };
 }
 
 function escalationOf(item: Record<string, unknown>): { escalation_level?: number } {

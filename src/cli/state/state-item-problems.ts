@@ -34,6 +34,9 @@ function shiftProblems(item: Record<string, unknown>, sk: string | null): string
   if (hash < 0) problems.push('sk has no "#<starts_at>": the functions look shifts up as <email>#<starts_at>');
   else if (!startsAt && normaliseInstant(sk.slice(hash + 1)) === null) problems.push('sk does not end in the start time: the functions may not find it');
   problems.push(...otherPerson(item.email, keyEmail));
+  if (item.source !== undefined && typeof item.source !== 'string') {
+    problems.push('source is not text: no source covers it, so on_call is undecided while it covers now (remove the attribute for a hand-written shift)');
+  }
   return problems;
 }
 

@@ -44,6 +44,13 @@ describe('lumos-state check', () => {
       starts_at: '2026-12-01T09:00:00Z',
       ends_at: '2026-12-01T17:00:00Z',
     });
+    await put({
+      pk: 'oncall#s',
+      sk: 'pasted@lumos.com#2026-12-01T09:00:00.000Z',
+      starts_at: '2026-12-01T09:00:00Z',
+      ends_at: '2026-12-01T17:00:00Z',
+      source: null,
+    });
     await put({ pk: 'training#Ann@lumos.com', sk: 'c', completed_at: '2026-01-01T00:00:00Z' });
     await put({ pk: 'training#ben@lumos.com', sk: 'c', completed_at: '2026-01-01T00:00:00Z', expires_at: 'never' });
     // Act
@@ -57,7 +64,8 @@ describe('lumos-state check', () => {
     expect(run.out).toContain('email "other@lumos.com" is not the person its key names');
     expect(run.out).toContain('pk holds "Ann@lumos.com", not normalised');
     expect(run.out).toContain('expires_at "never" is not an ISO-8601 instant with a zone');
-    expect(run.out).toContain('6 state items the functions cannot read or find');
-    expect(JSON.parse(json.out)).toMatchObject({ with_problems: 6 });
+    expect(run.out).toContain('source is not text: no source covers it');
+    expect(run.out).toContain('7 state items the functions cannot read or find');
+    expect(JSON.parse(json.out)).toMatchObject({ with_problems: 7 });
   });
 });

@@ -223,6 +223,18 @@ describe('16.2 a synced shift counts only through its own source', () => {
   });
 });
 
+describe('16.2 a shift whose source is not text', () => {
+  it('16.2 does not count as hand-written: a shift pasted with "source": null leaves on_call undecided', async () => {
+    // Prepare: the shape `lumos-state on-call --json` prints for a hand-written shift, written back by hand
+    const w = await world();
+    await w.put({ ...shiftItem('demo-oncall', 'pasted@lumos.com', new Date(Date.now() - HOUR), new Date(Date.now() + 8 * HOUR)), source: null });
+    // Act
+    const answer = await w.answer('pasted@lumos.com');
+    // Assess
+    expect(answer).toBe('NOT_PREAPPROVED');
+  });
+});
+
 describe('16.7 synced values are bounded like imported ones', () => {
   it('16.7 skips a 400-day on-call, and never stretches a nearer level over a longer shift at another level', async () => {
     // Prepare
