@@ -26,13 +26,13 @@ const ACTIONS: Record<Exclude<TableAccess, 'sync'>, readonly string[]> = {
 /**
  * The state sync (src/store/source-store.ts, synced-state-store.ts), statement by statement, each
  * only on its partitions (`dynamodb:LeadingKeys`; the Null check refuses a request without one):
- * sources, statuses and a schedule's shifts by Query, existing training keys by BatchGetItem;
+ * sources, statuses and a schedule's shifts by Query;
  * synced items by a conditional PutItem, vanished ones by a conditional DeleteItem, each source's
  * status by a conditional UpdateItem. No BatchWriteItem (it takes no condition), GetItem or Scan,
  * and no write to the source items admins keep.
  */
-const SYNC_STATEMENTS: readonly { actions: readonly string[]; partitions: readonly string[] }[] = [
-  { actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: SYNC_READ_PARTITIONS },
+export const SYNC_STATEMENTS: readonly { actions: readonly string[]; partitions: readonly string[] }[] = [
+  { actions: ['dynamodb:Query'], partitions: SYNC_READ_PARTITIONS },
   { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], partitions: SYNC_WRITE_PARTITIONS },
 ];
 

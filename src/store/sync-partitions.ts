@@ -11,5 +11,5 @@ import { shiftPartition, trainingPartition } from './state-keys';
 /** Partitions the sync writes (conditional PutItem, UpdateItem, DeleteItem). */
 export const SYNC_WRITE_PARTITIONS: readonly string[] = [shiftPartition('*'), trainingPartition('*'), SOURCE_STATUS_PARTITION];
 
-/** Partitions the sync reads (Query, BatchGetItem): what it writes, and the source items. */
-export const SYNC_READ_PARTITIONS: readonly string[] = [SOURCES_PARTITION, ...SYNC_WRITE_PARTITIONS];
+/** Partitions the sync reads (Query): the source items, their statuses, and a schedule's shifts. Training records are only ever put, never read. */
+export const SYNC_READ_PARTITIONS: readonly string[] = [SOURCES_PARTITION, SOURCE_STATUS_PARTITION, shiftPartition('*')];

@@ -73,11 +73,11 @@ export const ACTIONS = {
 } as const satisfies Record<Exclude<TableAccess, 'sync'>, readonly string[]>;
 
 /**
- * The state sync's grants on the state table, written out: reads (Query, BatchGetItem) of the
- * partitions it works in, writes (PutItem, UpdateItem, DeleteItem) of the partitions it owns, each
+ * The state sync's grants on the state table, written out: reads (Query) of the source items,
+ * their statuses and the shifts, writes (PutItem, UpdateItem, DeleteItem) of the partitions it owns, each
  * only with a partition key (`dynamodb:LeadingKeys`) in those; no BatchWriteItem, GetItem or Scan.
  */
-export const SYNC_READ_PARTITIONS = ['sources', 'oncall#*', 'training#*', 'source-status'];
+export const SYNC_READ_PARTITIONS = ['sources', 'source-status', 'oncall#*'];
 export const SYNC_WRITE_PARTITIONS = ['oncall#*', 'training#*', 'source-status'];
 export const partitionCondition = (partitions: readonly string[]) => ({
   'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] },
@@ -85,7 +85,7 @@ export const partitionCondition = (partitions: readonly string[]) => ({
 });
 export function syncStatePairs(stateArn: unknown): string[] {
   return [
-    ...['dynamodb:Query', 'dynamodb:BatchGetItem'].map((action) => conditionalPair(action, stateArn, partitionCondition(SYNC_READ_PARTITIONS))),
+    conditionalPair('dynamodb:Query', stateArn, partitionCondition(SYNC_READ_PARTITIONS)),
     ...['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((action) =>
       conditionalPair(action, stateArn, partitionCondition(SYNC_WRITE_PARTITIONS)),
     ),
