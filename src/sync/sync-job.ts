@@ -43,20 +43,28 @@ export class StateSyncJob implements ScheduledService {
     const report = await this.sync.run(context.deadline);
     const now = this.now();
     const summary = summarize(report, now);
-    this.metrics.publish({
-      ItemsSynced: summary.written,
-      SourcesFailed: summary.failed + summary.refused,
-      SourcesStale: summary.stale,
-      SchedulesIncomplete: summary.incompleteSchedules,
-    });
+    const startedAt = Date.parse(report.startedAt);
+    this.metrics.publish(
+      {
+        ItemsSynced: summary.written,
+        SourcesFailed: summary.failed + summary.refused,
+        SourcesStale: summary.stale,
+        SchedulesIncomplete: summary.incompleteSchedules,
+      },
+      startedAt,
+    );
     const statuses = new Map(report.statuses.map((status) => [status.id, status]));
     for (const outcome of report.outcomes) {
-      this.metrics.publishSource(outcome.id, {
-        ItemsSynced: outcome.written,
-        SourcesFailed: outcome.status === 'failed' ? 1 : 0,
-        SourcesStale: isStale(statuses.get(outcome.id), now, outcome) ? 1 : 0,
-        SchedulesIncomplete: incompleteSchedules(outcome),
-      });
+      this.metrics.publishSource(
+        outcome.id,
+        {
+          ItemsSynced: outcome.written,
+          SourcesFailed: outcome.status === 'failed' ? 1 : 0,
+          SourcesStale: isStale(statuses.get(outcome.id), now, outcome) ? 1 : 0,
+          SchedulesIncomplete: incompleteSchedules(outcome),
+        },
+        startedAt,
+      );
     }
     for (const problem of report.problems) {
       this.metrics.publishSource(problem.id, {

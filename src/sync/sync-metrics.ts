@@ -43,9 +43,13 @@ export class SyncMetrics {
     this.sink = sink;
   }
 
-  /** One run's counts, zero included, so a graph shows the level and the alarm sees the all-clear. */
-  publish(counts: Record<SyncMetricName, number>): void {
-    this.write([['kind']], { kind: SYNC_METRIC_KIND }, counts);
+  /**
+   * One run's counts, zero included, so a graph shows the level and the alarm sees the all-clear.
+   * `at` is the run's start: runs start once an interval, so each lands in its own alarm period
+   * however long it took (a run ending in the next period would leave one empty).
+   */
+  publish(counts: Record<SyncMetricName, number>, at?: number): void {
+    this.write([['kind']], { kind: SYNC_METRIC_KIND }, counts, at);
   }
 
   /**
@@ -53,8 +57,8 @@ export class SyncMetrics {
    * graph. Source ids are admin text, but the source item allows only letters, digits and `._-`;
    * anything else (a refused, malformed item) is counted as `invalid`.
    */
-  publishSource(source: string, counts: Record<SyncMetricName, number>): void {
-    this.write([['kind', 'source']], { kind: SYNC_METRIC_KIND, source: SOURCE_ID.test(source) ? source : 'invalid' }, counts);
+  publishSource(source: string, counts: Record<SyncMetricName, number>, at?: number): void {
+    this.write([['kind', 'source']], { kind: SYNC_METRIC_KIND, source: SOURCE_ID.test(source) ? source : 'invalid' }, counts, at);
   }
 
   /** One read of a source's secret under the legacy prefix. */
@@ -70,11 +74,11 @@ export class SyncMetrics {
     });
   }
 
-  private write(dimensions: string[][], members: Record<string, string>, counts: Record<SyncMetricName, number>): void {
+  private write(dimensions: string[][], members: Record<string, string>, counts: Record<SyncMetricName, number>, at?: number): void {
     if (this.sink === null) return;
     const document = {
       _aws: {
-        Timestamp: this.now(),
+        Timestamp: at ?? this.now(),
         CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: dimensions, Metrics: SYNC_METRIC_NAMES.map((Name) => ({ Name, Unit: 'Count' })) }],
       },
       ...members,

@@ -190,7 +190,16 @@ async function putAll(
   outcome: SourceOutcome,
 ): Promise<void> {
   await inPool(items, STORE_CONCURRENCY, async (item) => {
-    if (await state.putUnlessOtherOrigin(item, sourceId, deadline)) outcome.written += 1;
+    let written: boolean;
+    try {
+      written = await state.putUnlessOtherOrigin(item, sourceId, deadline);
+    } catch (error) {
+      // An item the table refuses (its input, not an outage) is one item left out, never the whole run.
+      if (!(error instanceof StoreRejectedInputError)) throw error;
+      outcome.skipped.bad_value = (outcome.skipped.bad_value ?? 0) + 1;
+      return;
+    }
+    if (written) outcome.written += 1;
     else outcome.kept += 1;
   });
 }

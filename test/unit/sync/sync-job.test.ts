@@ -164,6 +164,27 @@ describe('state sync job', () => {
     expect(summary).toMatchObject({ partial: 1, stale: 0, incompleteSchedules: 1 });
   });
 
+  it('16.1 stamps the run’s metrics with the run’s start, so a long run still lands in its own alarm period', async () => {
+    // Prepare: a run that started two minutes before it published
+    const lines: string[] = [];
+    const metrics = new SyncMetrics(
+      'Test/Metrics',
+      (line) => lines.push(line),
+      () => NOW.getTime(),
+    );
+    const startedAt = new Date(NOW.getTime() - 2 * 60_000);
+    const job = new StateSyncJob(
+      { run: async () => ({ startedAt: startedAt.toISOString(), outcomes: [outcome('pd', 'partial', 1, 0, ['ops'])], problems: [], statuses: [] }) },
+      () => NOW,
+      metrics,
+    );
+    // Act
+    await run(job);
+    // Assess
+    expect(lines.flatMap((line) => readEmf(line).map((metric) => metric.timestamp))).toEqual(expect.arrayContaining([startedAt.getTime()]));
+    expect(new Set(lines.flatMap((line) => readEmf(line).map((metric) => metric.timestamp)))).toEqual(new Set([startedAt.getTime()]));
+  });
+
   it('with no source configured, sums to zeros (a quiet log line) and still publishes the all-clear', async () => {
     // Prepare
     const { job, lines } = jobOver({ outcomes: [], problems: [], statuses: [] });
