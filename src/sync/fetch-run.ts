@@ -16,7 +16,15 @@ export interface FetchRunOptions {
   maxBodyBytes?: number;
   /** Most pages read per listing before the run is cut short as partial (default 100). */
   maxPages?: number;
+  /** Longest a calendar feed's parse may take, whatever is left of the run (default 30 s). */
+  maxCalendarParseMs?: number;
 }
+
+/**
+ * A real feed parses in well under a second; one that takes longer is stuck in a recurrence rule.
+ * Ending it early gives the CPU back to the other sources (a 512 MB function has a third of a core).
+ */
+export const DEFAULT_MAX_CALENDAR_PARSE_MS = 30_000;
 
 export const DEFAULT_MAX_PAGES = 100;
 

@@ -19,7 +19,7 @@ export interface IcsExpansionRequest {
   endsAt: number;
 }
 
-/** What a parse gave, or that it ran out of time: nothing of a half-read feed is used. */
+/** What a parse gave, or that it ran out of time or memory: nothing of a half-read feed is used. */
 export type IcsExpansion =
   | {
       outOfTime: false;
@@ -32,8 +32,21 @@ export type IcsExpansion =
     }
   | { outOfTime: true };
 
+/** The feed needed more memory than the worker has: a feed no real calendar is. */
+export class CalendarTooLargeError extends Error {
+  override name = 'CalendarTooLargeError';
+}
+
+/** The worker's heap: a 5 MiB feed parses in a small part of it; a hostile one cannot take the function's memory. */
+const WORKER_HEAP_MB = 128;
+
 /** Parses `text` in a worker thread given `limitMs`; the thread is gone when this returns. */
-export async function expandIcs(text: string, options: { schedule: string; window: SyncWindow }, limitMs: number): Promise<IcsExpansion> {
+export async function expandIcs(
+  text: string,
+  options: { schedule: string; window: SyncWindow },
+  limitMs: number,
+  heapMb: number = WORKER_HEAP_MB,
+): Promise<IcsExpansion> {
   if (!(limitMs > 0)) return { outOfTime: true };
   const request: IcsExpansionRequest = {
     text,
@@ -41,13 +54,15 @@ export async function expandIcs(text: string, options: { schedule: string; windo
     window: { from: options.window.from.getTime(), to: options.window.to.getTime() },
     endsAt: Date.now() + limitMs,
   };
-  const worker = startWorker(__dirname, 'ics-worker.js', { workerData: request });
+  const worker = startWorker(__dirname, 'ics-worker.js', { workerData: request, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   let timer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<IcsExpansion>((resolve, reject) => {
       timer = setTimeout(() => resolve({ outOfTime: true }), limitMs);
       worker.once('message', (expansion: IcsExpansion) => resolve(expansion));
-      worker.once('error', reject);
+      worker.once('error', (error: Error & { code?: string }) =>
+        reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new CalendarTooLargeError('the calendar needed more memory to read than a feed may') : error),
+      );
       worker.once('exit', (code) => reject(new Error(`the calendar worker stopped (exit code ${code}) before it answered`)));
     });
   } finally {

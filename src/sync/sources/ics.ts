@@ -5,12 +5,12 @@
  * so does one whose reading outlasts the run's deadline (it is read in a worker thread ended at
  * the deadline, so the other sources never wait for it).
  */
-import { collectRun, type FetchRunOptions } from '../fetch-run';
+import { collectRun, DEFAULT_MAX_CALENDAR_PARSE_MS, type FetchRunOptions } from '../fetch-run';
 import { describeUrl, SourceHttp } from '../source-http';
 import type { IcsSource } from '../source-item';
 import type { FeedSecret } from '../source-secret';
 import { SourceFetchError, type SyncedShift, type SyncRun, shiftCollector } from '../sync-result';
-import { collectExpansion, expandIcs } from './ics-expansion';
+import { CalendarTooLargeError, collectExpansion, expandIcs } from './ics-expansion';
 
 export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, options: FetchRunOptions): Promise<SyncRun<SyncedShift>> {
   // The feed's token is in its URL, not a header: a redirect to a CDN on an allowed host may be followed.
@@ -22,7 +22,12 @@ export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, opti
       const url = new URL(secret.url);
       const body = await http.get(url);
       if (body.kind === 'too_large') throw new SourceFetchError('too_large', `the feed at ${describeUrl(url)} is larger than the bound`);
-      const expansion = await expandIcs(body.text, { schedule: source.schedule, window: options.window }, options.deadline.remainingMs());
+      const limitMs = Math.min(options.deadline.remainingMs(), options.maxCalendarParseMs ?? DEFAULT_MAX_CALENDAR_PARSE_MS);
+      const expansion = await expandIcs(body.text, { schedule: source.schedule, window: options.window }, limitMs).catch((error: unknown) => {
+        if (error instanceof CalendarTooLargeError)
+          throw new SourceFetchError('too_large', `the feed at ${describeUrl(url)} needed more memory to read than a feed may`);
+        throw error;
+      });
       if (expansion.outOfTime) throw new SourceFetchError('deadline_exceeded', `the deadline passed while reading the feed at ${describeUrl(url)}`);
       if (!expansion.parsed) throw new SourceFetchError('unparseable', `the feed at ${describeUrl(url)} is not an iCalendar file`);
       collectExpansion(expansion, collector);

@@ -329,6 +329,19 @@ describe('iCalendar reading bounded in time (16.5)', () => {
     expect(run.failure?.message).toBe(`the deadline passed while reading the feed at ${new URL(feed.url).host}`);
   });
 
+  it('16.5 a stuck feed gives the CPU back well before a long deadline: its parse has a bound of its own', async () => {
+    // Prepare: most of a run's two minutes left, and a feed's own bound of half a second
+    feed.calendar = calendar(neverSunday);
+    const startedAt = Date.now();
+
+    // Act
+    const run = await fetchIcsShifts(source, secret, runOptions({ deadline: new Deadline(120_000), maxCalendarParseMs: 500 }));
+
+    // Assess
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    expect(run).toMatchObject({ status: 'failed', failure: { reason: 'deadline_exceeded' } });
+  });
+
   it("16.5 FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 is skipped as bad_value at once, and the feed's other events are read", async () => {
     // Prepare
     feed.calendar = calendar(

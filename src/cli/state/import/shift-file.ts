@@ -4,7 +4,7 @@
  * checks, so a row the functions could not use is rejected here rather than written.
  */
 import { MAX_SHIFT_DAYS, MAX_SHIFT_MS } from '../../../store/shift-item';
-import { expandIcs } from '../../../sync/sources/ics-expansion';
+import { CalendarTooLargeError, expandIcs } from '../../../sync/sources/ics-expansion';
 import type { SkipReason } from '../../../sync/sync-result';
 import { UsageError } from '../../shared/usage-error';
 import { checkEmail, checkInstant } from './cell-checks';
@@ -81,7 +81,10 @@ const AMBIGUOUS_ATTENDEE =
 
 async function readIcs(file: string, text: string, schedule: string, now: Date, timeoutSeconds: number): Promise<ShiftFile> {
   const window = { from: new Date(now.getTime() - ICS_PAST_MS), to: new Date(now.getTime() + ICS_AHEAD_MS) };
-  const expansion = await expandIcs(text, { schedule, window }, timeoutSeconds * 1000);
+  const expansion = await expandIcs(text, { schedule, window }, timeoutSeconds * 1000).catch((error: unknown) => {
+    if (error instanceof CalendarTooLargeError) throw new UsageError(`${file}: ${error.message}, so nothing was imported`);
+    throw error;
+  });
   if (expansion.outOfTime) {
     throw new UsageError(
       `${file}: reading the calendar took longer than ${timeoutSeconds} s (--calendar-timeout), so nothing was imported: a recurring event whose RRULE never matches can do that`,
