@@ -7,7 +7,7 @@
  * Every delete of a state item is conditional on its `source` still being the id: an item another
  * origin wrote under the key meanwhile stays.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
 import { storeCall } from './call';
 import { queryAll } from './query-all';
@@ -18,7 +18,7 @@ import type { ItemKey } from './synced-state-store';
 const SHIFT_PREFIX = shiftPartition('');
 const TRAINING_PREFIX = 'training#';
 
-/** The source item and its status as stored (either may be gone), unchecked. */
+/** The source item and its status as stored (either may be gone; a removal mark reads as none), unchecked. */
 export interface SourceRecords {
   item: Record<string, unknown> | null;
   status: Record<string, unknown> | null;
@@ -30,7 +30,9 @@ export async function sourceRecords(client: DynamoDBDocumentClient, tableName: s
       client.send(new GetCommand({ TableName: tableName, Key: { pk, sk: id }, ConsistentRead: true }), { abortSignal }),
     );
   const [item, status] = await Promise.all([read(SOURCES_PARTITION), read(SOURCE_STATUS_PARTITION)]);
-  return { item: item.Item ?? null, status: status.Item ?? null };
+  // A removal mark is no status: the source was removed before.
+  const live = status.Item !== undefined && status.Item.removed_at === undefined ? status.Item : null;
+  return { item: item.Item ?? null, status: live };
 }
 
 /** The keys of the source's shifts in one schedule's partition. */
@@ -109,19 +111,40 @@ export async function deleteItemOfSource(client: DynamoDBDocumentClient, tableNa
   });
 }
 
-/** Deletes the source item or its status; true when there was one to delete. */
-export async function deleteSourceRecord(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  which: 'item' | 'status',
-  id: string,
-  deadline: Deadline,
-): Promise<boolean> {
-  const pk = which === 'item' ? SOURCES_PARTITION : SOURCE_STATUS_PARTITION;
-  const reply = await storeCall(`deleting ${pk} / ${id}`, deadline, (abortSignal) =>
-    client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: id }, ReturnValues: 'ALL_OLD' }), { abortSignal }),
+/** Deletes the source item; true when there was one to delete. */
+export async function deleteSourceItem(client: DynamoDBDocumentClient, tableName: string, id: string, deadline: Deadline): Promise<boolean> {
+  const reply = await storeCall(`deleting ${SOURCES_PARTITION} / ${id}`, deadline, (abortSignal) =>
+    client.send(new DeleteCommand({ TableName: tableName, Key: { pk: SOURCES_PARTITION, sk: id }, ReturnValues: 'ALL_OLD' }), { abortSignal }),
   );
   return reply.Attributes !== undefined;
+}
+
+/**
+ * Replaces the source's status with a removal mark (`present: false`, `removed_at`, `removed_by`)
+ * rather than deleting it: a sync run that started before the removal and is still under way
+ * cannot record a status that brings the source back (src/store/source-store.ts only records a
+ * run that started after `removed_at`), and what it still writes counts for nothing. True when
+ * there was a status.
+ */
+export async function markSourceRemoved(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  id: string,
+  by: string,
+  at: Date,
+  deadline: Deadline,
+): Promise<boolean> {
+  const reply = await storeCall(`marking ${SOURCE_STATUS_PARTITION} / ${id} removed`, deadline, (abortSignal) =>
+    client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: SOURCE_STATUS_PARTITION, sk: id, present: false, removed_at: at.toISOString(), removed_by: by },
+        ReturnValues: 'ALL_OLD',
+      }),
+      { abortSignal },
+    ),
+  );
+  return reply.Attributes !== undefined && reply.Attributes.removed_at === undefined;
 }
 
 function keyOf(item: Record<string, unknown>): ItemKey[] {

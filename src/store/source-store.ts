@@ -160,7 +160,9 @@ export class DynamoSourceStore implements SourceStore {
             TableName: this.tableName,
             Key: { pk: SOURCE_STATUS_PARTITION, sk: record.id },
             UpdateExpression: `SET ${set.join(', ')}`,
-            ConditionExpression: 'attribute_not_exists(last_run_started) OR last_run_started <= :started',
+            // A run that started before the source was removed (lumos-state remove-source) records nothing.
+            ConditionExpression:
+              '(attribute_not_exists(last_run_started) OR last_run_started <= :started) AND (attribute_not_exists(removed_at) OR removed_at < :started)',
             ExpressionAttributeValues: values,
           }),
           { abortSignal },

@@ -7,8 +7,9 @@
 import { rmSync } from 'node:fs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Deadline } from '../../../src/kernel/deadline';
 import { type ShiftItem, shiftItem } from '../../../src/store/shift-item';
-import { SOURCE_STATUS_PARTITION, SOURCES_PARTITION } from '../../../src/store/source-store';
+import { DynamoSourceStore, SOURCE_STATUS_PARTITION, SOURCES_PARTITION } from '../../../src/store/source-store';
 import { type TrainingItem, trainingItem } from '../../../src/store/training-item';
 import { type DynamoProxy, startDynamoProxy } from '../../support/dynamo-proxy';
 import { lumosState, partitionItems, scratchFolder } from '../../support/state-cli';
@@ -84,7 +85,52 @@ describe('lumos-state remove-source', () => {
     expect(await sks('oncall#rota-a')).toEqual([shift('rota-a', 'bruce@lumos.com').sk, shift('rota-a', 'tony@lumos.com').sk]);
     expect(await sks('oncall#rota-b')).toEqual([]);
     expect(await sks(SOURCES_PARTITION)).toEqual(['pd-other']);
-    expect(await sks(SOURCE_STATUS_PARTITION)).toEqual([]);
+    expect(await partitionItems(table, SOURCE_STATUS_PARTITION)).toEqual([
+      { pk: SOURCE_STATUS_PARTITION, sk: 'pd', present: false, removed_at: expect.stringMatching(/Z$/), removed_by: 'admin@lumos.com' },
+    ]);
+    // Run again: nothing of it is left
+    expect((await removeSource('pd')).code).toBe(1);
+  });
+
+  it('16.2 with --scan also finds its shifts in a schedule it no longer covers', async () => {
+    // Prepare: the source once synced rota-old, and now maps only rota-new
+    await put({ pk: SOURCES_PARTITION, sk: 'pd-moved', type: 'pagerduty', secret: 'lumos-sources/pd', schedules: { P7: 'rota-new' } });
+    await put({ pk: SOURCE_STATUS_PARTITION, sk: 'pd-moved', schedules: ['rota-new'] });
+    await put(shift('rota-old', 'left@lumos.com', 'pd-moved'));
+    await put(shift('rota-new', 'now@lumos.com', 'pd-moved'));
+    // Act
+    const plain = await removeSource('pd-moved', '--dry-run', '--json');
+    const scanned = await removeSource('pd-moved', '--scan', '--json');
+    // Assess
+    expect(JSON.parse(plain.out)).toMatchObject({ searched: { schedules: ['rota-new'] }, removed: { shifts: 1 } });
+    expect(JSON.parse(scanned.out)).toMatchObject({ searched: { scan: true }, removed: { shifts: 2 } });
+    expect(await sks('oncall#rota-old')).toEqual([]);
+  });
+
+  it('16.2 a sync run that started before the removal cannot bring the source back; a run after the source is added again can', async () => {
+    // Prepare: a run reads the source, then the admin removes it, then the run records its status
+    await put({ pk: SOURCES_PARTITION, sk: 'pd-race', type: 'pagerduty', secret: 'lumos-sources/pd', schedules: { P9: 'rota-race' } });
+    await put({ pk: SOURCE_STATUS_PARTITION, sk: 'pd-race', schedules: ['rota-race'], last_success: at(-1).toISOString() });
+    const store = new DynamoSourceStore(testDocumentClient(), table);
+    const counts = { returned: 1, written: 1, deleted: 0, kept: 0, skipped: {} };
+    const record = (startedAt: Date) =>
+      store.recordRun({ id: 'pd-race', startedAt, status: 'complete', covers: { schedules: ['rota-race'] }, counts }, new Deadline(5_000));
+    const runStarted = new Date();
+    // Act
+    const removed = await removeSource('pd-race');
+    const late = await record(runStarted);
+    const statusAfterLate = (await partitionItems(table, SOURCE_STATUS_PARTITION)).find((item) => item.sk === 'pd-race');
+    const later = await record(new Date(Date.now() + 1_000));
+    // Assess
+    expect(removed.code).toBe(0);
+    expect(late).toBe(false);
+    expect(statusAfterLate).toMatchObject({ present: false });
+    expect(statusAfterLate?.last_run_started).toBeUndefined();
+    expect(later).toBe(true);
+    expect((await partitionItems(table, SOURCE_STATUS_PARTITION)).find((item) => item.sk === 'pd-race')).toMatchObject({
+      present: true,
+      schedules: ['rota-race'],
+    });
   });
 
   it("16.2 finds a training source's records, kept per person, by a scan and removes only its own", async () => {

@@ -1,7 +1,8 @@
 /**
  * `lumos-state remove-source ID`: a state source gone for good, with everything it left: its
- * source item first (so no later sync run picks it up), then every shift and training record
- * whose `source` is ID (each delete conditional on that still being so), then its status. Prints
+ * status marked removed first (so a run still under way cannot record it, and nothing it writes
+ * counts), its source item (so no later run picks it up), then every shift and training record
+ * whose `source` is ID (each delete conditional on that still being so). Prints
  * what it removed, per kind; `--dry-run` removes nothing and prints the same counts. Exit 1 when
  * there is nothing of that source at all (a mistyped id).
  */
@@ -9,8 +10,9 @@ import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
 import {
   deleteItemOfSource,
-  deleteSourceRecord,
+  deleteSourceItem,
   isShiftKey,
+  markSourceRemoved,
   type SourceRecords,
   scheduleOf,
   sourceRecords,
@@ -33,6 +35,7 @@ import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } f
 interface RemoveSourceOptions extends StateTargetOptions {
   by?: string;
   dryRun?: boolean;
+  scan?: boolean;
   json?: boolean;
 }
 
@@ -48,11 +51,13 @@ export function defineRemoveSource(program: Command, { io, finish }: CommandCont
       .argument('<id>', "the source id (the source item's sk)")
       .option('--by <who>', "who removes it (printed with the result; default: git's user.email)")
       .option('--dry-run', 'print what would be removed; remove nothing')
+      .option('--scan', 'look for its items in the whole state table, not only the schedules it covers now (a schedule it used to sync)')
       .option('--json', 'print one JSON document on stdout instead of the summary'),
   ).action(async (idArgument: string, options: RemoveSourceOptions) => {
     const id = nameArgument(idArgument, 'ID');
     const by = importer(options.by, io.cwd);
     const dryRun = options.dryRun === true;
+    const now = new Date();
     const target = await resolveStateTarget(options);
     try {
       const deadline = new Deadline(BUDGET_MS);
@@ -62,7 +67,7 @@ export function defineRemoveSource(program: Command, { io, finish }: CommandCont
       let found: ItemKey[];
       try {
         records = await sourceRecords(client, table, id, deadline);
-        coverage = sourceCoverage(records);
+        coverage = options.scan === true ? { scan: true } : sourceCoverage(records);
         found =
           'scan' in coverage
             ? await syncedItemsAnywhere(client, table, id, deadline)
@@ -76,14 +81,15 @@ export function defineRemoveSource(program: Command, { io, finish }: CommandCont
       const changed: ItemKey[] = [];
       if (!dryRun) {
         try {
-          removedItem = await deleteSourceRecord(client, table, 'item', id, deadline);
+          // The status first: from here on, a run still under way can neither record the source nor make what it writes count.
+          removedStatus = await markSourceRemoved(client, table, id, by, now, deadline);
+          removedItem = await deleteSourceItem(client, table, id, deadline);
           const deleted = new Set<ItemKey>();
           await inPool(found, AT_ONCE, async (key) => {
             if (await deleteItemOfSource(client, table, key, id, deadline)) deleted.add(key);
           });
           removed = found.filter((key) => deleted.has(key));
           changed.push(...found.filter((key) => !deleted.has(key)));
-          removedStatus = await deleteSourceRecord(client, table, 'status', id, deadline);
         } catch (error) {
           throw stateTableError(error, 'writing', target);
         }
