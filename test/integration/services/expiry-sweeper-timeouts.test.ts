@@ -70,6 +70,17 @@ async function ledger(email: string): Promise<GrantItem | undefined> {
   return Item as GrantItem | undefined;
 }
 
+/** Reads the due index until every one of these people's grants is in it (a GSI lags its table a little). */
+async function dueListsAll(emails: readonly string[], now: Date): Promise<void> {
+  for (let attempt = 0; attempt < 1_000; attempt += 1) {
+    const listed = new Set<string>();
+    for await (const page of deployment.deps.due.due(now, new Deadline(5_000))) for (const grant of page) listed.add(grant.subject_permission);
+    if (emails.every((email) => listed.has(keyOf(email).subject_permission))) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('the due index never listed every grant');
+}
+
 describe('a sweep against a target that never answers', () => {
   it(
     '16.6 ends inside its budget after a forced collection, recording the stalled removal as pending and removing the rest',
@@ -83,6 +94,8 @@ describe('a sweep against a target that never answers', () => {
       await testDocumentClient().send(
         new PutCommand({ TableName: deployment.tables.GRANTS_TABLE, Item: { ...item, provisioner: spec(stalled.origin), version: item.version + 1 } }),
       );
+      // The due index is a GSI, filled asynchronously: wait until it lists both, so the sweep finds them (no timing).
+      await dueListsAll([stuck, healthy], new Date(Date.now() + 2 * MINUTE));
       const counted: Record<string, number> = {};
       const sweeper = new ExpirySweeper(
         { ...deployment.deps, now: () => new Date(Date.now() + 2 * MINUTE) },
