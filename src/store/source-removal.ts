@@ -30,8 +30,8 @@ export async function sourceRecords(client: DynamoDBDocumentClient, tableName: s
       client.send(new GetCommand({ TableName: tableName, Key: { pk, sk: id }, ConsistentRead: true }), { abortSignal }),
     );
   const [item, status] = await Promise.all([read(SOURCES_PARTITION), read(SOURCE_STATUS_PARTITION)]);
-  // A removal mark is no status: the source was removed before.
-  const live = status.Item !== undefined && status.Item.removed_at === undefined ? status.Item : null;
+  // A removal mark is no status: the source was removed before (a run of a source added again since clears it).
+  const live = status.Item !== undefined && !(status.Item.present === false && status.Item.removed_at !== undefined) ? status.Item : null;
   return { item: item.Item ?? null, status: live };
 }
 
@@ -144,7 +144,7 @@ export async function markSourceRemoved(
       { abortSignal },
     ),
   );
-  return reply.Attributes !== undefined && reply.Attributes.removed_at === undefined;
+  return reply.Attributes !== undefined && !(reply.Attributes.present === false && reply.Attributes.removed_at !== undefined);
 }
 
 function keyOf(item: Record<string, unknown>): ItemKey[] {

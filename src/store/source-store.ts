@@ -159,7 +159,8 @@ export class DynamoSourceStore implements SourceStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk: SOURCE_STATUS_PARTITION, sk: record.id },
-            UpdateExpression: `SET ${set.join(', ')}`,
+            // A source added again after `remove-source` is a source again: its removal mark goes.
+            UpdateExpression: `SET ${set.join(', ')} REMOVE removed_at, removed_by`,
             // A run that started before the source was removed (lumos-state remove-source) records nothing.
             ConditionExpression:
               '(attribute_not_exists(last_run_started) OR last_run_started <= :started) AND (attribute_not_exists(removed_at) OR removed_at < :started)',

@@ -141,7 +141,8 @@ async function syncShifts(
     deadline,
     outcome,
   );
-  await putAll(items, state, source.id, deadline, outcome);
+  // A shift the table refused is not written: this source's older item under its key goes too (that can only refuse access).
+  for (const refused of await putAll(items, state, source.id, deadline, outcome)) returned.delete(keyOf(refused));
   await deleteAll(
     synced.filter((item) => item.source === source.id && !returned.has(keyOf(item)) && overlapsWindow(item, window)),
     state,
@@ -181,14 +182,18 @@ async function syncTraining({ source, origin, state, deadline, outcome }: RunCon
   await putAll(items, state, source.id, deadline, outcome);
 }
 
-/** Each put lands only where the key holds nothing or this source's own item; a refused one was hand-written or another's, and is kept. */
+/**
+ * Each put lands only where the key holds nothing or this source's own item; a refused one was
+ * hand-written or another's, and is kept. Returns the items the table refused as input.
+ */
 async function putAll(
   items: readonly (ShiftItem | TrainingItem)[],
   state: SyncedStateStore,
   sourceId: string,
   deadline: Deadline,
   outcome: SourceOutcome,
-): Promise<void> {
+): Promise<(ShiftItem | TrainingItem)[]> {
+  const refused: (ShiftItem | TrainingItem)[] = [];
   await inPool(items, STORE_CONCURRENCY, async (item) => {
     let written: boolean;
     try {
@@ -197,11 +202,13 @@ async function putAll(
       // An item the table refuses (its input, not an outage) is one item left out, never the whole run.
       if (!(error instanceof StoreRejectedInputError)) throw error;
       outcome.skipped.bad_value = (outcome.skipped.bad_value ?? 0) + 1;
+      refused.push(item);
       return;
     }
     if (written) outcome.written += 1;
     else outcome.kept += 1;
   });
+  return refused;
 }
 
 function keyOf(item: ItemKey): string {

@@ -230,12 +230,13 @@ function addOccurrence(component: IcalComponent, startTime: IcalTime, endTime: I
   const { options } = reading;
   const status = component.getFirstPropertyValue('status');
   if (typeof status === 'string' && status.toUpperCase() === 'CANCELLED') return null;
-  if (!component.hasProperty('dtend') && !component.hasProperty('duration')) return 'no_end';
-  // An event far outside the window (a holiday years ago, all-day or not) is rightly left out,
-  // not a time to refuse: its times are placed loosely, as if in UTC, give or take a day.
+  // An event far outside the window (a holiday years ago, all-day or not, with an end or not) is
+  // rightly left out, not a time to refuse: its times are placed loosely, as if in UTC, give or
+  // take a day (ical.js gives an event without an end its start, or the next day for a date).
   const looseStart = instantOf(startTime);
-  const looseEnd = instantOf(endTime);
+  const looseEnd = instantOf(endTime) ?? looseStart;
   if (looseStart !== null && looseEnd !== null && !overlaps(options.window, looseStart - LOOSE_MARGIN_MS, looseEnd + LOOSE_MARGIN_MS)) return null;
+  if (!component.hasProperty('dtend') && !component.hasProperty('duration')) return 'no_end';
   const start = zonedInstant(startTime, reading);
   const end = zonedInstant(endTime, reading);
   if (start === null || end === null || start >= end) return 'bad_time';

@@ -28,7 +28,14 @@ export async function fetchIcsShifts(source: IcsSource, secret: FeedSecret, opti
           throw new SourceFetchError('too_large', `the feed at ${describeUrl(url)} needed more memory to read than a feed may`);
         throw error;
       });
-      if (expansion.outOfTime) throw new SourceFetchError('deadline_exceeded', `the deadline passed while reading the feed at ${describeUrl(url)}`);
+      if (expansion.outOfTime) {
+        throw new SourceFetchError(
+          'deadline_exceeded',
+          limitMs < options.deadline.remainingMs()
+            ? `reading the feed at ${describeUrl(url)} took longer than a feed may (${Math.round(limitMs / 1000)} s): a recurring event whose RRULE never matches can do that`
+            : `the deadline passed while reading the feed at ${describeUrl(url)}`,
+        );
+      }
       if (!expansion.parsed) throw new SourceFetchError('unparseable', `the feed at ${describeUrl(url)} is not an iCalendar file`);
       collectExpansion(expansion, collector);
     },

@@ -127,10 +127,20 @@ describe('lumos-state remove-source', () => {
     expect(statusAfterLate).toMatchObject({ present: false });
     expect(statusAfterLate?.last_run_started).toBeUndefined();
     expect(later).toBe(true);
-    expect((await partitionItems(table, SOURCE_STATUS_PARTITION)).find((item) => item.sk === 'pd-race')).toMatchObject({
-      present: true,
-      schedules: ['rota-race'],
-    });
+    const readded = (await partitionItems(table, SOURCE_STATUS_PARTITION)).find((item) => item.sk === 'pd-race');
+    expect(readded).toMatchObject({ present: true, schedules: ['rota-race'] });
+    expect(readded?.removed_at).toBeUndefined();
+    // Removed again later: found as a live source, with its status
+    await put({ pk: SOURCES_PARTITION, sk: 'pd-race', type: 'pagerduty', secret: 'lumos-sources/pd', schedules: { P9: 'rota-race' } });
+    expect(JSON.parse((await removeSource('pd-race', '--json')).out)).toMatchObject({ removed: { source_item: true, status: true } });
+  });
+
+  it('16.2 leaves no removal mark behind for an id that was never a source', async () => {
+    // Act
+    const run = await removeSource('no-such-source');
+    // Assess
+    expect(run.code).toBe(1);
+    expect((await partitionItems(table, SOURCE_STATUS_PARTITION)).map((item) => item.sk)).not.toContain('no-such-source');
   });
 
   it("16.2 finds a training source's records, kept per person, by a scan and removes only its own", async () => {
@@ -156,6 +166,9 @@ describe('lumos-state remove-source', () => {
     expect(await sks('training#gus@lumos.com')).toEqual([]);
     expect(await sks('training#lalo@lumos.com')).toEqual(['security']);
     expect(await sks('training#kim@lumos.com')).toEqual(['security']);
+    // In words, with what a run under way may still write (training records do not go through the source's status)
+    await put(trainingItem('gus@lumos.com', 'security', at(-1), synced('kb4')));
+    expect((await removeSource('kb4')).out).toContain('A sync run already under way may still write a training record of kb4: run remove-source kb4 --scan again');
   });
 
   it('16.2 scans for what a source left when neither its item nor its status is there any more; an id with nothing at all exits 1', async () => {

@@ -36,6 +36,17 @@ describe('16.5 the calendar worker is bounded in memory as well as in time', () 
     await expect(expandIcs(text, { schedule: 'big', window }, 60_000, 8)).rejects.toBeInstanceOf(CalendarTooLargeError);
   });
 
+  it('16.5 reads a feed at the 5 MiB body bound with the default heap', async () => {
+    // Prepare: about 40,000 events, each a shift in the window
+    const text = bigCalendar(40_000);
+    expect(text.length).toBeGreaterThan(4.5 * 1024 * 1024);
+    const window = { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + 24 * HOUR) };
+    // Act
+    const expansion = await expandIcs(text, { schedule: 'big', window }, 60_000);
+    // Assess
+    expect(expansion.outOfTime === false && expansion.shifts).toHaveLength(40_000);
+  });
+
   it('reads the same feed with the default heap', async () => {
     // Prepare
     const text = bigCalendar(2_000);

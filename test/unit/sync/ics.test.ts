@@ -305,6 +305,22 @@ describe('the person on call in a calendar event (16.4)', () => {
   });
 });
 
+describe('events far outside the window (16.1)', () => {
+  it('16.1 leaves out an all-day holiday years ago, with or without an end, rather than counting a skip', () => {
+    // Prepare: RFC 5545 lets a date DTSTART stand without DTEND (one day)
+    const text = calendar(
+      vevent({ UID: 'xmas', 'DTSTART;VALUE=DATE': '20191225', 'DTEND;VALUE=DATE': '20191226', SUMMARY: 'Christmas' }),
+      vevent({ UID: 'boxing', 'DTSTART;VALUE=DATE': '20191226', SUMMARY: 'Boxing Day' }),
+      vevent({ UID: 'ok', DTSTART: '20261129T120000Z', DTEND: '20261129T180000Z', ATTENDEE: 'mailto:ok@lumos.com' }),
+    );
+    // Act
+    const run = parseIcsShifts(text, { schedule: 'rota', window: WINDOW }).collector.result();
+    // Assess
+    expect(run.items.map((shift) => shift.email)).toEqual(['ok@lumos.com']);
+    expect(run.skipped).toEqual({});
+  });
+});
+
 describe('iCalendar reading bounded in time (16.5)', () => {
   // A Thursday start stepping seven days at a time never lands on a Sunday: ical.js walks candidates without end.
   const neverSunday = vevent({

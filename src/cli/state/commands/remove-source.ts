@@ -57,7 +57,6 @@ export function defineRemoveSource(program: Command, { io, finish }: CommandCont
     const id = nameArgument(idArgument, 'ID');
     const by = importer(options.by, io.cwd);
     const dryRun = options.dryRun === true;
-    const now = new Date();
     const target = await resolveStateTarget(options);
     try {
       const deadline = new Deadline(BUDGET_MS);
@@ -79,11 +78,14 @@ export function defineRemoveSource(program: Command, { io, finish }: CommandCont
       let removedStatus = records.status !== null;
       let removed = found;
       const changed: ItemKey[] = [];
-      if (!dryRun) {
+      const anything = records.item !== null || records.status !== null || found.length > 0;
+      if (!dryRun && anything) {
         try {
-          // The status first: from here on, a run still under way can neither record the source nor make what it writes count.
-          removedStatus = await markSourceRemoved(client, table, id, by, now, deadline);
+          // The item first, so no run started from now on lists the source; then the status's
+          // removal mark, stamped now: a run started before it cannot record the source again,
+          // and the shifts such a run still writes count for nothing.
           removedItem = await deleteSourceItem(client, table, id, deadline);
+          removedStatus = await markSourceRemoved(client, table, id, by, new Date(), deadline);
           const deleted = new Set<ItemKey>();
           await inPool(found, AT_ONCE, async (key) => {
             if (await deleteItemOfSource(client, table, key, id, deadline)) deleted.add(key);
@@ -94,6 +96,7 @@ export function defineRemoveSource(program: Command, { io, finish }: CommandCont
           throw stateTableError(error, 'writing', target);
         }
       }
+      const trainingSource = 'courses' in (records.status ?? {}) || records.item?.type === 'knowbe4' || found.some((key) => !isShiftKey(key));
       const shifts = removed.filter(isShiftKey);
       const training = removed.filter((key) => !isShiftKey(key));
       const bySchedule: Record<string, number> = {};
@@ -129,6 +132,12 @@ export function defineRemoveSource(program: Command, { io, finish }: CommandCont
                     ...(changed.length === 0
                       ? []
                       : [printed`Left ${plural(changed.length, 'item')}: written by another origin since it was read (no longer of source ${id}).`]),
+                    // Training records do not go through a source's status: one a run under way writes after this counts until removed.
+                    ...(dryRun || !trainingSource
+                      ? []
+                      : [
+                          printed`A sync run already under way may still write a training record of ${id}: run remove-source ${id} --scan again after one sync interval.`,
+                        ]),
                   ],
           },
           options,
