@@ -168,7 +168,9 @@ describe('lumos-state remove-source', () => {
     expect(await sks('training#kim@lumos.com')).toEqual(['security']);
     // In words, with what a run under way may still write (training records do not go through the source's status)
     await put(trainingItem('gus@lumos.com', 'security', at(-1), synced('kb4')));
-    expect((await removeSource('kb4')).out).toContain('A sync run already under way may still write a training record of kb4: run remove-source kb4 --scan again');
+    expect((await removeSource('kb4')).out).toContain(
+      'A sync run already under way may still write a training record of kb4: run remove-source kb4 --scan again',
+    );
   });
 
   it('16.2 scans for what a source left when neither its item nor its status is there any more; an id with nothing at all exits 1', async () => {
