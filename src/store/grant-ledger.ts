@@ -1,8 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
-import { storeCall } from './call';
-import { isConditionFailure } from './condition-failure';
+import { conditionalWrite } from './condition-failure';
 import { withDueAttributes } from './grant-due';
 import type { GrantItem, GrantKey } from './grant-item';
 import { encodeItem } from './item-codec';
@@ -59,23 +58,17 @@ export class DynamoGrantLedger implements GrantLedger {
   async save(item: GrantItem, previousVersion: number | null, deadline: Deadline): Promise<boolean> {
     // The index attributes follow from the item on every write, so the sweeper's index never goes stale.
     const encoded = encodeItem(withDueAttributes(item));
-    try {
-      await storeCall('writing the grants ledger', deadline, (abortSignal) =>
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: encoded,
-            ...(previousVersion === null
-              ? { ConditionExpression: 'attribute_not_exists(app_instance)' }
-              : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: encodeItem({ ':previous': previousVersion }) }),
-          }),
-          { abortSignal },
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite('writing the grants ledger', deadline, (abortSignal) =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: encoded,
+          ...(previousVersion === null
+            ? { ConditionExpression: 'attribute_not_exists(app_instance)' }
+            : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: encodeItem({ ':previous': previousVersion }) }),
+        }),
+        { abortSignal },
+      ),
+    );
   }
 }

@@ -8,6 +8,7 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
 import { storeCall } from './call';
+import { isConditionFailure } from './condition-failure';
 import type { ShiftItem } from './shift-item';
 import type { TrainingItem } from './training-item';
 
@@ -34,7 +35,7 @@ export async function putHandWritten(
       );
       return { written: true };
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { written: false, source: sourceOf(error) };
+      if (error instanceof Error && isConditionFailure(error)) return { written: false, source: sourceOf(error) };
       throw error;
     }
   });

@@ -6,7 +6,7 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
-import { storeCall } from './call';
+import { conditionalWrite } from './condition-failure';
 import { queryAll } from './query-all';
 import { shiftPartition } from './state-keys';
 import type { ExistingItem, ItemKey } from './synced-state-store';
@@ -22,7 +22,7 @@ export interface ShiftAsRead extends ExistingItem {
 
 /** True when it was deleted; false when it was gone or a sync's item by now. */
 export async function deleteHandWrittenShift(client: DynamoDBDocumentClient, tableName: string, key: ItemKey, deadline: Deadline): Promise<boolean> {
-  return conditional('deleting a hand-written shift', deadline, (abortSignal) =>
+  return conditionalWrite('deleting a hand-written shift', deadline, (abortSignal) =>
     client.send(
       new DeleteCommand({
         TableName: tableName,
@@ -69,7 +69,7 @@ export async function shiftsAsRead(client: DynamoDBDocumentClient, tableName: st
 /** Deletes a hand-written shift only while it is exactly as read; false when it changed or went meanwhile. */
 export async function deleteShiftAsRead(client: DynamoDBDocumentClient, tableName: string, shift: ShiftAsRead, deadline: Deadline): Promise<boolean> {
   const condition = asReadCondition(shift);
-  return conditional('removing a hand-written shift', deadline, (abortSignal) =>
+  return conditionalWrite('removing a hand-written shift', deadline, (abortSignal) =>
     client.send(new DeleteCommand({ TableName: tableName, Key: { pk: shift.pk, sk: shift.sk }, ...condition }), { abortSignal }),
   );
 }
@@ -86,7 +86,7 @@ export async function cutShiftAsRead(
   deadline: Deadline,
 ): Promise<boolean> {
   const condition = asReadCondition(shift);
-  return conditional('cutting a hand-written shift', deadline, (abortSignal) =>
+  return conditionalWrite('cutting a hand-written shift', deadline, (abortSignal) =>
     client.send(
       new UpdateCommand({
         TableName: tableName,
@@ -132,17 +132,4 @@ function asReadCondition(shift: ShiftAsRead): {
     ExpressionAttributeNames: names,
     ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
   };
-}
-
-/** One conditional write: true when it landed, false when its condition refused it. */
-async function conditional(what: string, deadline: Deadline, call: (abortSignal: AbortSignal) => Promise<unknown>): Promise<boolean> {
-  return storeCall(what, deadline, async (abortSignal) => {
-    try {
-      await call(abortSignal);
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  });
 }

@@ -15,6 +15,29 @@ import { SOURCE_STATUS_PARTITION, type SourceStatus } from './source-store';
 /** As the source item's default (src/sync/source-item.ts). */
 const DEFAULT_STALE_AFTER_MINUTES = 30;
 
+/**
+ * Each covered schedule's last complete read: this run's start for those it read whole, else what
+ * the status said (a status without the map has none: until read whole, a schedule is stale).
+ * An overlapping run that recorded after this one's start was read can only be missed, which
+ * makes a schedule look older, never fresher.
+ */
+export function schedulesCompleteAfter(
+  last: SourceStatus | undefined,
+  covered: readonly string[],
+  complete: readonly string[],
+  startedAt: Date,
+): Record<string, string> {
+  const before = last?.schedules_complete;
+  const read = new Set(complete);
+  const map: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const schedule of covered) {
+    const earlier = before !== null && typeof before === 'object' && Object.hasOwn(before, schedule) ? before[schedule] : undefined;
+    if (read.has(schedule)) map[schedule] = startedAt.toISOString();
+    else if (typeof earlier === 'string') map[schedule] = earlier;
+  }
+  return map;
+}
+
 /** The schedules of a status whose synced shifts do not count at `now`, as the functions judge them. */
 export function staleSchedules(status: SourceStatus, now: Date): string[] {
   return fromStatus({ ...status, sk: status.id })

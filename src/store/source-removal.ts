@@ -10,13 +10,14 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
 import { storeCall } from './call';
+import { conditionalWrite } from './condition-failure';
 import { queryAll } from './query-all';
 import { SOURCE_STATUS_PARTITION, SOURCES_PARTITION } from './source-store';
-import { shiftPartition } from './state-keys';
+import { scheduleOfPartition, shiftPartition, trainingPartition } from './state-keys';
 import type { ItemKey } from './synced-state-store';
 
 const SHIFT_PREFIX = shiftPartition('');
-const TRAINING_PREFIX = 'training#';
+const TRAINING_PREFIX = trainingPartition('');
 
 /** The source item and its status as stored (either may be gone; a removal mark reads as none), unchecked. */
 export interface SourceRecords {
@@ -81,34 +82,28 @@ export async function syncedItemsAnywhere(client: DynamoDBDocumentClient, tableN
 
 /** Whether the key is a shift's (else a training record's). */
 export function isShiftKey(key: ItemKey): boolean {
-  return key.pk.startsWith(SHIFT_PREFIX);
+  return scheduleOfPartition(key.pk) !== null;
 }
 
 /** The schedule a shift's partition is for. */
 export function scheduleOf(key: ItemKey): string {
-  return key.pk.slice(SHIFT_PREFIX.length);
+  return scheduleOfPartition(key.pk) ?? '';
 }
 
 /** True when deleted; false when it was gone or another origin's by now. */
-export async function deleteItemOfSource(client: DynamoDBDocumentClient, tableName: string, key: ItemKey, id: string, deadline: Deadline): Promise<boolean> {
-  return storeCall(`deleting an item of source ${id}`, deadline, async (abortSignal) => {
-    try {
-      await client.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: { pk: key.pk, sk: key.sk },
-          ConditionExpression: '#source = :id',
-          ExpressionAttributeNames: { '#source': 'source' },
-          ExpressionAttributeValues: { ':id': id },
-        }),
-        { abortSignal },
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  });
+export function deleteItemOfSource(client: DynamoDBDocumentClient, tableName: string, key: ItemKey, id: string, deadline: Deadline): Promise<boolean> {
+  return conditionalWrite(`deleting an item of source ${id}`, deadline, (abortSignal) =>
+    client.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        ConditionExpression: '#source = :id',
+        ExpressionAttributeNames: { '#source': 'source' },
+        ExpressionAttributeValues: { ':id': id },
+      }),
+      { abortSignal },
+    ),
+  );
 }
 
 /** Deletes the source item; true when there was one to delete. */

@@ -6,7 +6,7 @@
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
-import { storeCall } from './call';
+import { conditionalWrite } from './condition-failure';
 import { queryAll } from './query-all';
 
 /** `pk = "sources"`, `sk = <source id>`: the source items admins write. */
@@ -153,46 +153,37 @@ export class DynamoSourceStore implements SourceStore {
       set.push(`${field} = :names`);
       values[':names'] = names;
     }
-    return storeCall(`recording the sync status of source ${record.id}`, deadline, async (abortSignal) => {
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: SOURCE_STATUS_PARTITION, sk: record.id },
-            // A source added again after `remove-source` is a source again: its removal mark goes.
-            UpdateExpression: `SET ${set.join(', ')} REMOVE removed_at, removed_by`,
-            // A run that started before the source was removed (lumos-state remove-source) records nothing.
-            ConditionExpression:
-              '(attribute_not_exists(last_run_started) OR last_run_started <= :started) AND (attribute_not_exists(removed_at) OR removed_at < :started)',
-            ExpressionAttributeValues: values,
-          }),
-          { abortSignal },
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
-    });
+    return conditionalWrite(`recording the sync status of source ${record.id}`, deadline, (abortSignal) =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: SOURCE_STATUS_PARTITION, sk: record.id },
+          // A source added again after `remove-source` is a source again: its removal mark goes.
+          UpdateExpression: `SET ${set.join(', ')} REMOVE removed_at, removed_by`,
+          // A run that started before the source was removed (lumos-state remove-source) records nothing.
+          ConditionExpression:
+            '(attribute_not_exists(last_run_started) OR last_run_started <= :started) AND (attribute_not_exists(removed_at) OR removed_at < :started)',
+          ExpressionAttributeValues: values,
+        }),
+        { abortSignal },
+      ),
+    );
   }
 
   async recordGone(id: string, deadline: Deadline): Promise<void> {
-    await storeCall(`recording that source ${id} is gone`, deadline, async (abortSignal) => {
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: SOURCE_STATUS_PARTITION, sk: id },
-            UpdateExpression: 'SET present = :gone',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':gone': false },
-          }),
-          { abortSignal },
-        );
-      } catch (error) {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-      }
-    });
+    // Refused when there is no status at all: nothing to mark.
+    await conditionalWrite(`recording that source ${id} is gone`, deadline, (abortSignal) =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: SOURCE_STATUS_PARTITION, sk: id },
+          UpdateExpression: 'SET present = :gone',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':gone': false },
+        }),
+        { abortSignal },
+      ),
+    );
   }
 
   private partition(pk: string, what: string, deadline: Deadline): Promise<Record<string, unknown>[]> {

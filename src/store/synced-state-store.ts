@@ -8,6 +8,7 @@ import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand
 import type { Deadline } from '../kernel/deadline';
 import { StoreUnavailableError } from '../kernel/errors';
 import { storeCall } from './call';
+import { conditionalWrite } from './condition-failure';
 import { queryAll } from './query-all';
 import type { ShiftItem } from './shift-item';
 import { shiftPartition } from './state-keys';
@@ -68,24 +69,18 @@ export class DynamoSyncedStateStore implements SyncedStateStore {
   }
 
   async putUnlessOtherOrigin(item: ShiftItem | TrainingItem, sourceId: string, deadline: Deadline): Promise<boolean> {
-    return storeCall(`writing a synced item of source ${sourceId}`, deadline, async (abortSignal) => {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...item },
-            ConditionExpression: 'attribute_not_exists(pk) OR #source = :self',
-            ExpressionAttributeNames: { '#source': 'source' },
-            ExpressionAttributeValues: { ':self': sourceId },
-          }),
-          { abortSignal },
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
-    });
+    return conditionalWrite(`writing a synced item of source ${sourceId}`, deadline, (abortSignal) =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...item },
+          ConditionExpression: 'attribute_not_exists(pk) OR #source = :self',
+          ExpressionAttributeNames: { '#source': 'source' },
+          ExpressionAttributeValues: { ':self': sourceId },
+        }),
+        { abortSignal },
+      ),
+    );
   }
 
   async existing(keys: readonly ItemKey[], deadline: Deadline): Promise<ExistingItem[]> {
@@ -113,24 +108,18 @@ export class DynamoSyncedStateStore implements SyncedStateStore {
    * this one and wrote the item again since (it is still on call there) keeps it.
    */
   async deleteIfUnchanged(item: ExistingItem & { source: string; synced_at: string }, deadline: Deadline): Promise<boolean> {
-    return storeCall(`deleting a synced item of source ${item.source}`, deadline, async (abortSignal) => {
-      try {
-        await this.client.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: { pk: item.pk, sk: item.sk },
-            ConditionExpression: '#source = :source AND synced_at = :synced',
-            ExpressionAttributeNames: { '#source': 'source' },
-            ExpressionAttributeValues: { ':source': item.source, ':synced': item.synced_at },
-          }),
-          { abortSignal },
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
-    });
+    return conditionalWrite(`deleting a synced item of source ${item.source}`, deadline, (abortSignal) =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          ConditionExpression: '#source = :source AND synced_at = :synced',
+          ExpressionAttributeNames: { '#source': 'source' },
+          ExpressionAttributeValues: { ':source': item.source, ':synced': item.synced_at },
+        }),
+        { abortSignal },
+      ),
+    );
   }
 }
 

@@ -4,7 +4,7 @@
  * zero included, so the "state source failing or stale" alarm sees the all-clear as well.
  */
 import type { RunContext, ScheduledService } from '../services/scheduled-service';
-import { statusIsStale } from '../store/schedule-sources';
+import { schedulesCompleteAfter, statusIsStale } from '../store/schedule-sources';
 import type { SourceStatus } from '../store/source-store';
 import { type SyncMetrics, syncMetrics } from './sync-metrics';
 import type { SyncReport, SyncService } from './sync-service';
@@ -111,19 +111,10 @@ function incompleteSchedules(outcome: SourceOutcome): number {
  */
 function isStale(status: SourceStatus | undefined, now: Date, outcome?: SourceOutcome): boolean {
   if (outcome === undefined || outcome.status === 'failed') return statusIsStale(status, now);
-  const at = now.toISOString();
-  const after: SourceStatus = { ...(status ?? { id: outcome.id }), last_success: at };
+  const after: SourceStatus = { ...(status ?? { id: outcome.id }), last_success: now.toISOString() };
   if (outcome.kind === 'shifts') {
     after.schedules = [...outcome.complete, ...outcome.incomplete];
-    const before = status?.schedules_complete;
-    const earlier = (schedule: string) => (before !== undefined && before !== null && Object.hasOwn(before, schedule) ? before[schedule] : undefined);
-    after.schedules_complete = Object.fromEntries([
-      ...outcome.incomplete.flatMap((schedule) => {
-        const last = earlier(schedule);
-        return last === undefined ? [] : [[schedule, last]];
-      }),
-      ...outcome.complete.map((schedule) => [schedule, at]),
-    ]);
+    after.schedules_complete = schedulesCompleteAfter(status, after.schedules, outcome.complete, now);
   }
   return statusIsStale(after, now);
 }

@@ -5,6 +5,7 @@
  */
 import { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
+import { schedulesCompleteAfter } from '../store/schedule-sources';
 import type { SourceRunRecord, SourceStatus, SourceStore } from '../store/source-store';
 import type { SyncedStateStore } from '../store/synced-state-store';
 import type { FetchRunOptions } from './fetch-run';
@@ -96,7 +97,7 @@ export class SyncService {
         covers,
         counts: { returned, written, deleted, kept, skipped: counted(outcome.skipped) },
         ...('schedules' in covers
-          ? { incomplete: outcome.incomplete, schedulesComplete: schedulesComplete(last, covers.schedules, outcome.complete, startedAt) }
+          ? { incomplete: outcome.incomplete, schedulesComplete: schedulesCompleteAfter(last, covers.schedules, outcome.complete, startedAt) }
           : {}),
       },
       deadline,
@@ -138,24 +139,6 @@ export class SyncService {
       logger.error('state source status not recorded', { source: record.id, error: error instanceof Error ? error.message : String(error) });
     }
   }
-}
-
-/**
- * Each covered schedule's last complete read: this run's start for those it read whole, else what
- * the status said (a status without the map has none: until read whole, a schedule is stale).
- * An overlapping run that recorded after this one's start was read can only be missed, which
- * makes a schedule look older, never fresher.
- */
-function schedulesComplete(last: SourceStatus | undefined, covered: readonly string[], complete: readonly string[], startedAt: Date): Record<string, string> {
-  const before = last?.schedules_complete;
-  const read = new Set(complete);
-  const map: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const schedule of covered) {
-    const earlier = before !== null && typeof before === 'object' && Object.hasOwn(before, schedule) ? before[schedule] : undefined;
-    if (read.has(schedule)) map[schedule] = startedAt.toISOString();
-    else if (typeof earlier === 'string') map[schedule] = earlier;
-  }
-  return map;
 }
 
 function counted(skipped: SourceOutcome['skipped']): Record<string, number> {
