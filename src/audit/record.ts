@@ -7,6 +7,7 @@ import type { Deadline } from '../kernel/deadline';
 import type { FailureReason } from '../kernel/errors';
 import type { JobKind } from '../kernel/metrics';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
+import type { LumosResponse, ReplyOutcome } from '../lumos/replies';
 import type { RuleTrace } from '../rules/trace';
 import type { OmittedFacts, RecordedFacts } from './recorded-facts';
 
@@ -23,6 +24,12 @@ export interface PermissionResult {
   reason?: FailureReason;
 }
 
+/** What a ledger job did to one grant: the sweeper's removal (or its failure), a removal resolved by hand. */
+export type JobDecision = 'REMOVED' | 'REMOVAL_FAILED' | 'RESOLVED';
+
+/** An audit item's `decision`: what Lumos was told, `failure` when the check could not run, or what a ledger job did. */
+export type AuditDecision = ReplyOutcome | 'failure' | JobDecision;
+
 /** What one webhook call decided and why (docs/operations.md, "What an audit item holds"). */
 export interface AuditRecord {
   /** The webhook called, or the ledger job that acted (the expiry sweeper, a removal resolved by hand). */
@@ -31,10 +38,10 @@ export interface AuditRecord {
   subject: string | null;
   requester: string | null;
   permissions: string[];
-  /** Lumos's `response` value, or `failure` when the check could not run. */
-  decision: string;
-  /** What Lumos was answered when the decision is `failure` (the kind's safe reply, or a fail-open pass). */
-  response?: string;
+  /** Lumos's `response` value (what a 204 stands for), `failure` when the check could not run, or a job's. */
+  decision: AuditDecision;
+  /** What Lumos was answered when the decision is `failure` (the kind's safe reply, or a fail-open pass); request validation always records it. */
+  response?: LumosResponse;
   /** The HTTP status Lumos was answered; none for a job, which answers nobody. */
   status_code?: number;
   reason: string;

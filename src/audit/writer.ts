@@ -32,7 +32,7 @@ export async function auditCall(sink: AuditSink, kind: WebhookKind, parsed: Pars
       // Ours, naming what failed: the store, or another item already at the key.
       detail: error instanceof AuditWriteError ? error.message : undefined,
     });
-    return reply.body?.response === LUMOS_RESPONSE.PREAPPROVED ? replies.notPreApproved({ reason: 'audit_unavailable' }) : reply;
+    return entry.decision === LUMOS_RESPONSE.PREAPPROVED ? replies.notPreApproved({ reason: 'audit_unavailable' }) : reply;
   }
 }
 

@@ -13,7 +13,7 @@ import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
 import { metrics as containerMetrics, type Metrics, type RefusalReason } from '../kernel/metrics';
 import { type ParsedRequest, parsePayload, undocumentedPermissionTags, type WebhookKind } from '../lumos/payload';
-import { MAX_BODY_BYTES, type Reply, replies } from '../lumos/replies';
+import { DONE_OUTCOME, MAX_BODY_BYTES, type Reply, type ReplyOutcome, replies } from '../lumos/replies';
 import type { KindService } from '../services/kind-service';
 import { extractToken, matchesAnyToken } from './auth';
 import type { TokenSource } from './token-source';
@@ -43,10 +43,10 @@ export interface PipelineOptions {
 export type Pipeline = (request: WebhookRequest) => Promise<Reply>;
 
 /** What Lumos was told: the reply's `response`, else what a 204 stands for (a metric dimension). */
-export function replyOutcome(kind: WebhookKind, reply: Reply): string {
+export function replyOutcome(kind: WebhookKind, reply: Reply): ReplyOutcome | 'other' {
   const response = reply.body?.response;
-  if (typeof response === 'string') return response;
-  if (reply.statusCode === 204) return kind === 'deprovisioning' ? 'DEPROVISIONED' : 'PROVISIONED';
+  if (response !== undefined) return response;
+  if (reply.statusCode === 204) return kind === 'deprovisioning' ? DONE_OUTCOME.deprovisioning : DONE_OUTCOME.provisioning;
   return 'other';
 }
 
@@ -138,7 +138,7 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
       const sent = parsed
         ? await auditCall(options.audit, kind, parsed, call, reply, {
             decision: 'failure',
-            ...(typeof reply.body?.response === 'string' ? { response: reply.body.response } : {}),
+            response: reply.body.response,
             reason,
             trace: [],
           })

@@ -28,8 +28,9 @@ export const LOCAL_SERVER_DEFAULTS: Required<LocalServerOptions> = {
 /** How much of an oversized body is read and discarded so the 413 reaches the client; past this the connection is cut. */
 const DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
 
-/** What API Gateway answers when the function itself fails. */
-const FUNCTION_FAILED: Reply = { statusCode: 502, body: { message: 'Internal server error' } };
+/** What API Gateway answers when the function itself fails: its reply, not one of ours. */
+const FUNCTION_FAILED = { statusCode: 502, body: { message: 'Internal server error' } } as const;
+type Sent = Reply | typeof FUNCTION_FAILED;
 
 type Body = { kind: 'read'; text: string } | { kind: 'too_large'; discarded: Promise<void> };
 
@@ -87,13 +88,13 @@ function pathOf(target: string | undefined): string | undefined {
   }
 }
 
-function serialize(reply: Reply): { body: string; headers: Record<string, string | number> } {
+function serialize(reply: Sent): { body: string; headers: Record<string, string | number> } {
   if (reply.body === undefined) return { body: '', headers: {} };
   const body = JSON.stringify(reply.body);
   return { body, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } };
 }
 
-function send(response: ServerResponse, reply: Reply): void {
+function send(response: ServerResponse, reply: Sent): void {
   const { body, headers } = serialize(reply);
   response.writeHead(reply.statusCode, headers).end(body);
 }

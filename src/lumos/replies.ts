@@ -22,12 +22,6 @@
  */
 import type { PayloadIssue, WebhookKind } from './payload';
 
-export interface Reply {
-  statusCode: number;
-  /** Absent for 204. */
-  body?: Record<string, unknown>;
-}
-
 export const LUMOS_RESPONSE = {
   PREAPPROVED: 'PREAPPROVED',
   NOT_PREAPPROVED: 'NOT_PREAPPROVED',
@@ -38,6 +32,80 @@ export const LUMOS_RESPONSE = {
   DEPROVISIONING_FAILED: 'DEPROVISIONING_FAILED',
 } as const;
 export type LumosResponse = (typeof LUMOS_RESPONSE)[keyof typeof LUMOS_RESPONSE];
+
+/** What a 204 stands for where a word is needed (the audit item, the metrics, `lumos-rules test`): Lumos reads no body. */
+export const DONE_OUTCOME = { provisioning: 'PROVISIONED', deprovisioning: 'DEPROVISIONED' } as const;
+/** What Lumos was told: the reply's `response`, or what its 204 stands for. */
+export type ReplyOutcome = LumosResponse | (typeof DONE_OUTCOME)[keyof typeof DONE_OUTCOME];
+
+/** For people reading logs; Lumos ignores both. */
+interface Detail {
+  reason?: string;
+  rule_id?: string;
+}
+
+type R = typeof LUMOS_RESPONSE;
+
+/**
+ * A body of one reply, marked as lacking whichever of the fields a reader looks for it does not
+ * carry, so `reply.body?.response` (or `message`, `reason`, `rule_id`) reads on any reply, typed.
+ */
+type Body<B extends object> = B & { [key in Exclude<'response' | 'message' | 'reason' | 'rule_id', keyof B>]?: never };
+
+export interface PreApprovalReply {
+  statusCode: 200;
+  body: Body<{ response: R['PREAPPROVED'] | R['NOT_PREAPPROVED'] } & Detail>;
+}
+
+export interface ValidationPassedReply {
+  statusCode: 200;
+  body: Body<{ response: R['VALIDATION_PASSED'] } & Detail>;
+}
+export interface ValidationFailedReply {
+  statusCode: 200;
+  body: Body<{ response: R['VALIDATION_FAILED']; message: string } & Detail>;
+}
+export type RequestValidationReply = ValidationPassedReply | ValidationFailedReply;
+
+/** Provisioning or deprovisioning done: no body. */
+export interface DoneReply {
+  statusCode: 204;
+  body?: undefined;
+}
+export interface NoProvisioningActionReply {
+  statusCode: 200;
+  body: Body<{ response: R['NO_PROVISIONING_ACTION']; message: string }>;
+}
+export interface ProvisioningFailedReply {
+  statusCode: 502;
+  body: Body<{ response: R['PROVISIONING_FAILED']; message: string }>;
+}
+export type ProvisioningReply = DoneReply | NoProvisioningActionReply | ProvisioningFailedReply;
+
+export interface DeprovisioningFailedReply {
+  statusCode: 502;
+  body: Body<{ response: R['DEPROVISIONING_FAILED']; message: string }>;
+}
+export type DeprovisioningReply = DoneReply | DeprovisioningFailedReply;
+
+/** Pre-approval and request validation must always carry a `response` Lumos can read, even for bad input. */
+type KindNegative = { response?: R['NOT_PREAPPROVED'] | R['VALIDATION_FAILED']; message?: string };
+
+/** The pipeline's refusals, before any kind's check ran. */
+export type RefusalReply =
+  | { statusCode: 401; body: Body<{ error: 'unauthorized' }> }
+  | { statusCode: 413; body: Body<{ error: 'payload_too_large'; limit_bytes: number }> }
+  | { statusCode: 405; body: Body<{ error: 'method_not_allowed'; allowed: 'POST' }> }
+  | { statusCode: 404; body: Body<{ error: 'not_found' }> }
+  | { statusCode: 400; body: Body<{ error: 'bad_request' }> }
+  | { statusCode: 400; body: Body<{ error: 'invalid_json'; message: string } & KindNegative> }
+  | { statusCode: 422; body: Body<{ error: 'invalid_payload'; issues: PayloadIssue[] } & KindNegative> };
+
+/** The kind's answer when its check could not run: always the safe side, always with a `response`. */
+export type FailureReply = PreApprovalReply | RequestValidationReply | ProvisioningFailedReply | DeprovisioningFailedReply;
+
+/** Every reply the receiver sends. */
+export type Reply = PreApprovalReply | RequestValidationReply | ProvisioningReply | DeprovisioningReply | RefusalReply;
 
 /** Bodies larger than this get 413 (decided). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -53,45 +121,51 @@ export const VALIDATION_MISCONFIGURED_MESSAGE =
 const VALIDATION_BAD_INPUT_MESSAGE =
   'This request could not be checked: the access-request service sent data this check does not understand. Contact the admins of this app.';
 
-interface Detail {
-  reason?: string;
-  rule_id?: string;
-}
-
-const json = (statusCode: number, body: Record<string, unknown>): Reply => ({ statusCode, body });
-const withDetail = (body: Record<string, unknown>, detail: Detail = {}): Record<string, unknown> => ({
+const withDetail = <B extends object>(body: B, detail: Detail = {}): B & Detail => ({
   ...body,
   ...(detail.reason === undefined ? {} : { reason: detail.reason }),
   ...(detail.rule_id === undefined ? {} : { rule_id: detail.rule_id }),
 });
 
 export const replies = {
-  preApproved: (detail?: Detail) => json(200, withDetail({ response: LUMOS_RESPONSE.PREAPPROVED }, detail)),
-  notPreApproved: (detail?: Detail) => json(200, withDetail({ response: LUMOS_RESPONSE.NOT_PREAPPROVED }, detail)),
+  preApproved: (detail?: Detail): PreApprovalReply => ({ statusCode: 200, body: withDetail({ response: LUMOS_RESPONSE.PREAPPROVED }, detail) }),
+  notPreApproved: (detail?: Detail): PreApprovalReply => ({ statusCode: 200, body: withDetail({ response: LUMOS_RESPONSE.NOT_PREAPPROVED }, detail) }),
 
-  validationPassed: (detail?: Detail) => json(200, withDetail({ response: LUMOS_RESPONSE.VALIDATION_PASSED }, detail)),
-  validationFailed: (message: string, detail?: Detail) => json(200, withDetail({ response: LUMOS_RESPONSE.VALIDATION_FAILED, message }, detail)),
+  validationPassed: (detail?: Detail): ValidationPassedReply => ({ statusCode: 200, body: withDetail({ response: LUMOS_RESPONSE.VALIDATION_PASSED }, detail) }),
+  validationFailed: (message: string, detail?: Detail): ValidationFailedReply => ({
+    statusCode: 200,
+    body: withDetail({ response: LUMOS_RESPONSE.VALIDATION_FAILED, message }, detail),
+  }),
 
-  provisioned: (): Reply => ({ statusCode: 204 }),
-  noProvisioningAction: (message: string) => json(200, { response: LUMOS_RESPONSE.NO_PROVISIONING_ACTION, message }),
-  provisioningFailed: (message: string) => json(502, { response: LUMOS_RESPONSE.PROVISIONING_FAILED, message }),
+  provisioned: (): DoneReply => ({ statusCode: 204 }),
+  noProvisioningAction: (message: string): NoProvisioningActionReply => ({
+    statusCode: 200,
+    body: { response: LUMOS_RESPONSE.NO_PROVISIONING_ACTION, message },
+  }),
+  provisioningFailed: (message: string): ProvisioningFailedReply => ({ statusCode: 502, body: { response: LUMOS_RESPONSE.PROVISIONING_FAILED, message } }),
 
-  deprovisioned: (): Reply => ({ statusCode: 204 }),
-  deprovisioningFailed: (message: string) => json(502, { response: LUMOS_RESPONSE.DEPROVISIONING_FAILED, message }),
+  deprovisioned: (): DoneReply => ({ statusCode: 204 }),
+  deprovisioningFailed: (message: string): DeprovisioningFailedReply => ({
+    statusCode: 502,
+    body: { response: LUMOS_RESPONSE.DEPROVISIONING_FAILED, message },
+  }),
 
-  unauthorized: () => json(401, { error: 'unauthorized' }),
-  payloadTooLarge: () => json(413, { error: 'payload_too_large', limit_bytes: MAX_BODY_BYTES }),
-  methodNotAllowed: () => json(405, { error: 'method_not_allowed', allowed: 'POST' }),
-  notFound: () => json(404, { error: 'not_found' }),
+  unauthorized: (): RefusalReply => ({ statusCode: 401, body: { error: 'unauthorized' } }),
+  payloadTooLarge: (): RefusalReply => ({ statusCode: 413, body: { error: 'payload_too_large', limit_bytes: MAX_BODY_BYTES } }),
+  methodNotAllowed: (): RefusalReply => ({ statusCode: 405, body: { error: 'method_not_allowed', allowed: 'POST' } }),
+  notFound: (): RefusalReply => ({ statusCode: 404, body: { error: 'not_found' } }),
 
-  invalidJson: (kind: WebhookKind, message: string) => json(400, { error: 'invalid_json', message, ...kindNegative(kind) }),
-  invalidPayload: (kind: WebhookKind, issues: PayloadIssue[]) => json(422, { error: 'invalid_payload', issues, ...kindNegative(kind) }),
+  invalidJson: (kind: WebhookKind, message: string): RefusalReply => ({ statusCode: 400, body: { error: 'invalid_json', message, ...kindNegative(kind) } }),
+  invalidPayload: (kind: WebhookKind, issues: PayloadIssue[]): RefusalReply => ({
+    statusCode: 422,
+    body: { error: 'invalid_payload', issues, ...kindNegative(kind) },
+  }),
 
   /**
    * The kind's answer when the check itself could not run: always the safe side. The reason is
    * left out for callers not (yet) authenticated, who learn nothing about our internals.
    */
-  failure: (kind: WebhookKind, reason?: string): Reply => {
+  failure: (kind: WebhookKind, reason?: string): FailureReply => {
     const detail = reason === undefined ? {} : { reason };
     const why = reason === undefined ? '' : ` (${reason})`;
     switch (kind) {
@@ -107,11 +181,11 @@ export const replies = {
   },
 
   /** A client that went away or sent a body that could not be read. */
-  badRequest: () => json(400, { error: 'bad_request' }),
+  badRequest: (): RefusalReply => ({ statusCode: 400, body: { error: 'bad_request' } }),
 };
 
 /** Pre-approval and request validation must always carry a `response` Lumos can read. */
-function kindNegative(kind: WebhookKind): Record<string, unknown> {
+function kindNegative(kind: WebhookKind): KindNegative {
   if (kind === 'pre_approval') return { response: LUMOS_RESPONSE.NOT_PREAPPROVED };
   if (kind === 'request_validation') {
     return { response: LUMOS_RESPONSE.VALIDATION_FAILED, message: VALIDATION_BAD_INPUT_MESSAGE };

@@ -21,8 +21,9 @@ import type { Reply } from '../lumos/replies';
 import { provisionerName } from '../rules/provisioner-spec';
 import { asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withoutHold } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
+import { deprovisioningAnswer, outcomeEntry } from './decision-replies';
 import { GrantRemoval, grantNamed, heldBy } from './grant-removal';
-import { deprovisioningReply, failingAlone, outcomeEntry } from './grant-results';
+import { failingAlone } from './grant-results';
 import { grantTarget, grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
@@ -44,8 +45,8 @@ export class DeprovisioningService implements KindService {
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
     const targets = await this.targetsOf(parsed, call.deadline);
     const results = await Promise.all(targets.map((target) => this.deprovisionOne(target, call.deadline)));
-    const reply = deprovisioningReply(results);
-    return auditCall(this.deps.audit, this.kind, parsed, call, reply, outcomeEntry(this.kind, reply, results, []));
+    const answer = deprovisioningAnswer(results);
+    return auditCall(this.deps.audit, this.kind, parsed, call, answer.reply, outcomeEntry(answer, results, []));
   }
 
   /** The permissions named, or every grant of the subject in the app when none are (removed ones are not grants). */

@@ -1,7 +1,7 @@
 import type { AuditSink } from '../audit/record';
 import type { CallContext } from '../kernel/call';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
-import type { Reply } from '../lumos/replies';
+import type { FailureReply, Reply } from '../lumos/replies';
 import type { Provisioners } from '../provisioners/dispatch';
 import type { GrantLedger } from '../store/grant-ledger';
 import type { RuleSource } from '../store/rule-source';
@@ -12,7 +12,7 @@ export interface KindService {
   readonly kind: WebhookKind;
   handle(request: ParsedRequest, call: CallContext): Promise<Reply>;
   /** The answer when an authenticated call's check could not run; default: the kind's safe reply. */
-  failureReply?(reason: string): Reply;
+  failureReply?(reason: string): FailureReply;
 }
 
 /** What the services read and write, each behind its interface (src/app/container.ts and src/app/parts/ build the real ones). */

@@ -7,8 +7,9 @@ import { recordFacts } from '../audit/recorded-facts';
 import { auditCall } from '../audit/writer';
 import type { CallContext } from '../kernel/call';
 import type { ParsedRequest } from '../lumos/payload';
-import { type Reply, replies } from '../lumos/replies';
+import type { Reply } from '../lumos/replies';
 import { decidePreApproval } from '../rules/decisions/pre-approval-decision';
+import { preApprovalAnswer } from './decision-replies';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { loadFacts } from './load-facts';
 import { logInvalidRules } from './log-invalid-rules';
@@ -28,11 +29,10 @@ export class PreApprovalService implements KindService {
 
     logInvalidRules(decision.trace, 'answering NOT_PREAPPROVED until it is fixed');
 
-    const detail = { reason: decision.reason, ...(decision.rule_id === undefined ? {} : { rule_id: decision.rule_id }) };
-    const reply = decision.approved ? replies.preApproved(detail) : replies.notPreApproved(detail);
-    return auditCall(audit, this.kind, parsed, call, reply, {
-      decision: String(reply.body?.response),
-      reason: decision.reason,
+    const answer = preApprovalAnswer(decision);
+    return auditCall(audit, this.kind, parsed, call, answer.reply, {
+      decision: answer.decision,
+      reason: answer.reason,
       ...(decision.rule_id === undefined ? {} : { rule_id: decision.rule_id }),
       trace: decision.trace,
       facts: recordFacts(facts, lookups),

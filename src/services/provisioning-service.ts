@@ -15,12 +15,11 @@ import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
-import { chooseProvisioningRule } from '../rules/decisions/provisioning-choice';
 import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
-import type { RuleTrace } from '../rules/trace';
 import { asGranting, asGrantRefused, asHeld, asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withHold } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
-import { failingAlone, outcomeEntry, provisioningReply } from './grant-results';
+import { outcomeEntry, provisioningAnswer, provisioningChooser, unprovisionedResult } from './decision-replies';
+import { failingAlone } from './grant-results';
 import { grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
@@ -41,24 +40,22 @@ export class ProvisioningService implements KindService {
     const entries = await rules.rulesFor(request.appId, call.deadline);
     // Provisioning rules may not ask about state (src/rules/rule-item.ts): the request and the clock are all.
     const facts = { request, now: call.at, shifts: [], trainings: [] };
-    const trace: RuleTrace[] = [];
+    const chooser = provisioningChooser(entries, facts);
 
     const results = await Promise.all(
       grantTargets(parsed).map(async (target): Promise<PermissionResult> => {
-        const choice = chooseProvisioningRule(entries, target.permission.value, facts);
-        trace.push(...choice.trace.filter((item) => !trace.some((seen) => seen.rule_id === item.rule_id && seen.app_id === item.app_id)));
-        if (choice.status === 'none') return { permission: target.permission.value, status: 'no_rule', detail: 'no enforced provisioning rule covers it' };
-        if (choice.status === 'invalid') {
-          logger.error('invalid provisioning rule in scope', { app_id: request.appId, rule_id: choice.rule_id });
-          return { permission: target.permission.value, status: 'failed', rule_id: choice.rule_id, detail: `rule ${choice.rule_id} is invalid` };
+        const { permission, choice } = chooser.choose(target.permission.value);
+        if (choice.status !== 'rule') {
+          if (choice.status === 'invalid') logger.error('invalid provisioning rule in scope', { app_id: request.appId, rule_id: choice.rule_id });
+          return unprovisionedResult(permission, choice);
         }
         return this.provisionOne(target, choice.rule.rule_id, choice.rule.provisioner, call.deadline);
       }),
     );
 
-    const reply = provisioningReply(results, parsed.payload.application.user_friendly_label ?? request.appId);
+    const answer = provisioningAnswer(results, parsed.payload.application.user_friendly_label ?? request.appId);
     const recorded = recordFacts(facts, { shifts: [], trainees: [] });
-    return auditCall(audit, this.kind, parsed, call, reply, { ...outcomeEntry(this.kind, reply, results, trace), facts: recorded });
+    return auditCall(audit, this.kind, parsed, call, answer.reply, { ...outcomeEntry(answer, results, chooser.trace), facts: recorded });
   }
 
   private provisionOne(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<PermissionResult> {

@@ -5,15 +5,22 @@
  * decided as if that state were absent.
  */
 import { type AuditedCall, type AuditedResult, type ReadFacts, readFacts } from '../audit/audited-call';
-import { LUMOS_RESPONSE } from '../lumos/replies';
+import { LUMOS_RESPONSE, type Reply } from '../lumos/replies';
 import { decidePreApproval } from '../rules/decisions/pre-approval-decision';
-import { chooseProvisioningRule, type ProvisioningChoice } from '../rules/decisions/provisioning-choice';
 import { decideRequestValidation, type MessageContext } from '../rules/decisions/request-validation-decision';
 import type { CustomFieldValue, Facts } from '../rules/facts';
 import { stateLookups } from '../rules/lookups';
-import { provisionerName } from '../rules/provisioner-spec';
 import type { RuleEntry, RuleKind } from '../rules/rule-item';
 import type { RuleTrace } from '../rules/trace';
+import {
+  type Answer,
+  namedPermission,
+  permissionsToGrant,
+  plannedResult,
+  preApprovalAnswer,
+  provisioningChooser,
+  requestValidationAnswer,
+} from './decision-replies';
 
 export interface ReplayedOutcome {
   /** The reply value (`PREAPPROVED`, `VALIDATION_FAILED`, `failure`…); for provisioning, each permission's choice. */
@@ -113,30 +120,27 @@ export function decideKind(
 ): { outcome: ReplayedOutcome; reason: string; trace: RuleTrace[] } {
   if (kind === 'pre_approval') {
     const decision = decidePreApproval(rules, facts);
-    const response = decision.approved ? LUMOS_RESPONSE.PREAPPROVED : LUMOS_RESPONSE.NOT_PREAPPROVED;
-    return {
-      outcome: { decision: response, rule_ids: decision.rule_id === undefined ? [] : [decision.rule_id] },
-      reason: decision.reason,
-      trace: decision.trace,
-    };
+    return { outcome: recorded(preApprovalAnswer(decision)), reason: decision.reason, trace: decision.trace };
   }
   if (kind === 'request_validation') {
     const decision = decideRequestValidation(rules, facts, context);
-    const { reason, trace } = decision;
-    if (decision.status === 'unavailable') return { outcome: { decision: 'failure', rule_ids: [decision.rule_id] }, reason, trace };
-    if (decision.status === 'blocked') {
-      return { outcome: { decision: LUMOS_RESPONSE.VALIDATION_FAILED, rule_ids: decision.rule_ids, message: decision.messages.join(' ') }, reason, trace };
-    }
-    return { outcome: { decision: LUMOS_RESPONSE.VALIDATION_PASSED, rule_ids: [] }, reason, trace };
+    return { outcome: recorded(requestValidationAnswer(decision)), reason: decision.reason, trace: decision.trace };
   }
-  const trace: RuleTrace[] = [];
-  const choices = [...new Set(facts.request.permissions)].map((permission) => {
-    const choice = chooseProvisioningRule(rules, permission, facts);
-    trace.push(...choice.trace.filter((item) => !trace.some((seen) => seen.rule_id === item.rule_id && seen.app_id === item.app_id)));
-    return { permission, ...chosen(choice) };
-  });
+  const chooser = provisioningChooser(rules, facts);
+  const choices = permissionsToGrant([...new Set(facts.request.permissions)]).map((permission) =>
+    choiceOf(permission, plannedResult(chooser.choose(permission))),
+  );
   const outcome = provisioningOutcome(choices);
-  return { outcome, reason: outcome.decision, trace };
+  return { outcome, reason: outcome.decision, trace: chooser.trace };
+}
+
+/**
+ * As its audit item records it: the decision, and a refusal's message (a `failure` records the
+ * message of the deployment's fail mode, which a replay cannot know).
+ */
+function recorded(answer: Answer<Reply>): ReplayedOutcome {
+  const message = answer.decision === LUMOS_RESPONSE.VALIDATION_FAILED ? answer.message : undefined;
+  return { decision: answer.decision, rule_ids: answer.rule_ids, ...(message === undefined ? {} : { message }) };
 }
 
 interface PermissionChoice {
@@ -145,14 +149,8 @@ interface PermissionChoice {
   rule_id?: string;
 }
 
-function chosen(choice: ProvisioningChoice): Omit<PermissionChoice, 'permission'> {
-  if (choice.status === 'rule') return { text: `rule ${choice.rule.rule_id} (${provisionerName(choice.rule.provisioner)})`, rule_id: choice.rule.rule_id };
-  if (choice.status === 'invalid') return { text: `rule ${choice.rule_id} is invalid`, rule_id: choice.rule_id };
-  return { text: 'no rule' };
-}
-
-/** What the call's results say was chosen for each permission, in the words `chosen` uses. */
-function recordedChoice(permission: string, result: AuditedResult | undefined): PermissionChoice {
+/** What a permission's result says was chosen for it: the result the call recorded, or the one a replay plans. */
+function choiceOf(permission: string, result: AuditedResult | undefined): PermissionChoice {
   if (result?.rule_id !== undefined && result.provisioner !== undefined)
     return { permission, text: `rule ${result.rule_id} (${result.provisioner})`, rule_id: result.rule_id };
   if (result?.status === 'no_rule') return { permission, text: 'no rule' };
@@ -162,12 +160,13 @@ function recordedChoice(permission: string, result: AuditedResult | undefined): 
 
 function provisioningOutcome(choices: readonly PermissionChoice[]): ReplayedOutcome {
   return {
-    decision: choices.map((choice) => `${choice.permission}: ${choice.text}`).join('; '),
+    decision: choices.map((choice) => `${namedPermission(choice.permission)}: ${choice.text}`).join('; '),
     rule_ids: [...new Set(choices.flatMap((choice) => (choice.rule_id === undefined ? [] : [choice.rule_id])))],
   };
 }
 
-const uniquePermissions = (call: AuditedCall): string[] => [...new Set(call.permissions)];
+/** As the service granted them: each named once, or the app itself. */
+const grantedPermissions = (call: AuditedCall): string[] => permissionsToGrant([...new Set(call.permissions)]);
 
 function recordedOutcome(call: AuditedCall): ReplayedOutcome {
   if (call.kind !== 'provisioning') {
@@ -176,8 +175,8 @@ function recordedOutcome(call: AuditedCall): ReplayedOutcome {
   }
   const results = call.results ?? [];
   return provisioningOutcome(
-    uniquePermissions(call).map((permission) =>
-      recordedChoice(
+    grantedPermissions(call).map((permission) =>
+      choiceOf(
         permission,
         results.find((result) => result.permission === permission),
       ),

@@ -8,8 +8,9 @@ import { recordFacts } from '../audit/recorded-facts';
 import { auditCall } from '../audit/writer';
 import type { CallContext } from '../kernel/call';
 import type { ParsedRequest } from '../lumos/payload';
-import { type Reply, replies, VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE } from '../lumos/replies';
+import { type Reply, type RequestValidationReply, VALIDATION_MISCONFIGURED_MESSAGE, VALIDATION_UNAVAILABLE_MESSAGE } from '../lumos/replies';
 import { decideRequestValidation, type MessageContext } from '../rules/decisions/request-validation-decision';
+import { requestValidationAnswer, validationFailureReply } from './decision-replies';
 import type { FailMode } from './fail-mode';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { loadFacts } from './load-facts';
@@ -26,8 +27,8 @@ export class RequestValidationService implements KindService {
     private readonly misconfiguredMessage: string = VALIDATION_MISCONFIGURED_MESSAGE,
   ) {}
 
-  failureReply(reason: string, message: string = VALIDATION_UNAVAILABLE_MESSAGE): Reply {
-    return this.failMode === 'open' ? replies.validationPassed({ reason: `${reason}; fail mode open` }) : replies.validationFailed(message, { reason });
+  failureReply(reason: string, message: string = VALIDATION_UNAVAILABLE_MESSAGE): RequestValidationReply {
+    return validationFailureReply(this.failMode, reason, message);
   }
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
@@ -38,25 +39,16 @@ export class RequestValidationService implements KindService {
     const context = messageContext(parsed);
     const decision = decideRequestValidation(entries, facts, context);
 
-    let reply: Reply;
-    let ruleId: string | undefined;
     logInvalidRules(decision.trace, `request validation cannot run until it is fixed (fail mode ${this.failMode})`);
-    if (decision.status === 'unavailable') {
-      reply = this.failureReply(decision.reason, this.misconfiguredMessage);
-      ruleId = decision.rule_id;
-    } else if (decision.status === 'blocked') {
-      reply = replies.validationFailed(decision.messages.join(' '), { reason: decision.reason });
-      ruleId = decision.rule_ids[0];
-    } else {
-      reply = replies.validationPassed({ reason: decision.reason });
-    }
+    const answer = requestValidationAnswer(decision, { failMode: this.failMode, misconfiguredMessage: this.misconfiguredMessage });
+    const [ruleId] = answer.rule_ids;
 
-    return auditCall(audit, this.kind, parsed, call, reply, {
-      decision: decision.status === 'unavailable' ? 'failure' : String(reply.body?.response),
-      response: String(reply.body?.response),
-      reason: decision.reason,
+    return auditCall(audit, this.kind, parsed, call, answer.reply, {
+      decision: answer.decision,
+      response: answer.reply.body.response,
+      reason: answer.reason,
       ...(ruleId === undefined ? {} : { rule_id: ruleId }),
-      ...(typeof reply.body?.message === 'string' ? { message: reply.body.message } : {}),
+      ...(answer.message === undefined ? {} : { message: answer.message }),
       trace: decision.trace,
       facts: recordFacts(facts, lookups, { app: context.app, permission: context.permission }),
     });

@@ -8,10 +8,11 @@ import { type AddressInfo, connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../src/http/pipeline';
 import { createLocalServer } from '../../src/local/server';
+import { replies } from '../../src/lumos/replies';
 
 /** The body limit docs/contract.md gives: bodies over 256 KiB get 413. */
 const LIMIT_BYTES = 256 * 1024;
-const ok: Pipeline = async (call) => ({ statusCode: 200, body: { ok: true, method: call.method, bytes: Buffer.byteLength(call.body ?? '') } });
+const ok: Pipeline = async () => replies.preApproved();
 const ROUTES = new Map<string, Pipeline>([
   ['/ok', ok],
   [
@@ -297,7 +298,7 @@ describe('local server timeouts', () => {
     it('does not cut off a request that arrived in time while its handler works', async () => {
       // Prepare: a handler slower than the request timeout
       const slow = createLocalServer(
-        new Map<string, Pipeline>([['/slow', async () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: { ok: true } }), 1_500))]]),
+        new Map<string, Pipeline>([['/slow', async () => new Promise((resolve) => setTimeout(() => resolve(replies.preApproved()), 1_500))]]),
         { headersTimeoutMs: 1_000, requestTimeoutMs: 1_000 },
       );
       const slowPort = await listen(slow);

@@ -31,10 +31,10 @@ const RULES: Record<string, unknown>[] = [
   { app_id: 'wiki', rule_id: 'everyone', kind: 'pre_approval', effect: 'allow', when: { all: [] } },
 ];
 
-function body(app: string, email: string, accessLength: number, task: string): Record<string, unknown> {
+function body(app: string, email: string, accessLength: number, task: string, permissions = ['read']): Record<string, unknown> {
   return {
     application: { app_id: app },
-    permissions: [{ value: 'read' }],
+    permissions: permissions.map((value) => ({ value })),
     requester_user: { email },
     target_user: { email },
     access_length: accessLength,
@@ -89,6 +89,7 @@ beforeAll(async () => {
     ['request_validation trained', validation, body('db', ALICE, 3_600, 'trained')],
     ['request_validation untrained', validation, body('db', BOB, 3_600, 'untrained')],
     ['provisioning grant', provisioning, body('db', ALICE, 3_600, 'grant')],
+    ['provisioning app', provisioning, body('db', BOB, 3_600, 'app', [])],
   ] as const;
   for (const [label, pipeline, payload] of calls) answers.set(label, (await pipeline(webhookRequest(payload, TOKEN))).body?.response ?? 204);
 });
@@ -104,6 +105,7 @@ describe('replaying audited calls', () => {
       'request_validation trained': 'VALIDATION_PASSED',
       'request_validation untrained': 'VALIDATION_FAILED',
       'provisioning grant': 204,
+      'provisioning app': 204,
     });
   });
 
@@ -111,7 +113,7 @@ describe('replaying audited calls', () => {
     // Act
     const replays = await replayAll(RULES);
     // Assess
-    expect(replays.size).toBe(7);
+    expect(replays.size).toBe(8);
     for (const [label, replay] of replays) {
       expect(replay.replayable, label).toBe(true);
       expect(replay.replayable && replay.changed, label).toBe(false);
@@ -146,6 +148,19 @@ describe('replaying audited calls', () => {
       'read: rule crm (crm)',
       true,
     ]);
+  });
+
+  it('replays a request for the app itself with the rule that covers the app itself', async () => {
+    // Act: the provisioning rule limited to the permission `read`, which no longer covers the app itself
+    const replays = await replayAll(withRule('ledger', { permissions: ['read'] }));
+    // Assess
+    const replay = replays.get('provisioning app');
+    expect(replay?.replayable && [replay.before.decision, replay.after.decision, replay.changed]).toEqual([
+      'the app itself: rule ledger (ledger)',
+      'the app itself: no rule',
+      true,
+    ]);
+    expect(replays.get('provisioning grant')).toMatchObject({ replayable: true, changed: false });
   });
 
   it('counts a call as not replayable when the proposed rules ask about state it never read, never as that state being absent', async () => {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditRecord } from '../../../src/audit/record';
+import type { AuditDecision, AuditRecord } from '../../../src/audit/record';
 import { Deadline } from '../../../src/kernel/deadline';
 import { AuditWriteError } from '../../../src/kernel/errors';
 import { DynamoAuditSink } from '../../../src/store/audit-sink';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => relay.close());
 
 /** A call's record with intake fields named as Object.prototype's members (`__proto__` an own key). */
-function record(requestId: string, decision = 'PREAPPROVED'): AuditRecord {
+function record(requestId: string, decision: AuditDecision = 'PREAPPROVED'): AuditRecord {
   const customFields = JSON.parse('{"__proto__": "x", "constructor": ["y", "z"], "ticket": "4711"}') as Record<string, string | string[]>;
   return {
     kind: 'pre_approval',

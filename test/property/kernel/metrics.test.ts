@@ -33,7 +33,8 @@ describe('dimensions never carry a payload value', () => {
           subject: input.subject,
           requester: input.subject,
           permissions: input.permissions,
-          decision: outcome,
+          // Not metered: the decision's own words are a closed set by type.
+          decision: 'PREAPPROVED',
           status_code: 200,
           reason,
           trace: input.traceOutcomes.map((traced, index) => ({

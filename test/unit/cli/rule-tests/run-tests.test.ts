@@ -124,17 +124,25 @@ describe('test: running cases', () => {
     ]);
   });
 
-  it('answers provisioning as the webhook would: PROVISIONED with the rule and provisioner, or no action', () => {
+  it('answers provisioning as the webhook would: PROVISIONED with the rule and provisioner, or no action, for the app itself too', () => {
     // Act
     const result = run({
       'rules/ledger.yaml': LEDGER,
       'rules/demo.test.yaml': `cases:
   - { name: ledger, kind: provisioning, app: demo_app, permissions: [p], target: a@example.com, expect: { reply: PROVISIONED, rule_id: ledger-grants, provisioner: ledger } }
   - { name: other app, kind: provisioning, app: other_app, permissions: [p], target: a@example.com, expect: { reply: NO_PROVISIONING_ACTION, message: No provisioning rule covers p in other_app } }
+  - name: the app itself
+    kind: provisioning
+    payload: { application: { app_id: demo_app }, permissions: [], target_user: { email: a@example.com } }
+    expect: { reply: PROVISIONED, rule_id: ledger-grants }
+  - name: another app itself
+    kind: provisioning
+    payload: { application: { app_id: other_app }, permissions: [], target_user: { email: a@example.com } }
+    expect: { reply: NO_PROVISIONING_ACTION, message: No provisioning rule covers the app itself in other_app }
 `,
     });
     // Assess
-    expect(result).toMatchObject({ passed: 2, failed: 0 });
+    expect(result).toMatchObject({ passed: 4, failed: 0 });
   });
 
   it('includes the * rules, as the table does for every app', () => {

@@ -1,0 +1,174 @@
+/**
+ * The one mapping from a kind's decision to its Lumos reply, one function per kind, with what the
+ * audit item and the rules CLI record of it (`lumos-rules test` and `explain`:
+ * src/cli/rules/rule-tests/decide-case.ts; `plan`'s replay: src/cli/rules/replay/replay.ts). Each
+ * takes the values from the decision; none reads a reply's body back.
+ */
+import type { AuditDecision, PermissionResult } from '../audit/record';
+import type { AuditEntry } from '../audit/writer';
+import {
+  type DeprovisioningReply,
+  DONE_OUTCOME,
+  LUMOS_RESPONSE,
+  type PreApprovalReply,
+  type ProvisioningReply,
+  type Reply,
+  type ReplyOutcome,
+  type RequestValidationReply,
+  replies,
+  VALIDATION_MISCONFIGURED_MESSAGE,
+  VALIDATION_UNAVAILABLE_MESSAGE,
+} from '../lumos/replies';
+import type { PreApprovalDecision } from '../rules/decisions/pre-approval-decision';
+import { chooseProvisioningRule, type ProvisioningChoice } from '../rules/decisions/provisioning-choice';
+import type { ValidationDecision } from '../rules/decisions/request-validation-decision';
+import type { Facts } from '../rules/facts';
+import { provisionerName } from '../rules/provisioner-spec';
+import type { RuleEntry } from '../rules/rule-item';
+import type { RuleTrace } from '../rules/trace';
+import { APP_ITSELF } from '../store/grant-item';
+import type { FailMode } from './fail-mode';
+
+/** A kind's answer: the reply Lumos gets, and in the audit item's words what it says. */
+export interface Answer<R extends Reply> {
+  reply: R;
+  /** The audit item's `decision`: what Lumos was told, or `failure` when the check could not run. */
+  decision: AuditDecision;
+  /** What Lumos was told: the reply's `response`, or what its 204 stands for. */
+  outcome: ReplyOutcome;
+  reason: string;
+  /** The rules that decided: request validation's every unmet requirement, provisioning's each permission's (once each). */
+  rule_ids: string[];
+  /** What the requester, or an admin reading Lumos, is shown. */
+  message?: string;
+}
+
+export function preApprovalAnswer(decision: PreApprovalDecision): Answer<PreApprovalReply> {
+  const response = decision.approved ? LUMOS_RESPONSE.PREAPPROVED : LUMOS_RESPONSE.NOT_PREAPPROVED;
+  const { reason, rule_id } = decision;
+  const detail = { reason, ...(rule_id === undefined ? {} : { rule_id }) };
+  const reply = decision.approved ? replies.preApproved(detail) : replies.notPreApproved(detail);
+  return { reply, decision: response, outcome: response, reason, rule_ids: rule_id === undefined ? [] : [rule_id] };
+}
+
+/** What request validation answers when its check cannot run: the deployment's setting. */
+export interface ValidationFallback {
+  failMode: FailMode;
+  /** Shown while an invalid rule item blocks the check: it will not fix itself, so no "try again". */
+  misconfiguredMessage: string;
+}
+
+/** The defaults, which `lumos-rules test` and `explain` decide with. */
+export const DEFAULT_VALIDATION_FALLBACK: ValidationFallback = { failMode: 'closed', misconfiguredMessage: VALIDATION_MISCONFIGURED_MESSAGE };
+
+/** `closed` blocks with a message saying why; `open` lets the request through. */
+export function validationFailureReply(failMode: FailMode, reason: string, message: string = VALIDATION_UNAVAILABLE_MESSAGE): RequestValidationReply {
+  return failMode === 'open' ? replies.validationPassed({ reason: `${reason}; fail mode open` }) : replies.validationFailed(message, { reason });
+}
+
+export function requestValidationAnswer(
+  decision: ValidationDecision,
+  fallback: ValidationFallback = DEFAULT_VALIDATION_FALLBACK,
+): Answer<RequestValidationReply> {
+  const { reason } = decision;
+  if (decision.status === 'unavailable') {
+    const reply = validationFailureReply(fallback.failMode, reason, fallback.misconfiguredMessage);
+    const { response, message } = reply.body;
+    return { reply, decision: 'failure', outcome: response, reason, rule_ids: [decision.rule_id], ...(message === undefined ? {} : { message }) };
+  }
+  if (decision.status === 'blocked') {
+    const message = decision.messages.join(' ');
+    const response = LUMOS_RESPONSE.VALIDATION_FAILED;
+    return { reply: replies.validationFailed(message, { reason }), decision: response, outcome: response, reason, rule_ids: decision.rule_ids, message };
+  }
+  const response = LUMOS_RESPONSE.VALIDATION_PASSED;
+  return { reply: replies.validationPassed({ reason }), decision: response, outcome: response, reason, rule_ids: [] };
+}
+
+/** The permissions a provisioning call grants: those named, or the app itself when none is. */
+export const permissionsToGrant = (permissions: readonly string[]): string[] => (permissions.length === 0 ? [APP_ITSELF] : [...permissions]);
+
+export interface PermissionChoice {
+  permission: string;
+  choice: ProvisioningChoice;
+}
+
+/** Chooses each permission's provisioning rule as the service does, tracing every rule once across them all. */
+export function provisioningChooser(entries: readonly RuleEntry[], facts: Facts): { choose(permission: string): PermissionChoice; trace: RuleTrace[] } {
+  const trace: RuleTrace[] = [];
+  return {
+    trace,
+    choose(permission) {
+      const choice = chooseProvisioningRule(entries, permission, facts);
+      trace.push(...choice.trace.filter((item) => !trace.some((seen) => seen.rule_id === item.rule_id && seen.app_id === item.app_id)));
+      return { permission, choice };
+    },
+  };
+}
+
+/** A permission's result when no target is called: no rule covers it, or the rule in scope is invalid. */
+export function unprovisionedResult(permission: string, choice: Exclude<ProvisioningChoice, { status: 'rule' }>): PermissionResult {
+  if (choice.status === 'none') return { permission, status: 'no_rule', detail: 'no enforced provisioning rule covers it' };
+  return { permission, status: 'failed', rule_id: choice.rule_id, detail: `rule ${choice.rule_id} is invalid` };
+}
+
+/** The result as if the chosen provisioner granted it: where `lumos-rules test`, `explain` and the replay stop. */
+export function plannedResult({ permission, choice }: PermissionChoice): PermissionResult {
+  if (choice.status !== 'rule') return unprovisionedResult(permission, choice);
+  const provisioner = provisionerName(choice.rule.provisioner);
+  return { permission, status: 'granted', rule_id: choice.rule.rule_id, provisioner, detail: `granted by ${provisioner}` };
+}
+
+/** How a permission is named in a message: an app-level grant has none. */
+export const namedPermission = (permission: string) => (permission === APP_ITSELF ? 'the app itself' : permission);
+const label = (results: readonly PermissionResult[]) => results.map((result) => namedPermission(result.permission)).join(', ');
+const summary = (results: readonly PermissionResult[]) =>
+  results.map((result) => `${namedPermission(result.permission)}: ${result.status}`).join('; ') || 'nothing to do';
+const ruleIdsOf = (results: readonly PermissionResult[]) => [...new Set(results.flatMap((result) => (result.rule_id === undefined ? [] : [result.rule_id])))];
+
+/**
+ * Success only if every permission succeeded; otherwise a message listing what succeeded and
+ * what failed, so an admin's re-run (idempotent) finishes the rest.
+ */
+export function provisioningAnswer(results: readonly PermissionResult[], appLabel: string): Answer<ProvisioningReply> {
+  const failed = results.filter((result) => result.status === 'failed');
+  const uncovered = results.filter((result) => result.status === 'no_rule');
+  const done = results.filter((result) => result.status !== 'failed' && result.status !== 'no_rule');
+  const doneNote = done.length > 0 ? ` Done: ${label(done)}.` : '';
+  const base = { reason: summary(results), rule_ids: ruleIdsOf(results) };
+  if (failed.length > 0) {
+    const why = failed.map((result) => `${namedPermission(result.permission)} (${result.detail})`).join('; ');
+    const rest = uncovered.length > 0 ? ` No rule covers: ${label(uncovered)}.` : '';
+    const message = `Provisioning failed for ${why}.${doneNote}${rest}`;
+    const response = LUMOS_RESPONSE.PROVISIONING_FAILED;
+    return { reply: replies.provisioningFailed(message), decision: response, outcome: response, ...base, message };
+  }
+  if (uncovered.length > 0) {
+    const message = `No provisioning rule covers ${label(uncovered)} in ${appLabel}; it needs to be provisioned by hand.${doneNote}`;
+    const response = LUMOS_RESPONSE.NO_PROVISIONING_ACTION;
+    return { reply: replies.noProvisioningAction(message), decision: response, outcome: response, ...base, message };
+  }
+  return { reply: replies.provisioned(), decision: DONE_OUTCOME.provisioning, outcome: DONE_OUTCOME.provisioning, ...base };
+}
+
+export function deprovisioningAnswer(results: readonly PermissionResult[]): Answer<DeprovisioningReply> {
+  const failed = results.filter((result) => result.status === 'failed');
+  const base = { reason: summary(results), rule_ids: ruleIdsOf(results) };
+  if (failed.length === 0) return { reply: replies.deprovisioned(), decision: DONE_OUTCOME.deprovisioning, outcome: DONE_OUTCOME.deprovisioning, ...base };
+  const done = results.filter((result) => result.status !== 'failed');
+  const why = failed.map((result) => `${namedPermission(result.permission)} (${result.detail})`).join('; ');
+  const message = `Deprovisioning failed for ${why}.${done.length > 0 ? ` Done: ${label(done)}.` : ''}`;
+  const response = LUMOS_RESPONSE.DEPROVISIONING_FAILED;
+  return { reply: replies.deprovisioningFailed(message), decision: response, outcome: response, ...base, message };
+}
+
+/** The audit entry of a (de)provisioning call: what happened to each permission. */
+export function outcomeEntry(answer: Answer<Reply>, results: PermissionResult[], trace: RuleTrace[]): AuditEntry {
+  return {
+    decision: answer.decision,
+    reason: answer.reason,
+    ...(answer.message === undefined ? {} : { message: answer.message }),
+    results,
+    trace,
+  };
+}
