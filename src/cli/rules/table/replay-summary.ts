@@ -5,7 +5,7 @@
  * changed since those calls), so a change is never blamed on the files that the table made.
  */
 import type { AuditedCall } from '../../../audit/audited-call';
-import { outcomesDiffer, type ReplayedOutcome, replayCall } from '../../../services/replay';
+import { outcomesDiffer, type ReplayedOutcome, replayCall } from '../replay/replay';
 import type { RuleItem } from './rule-table';
 import { RulesByApp } from './rules-by-app';
 

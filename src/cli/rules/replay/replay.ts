@@ -4,14 +4,14 @@
  * other rules would ask about state the call never read, the call is not replayable, never
  * decided as if that state were absent.
  */
-import { type AuditedCall, type AuditedResult, type ReadFacts, readFacts } from '../audit/audited-call';
-import { LUMOS_RESPONSE, type Reply } from '../lumos/replies';
-import { decidePreApproval } from '../rules/decisions/pre-approval-decision';
-import { decideRequestValidation, type MessageContext } from '../rules/decisions/request-validation-decision';
-import type { CustomFieldValue, Facts } from '../rules/facts';
-import { stateLookups } from '../rules/lookups';
-import type { RuleEntry, RuleKind } from '../rules/rule-item';
-import type { RuleTrace } from '../rules/trace';
+import { type AuditedCall, type AuditedResult, type ReadFacts, readFacts } from '../../../audit/audited-call';
+import { LUMOS_RESPONSE, type Reply } from '../../../lumos/replies';
+import { decidePreApproval } from '../../../rules/decisions/pre-approval-decision';
+import { decideRequestValidation, type MessageContext } from '../../../rules/decisions/request-validation-decision';
+import type { CustomFieldValue, Facts } from '../../../rules/facts';
+import { stateLookups } from '../../../rules/lookups';
+import type { RuleEntry, RuleKind } from '../../../rules/rule-item';
+import type { RuleTrace } from '../../../rules/trace';
 import {
   type Answer,
   namedPermission,
@@ -20,7 +20,7 @@ import {
   preApprovalAnswer,
   provisioningChooser,
   requestValidationAnswer,
-} from './decision-replies';
+} from '../../../services/decision-replies';
 
 export interface ReplayedOutcome {
   /** The reply value (`PREAPPROVED`, `VALIDATION_FAILED`, `failure`…); for provisioning, each permission's choice. */

@@ -6,10 +6,10 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAuditedCall } from '../../../src/audit/audited-call';
+import { type Replay, replayCall } from '../../../src/cli/rules/replay/replay';
 import { parseRuleItem } from '../../../src/rules/rule-item';
 import { PreApprovalService } from '../../../src/services/pre-approval-service';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
-import { type Replay, replayCall } from '../../../src/services/replay';
 import { RequestValidationService } from '../../../src/services/request-validation-service';
 import { partitionsFor } from '../../../src/store/rule-source';
 import { shiftItem } from '../../../src/store/shift-item';
