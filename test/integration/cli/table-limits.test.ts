@@ -49,7 +49,7 @@ function ruleOfSize(ruleId: string, total: number): RuleItem {
   return rule(ruleId, { description: 'd'.repeat(total - base) });
 }
 
-function writeRuleFile(folder: string, item: RuleItem, name = String(item.rule_id)): void {
+function writeRuleFile(folder: string, item: RuleItem, name = item.rule_id): void {
   mkdirSync(join(work, folder), { recursive: true });
   writeFileSync(join(work, folder, `${name}.json`), JSON.stringify(item));
 }

@@ -14,7 +14,7 @@ import { printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { exportPaths } from '../table/export-paths';
 import { EXPORT_FORMATS, type ExportFormat, ruleFileText } from '../table/rule-file-text';
-import { readRuleTable, ruleName } from '../table/rule-table';
+import { type RuleItem, readRuleTable, ruleName } from '../table/rule-table';
 import { unrepresentable } from '../table/table-values';
 import { resolveTarget, type TargetOptions } from '../table/target';
 import { targetOptions, withTargetOptions } from '../table/target-options';
@@ -75,7 +75,7 @@ export function defineExport(program: Command, { io, finish }: CommandContext): 
   });
 }
 
-function writeFiles(items: readonly Record<string, unknown>[], folder: string, format: ExportFormat): Map<Record<string, unknown>, string> {
+function writeFiles(items: readonly RuleItem[], folder: string, format: ExportFormat): Map<RuleItem, string> {
   const paths = exportPaths(items, folder, format === 'json' ? 'json' : 'yaml');
   for (const [item, path] of paths) {
     mkdirSync(dirname(path), { recursive: true });

@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../../shared/finding';
 import { findFiles, readRuleFiles } from '../../shared/rule-files';
-import { readRuleTable } from './rule-table';
+import { isRuleItem, readRuleTable } from './rule-table';
 import { RulesByApp } from './rules-by-app';
 import type { Target } from './target';
 
@@ -15,7 +15,9 @@ export async function explainRules(rulesDir: string | undefined, cwd: string, ta
     const files = readRuleFiles(findFiles([rulesDir], cwd).ruleFiles, cwd);
     const problems = files.flatMap((file) => (file.ok ? [] : [file.problem]));
     if (problems.length > 0) return { ok: false, problems };
-    return { ok: true, rules: new RulesByApp(files.flatMap((file) => (file.ok ? [file.item] : []))), from: `the rule files in ${rulesDir}` };
+    // An item without a key of two strings is in no partition: the table cannot hold it.
+    const items = files.flatMap((file) => (file.ok && isRuleItem(file.item) ? [file.item] : []));
+    return { ok: true, rules: new RulesByApp(items), from: `the rule files in ${rulesDir}` };
   }
   if (target === undefined) throw new Error('explain needs rule files or a rules table');
   return { ok: true, rules: new RulesByApp(await readRuleTable(target)), from: `the rules table ${target.rulesTable} (${target.where})` };

@@ -11,7 +11,7 @@ import { displayJson } from './table-values';
 const value = (shown: unknown): Printed => (shown === undefined ? printed`(absent)` : prose(displayJson(shown)));
 
 /** `<app_id>/<rule_id>`, each an identifier: a rule id cannot pass for a line of the plan. */
-export const printedRuleName = (item: RuleItem): Printed => printed`${String(item.app_id)}/${String(item.rule_id)}`;
+export const printedRuleName = (item: RuleItem): Printed => printed`${item.app_id}/${item.rule_id}`;
 
 export function planLines(plan: RulesPlan, c: Colours): Printed[] {
   const lines: Printed[] = [];

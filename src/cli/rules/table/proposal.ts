@@ -9,7 +9,7 @@ import { UsageError } from '../../shared/usage-error';
 import { checkRules } from '../check/check-rules';
 import { type AuditProgress, readAuditedCalls } from './audited-calls';
 import { type ReplaySummary, summariseReplay } from './replay-summary';
-import { type RuleItem, readRuleTable, ruleKey, ruleName } from './rule-table';
+import { isRuleItem, type RuleItem, readRuleTable, ruleKey, ruleName } from './rule-table';
 import { planRules, type RulesPlan } from './rules-plan';
 import type { Target } from './target';
 
@@ -46,7 +46,10 @@ export function parseDays(text: string | undefined): number {
 export async function propose(paths: readonly string[], cwd: string, target: Target, options: ProposalOptions, progress?: AuditProgress): Promise<Proposal> {
   const checked = checkRules(paths, cwd);
   if (checked.problems.length > 0) return { ok: false, problems: checked.problems };
-  const ruleFiles = readRuleFiles(findFiles(paths, cwd).ruleFiles, cwd).flatMap((file) => (file.ok ? [file] : []));
+  // `check` passed: every file is read, and its item's key is two strings.
+  const ruleFiles = readRuleFiles(findFiles(paths, cwd).ruleFiles, cwd).flatMap((file) =>
+    file.ok && isRuleItem(file.item) ? [{ file: file.file, item: file.item }] : [],
+  );
   // Two files for one item: which one the table should hold is not for apply to guess.
   const duplicates = duplicateFindings(ruleFiles);
   if (duplicates.length > 0) return { ok: false, problems: duplicates };

@@ -4,7 +4,7 @@
  * stable formatting, so exporting twice writes the same bytes and a diff shows only edits.
  */
 import { stringify } from 'yaml';
-import type { RuleItem } from './rule-table';
+import { keyedAs, type RuleItem } from './rule-table';
 import { BOOKKEEPING } from './rules-plan';
 import { isPlainRecord } from './table-values';
 
@@ -28,7 +28,7 @@ export function ordered(item: RuleItem): RuleItem {
   const entries = Object.entries(item)
     .filter(([key]) => !(BOOKKEEPING as readonly string[]).includes(key))
     .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries.map(([key, value]) => [key, sortedDeep(value)]));
+  return keyedAs(item, Object.fromEntries(entries.map(([key, value]) => [key, sortedDeep(value)])));
 }
 
 export function ruleFileText(item: RuleItem, format: ExportFormat): string {

@@ -11,10 +11,24 @@ import { scanPages } from './scan-pages';
 import { isPlainRecord } from './table-values';
 import type { Target } from './target';
 
-export type RuleItem = Record<string, unknown>;
+/**
+ * A rule item as it is stored: its key (the table's, so two strings) and whatever else it holds,
+ * unread until `parseRuleItem` reads it. A parsed `RuleEntry` is not one.
+ */
+export interface RuleItem {
+  app_id: string;
+  rule_id: string;
+  [attribute: string]: unknown;
+}
+
+/** An item the table can hold: a rule file's, when its key is two strings (`check` refuses it otherwise). */
+export const isRuleItem = (item: Record<string, unknown>): item is RuleItem => typeof item.app_id === 'string' && typeof item.rule_id === 'string';
+
+/** Attributes taken from `item` (filtered, reordered), as a rule item again: with `item`'s key, where the attributes have it. */
+export const keyedAs = (item: RuleItem, attributes: Record<string, unknown>): RuleItem => ({ ...attributes, app_id: item.app_id, rule_id: item.rule_id });
 
 /** `<app_id>/<rule_id>`, as plan and apply print a rule. */
-export const ruleName = (item: RuleItem): string => `${String(item.app_id)}/${String(item.rule_id)}`;
+export const ruleName = (item: RuleItem): string => `${item.app_id}/${item.rule_id}`;
 /** The table's key, unambiguous whatever the ids hold. */
 export const ruleKey = (item: RuleItem): string => JSON.stringify([item.app_id, item.rule_id]);
 
@@ -37,6 +51,7 @@ export async function readRuleTable(target: Target): Promise<RuleItem[]> {
   const items: RuleItem[] = [];
   try {
     for await (const page of scanPages(target.ruleDocuments, { TableName: target.rulesTable })) {
+      // The table's key schema makes app_id and rule_id strings on every item.
       items.push(...(page.Items ?? []).map((item) => exactNumbers(item) as RuleItem));
     }
   } catch (error) {

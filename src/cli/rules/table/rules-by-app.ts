@@ -13,7 +13,7 @@ export class RulesByApp {
 
   constructor(items: readonly RuleItem[]) {
     for (const item of items) {
-      const partition = String(item.app_id);
+      const partition = item.app_id;
       this.partitions.set(partition, [...(this.partitions.get(partition) ?? []), parseRuleItem(item)]);
     }
   }

@@ -4,7 +4,7 @@
  * speak for. `updated_by` and `updated_at` are the table's bookkeeping, never a change.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { type RuleItem, ruleKey } from './rule-table';
+import { keyedAs, type RuleItem, ruleKey } from './rule-table';
 import { isPlainRecord } from './table-values';
 
 /** Written by apply on every write; neither in the files nor compared. */
@@ -37,7 +37,7 @@ export interface RulesPlan {
 }
 
 export const withoutBookkeeping = (item: RuleItem): RuleItem =>
-  Object.fromEntries(Object.entries(item).filter(([attribute]) => !(BOOKKEEPING as readonly string[]).includes(attribute)));
+  keyedAs(item, Object.fromEntries(Object.entries(item).filter(([attribute]) => !(BOOKKEEPING as readonly string[]).includes(attribute))));
 
 export function planRules(files: readonly RuleItem[], table: readonly RuleItem[], options: { prune: boolean }): RulesPlan {
   const apps = new Set(files.map((item) => item.app_id));

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportPaths } from '../../../../src/cli/rules/table/export-paths';
+import type { RuleItem } from '../../../../src/cli/rules/table/rule-table';
 import { isTestFile } from '../../../../src/cli/shared/rule-files';
 
-const paths = (items: Record<string, unknown>[]) => [...exportPaths(items, '/out', 'yaml').values()];
+const paths = (items: RuleItem[]) => [...exportPaths(items, '/out', 'yaml').values()];
 
 describe('where export writes each rule', () => {
   it('writes <app>/<rule>.yaml for plain ids, and _all_apps for *', () => {
