@@ -20,11 +20,9 @@ import {
   VALIDATION_UNAVAILABLE_MESSAGE,
 } from '../lumos/replies';
 import type { PreApprovalDecision } from '../rules/decisions/pre-approval-decision';
-import { chooseProvisioningRule, type ProvisioningChoice } from '../rules/decisions/provisioning-choice';
+import type { PermissionChoice, ProvisioningChoice } from '../rules/decisions/provisioning-choice';
 import type { ValidationDecision } from '../rules/decisions/request-validation-decision';
-import type { Facts } from '../rules/facts';
 import { provisionerName } from '../rules/provisioner-spec';
-import type { RuleEntry } from '../rules/rule-item';
 import type { RuleTrace } from '../rules/trace';
 import { APP_ITSELF } from '../store/grant-item';
 import type { FailMode } from './fail-mode';
@@ -87,24 +85,6 @@ export function requestValidationAnswer(
 
 /** The permissions a provisioning call grants: those named, or the app itself when none is. */
 export const permissionsToGrant = (permissions: readonly string[]): string[] => (permissions.length === 0 ? [APP_ITSELF] : [...permissions]);
-
-export interface PermissionChoice {
-  permission: string;
-  choice: ProvisioningChoice;
-}
-
-/** Chooses each permission's provisioning rule as the service does, tracing every rule once across them all. */
-export function provisioningChooser(entries: readonly RuleEntry[], facts: Facts): { choose(permission: string): PermissionChoice; trace: RuleTrace[] } {
-  const trace: RuleTrace[] = [];
-  return {
-    trace,
-    choose(permission) {
-      const choice = chooseProvisioningRule(entries, permission, facts);
-      trace.push(...choice.trace.filter((item) => !trace.some((seen) => seen.rule_id === item.rule_id && seen.app_id === item.app_id)));
-      return { permission, choice };
-    },
-  };
-}
 
 /** A permission's result when no target is called: no rule covers it, or the rule in scope is invalid. */
 export function unprovisionedResult(permission: string, choice: Exclude<ProvisioningChoice, { status: 'rule' }>): PermissionResult {

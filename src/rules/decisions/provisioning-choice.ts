@@ -24,3 +24,21 @@ export function chooseProvisioningRule(entries: readonly RuleEntry[], permission
   }
   return { status: 'none', trace };
 }
+
+export interface PermissionChoice {
+  permission: string;
+  choice: ProvisioningChoice;
+}
+
+/** Chooses each permission's rule of one call, tracing every rule once across them all. */
+export function provisioningChooser(entries: readonly RuleEntry[], facts: Facts): { choose(permission: string): PermissionChoice; trace: RuleTrace[] } {
+  const trace: RuleTrace[] = [];
+  return {
+    trace,
+    choose(permission) {
+      const choice = chooseProvisioningRule(entries, permission, facts);
+      trace.push(...choice.trace.filter((item) => !trace.some((seen) => seen.rule_id === item.rule_id && seen.app_id === item.app_id)));
+      return { permission, choice };
+    },
+  };
+}

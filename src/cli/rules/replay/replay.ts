@@ -7,6 +7,7 @@
 import { type AuditedCall, type AuditedResult, type ReadFacts, readFacts } from '../../../audit/audited-call';
 import { LUMOS_RESPONSE, type Reply } from '../../../lumos/replies';
 import { decidePreApproval } from '../../../rules/decisions/pre-approval-decision';
+import { provisioningChooser } from '../../../rules/decisions/provisioning-choice';
 import { decideRequestValidation, type MessageContext } from '../../../rules/decisions/request-validation-decision';
 import type { CustomFieldValue, Facts } from '../../../rules/facts';
 import { stateLookups } from '../../../rules/lookups';
@@ -18,7 +19,6 @@ import {
   permissionsToGrant,
   plannedResult,
   preApprovalAnswer,
-  provisioningChooser,
   requestValidationAnswer,
 } from '../../../services/decision-replies';
 

@@ -7,18 +7,12 @@
 import type { ParsedRequest } from '../../../lumos/payload';
 import type { Reply, ReplyOutcome } from '../../../lumos/replies';
 import { decidePreApproval } from '../../../rules/decisions/pre-approval-decision';
+import { provisioningChooser } from '../../../rules/decisions/provisioning-choice';
 import { decideRequestValidation } from '../../../rules/decisions/request-validation-decision';
 import type { Facts } from '../../../rules/facts';
 import type { RuleEntry, RuleKind } from '../../../rules/rule-item';
 import type { RuleTrace } from '../../../rules/trace';
-import {
-  type Answer,
-  plannedResult,
-  preApprovalAnswer,
-  provisioningAnswer,
-  provisioningChooser,
-  requestValidationAnswer,
-} from '../../../services/decision-replies';
+import { type Answer, plannedResult, preApprovalAnswer, provisioningAnswer, requestValidationAnswer } from '../../../services/decision-replies';
 import { grantTargets } from '../../../services/grant-targets';
 import { messageContext } from '../../../services/request-validation-service';
 
