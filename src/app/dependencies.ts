@@ -14,7 +14,7 @@ import { dueGrantsOf } from './parts/due-grants';
 import { grantsOf } from './parts/grants';
 import { provisionersOf } from './parts/provisioners';
 import { rulesOf } from './parts/rules';
-import { stateOf } from './parts/state';
+import { stateSourceOf } from './parts/state-source';
 
 export interface Dependencies extends Container {
   readonly rules: RuleSource;
@@ -47,7 +47,7 @@ export function createDependencies(config: Config, dynamoEndpoint?: string): Dep
       return rulesOf(container);
     },
     get state() {
-      return stateOf(container);
+      return stateSourceOf(container);
     },
     get grants() {
       return grantsOf(container);
