@@ -8,11 +8,12 @@
  * stays `pending_removal` with its attempt count, error and next attempt time (backing off), and
  * is tried again from then on each run until it succeeds; nothing is ever dropped.
  */
+
+import { metrics as emfMetrics, type Metrics } from '../audit/call-metrics';
 import { auditJob } from '../audit/writer';
 import { Deadline } from '../kernel/deadline';
 import { AuditWriteError, failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
-import { metrics as emfMetrics, type Metrics } from '../kernel/metrics';
 import { ProvisionerSpecSchema, provisionerName } from '../rules/provisioner-spec';
 import type { DueGrants } from '../store/due-grants';
 import { dueAtOf, grantDigest } from '../store/grant-due';
