@@ -14,6 +14,7 @@ import { auditJob } from '../audit/writer';
 import { Deadline } from '../kernel/deadline';
 import { AuditWriteError, failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
+import type { RunContext, ScheduledService } from '../kernel/scheduled-service';
 import { ProvisionerSpecSchema, provisionerName } from '../rules/provisioner-spec';
 import type { DueGrants } from '../store/due-grants';
 import { dueAtOf, grantDigest } from '../store/grant-due';
@@ -22,7 +23,6 @@ import { targetOfGrant } from './grant-of-item';
 import { GrantRemoval, grantNamed, type Removal } from './grant-removal';
 import type { ServiceDependencies } from './kind-service';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
-import type { RunContext, ScheduledService } from './scheduled-service';
 
 /** A grant still in place this long after its expiry raises the alarm (lib/webhook-alarms.ts). */
 export const OVERDUE_AFTER_MS = 30 * 60_000;
