@@ -5,7 +5,7 @@
  * here, so the rule schema and the renderer (templates.ts) read a template the same way.
  */
 import * as z from 'zod/mini';
-import { addIssue, type TransformContext } from '../lumos/zod-setup';
+import { addIssue, type TransformContext } from '../kernel/zod-setup';
 
 /** Every placeholder a URL, header or body template may use. `{custom_fields.<name>}` too. */
 export const HTTP_PLACEHOLDERS = [

@@ -4,8 +4,8 @@
  * holds the credential; messages name fields and kinds of problem, never a value.
  */
 import * as z from 'zod/mini';
-import { formatPath } from '../lumos/format-path';
-import '../lumos/zod-setup';
+import { formatPath } from '../kernel/issue-path';
+import '../kernel/zod-setup';
 import type { SourceType } from './source-item';
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
