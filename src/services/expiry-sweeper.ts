@@ -14,6 +14,7 @@ import { auditJob } from '../audit/writer';
 import { Deadline } from '../kernel/deadline';
 import { AuditWriteError, failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
+import { inPool } from '../kernel/pool';
 import type { RunContext, ScheduledService } from '../kernel/scheduled-service';
 import { ProvisionerSpecSchema, provisionerName } from '../rules/provisioner-spec';
 import type { DueGrants } from '../store/due-grants';
@@ -225,17 +226,4 @@ function safeName(grant: GrantItem): string {
 function isOverdue(grant: GrantItem, now: Date): boolean {
   const due = grant.state === 'held' || grant.state === undefined ? grant.expires_at : (grant.removal_due_at ?? dueAtOf(grant));
   return due !== null && Date.parse(due) < now.getTime() - OVERDUE_AFTER_MS;
-}
-
-/** Runs `work` on every item, at most `size` at once. */
-async function inPool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker));
 }

@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
+import { inPool } from '../../../kernel/pool';
 import {
   deleteItemOfSource,
   deleteSourceItem,
@@ -20,7 +21,6 @@ import {
   syncedShiftsIn,
 } from '../../../store/source-removal';
 import type { ItemKey } from '../../../store/synced-state-store';
-import { inPool } from '../../../sync/pool';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
