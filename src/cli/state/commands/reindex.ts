@@ -10,44 +10,46 @@ import { DUE_BUCKET_ATTRIBUTE, dueAtOf } from '../../../store/grant-due';
 import type { GrantItem } from '../../../store/grant-item';
 import { DynamoGrantLedger } from '../../../store/grant-ledger';
 import { scanItemPages } from '../../rules/table/scan-items';
-import type { CommandContext } from '../../shared/command-context';
+import type { CliCommand } from '../../shared/command';
+import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
-import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { GRANTS_TABLES, openTables, tablesOf, withTableOptions } from '../../shared/table-options';
+import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { targetError } from '../../shared/target-error';
 import { printed } from '../../shared/terminal-text';
-import { type GrantsTargetOptions, resolveGrantsTarget, withGrantsTargetOptions } from '../grants-target';
 
-interface ReindexOptions extends GrantsTargetOptions {
+interface ReindexFlags extends TablesOptions {
   json?: boolean;
+}
+
+export interface ReindexOptions {
+  tables: TablesOptions;
+}
+
+export interface ReindexOutcome {
+  table: string;
+  scanned: number;
+  indexed: number;
+  /** Written again between the read and the rewrite: already indexed by that write. */
+  changed: number;
 }
 
 const WRITE_BUDGET_MS = 10_000;
 
-export function defineReindex(program: Command, { io, finish }: CommandContext): void {
-  withGrantsTargetOptions(
-    program
-      .command('reindex')
-      .description('put grants written before the due index into it (once after upgrading), so the expiry sweeper sees them')
-      .option('--json', 'print one JSON document on stdout instead of the summary'),
-  ).action(async (options: ReindexOptions) => {
-    const target = await resolveGrantsTarget(options);
-    const ledger = new DynamoGrantLedger(target.documents, target.required);
-    let scanned = 0;
-    let indexed = 0;
-    let changed = 0;
+export const reindexCommand: CliCommand<[ReindexFlags], ReindexOptions, ReindexOutcome> = {
+  declare: (program: Command) =>
+    withTableOptions(
+      withJsonOption(
+        program.command('reindex').description('put grants written before the due index into it (once after upgrading), so the expiry sweeper sees them'),
+      ),
+      GRANTS_TABLES,
+    ),
+  options: ([flags]) => ({ tables: tablesOf(flags) }),
+  run: async (options) => {
+    const target = await openTables(options.tables, GRANTS_TABLES);
     try {
-      // Through the item codec: an item rewritten here keeps every hold, whatever its task URL.
-      for await (const page of scanItemPages(target.documents, { TableName: target.required })) {
-        for (const raw of page.items) {
-          scanned += 1;
-          const item = raw as unknown as GrantItem;
-          if (raw[DUE_BUCKET_ATTRIBUTE] !== undefined || typeof item.version !== 'number' || dueAtOf(item) === null) continue;
-          // The same item and version: only its index attributes are added; a grant changed meanwhile already has them.
-          if (await ledger.save(item, item.version, new Deadline(WRITE_BUDGET_MS))) indexed += 1;
-          else changed += 1;
-        }
-      }
+      return { table: target.required, ...(await reindexed(target)) };
     } catch (error) {
       throw targetError(
         error instanceof Error && error.cause !== undefined ? error.cause : error,
@@ -57,18 +59,29 @@ export function defineReindex(program: Command, { io, finish }: CommandContext):
     } finally {
       target.close();
     }
-    finish(
-      writeReport(
-        io,
-        {
-          exitCode: EXIT.ok,
-          json: { table: target.required, scanned, indexed, changed_meanwhile: changed },
-          human: () => [
-            printed`${plural(indexed, 'grant')} put into the due index of ${target.required} (${plural(scanned, 'item')} read; ${changed} changed meanwhile, already indexed).`,
-          ],
-        },
-        options,
-      ),
-    );
-  });
+  },
+  exitCode: () => EXIT.ok,
+  print: {
+    json: ({ table, scanned, indexed, changed }) => ({ table, scanned, indexed, changed_meanwhile: changed }),
+    human: ({ table, scanned, indexed, changed }) => [
+      printed`${plural(indexed, 'grant')} put into the due index of ${table} (${plural(scanned, 'item')} read; ${changed} changed meanwhile, already indexed).`,
+    ],
+  },
+};
+
+async function reindexed(target: TablesTarget): Promise<Omit<ReindexOutcome, 'table'>> {
+  const ledger = new DynamoGrantLedger(target.documents, target.required);
+  const counts = { scanned: 0, indexed: 0, changed: 0 };
+  // Through the item codec: an item rewritten here keeps every hold, whatever its task URL.
+  for await (const page of scanItemPages(target.documents, { TableName: target.required })) {
+    for (const raw of page.items) {
+      counts.scanned += 1;
+      const item = raw as unknown as GrantItem;
+      if (raw[DUE_BUCKET_ATTRIBUTE] !== undefined || typeof item.version !== 'number' || dueAtOf(item) === null) continue;
+      // The same item and version: only its index attributes are added; a grant changed meanwhile already has them.
+      if (await ledger.save(item, item.version, new Deadline(WRITE_BUDGET_MS))) counts.indexed += 1;
+      else counts.changed += 1;
+    }
+  }
+  return counts;
 }
