@@ -147,21 +147,28 @@ function sourceLines(row: SourceRow, prefixes: SourceSecretPrefixes, c: Colours)
   return [
     printed`${c.bold(printed`${row.id}`)}  ${row.type ?? 'not synced'}${covers}: ${row.stale ? c.red(printed`stale (after ${row.stale_after} min)`) : c.green(printed`fresh`)}`,
     printed`  last success ${row.last_success ?? 'never'}${row.last_run_status === null ? '' : printed`; last run ${row.last_run_status}`}`,
-    ...(row.last_failure === null
-      ? []
-      : [printed`  last failure ${row.last_failure}: ${row.last_failure_reason ?? ''}: ${prose(row.last_failure_message ?? '')}`]),
-    ...(row.last_run_status === 'partial' && row.incomplete_schedules.length > 0
-      ? [printed`  not read whole in the last run: ${joined(row.incomplete_schedules, ', ')}`]
-      : []),
-    // Which schedules, when only some of the source's are stale.
-    ...(row.stale_schedules.length > 0 && row.stale_schedules.length < coveredCount(row.covers)
-      ? [c.red(printed`  stale: ${joined(row.stale_schedules, ', ')} (their synced shifts do not count)`)]
-      : []),
+    ...lastRunLines(row, c),
     ...(row.refused === null ? [] : [c.red(printed`  refused: ${prose(row.refused)}`)]),
     ...(row.legacy_secret
       ? [c.yellow(printed`  secret under the legacy prefix ${prefixes.legacy ?? ''}: move it under ${prefixes.current} (docs/deploy.md)`)]
       : []),
   ];
+}
+
+/** What went wrong lately: the last failure, what the last run could not read whole, which schedules are stale. */
+function lastRunLines(row: SourceRow, c: Colours): Printed[] {
+  const lines: Printed[] = [];
+  if (row.last_failure !== null) {
+    lines.push(printed`  last failure ${row.last_failure}: ${row.last_failure_reason ?? ''}: ${prose(row.last_failure_message ?? '')}`);
+  }
+  if (row.last_run_status === 'partial' && row.incomplete_schedules.length > 0) {
+    lines.push(printed`  not read whole in the last run: ${joined(row.incomplete_schedules, ', ')}`);
+  }
+  // Which schedules, when only some of the source's are stale.
+  if (row.stale_schedules.length > 0 && row.stale_schedules.length < coveredCount(row.covers)) {
+    lines.push(c.red(printed`  stale: ${joined(row.stale_schedules, ', ')} (their synced shifts do not count)`));
+  }
+  return lines;
 }
 
 function coveredCount(covers: Covers | null): number {
