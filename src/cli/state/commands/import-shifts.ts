@@ -11,32 +11,29 @@ import type { Command } from 'commander';
 import { type ShiftItem, shiftItem } from '../../../store/shift-item';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
-import { STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
+import { STATE_TABLES, withTableOptions } from '../../shared/table-options';
 import { printed } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { rangeOf } from '../import/dropped-shifts';
 import {
   acceptedEntries,
+  type ImportFlags,
   type ImportKind,
   type ImportOptions,
   type ImportOutcome,
   importExitCode,
   importJson,
   importLines,
+  importOptions,
   runImport,
   writeAccepted,
 } from '../import/hand-written-import';
-import { nameArgument } from '../import/name-argument';
 import { carryOut, planReplace, type Replaced, replacedJson, replacedLines, type ShownShift, shiftLine } from '../import/replace-shifts';
 import { CALENDAR_TIMEOUT_SECONDS, type FileShift, readShiftFile } from '../import/shift-file';
 
-interface ImportShiftsFlags extends TablesOptions {
+interface ImportShiftsFlags extends ImportFlags {
   schedule?: string;
-  dryRun?: boolean;
   replace?: boolean;
-  by?: string;
-  json?: boolean;
   calendarTimeout?: string;
 }
 
@@ -91,11 +88,7 @@ export const importShiftsCommand: CliCommand<[string, ImportShiftsFlags], Import
       STATE_TABLES,
     ),
   options: ([file, flags]) => ({
-    file,
-    name: nameArgument(flags.schedule, '--schedule'),
-    dryRun: flags.dryRun === true,
-    ...(flags.by === undefined ? {} : { by: flags.by }),
-    tables: tablesOf(flags),
+    ...importOptions(file, flags.schedule, '--schedule', flags),
     replace: flags.replace === true,
     calendarTimeoutSeconds: calendarTimeout(flags.calendarTimeout),
   }),

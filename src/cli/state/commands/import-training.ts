@@ -8,28 +8,25 @@ import type { Command } from 'commander';
 import { type TrainingItem, trainingItem } from '../../../store/training-item';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
-import { STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
+import { STATE_TABLES, withTableOptions } from '../../shared/table-options';
 import { printed } from '../../shared/terminal-text';
 import {
   acceptedEntries,
+  type ImportFlags,
   type ImportKind,
   type ImportOptions,
   type ImportOutcome,
   importExitCode,
   importJson,
   importLines,
+  importOptions,
   runImport,
   writeAccepted,
 } from '../import/hand-written-import';
-import { nameArgument } from '../import/name-argument';
 import { type FileTraining, readTrainingFile } from '../import/training-file';
 
-interface ImportTrainingFlags extends TablesOptions {
+interface ImportTrainingFlags extends ImportFlags {
   course?: string;
-  dryRun?: boolean;
-  by?: string;
-  json?: boolean;
 }
 
 export interface WrittenRecord {
@@ -75,13 +72,7 @@ export const importTrainingCommand: CliCommand<[string, ImportTrainingFlags], Im
       ),
       STATE_TABLES,
     ),
-  options: ([file, flags]) => ({
-    file,
-    name: nameArgument(flags.course, '--course'),
-    dryRun: flags.dryRun === true,
-    ...(flags.by === undefined ? {} : { by: flags.by }),
-    tables: tablesOf(flags),
-  }),
+  options: ([file, flags]) => importOptions(file, flags.course, '--course', flags),
   run: (options, deps) =>
     runImport(
       options,

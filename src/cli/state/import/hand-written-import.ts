@@ -14,15 +14,23 @@ import type { TrainingItem } from '../../../store/training-item';
 import type { CommandDeps } from '../../shared/command';
 import { EXIT, type ExitCode } from '../../shared/exit-codes';
 import { plural } from '../../shared/plural';
-import { openTables, STATE_TABLES } from '../../shared/table-options';
+import { openTables, STATE_TABLES, tablesOf } from '../../shared/table-options';
 import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { type Colours, type Printed, printed } from '../../shared/terminal-text';
 import { importer } from './importer';
+import { nameArgument } from './name-argument';
 import { notSynced } from './not-synced';
 import { onePerKey } from './one-per-key';
 import { readImportFile } from './read-file';
 import { type Rejection, rejectionLine } from './rejection';
 import { writeHandWritten } from './write-hand-written';
+
+/** What commander parsed for both imports, besides the name's own flag. */
+export interface ImportFlags extends TablesOptions {
+  dryRun?: boolean;
+  by?: string;
+  json?: boolean;
+}
 
 export interface ImportOptions {
   file: string;
@@ -32,6 +40,17 @@ export interface ImportOptions {
   /** `--by`; git's user.email when not given. */
   by?: string;
   tables: TablesOptions;
+}
+
+/** `nameFlag`: `--schedule`, `--course`; required. */
+export function importOptions(file: string, name: string | undefined, nameFlag: string, flags: ImportFlags): ImportOptions {
+  return {
+    file,
+    name: nameArgument(name, nameFlag),
+    dryRun: flags.dryRun === true,
+    ...(flags.by === undefined ? {} : { by: flags.by }),
+    tables: tablesOf(flags),
+  };
 }
 
 /** A row of the file, checked: where it is, and whose it is. */
