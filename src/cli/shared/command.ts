@@ -44,7 +44,10 @@ export function printMode(io: Io, json: boolean): PrintMode {
  */
 export interface CliCommand<Parsed extends unknown[], Options, Result, Deps extends CommandDeps = CommandDeps> {
   declare(program: Command): Command;
-  /** Commander's values as the command's options; reads the terminal only to refuse what cannot work on it. */
+  /**
+   * Commander's values as the command's options. Touches the terminal only to refuse what cannot
+   * work on it (a question nobody can answer) or to name a deprecated flag on stderr.
+   */
   options(parsed: Parsed, io: Io): Options;
   /** What `run` needs of the terminal beyond `CommandDeps` (a question to ask, a progress bar): only for commands that do. */
   deps?(io: Io, options: Options): Deps;
