@@ -34,7 +34,7 @@ export function print<Result>(printer: ResultPrinter<Result>, result: Result, mo
 }
 
 /** `--json`, else lines coloured only on a terminal and without NO_COLOR. */
-export function printMode(io: Io, json: boolean): PrintMode {
+function printMode(io: Io, json: boolean): PrintMode {
   return json ? { json: true } : { json: false, colours: coloursFor(io, { json }) };
 }
 
@@ -56,6 +56,7 @@ export interface CliCommand<Parsed extends unknown[], Options, Result, Deps exte
   exitCode(result: Result): ExitCode;
 }
 
+/** The deps of a command run from a terminal: its working folder, and the system clock. */
 export const processDeps = (io: Io): CommandDeps => ({ cwd: io.cwd, now: () => new Date() });
 
 export function defineCommand<Parsed extends unknown[], Options, Result, Deps extends CommandDeps>(

@@ -21,8 +21,6 @@ export const RULES_TABLES: TableSet = {
 export const GRANTS_TABLES: TableSet = { tables: ['grantsTable', 'auditTable'] };
 export const STATE_TABLES: TableSet = { tables: ['stateTable'] };
 
-export const requiredTable = (set: TableSet): TableOption => set.tables[0];
-
 export function withTableOptions(command: Command, set: TableSet): Command {
   command.option('--endpoint <url>', 'DynamoDB Local, as the `npm start` banner prints it (region "local", dummy credentials)');
   for (const table of set.tables) {
@@ -47,4 +45,4 @@ export function tablesOf(flags: TablesOptions): TablesOptions {
 export const namesTables = (options: TablesOptions): boolean => options.endpoint !== undefined || options.stack !== undefined;
 
 /** The command's tables, opened: its required one always, the others when given or in the stack's outputs. */
-export const openTables = (options: TablesOptions, set: TableSet): Promise<TablesTarget> => resolveTables(options, requiredTable(set));
+export const openTables = (options: TablesOptions, set: TableSet): Promise<TablesTarget> => resolveTables(options, set.tables[0]);

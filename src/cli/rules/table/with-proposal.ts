@@ -5,7 +5,7 @@
  * happens next.
  */
 import type { Command } from 'commander';
-import type { CommandDeps } from '../../shared/command';
+import { type CommandDeps, processDeps } from '../../shared/command';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import type { Io } from '../../shared/io';
 import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
@@ -52,7 +52,7 @@ export function proposalOptions(paths: string[], flags: ProposalFlags): Proposal
 }
 
 export function proposalDeps(io: Io, json: boolean): ProposalDeps {
-  return { cwd: io.cwd, now: () => new Date(), progress: auditProgressBar(io, json) };
+  return { ...processDeps(io), progress: auditProgressBar(io, json) };
 }
 
 export async function withProposal<T>(
