@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../src/app/config';
 import { createDependencies } from '../../src/app/dependencies';
+import { withDueAttributes } from '../../src/grants/due-index';
+import { ExpirySweeper, SWEEPER_DEFAULTS } from '../../src/grants/expiry-sweeper';
+import { type GrantItem, withHold } from '../../src/grants/grant-item';
 import { Deadline } from '../../src/kernel/deadline';
 import { logger } from '../../src/kernel/logger';
-import { ExpirySweeper, SWEEPER_DEFAULTS } from '../../src/services/expiry-sweeper';
 import { createTables } from '../../src/store/create-tables';
 import { createDocumentClient } from '../../src/store/dynamo-client';
-import { withDueAttributes } from '../../src/store/grant-due';
-import { type GrantItem, withHold } from '../../src/store/grant-item';
 import { msSince } from './stats';
 
 export const SWEEP_GRANTS = 10_000;

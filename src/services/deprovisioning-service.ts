@@ -5,7 +5,7 @@
  * request (security first). Removing what is not granted is a success.
  *
  * The ledger is the lock (docs/provisioning.md, "The grants ledger"): the removal itself is
- * src/services/grant-removal.ts, shared with the expiry sweeper (`revoking`, the target, then
+ * src/grants/grant-removal.ts, shared with the expiry sweeper (`revoking`, the target, then
  * `removed` or `pending_removal`). A grant being granted (`granting`) is waited for. A removal
  * that failed, or could not be tried, is left `pending_removal`, which the expiry sweeper (or the
  * next deprovisioning) finishes: Lumos never sends a failed deprovisioning again.
@@ -13,19 +13,19 @@
 
 import type { PermissionResult } from '../audit/record';
 import { auditCall } from '../audit/writer';
+import { asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withoutHold } from '../grants/grant-item';
+import { GrantRemoval, grantNamed, heldBy } from '../grants/grant-removal';
+import { grantTarget, grantTargets } from '../grants/grant-targets';
+import { GAVE_UP, type LedgerStep, untilSettled } from '../grants/ledger-retry';
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import { provisionerName } from '../rules/provisioner-spec';
-import { asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withoutHold } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
-import { GrantRemoval, grantNamed, heldBy } from './grant-removal';
 import { deprovisioningReply, failingAlone, outcomeEntry } from './grant-results';
-import { grantTarget, grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
-import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
 

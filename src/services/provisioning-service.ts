@@ -10,6 +10,11 @@
 import type { PermissionResult } from '../audit/record';
 import { recordFacts } from '../audit/recorded-facts';
 import { auditCall } from '../audit/writer';
+import { asGranting, asGrantRefused, asHeld, asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withHold } from '../grants/grant-item';
+import { grantTargets } from '../grants/grant-targets';
+import { GAVE_UP, type LedgerStep, untilSettled } from '../grants/ledger-retry';
+import { type MarkOutcome, writeOverMark } from '../grants/mark-outcome';
+import { atTarget, hasTargetTime, markUntil } from '../grants/target-deadline';
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
@@ -18,15 +23,10 @@ import type { Reply } from '../lumos/replies';
 import { chooseProvisioningRule } from '../rules/decisions/provisioning-choice';
 import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
 import type { RuleTrace } from '../rules/trace';
-import { asGranting, asGrantRefused, asHeld, asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withHold } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
 import { failingAlone, outcomeEntry, provisioningReply } from './grant-results';
-import { grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
-import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
-import { type MarkOutcome, writeOverMark } from './mark-outcome';
 import { requestFacts } from './request-facts';
-import { atTarget, hasTargetTime, markUntil } from './target-deadline';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
 

@@ -8,14 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ExpirySweeper } from '../../../src/grants/expiry-sweeper';
+import type { GrantItem } from '../../../src/grants/grant-item';
 import type { Pipeline } from '../../../src/http/pipeline';
 import { Deadline } from '../../../src/kernel/deadline';
 import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
-import { ExpirySweeper } from '../../../src/services/expiry-sweeper';
 import { PreApprovalService } from '../../../src/services/pre-approval-service';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
 import { RequestValidationService } from '../../../src/services/request-validation-service';
-import type { GrantItem } from '../../../src/store/grant-item';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
 import { auditItemsOf, testDocumentClient } from '../../support/tables';

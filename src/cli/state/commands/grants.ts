@@ -4,9 +4,9 @@
  * next attempt, each with its last error.
  */
 import type { Command } from 'commander';
+import { DynamoDueGrants } from '../../../grants/due-grants';
+import { type GrantItem, stateOf } from '../../../grants/grant-item';
 import { Deadline } from '../../../kernel/deadline';
-import { DynamoDueGrants } from '../../../store/due-grants';
-import { type GrantItem, stateOf } from '../../../store/grant-item';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';

@@ -5,10 +5,10 @@
  * write conditional on the version read, the item otherwise unchanged; run it again at will.
  */
 import type { Command } from 'commander';
+import { DUE_BUCKET_ATTRIBUTE, dueAtOf } from '../../../grants/due-index';
+import type { GrantItem } from '../../../grants/grant-item';
+import { DynamoGrantLedger } from '../../../grants/grant-ledger';
 import { Deadline } from '../../../kernel/deadline';
-import { DUE_BUCKET_ATTRIBUTE, dueAtOf } from '../../../store/grant-due';
-import type { GrantItem } from '../../../store/grant-item';
-import { DynamoGrantLedger } from '../../../store/grant-ledger';
 import { scanItemPages } from '../../rules/table/scan-items';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';

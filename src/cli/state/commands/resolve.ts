@@ -6,11 +6,11 @@
  */
 import type { Command } from 'commander';
 import { auditJob } from '../../../audit/writer';
+import { grantDigest } from '../../../grants/due-index';
+import { asResolvedByHand, type GrantItem, type GrantKey, stateOf } from '../../../grants/grant-item';
+import { DynamoGrantLedger } from '../../../grants/grant-ledger';
 import { Deadline } from '../../../kernel/deadline';
 import { DynamoAuditSink } from '../../../store/audit-sink';
-import { grantDigest } from '../../../store/grant-due';
-import { asResolvedByHand, type GrantItem, type GrantKey, stateOf } from '../../../store/grant-item';
-import { DynamoGrantLedger } from '../../../store/grant-ledger';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';

@@ -1,11 +1,11 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
-import { conditionalWrite } from './condition-failure';
-import { withDueAttributes } from './grant-due';
+import { conditionalWrite } from '../store/condition-failure';
+import { encodeItem } from '../store/item-codec';
+import { getItem, queryItems } from '../store/item-reads';
+import { withDueAttributes } from './due-index';
 import type { GrantItem, GrantKey } from './grant-item';
-import { encodeItem } from './item-codec';
-import { getItem, queryItems } from './item-reads';
 
 /**
  * The entitlement ledger. Every write is a put conditional on the version read, so concurrent

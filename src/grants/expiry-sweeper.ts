@@ -1,7 +1,7 @@
 /**
  * The expiry sweeper: Lumos calls deprovisioning when access ends and never retries, so a grant
  * whose every hold has expired, and any removal left pending, is removed here, through the
- * provisioner recorded on the grant and under the ledger's lock (src/services/grant-removal.ts),
+ * provisioner recorded on the grant and under the ledger's lock (src/grants/grant-removal.ts),
  * one audit item per grant with the reason `expired` (or `pending_removal` for a retry). It reads
  * only the grants due, from the ledger's sparse index, and reads each again (consistently) before
  * acting, so a provisioning that added a hold meanwhile keeps its access. A removal that fails
@@ -10,6 +10,7 @@
  */
 
 import { metrics as emfMetrics, type Metrics } from '../audit/call-metrics';
+import type { AuditSink } from '../audit/record';
 import { auditJob } from '../audit/writer';
 import { Deadline } from '../kernel/deadline';
 import { AuditWriteError, failureReason } from '../kernel/errors';
@@ -17,13 +18,12 @@ import { logger } from '../kernel/logger';
 import { inPool } from '../kernel/pool';
 import type { RunContext, ScheduledService } from '../kernel/scheduled-service';
 import { ProvisionerSpecSchema, provisionerName } from '../rules/provisioner-spec';
-import type { DueGrants } from '../store/due-grants';
-import { dueAtOf, grantDigest } from '../store/grant-due';
-import { asPendingRemoval, type GrantItem, type GrantKey, holdsAccess, stateOf } from '../store/grant-item';
-import { targetOfGrant } from './grant-of-item';
-import { GrantRemoval, grantNamed, type Removal } from './grant-removal';
-import type { ServiceDependencies } from './kind-service';
+import type { DueGrants } from './due-grants';
+import { dueAtOf, grantDigest } from './due-index';
+import { asPendingRemoval, type GrantItem, type GrantKey, holdsAccess, stateOf } from './grant-item';
+import { GrantRemoval, grantNamed, type Removal, type RemovalDependencies } from './grant-removal';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
+import { targetOfGrant } from './target-of-grant';
 
 /** A grant still in place this long after its expiry raises the alarm (lib/webhook-alarms.ts). */
 export const OVERDUE_AFTER_MS = 30 * 60_000;
@@ -58,7 +58,7 @@ type Swept =
   | { kind: 'waiting'; grant: GrantItem }
   | { kind: 'worked'; grant: GrantItem; reason: 'expired' | 'pending_removal'; removal: Removal };
 
-type Deps = Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now'> & { readonly due: DueGrants };
+type Deps = RemovalDependencies & { readonly audit: AuditSink; readonly due: DueGrants };
 
 export class ExpirySweeper implements ScheduledService {
   readonly name = 'expiry_sweeper';

@@ -9,10 +9,11 @@
  */
 import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
+import type { Provisioners } from '../provisioners/dispatch';
 import { provisionerName } from '../rules/provisioner-spec';
-import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, type GrantItem, grantKey, stateOf } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
-import type { ServiceDependencies } from './kind-service';
+import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, type GrantItem, grantKey, stateOf } from './grant-item';
+import type { GrantLedger } from './grant-ledger';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
 import { writeOverMark } from './mark-outcome';
 import { atTarget, hasTargetTime, markUntil } from './target-deadline';
@@ -23,8 +24,15 @@ export type Removal =
   | { status: 'failed'; message: string; note: string; pending: GrantItem | null }
   | { status: 'not_called'; message: string };
 
+/** What a removal reads and writes: the ledger, the provisioners, and the clock for ledger times. */
+export interface RemovalDependencies {
+  readonly grants: GrantLedger;
+  readonly provisioners: Provisioners;
+  readonly now: () => Date;
+}
+
 export class GrantRemoval {
-  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'provisioners' | 'now'>) {}
+  constructor(private readonly deps: RemovalDependencies) {}
 
   /** `revoking` first (the lock), then the target, then `removed` or `pending_removal`, each conditional on our own last write. */
   async revoke(grant: GrantItem, target: GrantTarget, deadline: Deadline): Promise<LedgerStep<Removal>> {

@@ -1,12 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deadline } from '../kernel/deadline';
-import { DUE_INDEX, dueBuckets } from './grant-due';
+import { queryItemPages } from '../store/item-reads';
+import { DUE_INDEX, dueBuckets } from './due-index';
 import type { GrantItem } from './grant-item';
-import { queryItemPages } from './item-reads';
 
 /**
  * What the expiry sweeper (and `lumos-state grants`) reads: the grants due by `now`, from the
- * grants table's sparse `due` index (src/store/grant-due.ts). Apart from the ledger, so the
+ * grants table's sparse `due` index (src/grants/due-index.ts). Apart from the ledger, so the
  * webhook functions, which never read the index, do not bundle it. Read through the item codec,
  * as the ledger is: every hold, whatever its task URL.
  */

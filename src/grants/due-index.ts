@@ -5,7 +5,7 @@
  * removal under way or pending is due since its access should have gone, so it stays in the
  * index, overdue, until the target confirms it; a removed item leaves the index. The sweeper
  * reads only `due_at <= now`, never the whole table. The attributes are derived from the item
- * on every ledger write (src/store/grant-ledger.ts), so no path can forget them.
+ * on every ledger write (src/grants/grant-ledger.ts), so no path can forget them.
  */
 import { createHash } from 'node:crypto';
 import type { GrantItem, GrantKey } from './grant-item';

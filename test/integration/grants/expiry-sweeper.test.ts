@@ -9,12 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ExpirySweeper, type SweepSummary } from '../../../src/grants/expiry-sweeper';
+import type { GrantItem } from '../../../src/grants/grant-item';
 import type { Pipeline } from '../../../src/http/pipeline';
 import { Deadline } from '../../../src/kernel/deadline';
 import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
-import { ExpirySweeper, type SweepSummary } from '../../../src/services/expiry-sweeper';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
-import type { GrantItem } from '../../../src/store/grant-item';
 import { type AccessTarget, startAccessTarget } from '../../support/access-target';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';

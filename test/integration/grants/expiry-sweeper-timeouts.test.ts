@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dueBucketOf } from '../../../src/grants/due-index';
+import { ExpirySweeper } from '../../../src/grants/expiry-sweeper';
+import type { GrantItem } from '../../../src/grants/grant-item';
 import { Deadline } from '../../../src/kernel/deadline';
-import { ExpirySweeper } from '../../../src/services/expiry-sweeper';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
-import { dueBucketOf } from '../../../src/store/grant-due';
-import type { GrantItem } from '../../../src/store/grant-item';
 import { type AccessTarget, startAccessTarget } from '../../support/access-target';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';

@@ -14,7 +14,7 @@
  * version-checked write, so no access exists at a target without a record that may say so.
  */
 import type { ProvisionerSpec } from '../rules/provisioner-spec';
-import type { GrantTarget } from './grant-target';
+import type { GrantTarget } from '../store/grant-target';
 
 export interface Hold {
   granted_at: string;

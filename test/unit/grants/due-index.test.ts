@@ -1,7 +1,7 @@
 /** The sweeper's index attributes and the backoff of a pending removal: what is due, since when, and when it is tried again. */
 import { describe, expect, it } from 'vitest';
-import { DUE_BUCKETS, dueBucketOf, withDueAttributes } from '../../../src/store/grant-due';
-import { asPendingRemoval, asRemoved, asRevoking, type GrantItem, withHold } from '../../../src/store/grant-item';
+import { DUE_BUCKETS, dueBucketOf, withDueAttributes } from '../../../src/grants/due-index';
+import { asPendingRemoval, asRemoved, asRevoking, type GrantItem, withHold } from '../../../src/grants/grant-item';
 import { grantTarget } from '../../support/grant-target';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
 import {
   asGranting,
   asGrantRefused,
@@ -13,7 +12,8 @@ import {
   stateOf,
   withHold,
   withoutHold,
-} from '../../../src/store/grant-item';
+} from '../../../src/grants/grant-item';
+import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
 import type { GrantTarget } from '../../../src/store/grant-target';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
