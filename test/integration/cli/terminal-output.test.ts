@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLumosRules } from '../../../src/cli/rules/program';
 import type { Io } from '../../../src/cli/shared/io';
 import { runLumosState } from '../../../src/cli/state/program';
-import { asPendingRemoval, asRevoking, withHold } from '../../../src/grants/grant-item';
+import { asPendingRemoval, asRevoking, withHold } from '../../../src/grants/transitions';
 import { Deadline } from '../../../src/kernel/deadline';
 import { SOURCES_PARTITION } from '../../../src/store/source-store';
 import { type TestDeployment, testDeployment } from '../../support/deployment';

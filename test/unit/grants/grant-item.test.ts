@@ -1,240 +1,71 @@
+/** A stored item read as a grant at the boundary: what reads, what does not and why, and what is written back. */
 import { describe, expect, it } from 'vitest';
-import {
-  asGranting,
-  asGrantRefused,
-  asHeld,
-  asPendingRemoval,
-  asRemoved,
-  asRevoking,
-  grantKey,
-  holdEnd,
-  holdsAccess,
-  stateOf,
-  withHold,
-  withoutHold,
-} from '../../../src/grants/grant-item';
-import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
-import type { GrantTarget } from '../../../src/store/grant-target';
+import { readableGrant, readGrant, UnreadableGrantError } from '../../../src/grants/grant-item';
+import { storedGrant } from '../../../src/grants/grant-ledger';
+import { withHold } from '../../../src/grants/transitions';
+import { failureReason } from '../../../src/kernel/errors';
+import { decodeItem, encodeItem } from '../../../src/store/item-codec';
+import { grantTarget } from '../../support/grant-target';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
-const HOUR = 3_600_000;
-const target = (overrides: Partial<GrantTarget> = {}): GrantTarget => ({
-  app: { id: 'demo_app', instance_id: 'inst-1', label: 'Demo App' },
-  permission: { value: 'admin', label: 'Admin' },
-  target: { email: 'pp@lumos.com', given_name: 'Peter', family_name: 'Parker' },
-  custom_fields: {},
-  access_length: 3_600,
-  request_task_url: 'task-a',
-  ...overrides,
-});
-const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
+const held = () => withHold(null, grantTarget(), 'rule-1', { type: 'ledger' }, NOW);
+/** An item as the table returns it: written by the ledger, read back through the item codec. */
+const stored = (item: Record<string, unknown>) => decodeItem(encodeItem(item));
 
-describe('grant key', () => {
-  it('is the app instance and person#permission, falling back to the app id', () => {
-    expect(grantKey(target())).toEqual({ app_instance: 'inst-1', subject_permission: 'pp@lumos.com#admin' });
-    expect(grantKey(target({ app: { id: 'demo_app', instance_id: null, label: null } })).app_instance).toBe('demo_app');
-  });
-});
-
-describe('holds', () => {
-  it('starts a grant with one hold, expiring after access_length, and no TTL while it is held', () => {
-    const grant = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
-    expect(grant).toMatchObject({ version: 1, rule_id: 'rule-1', expires_at: at(HOUR).toISOString(), granted_at: NOW.toISOString() });
-    expect(grant.holds).toEqual({ 'task-a': { granted_at: NOW.toISOString(), expires_at: at(HOUR).toISOString(), request_task_url: 'task-a' } });
-    expect(grant).not.toHaveProperty('ttl');
-  });
-
-  it('expires with the latest hold, and never while one is unlimited', () => {
-    const first = withHold(null, target({ access_length: 3_600 }), 'r', { type: 'ledger' }, NOW);
-    const longer = withHold(first, target({ request_task_url: 'task-b', access_length: 7_200 }), 'r', { type: 'ledger' }, NOW);
-    expect(longer).toMatchObject({ version: 2, expires_at: at(2 * HOUR).toISOString() });
-    const unlimited = withHold(longer, target({ request_task_url: 'task-c', access_length: null }), 'r', { type: 'ledger' }, NOW);
-    expect(unlimited.expires_at).toBeNull();
-    expect(unlimited).not.toHaveProperty('ttl');
-  });
-
-  it('gives a grant held in a target system no TTL: it is gone only once a removal is confirmed', () => {
-    const http = HttpProvisionerSchema.parse({
-      type: 'http',
-      secret: 'lumos-connectors/x',
-      provision: { method: 'POST', url: 'https://api.example.com/users/{target.email}' },
-      deprovision: { method: 'DELETE', url: 'https://api.example.com/users/{target.email}' },
-    });
-    const grant = withHold(null, target(), 'rule-1', http, NOW);
-    expect(grant.expires_at).toBe(at(HOUR).toISOString());
-    expect(grant).not.toHaveProperty('ttl');
-    expect(asRemoved(asRevoking(grant, at(5_000), NOW), NOW).ttl).toBe(Math.floor(NOW.getTime() / 1000) + 7 * 86_400);
-  });
-
-  it('keeps the first rule and provisioner when another request adds a hold', () => {
-    const first = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
-    const second = withHold(first, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, NOW);
-    expect(second.rule_id).toBe('rule-1');
-  });
-
-  it('releases one hold while another active one remains, recomputing the expiry', () => {
-    const a = withHold(null, target({ access_length: 7_200 }), 'r', { type: 'ledger' }, NOW);
-    const ab = withHold(a, target({ request_task_url: 'task-b', access_length: 3_600 }), 'r', { type: 'ledger' }, NOW);
-    const released = withoutHold(ab, 'task-a', NOW);
-    expect(released.remove).toBe(false);
-    if (!released.remove) expect(released.item).toMatchObject({ version: 3, expires_at: at(HOUR).toISOString(), holds: { 'task-b': expect.anything() } });
-  });
-
-  it('removes access when the last active hold goes, when only expired holds remain, or when no request is named', () => {
-    const a = withHold(null, target(), 'r', { type: 'ledger' }, NOW);
-    expect(withoutHold(a, 'task-a', NOW)).toEqual({ remove: true });
-    const ab = withHold(a, target({ request_task_url: 'task-b' }), 'r', { type: 'ledger' }, NOW);
-    expect(withoutHold(ab, 'task-a', at(2 * HOUR))).toEqual({ remove: true });
-    expect(withoutHold(ab, null, NOW)).toEqual({ remove: true });
-  });
-
-  it('keeps access when a request that holds nothing ends while others are active', () => {
-    const a = withHold(null, target(), 'r', { type: 'ledger' }, NOW);
-    expect(withoutHold(a, 'task-unknown', NOW).remove).toBe(false);
-  });
-
-  it('files calls that name no request under one key', () => {
-    // Prepare / Act: two calls that name no request
-    const grant = withHold(null, target({ request_task_url: null }), 'r', { type: 'ledger' }, NOW);
-    const again = withHold(grant, target({ request_task_url: null }), 'r', { type: 'ledger' }, at(HOUR));
-    // Assess: one hold, under the key a reader of the grants table sees
-    expect(Object.keys(grant.holds)).toEqual(['(no request named)']);
-    expect(Object.keys(again.holds)).toEqual(['(no request named)']);
-  });
-});
-
-describe('hold end', () => {
-  it('never throws on a length too large for a date, and stays a four-digit-year ISO time', () => {
-    // Prepare: an access_length whose end is past what Date can represent.
-    const huge = target({ access_length: 1e15 });
+describe('reading a stored grant', () => {
+  it('reads back what the ledger writes, and writes it again unchanged', () => {
+    // Prepare
+    const written = storedGrant(held());
     // Act
-    const grant = withHold(null, huge, 'r', { type: 'ledger' }, NOW);
+    const read = readGrant(stored(written));
     // Assess
-    expect(grant.holds['task-a']?.expires_at).toBe('9999-12-31T23:59:59.999Z');
-    expect(grant.expires_at).toBe('9999-12-31T23:59:59.999Z');
-    expect(holdEnd(NOW, Number.MAX_VALUE)).toBe('9999-12-31T23:59:59.999Z');
+    expect(read).toEqual({ ok: true, grant: expect.objectContaining({ state: 'held', version: 1, provisioner: { type: 'ledger' } }) });
+    expect(read.ok && storedGrant(read.grant)).toEqual(written);
   });
 
-  it('reads a non-finite length as unlimited and a negative one as already over', () => {
-    expect(holdEnd(NOW, Number.POSITIVE_INFINITY)).toBeNull();
-    expect(holdEnd(NOW, Number.NaN)).toBeNull();
-    expect(holdEnd(NOW, -60)).toBe(NOW.toISOString());
-    expect(holdEnd(NOW, null)).toBeNull();
-  });
-});
-
-describe('lifecycle', () => {
-  const held = () => withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
-
-  it('reads an item written before states existed as held', () => {
-    const { state: _state, ...legacy } = held();
-    expect(stateOf(legacy, NOW)).toBe('held');
-    expect(holdsAccess(legacy, NOW)).toBe(true);
+  it('keeps a hold whose task URL is "__proto__" as a hold of its own', () => {
+    const grant = withHold(held(), grantTarget({ request_task_url: '__proto__' }), 'rule-1', { type: 'ledger' }, NOW);
+    const read = readableGrant(stored(storedGrant(grant)));
+    expect(Object.keys(read.holds).sort()).toEqual(['__proto__', 'https://lumos.example/tasks?requestId=1']);
+    expect(Object.hasOwn(read.holds, '__proto__')).toBe(true);
   });
 
-  it('marks revoking with no holds and no TTL, until a time after which it reads as pending_removal', () => {
+  it('carries attributes it does not know through a rewrite', () => {
+    const read = readableGrant(stored({ ...storedGrant(held()), note: 'granted for the audit', x_ticket: 'SEC-12' }));
+    expect(storedGrant(read)).toMatchObject({ note: 'granted for the audit', x_ticket: 'SEC-12' });
+  });
+
+  it('reads an item written before states existed, and fills what such an item may lack', () => {
+    const { state: _state, instance_id: _instance, permission_label: _label, ...older } = storedGrant(held());
+    const read = readableGrant(stored(older));
+    expect(read).toMatchObject({ instance_id: null, permission_label: null });
+    expect(read).not.toHaveProperty('state');
+  });
+
+  it('keeps a provisioner that no longer reads as one as it is stored, so it is written back unchanged', () => {
+    const broken = { type: 'http', secret: 'lumos-connectors/x' };
+    const read = readableGrant(stored({ ...storedGrant(held()), provisioner: broken }));
+    expect(read.provisioner).toEqual({ type: 'unreadable', stored: broken });
+    expect(storedGrant(read).provisioner).toEqual(broken);
+    // None at all says no more how to remove the access.
+    const { provisioner: _provisioner, ...without } = storedGrant(held());
+    expect(readableGrant(stored(without)).provisioner).toEqual({ type: 'unreadable', stored: undefined });
+  });
+
+  it('names the key and every problem of an item that is not a grant, and throws it as an internal error where a grant is needed', () => {
+    // Prepare: holds that are not a map, a hold without its end, a state nobody wrote, no version
+    const { version: _version, ...rest } = storedGrant(held());
+    const broken = stored({ ...rest, state: 'revoked', holds: { 'task-a': { granted_at: NOW.toISOString(), request_task_url: null } } });
     // Act
-    const revoking = asRevoking(held(), at(5_000), NOW);
+    const read = readGrant(broken);
     // Assess
-    expect(revoking).toMatchObject({ state: 'revoking', revoking_until: at(5_000).toISOString(), holds: {}, version: 2 });
-    expect(revoking).not.toHaveProperty('ttl');
-    expect(stateOf(revoking, at(4_999))).toBe('revoking');
-    expect(stateOf(revoking, at(5_000))).toBe('pending_removal');
-    expect(stateOf({ ...revoking, revoking_until: 'not a time' }, NOW)).toBe('pending_removal');
-  });
-
-  it('counts revoking and pending_removal as still held, removed and nothing as absent', () => {
-    const revoking = asRevoking(held(), at(5_000), NOW);
-    expect(holdsAccess(revoking, NOW)).toBe(true);
-    expect(holdsAccess(asPendingRemoval(revoking, 'API: answered HTTP 503', NOW), NOW)).toBe(true);
-    expect(holdsAccess(asRemoved(revoking, NOW), NOW)).toBe(false);
-    expect(holdsAccess(null, NOW)).toBe(false);
-    expect(holdsAccess(held(), at(2 * HOUR))).toBe(false);
-  });
-
-  it('sets the TTL only once the access is gone', () => {
-    const revoking = asRevoking(held(), at(5_000), NOW);
-    const pending = asPendingRemoval(revoking, 'API: answered HTTP 503', NOW);
-    expect(pending).toMatchObject({ state: 'pending_removal', removal_error: 'API: answered HTTP 503', holds: {}, version: 3 });
-    expect(pending).not.toHaveProperty('ttl');
-    expect(pending).not.toHaveProperty('revoking_until');
-    const removed = asRemoved(revoking, NOW);
-    expect(removed).toMatchObject({ state: 'removed', removed_at: NOW.toISOString(), expires_at: NOW.toISOString(), holds: {}, version: 3 });
-    expect(removed.ttl).toBe(Math.floor(NOW.getTime() / 1000) + 7 * 86_400);
-  });
-
-  it('grants anew over a removed item, by the new rule, continuing its version', () => {
-    const removed = asRemoved(asRevoking(held(), at(5_000), NOW), NOW);
-    const again = withHold(removed, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR));
-    expect(again).toMatchObject({ state: 'held', rule_id: 'rule-2', version: 4, granted_at: at(HOUR).toISOString() });
-    expect(Object.keys(again.holds)).toEqual(['task-b']);
-    expect(again).not.toHaveProperty('removed_at');
-  });
-
-  it('holds a pending removal again by this request alone, keeping the recorded provisioner', () => {
-    const spec = { type: 'ledger' } as const;
-    const pending = asPendingRemoval(asRevoking(held(), at(5_000), NOW), 'failed', NOW);
-    const again = withHold(pending, target({ request_task_url: 'task-b' }), 'rule-2', spec, at(HOUR));
-    expect(again).toMatchObject({ state: 'held', rule_id: 'rule-1', version: 4 });
-    expect(Object.keys(again.holds)).toEqual(['task-b']);
-    expect(again).not.toHaveProperty('removal_error');
-    expect(again).not.toHaveProperty('ttl');
-    expect(again).not.toHaveProperty('removal_attempts');
-    expect(again).not.toHaveProperty('next_attempt_at');
-  });
-
-  it('marks granting with the holds it will have, no TTL, until a time after which it reads as pending_removal', () => {
-    // Act: a first grant, as provisioning writes it before calling the target.
-    const next = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
-    const granting = asGranting(next, at(5_000), NOW);
-    // Assess
-    expect(granting).toMatchObject({ state: 'granting', granting_until: at(5_000).toISOString(), version: 1, holds: next.holds, expires_at: next.expires_at });
-    expect(granting).not.toHaveProperty('ttl');
-    expect(stateOf(granting, at(4_999))).toBe('granting');
-    expect(stateOf(granting, at(5_000))).toBe('pending_removal');
-    expect(stateOf({ ...granting, granting_until: 'not a time' }, NOW)).toBe('pending_removal');
-    // The access may exist from the moment the target is called.
-    expect(holdsAccess(granting, NOW)).toBe(true);
-    expect(holdsAccess(granting, at(2 * HOUR))).toBe(true);
-  });
-
-  it('turns a confirmed grant into held, one version on, with the expiry and TTL recomputed and the mark gone', () => {
-    const next = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
-    const held = asHeld(asGranting(next, at(5_000), NOW), at(1_000));
-    expect(held).toEqual({ ...next, version: 2, updated_at: at(1_000).toISOString() });
-    expect(held).not.toHaveProperty('granting_until');
-  });
-
-  it('puts a refused grant back as it was, one version on: nothing as removed with a TTL, removed as it was, a pending removal still pending', () => {
-    // Nothing before
-    const fromNothing = asGrantRefused(asGranting(withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW), at(5_000), NOW), null, at(1_000));
-    expect(fromNothing).toMatchObject({ state: 'removed', holds: {}, version: 2, removed_at: at(1_000).toISOString() });
-    expect(fromNothing.ttl).toBe(Math.floor(at(1_000).getTime() / 1000) + 7 * 86_400);
-    expect(fromNothing).not.toHaveProperty('granting_until');
-    // Removed before: the tombstone comes back unchanged but for its version.
-    const removed = asRemoved(asRevoking(held(), at(5_000), NOW), NOW);
-    const refusedOverRemoved = asGrantRefused(
-      asGranting(withHold(removed, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
-      removed,
-      at(HOUR),
-    );
-    expect(refusedOverRemoved).toEqual({ ...removed, version: removed.version + 2, updated_at: at(HOUR).toISOString() });
-    // A pending removal (or a mark past its time) stays a pending removal: the access may exist from before.
-    const pending = asPendingRemoval(asRevoking(held(), at(5_000), NOW), 'API: answered HTTP 503', NOW);
-    const overPending = asGrantRefused(
-      asGranting(withHold(pending, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
-      pending,
-      at(HOUR),
-    );
-    expect(overPending).toMatchObject({ state: 'pending_removal', removal_error: 'API: answered HTTP 503', holds: {}, rule_id: 'rule-1', version: 5 });
-    expect(overPending).not.toHaveProperty('ttl');
-    const abandoned = asRevoking(held(), at(5_000), NOW);
-    const overAbandoned = asGrantRefused(
-      asGranting(withHold(abandoned, target(), 'rule-1', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
-      abandoned,
-      at(HOUR),
-    );
-    expect(overAbandoned).toMatchObject({ state: 'pending_removal', removal_error: 'an earlier removal did not record its outcome in time' });
-    expect(overAbandoned).not.toHaveProperty('revoking_until');
+    expect(read).toEqual({ ok: false, key: { app_instance: 'inst-1', subject_permission: 'peter.parker@example.com#editor' }, problem: expect.any(String) });
+    const { problem } = read.ok ? { problem: '' } : read;
+    expect(problem).toContain('state:');
+    expect(problem).toContain('holds.task-a.expires_at:');
+    expect(problem).toContain('version: required');
+    expect(() => readableGrant(broken)).toThrow(UnreadableGrantError);
+    expect(failureReason(new UnreadableGrantError({ app_instance: 'a', subject_permission: 'b#c' }, problem))).toBe('internal_error');
+    expect(readGrant(stored({ ...rest, version: 1, holds: ['task-a'] }))).toMatchObject({ ok: false, problem: 'holds: expected a map of holds' });
   });
 });

@@ -1,11 +1,12 @@
 /**
  * `lumos-state grants`: the grants the expiry sweeper has to act on, from the ledger's `due`
  * index (never the whole table); `--pending` only the removals that failed and wait for their
- * next attempt, each with its last error.
+ * next attempt, each with its last error. An item there that does not read as a grant is named on
+ * stderr with why (the sweeper skips it until it is fixed); the report is the readable ones.
  */
 import type { Command } from 'commander';
-import { DynamoDueGrants } from '../../../grants/due-grants';
-import { type GrantItem, stateOf } from '../../../grants/grant-item';
+import { type DueEntry, DynamoDueGrants } from '../../../grants/due-grants';
+import { grantStateAt } from '../../../grants/lifecycle';
 import { Deadline } from '../../../kernel/deadline';
 import type { CommandContext } from '../../shared/command-context';
 import { EXIT } from '../../shared/exit-codes';
@@ -36,7 +37,7 @@ export function defineGrants(program: Command, { io, finish }: CommandContext): 
     const now = new Date();
     try {
       const dueGrants = new DynamoDueGrants(target.documents, target.required);
-      const due: GrantItem[] = [];
+      const due: DueEntry[] = [];
       try {
         for await (const page of dueGrants.due(now, new Deadline(READ_BUDGET_MS))) due.push(...page);
       } catch (error) {
@@ -46,8 +47,14 @@ export function defineGrants(program: Command, { io, finish }: CommandContext): 
           target.where,
         );
       }
+      const unreadable = due.flatMap((entry) => ('grant' in entry ? [] : [entry])).sort((a, b) => (grantId(a.key) < grantId(b.key) ? -1 : 1));
+      for (const { key, problem } of unreadable) {
+        io.stderr(
+          printed`lumos-state: ${grantId(key)} in ${target.required} is not a readable grant (${prose(problem)}); the expiry sweeper skips it until it is fixed\n`,
+        );
+      }
       const listed = due
-        .map((item) => ({ item, state: stateOf(item, now) }))
+        .flatMap((entry) => ('grant' in entry ? [{ item: entry.grant, state: grantStateAt(entry.grant, now) }] : []))
         .filter(({ state }) => state !== 'removed' && (options.pending !== true || state === 'pending_removal'))
         .sort((a, b) => (grantId(a.item) < grantId(b.item) ? -1 : 1));
       const rows = listed.map(({ item, state }) => ({

@@ -2,11 +2,12 @@
  * `lumos-state reindex`: puts grants written before the `due` index existed into it, once after
  * upgrading, so the expiry sweeper sees them too. Reads the whole grants table (the one command
  * that does) and rewrites only items that owe a removal but lack their index attributes, each
- * write conditional on the version read, the item otherwise unchanged; run it again at will.
+ * write conditional on the version read, the item otherwise unchanged; run it again at will. An
+ * item that does not read as a grant is left as it is and named on stderr with why.
  */
 import type { Command } from 'commander';
 import { DUE_BUCKET_ATTRIBUTE, dueAtOf } from '../../../grants/due-index';
-import type { GrantItem } from '../../../grants/grant-item';
+import { readGrant } from '../../../grants/grant-item';
 import { DynamoGrantLedger } from '../../../grants/grant-ledger';
 import { Deadline } from '../../../kernel/deadline';
 import { scanItemPages } from '../../rules/table/scan-items';
@@ -15,7 +16,8 @@ import { EXIT } from '../../shared/exit-codes';
 import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { targetError } from '../../shared/target-error';
-import { printed } from '../../shared/terminal-text';
+import { printed, prose } from '../../shared/terminal-text';
+import { grantId } from '../grant-id';
 import { type GrantsTargetOptions, resolveGrantsTarget, withGrantsTargetOptions } from '../grants-target';
 
 interface ReindexOptions extends GrantsTargetOptions {
@@ -41,8 +43,16 @@ export function defineReindex(program: Command, { io, finish }: CommandContext):
       for await (const page of scanItemPages(target.documents, { TableName: target.required })) {
         for (const raw of page.items) {
           scanned += 1;
-          const item = raw as unknown as GrantItem;
-          if (raw[DUE_BUCKET_ATTRIBUTE] !== undefined || typeof item.version !== 'number' || dueAtOf(item) === null) continue;
+          if (raw[DUE_BUCKET_ATTRIBUTE] !== undefined) continue;
+          const read = readGrant(raw);
+          if (!read.ok) {
+            io.stderr(
+              printed`lumos-state: ${grantId(read.key)} in ${target.required} is not a readable grant (${prose(read.problem)}); left out of the due index until it is fixed\n`,
+            );
+            continue;
+          }
+          const item = read.grant;
+          if (dueAtOf(item) === null) continue;
           // The same item and version: only its index attributes are added; a grant changed meanwhile already has them.
           if (await ledger.save(item, item.version, new Deadline(WRITE_BUDGET_MS))) indexed += 1;
           else changed += 1;
