@@ -13,6 +13,7 @@ const LAYERS = [
   ['src/app'],
   ['src/http'],
   ['src/services', 'src/sync'],
+  ['src/grants'],
   ['src/provisioners'],
   ['src/store'],
   ['src/audit'],

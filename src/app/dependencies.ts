@@ -3,9 +3,10 @@
  * the container and each part of src/app/parts/, built on first use. A deployed function builds
  * only its own parts, from its spec (src/app/functions/).
  */
+
+import type { DueGrants } from '../grants/due-grants';
+import type { GrantLedger } from '../grants/grant-ledger';
 import type { Provisioners } from '../provisioners/dispatch';
-import type { DueGrants } from '../store/due-grants';
-import type { GrantLedger } from '../store/grant-ledger';
 import type { RuleSource } from '../store/rule-source';
 import type { StateSource } from '../store/state-source';
 import type { Config } from './config';

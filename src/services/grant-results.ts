@@ -6,11 +6,11 @@
 
 import type { PermissionResult } from '../audit/record';
 import type { AuditEntry } from '../audit/writer';
+import { APP_ITSELF } from '../grants/grant-item';
 import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
 import { type Reply, replies } from '../lumos/replies';
 import type { RuleTrace } from '../rules/trace';
-import { APP_ITSELF } from '../store/grant-item';
 
 /**
  * One permission's work, failing alone: an error it throws (the store down, the deadline

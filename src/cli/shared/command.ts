@@ -25,6 +25,8 @@ export interface CommandDeps {
 export interface ResultPrinter<Result> {
   json(result: Result): unknown;
   human(result: Result, colours: Colours): Printed[];
+  /** Lines for stderr whatever the mode (an item the command left alone, and why), each ending in a newline. */
+  notices?(result: Result): Printed[];
 }
 
 export type PrintMode = { json: true } | { json: false; colours: Colours };
@@ -70,6 +72,7 @@ export function defineCommand<Parsed extends unknown[], Options, Result, Deps ex
       // Only commands that declare their own deps say which; the others get exactly CommandDeps.
       const deps = command.deps === undefined ? (processDeps(io) as Deps) : command.deps(io, options);
       const result = await command.run(options, deps);
+      for (const notice of command.print.notices?.(result) ?? []) io.stderr(notice);
       io.stdout(print(command.print, result, printMode(io, flags.json === true)));
       finish(command.exitCode(result));
     });

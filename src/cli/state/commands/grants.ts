@@ -1,12 +1,14 @@
 /**
  * `lumos-state grants`: the grants the expiry sweeper has to act on, from the ledger's `due`
  * index (never the whole table); `--pending` only the removals that failed and wait for their
- * next attempt, each with its last error.
+ * next attempt, each with its last error. An item there that does not read as a grant is named on
+ * stderr with why (the sweeper skips it until it is fixed); the report is the readable ones.
  */
 import type { Command } from 'commander';
+import { type DueEntry, DynamoDueGrants, type UnreadableDue } from '../../../grants/due-grants';
+import type { GrantItem } from '../../../grants/grant-item';
+import { type GrantState, grantStateAt } from '../../../grants/lifecycle';
 import { Deadline } from '../../../kernel/deadline';
-import { DynamoDueGrants } from '../../../store/due-grants';
-import { type GrantItem, type GrantState, stateOf } from '../../../store/grant-item';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
@@ -46,6 +48,8 @@ export interface GrantsOutcome {
   at: Date;
   pending: boolean;
   grants: GrantRow[];
+  /** Items the index has due that do not read as grants: named on stderr, left out of the report. */
+  unreadable: UnreadableDue[];
 }
 
 /** Reading a large index page by page still ends: a minute at most. */
@@ -68,7 +72,7 @@ export const grantsCommand: CliCommand<[GrantsFlags], GrantsOptions, GrantsOutco
     const now = deps.now();
     try {
       const dueGrants = new DynamoDueGrants(target.documents, target.required);
-      const due: GrantItem[] = [];
+      const due: DueEntry[] = [];
       try {
         for await (const page of dueGrants.due(now, new Deadline(READ_BUDGET_MS))) due.push(...page);
       } catch (error) {
@@ -78,12 +82,13 @@ export const grantsCommand: CliCommand<[GrantsFlags], GrantsOptions, GrantsOutco
           target.where,
         );
       }
+      const unreadable = due.flatMap((entry) => ('grant' in entry ? [] : [entry])).sort((a, b) => (grantId(a.key) < grantId(b.key) ? -1 : 1));
       const grants = due
-        .map((item) => ({ item, state: stateOf(item, now) }))
+        .flatMap((entry) => ('grant' in entry ? [{ item: entry.grant, state: grantStateAt(entry.grant, now) }] : []))
         .filter(({ state }) => state !== 'removed' && (!options.pending || state === 'pending_removal'))
         .sort((a, b) => (grantId(a.item) < grantId(b.item) ? -1 : 1))
         .map(({ item, state }) => grantRow(item, state));
-      return { table: target.required, at: now, pending: options.pending, grants };
+      return { table: target.required, at: now, pending: options.pending, grants, unreadable };
     } finally {
       target.close();
     }
@@ -98,6 +103,11 @@ export const grantsCommand: CliCommand<[GrantsFlags], GrantsOptions, GrantsOutco
       ]),
       printed`${plural(grants.length, pending ? 'pending removal' : 'grant due')} in ${table}.`,
     ],
+    notices: ({ table, unreadable }) =>
+      unreadable.map(
+        ({ key, problem }) =>
+          printed`lumos-state: ${grantId(key)} in ${table} is not a readable grant (${prose(problem)}); the expiry sweeper skips it until it is fixed\n`,
+      ),
   },
 };
 

@@ -6,11 +6,13 @@
  */
 import type { Command } from 'commander';
 import { auditJob } from '../../../audit/writer';
+import { grantDigest } from '../../../grants/due-index';
+import { type GrantItem, type GrantKey, UnreadableGrantError } from '../../../grants/grant-item';
+import { DynamoGrantLedger } from '../../../grants/grant-ledger';
+import { grantStateAt } from '../../../grants/lifecycle';
+import { asResolvedByHand } from '../../../grants/transitions';
 import { Deadline } from '../../../kernel/deadline';
 import { DynamoAuditSink } from '../../../store/audit-sink';
-import { grantDigest } from '../../../store/grant-due';
-import { asResolvedByHand, type GrantItem, type GrantKey, stateOf } from '../../../store/grant-item';
-import { DynamoGrantLedger } from '../../../store/grant-ledger';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
@@ -124,7 +126,7 @@ async function close(target: TablesTarget, key: GrantKey, by: string, reason: st
     const item = await ledger.get(key, deadline);
     const now = clock();
     if (item === null) throw new TargetError(`grant ${grantId(key)} is not in ${target.required}`);
-    const state = stateOf(item, now);
+    const state = grantStateAt(item, now);
     if (state !== 'pending_removal') {
       throw new TargetError(`grant ${grantId(key)} is ${state}, not a pending removal: only a pending removal can be closed by hand`);
     }
@@ -137,6 +139,9 @@ async function close(target: TablesTarget, key: GrantKey, by: string, reason: st
     return resolved;
   } catch (error) {
     if (error instanceof TargetError) throw error;
+    if (error instanceof UnreadableGrantError) {
+      throw new TargetError(`grant ${grantId(key)} in ${target.required} is not a readable grant (${error.problem}): fix the item first`);
+    }
     throw targetError(error instanceof Error && error.cause !== undefined ? error.cause : error, `writing ${what}`, target.where);
   }
 }
