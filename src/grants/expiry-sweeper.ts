@@ -125,22 +125,7 @@ export class ExpirySweeper implements ScheduledService {
       swept = { kind: 'waiting', grant: indexed };
     }
     const at = this.deps.now();
-    if (swept.kind === 'skipped') {
-      summary.skipped += 1;
-      return;
-    }
-    const removed = swept.kind === 'worked' && swept.removal.status === 'removed';
-    if (swept.kind === 'worked') {
-      const fields = { ...grantNamed(swept.grant), reason: swept.reason };
-      if (removed) logger.info('expired grant removed', fields);
-      else logger.warn('removal failed; pending', { ...fields, error: swept.grant.removal_error, next_attempt_at: swept.grant.next_attempt_at });
-    }
-    if (removed) summary.removed += 1;
-    else {
-      summary.pending += 1;
-      if (swept.kind === 'worked') summary.failed += 1;
-      if (isOverdue(swept.grant, at)) summary.overdue += 1;
-    }
+    tally(swept, summary, at);
     if (swept.kind === 'worked') await this.audit(swept, context, at, startedAt, deadline);
   }
 
@@ -228,4 +213,24 @@ function unreadable(entry: UnreadableDue, now: Date, summary: SweepSummary): voi
   logger.error('grant item unreadable; not swept until it is fixed in the grants table', { ...entry.key, problem: entry.problem });
   summary.pending += 1;
   if (entry.due_at !== '' && Date.parse(entry.due_at) < now.getTime() - OVERDUE_AFTER_MS) summary.overdue += 1;
+}
+
+/** Counts one grant's sweep in the run's summary, and logs what became of a grant the run worked on. */
+function tally(swept: Swept, summary: SweepSummary, at: Date): void {
+  if (swept.kind === 'skipped') {
+    summary.skipped += 1;
+    return;
+  }
+  if (swept.kind === 'worked') {
+    const fields = { ...grantNamed(swept.grant), reason: swept.reason };
+    if (swept.removal.status === 'removed') {
+      logger.info('expired grant removed', fields);
+      summary.removed += 1;
+      return;
+    }
+    logger.warn('removal failed; pending', { ...fields, error: swept.grant.removal_error, next_attempt_at: swept.grant.next_attempt_at });
+    summary.failed += 1;
+  }
+  summary.pending += 1;
+  if (isOverdue(swept.grant, at)) summary.overdue += 1;
 }

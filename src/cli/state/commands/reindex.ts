@@ -10,6 +10,7 @@ import { DUE_BUCKET_ATTRIBUTE, dueAtOf } from '../../../grants/due-index';
 import { type GrantKey, readGrant } from '../../../grants/grant-item';
 import { DynamoGrantLedger } from '../../../grants/grant-ledger';
 import { Deadline } from '../../../kernel/deadline';
+import type { ItemRecord } from '../../../store/item-codec';
 import { scanItemPages } from '../../rules/table/scan-items';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
@@ -85,18 +86,22 @@ async function reindexed(target: TablesTarget): Promise<Omit<ReindexOutcome, 'ta
   for await (const page of scanItemPages(target.documents, { TableName: target.required })) {
     for (const raw of page.items) {
       counts.scanned += 1;
-      if (raw[DUE_BUCKET_ATTRIBUTE] !== undefined) continue;
-      const read = readGrant(raw);
-      if (!read.ok) {
-        counts.unreadable.push({ key: read.key, problem: read.problem });
-        continue;
-      }
-      const item = read.grant;
-      if (dueAtOf(item) === null) continue;
-      // The same item and version: only its index attributes are added; a grant changed meanwhile already has them.
-      if (await ledger.save(item, item.version, new Deadline(WRITE_BUDGET_MS))) counts.indexed += 1;
-      else counts.changed += 1;
+      await reindexOne(ledger, raw, counts);
     }
   }
   return counts;
+}
+
+async function reindexOne(ledger: DynamoGrantLedger, raw: ItemRecord, counts: Omit<ReindexOutcome, 'table'>): Promise<void> {
+  if (raw[DUE_BUCKET_ATTRIBUTE] !== undefined) return;
+  const read = readGrant(raw);
+  if (!read.ok) {
+    counts.unreadable.push({ key: read.key, problem: read.problem });
+    return;
+  }
+  const item = read.grant;
+  if (dueAtOf(item) === null) return;
+  // The same item and version: only its index attributes are added; a grant changed meanwhile already has them.
+  if (await ledger.save(item, item.version, new Deadline(WRITE_BUDGET_MS))) counts.indexed += 1;
+  else counts.changed += 1;
 }
