@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { WEBHOOK_FUNCTIONS } from '../src/app/functions';
-import type { DimensionSetOf, MetricName } from '../src/kernel/metrics';
+import type { DimensionSetOf, MetricName } from '../src/audit/call-metrics';
 import type { WebhookKind } from '../src/lumos/payload';
 import { SYNC_METRIC_KIND, type SyncMetricName } from '../src/sync/sync-metrics';
 

@@ -1,7 +1,8 @@
 /**
- * `npm test` runs this first: src/ keeps one direction and no circle (.dependency-cruiser.cjs).
- * The cruise must reach every module of src/: a parser that reads nothing (TypeScript 7 has no
- * compiler API for dependency-cruiser's default one) would otherwise pass in silence.
+ * `npm test` runs this first: src/ and lib/ keep one direction and no circle
+ * (.dependency-cruiser.cjs). The cruise must reach every module of both: a parser that reads
+ * nothing (TypeScript 7 has no compiler API for dependency-cruiser's default one) would otherwise
+ * pass in silence.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ interface CruiseResult {
 }
 
 const ROOT = join(__dirname, '..');
+/** The folders cruised and counted, as the config's `includeOnly` names them. */
+const ROOTS = ['src', 'lib'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -22,7 +25,7 @@ function sourceFiles(dir: string): string[] {
 // It exits non-zero on a violation; the JSON on stdout says which.
 const cruise = spawnSync(
   process.execPath,
-  [join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+  [join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), ...ROOTS, '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
   {
     cwd: ROOT,
     encoding: 'utf8',
@@ -36,16 +39,16 @@ try {
   console.error(`dependency check could not run:\n${cruise.stderr || cruise.error?.message || 'no output'}`);
   process.exit(1);
 }
-const files = sourceFiles(join(ROOT, 'src'));
+const files = ROOTS.flatMap((root) => sourceFiles(join(ROOT, root)));
 const expected = files.length;
 const problems = summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
-// Every folder of src/ has its layer: the config's per-folder rules name them (a module that imports nothing would escape the cruise).
+// Every folder of src/, and lib/, has its layer: the config's per-folder rules name them (a module that imports nothing would escape the cruise).
 const { forbidden } = require('../.dependency-cruiser.cjs') as { forbidden: { name: string }[] };
-const placed = new Set(forbidden.flatMap(({ name }) => (name.startsWith('no-upward-from-') ? [name.slice('no-upward-from-'.length)] : [])));
+const placed = forbidden.flatMap(({ name }) => (name.startsWith('no-upward-from-') ? [name.slice('no-upward-from-'.length)] : []));
 for (const file of files) {
-  const [, folder, rest] = file.split('/');
-  if (rest === undefined) problems.push(`${file}: a module directly in src/ has no layer; put it in a folder`);
-  else if (folder !== undefined && !placed.has(folder)) problems.push(`${file}: src/${folder}/ has no place in .dependency-cruiser.cjs LAYERS`);
+  const [root, , rest] = file.split('/');
+  if (root === 'src' && rest === undefined) problems.push(`${file}: a module directly in src/ has no layer; put it in a folder`);
+  else if (!placed.some((name) => file.startsWith(`${name}/`))) problems.push(`${file}: its folder has no place in .dependency-cruiser.cjs LAYERS`);
 }
 // A type written as import('../x') is a dependency the cruise does not see.
 for (const file of files) {
@@ -53,9 +56,9 @@ for (const file of files) {
     problems.push(`${file}: import('./…') in a type or expression; use an import declaration`);
 }
 if (summary.totalCruised < expected)
-  problems.push(`only ${summary.totalCruised} of the ${expected} modules in src/ were cruised: is the parser (@swc/core) installed?`);
+  problems.push(`only ${summary.totalCruised} of the ${expected} modules in ${ROOTS.join('/ and ')}/ were cruised: is the parser (@swc/core) installed?`);
 if (problems.length > 0) {
   console.error(`dependency check failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`dependency check: ${summary.totalCruised} modules in one direction, no circle`);
+console.log(`dependency check: ${summary.totalCruised} modules of ${ROOTS.join('/ and ')}/ in one direction, no circle`);

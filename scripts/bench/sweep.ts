@@ -8,13 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../src/app/config';
 import { createDependencies } from '../../src/app/dependencies';
+import { ExpirySweeper, SWEEPER_DEFAULTS } from '../../src/grants/expiry-sweeper';
+import type { GrantItem } from '../../src/grants/grant-item';
+import { storedGrant } from '../../src/grants/grant-ledger';
+import { withHold } from '../../src/grants/transitions';
 import { Deadline } from '../../src/kernel/deadline';
 import { logger } from '../../src/kernel/logger';
-import { ExpirySweeper, SWEEPER_DEFAULTS } from '../../src/services/expiry-sweeper';
 import { createTables } from '../../src/store/create-tables';
 import { createDocumentClient } from '../../src/store/dynamo-client';
-import { withDueAttributes } from '../../src/store/grant-due';
-import { type GrantItem, withHold } from '../../src/store/grant-item';
 import { msSince } from './stats';
 
 export const SWEEP_GRANTS = 10_000;
@@ -41,9 +42,9 @@ async function writeGrants(documents: DynamoDBDocumentClient, table: string, now
       while (next < SWEEP_GRANTS) {
         const start = next;
         next += 25;
-        const items = Array.from({ length: Math.min(25, SWEEP_GRANTS - start) }, (_, offset) => withDueAttributes(expiredGrant(start + offset, now)));
+        const items = Array.from({ length: Math.min(25, SWEEP_GRANTS - start) }, (_, offset) => storedGrant(expiredGrant(start + offset, now)));
         let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-          [table]: items.map((Item) => ({ PutRequest: { Item: Item as unknown as Record<string, unknown> } })),
+          [table]: items.map((Item) => ({ PutRequest: { Item } })),
         };
         while (request !== undefined && Object.keys(request).length > 0) {
           const result = await documents.send(new BatchWriteCommand({ RequestItems: request }));

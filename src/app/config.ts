@@ -3,9 +3,9 @@
  * Lambda; `npm start` sets them locally. docs/deploy.md, "Environment variables", lists each one.
  */
 import * as z from 'zod/mini';
-import { formatPath } from '../lumos/format-path';
+import { formatPath } from '../kernel/issue-path';
 import { VALIDATION_MISCONFIGURED_MESSAGE } from '../lumos/replies';
-import '../lumos/zod-setup';
+import '../kernel/zod-setup';
 import { ConfigError } from '../kernel/errors';
 import { FAIL_MODES } from '../services/fail-mode';
 import { DEFAULT_CONNECTOR_SECRET_PREFIX, LOCAL_SOURCE_SECRET_PREFIX, secretPrefixProblem } from '../store/secret-prefix';

@@ -7,11 +7,11 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { metrics } from '../audit/call-metrics';
 import { MeteredAuditSink } from '../audit/metered-sink';
 import type { AuditSink } from '../audit/record';
 import { EnvTokenSource, SecretsManagerTokenSource, type TokenSource } from '../http/token-source';
 import { ConfigError } from '../kernel/errors';
-import { metrics } from '../kernel/metrics';
 import { DynamoAuditSink } from '../store/audit-sink';
 import { createDocumentClient } from '../store/dynamo-client';
 import { createSecretsManagerClient } from '../store/secret-reader';

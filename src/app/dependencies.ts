@@ -3,9 +3,10 @@
  * the container and each part of src/app/parts/, built on first use. A deployed function builds
  * only its own parts, from its spec (src/app/functions/).
  */
+
+import type { DueGrants } from '../grants/due-grants';
+import type { GrantLedger } from '../grants/grant-ledger';
 import type { Provisioners } from '../provisioners/dispatch';
-import type { DueGrants } from '../store/due-grants';
-import type { GrantLedger } from '../store/grant-ledger';
 import type { RuleSource } from '../store/rule-source';
 import type { StateSource } from '../store/state-source';
 import type { Config } from './config';
@@ -14,7 +15,7 @@ import { dueGrantsOf } from './parts/due-grants';
 import { grantsOf } from './parts/grants';
 import { provisionersOf } from './parts/provisioners';
 import { rulesOf } from './parts/rules';
-import { stateOf } from './parts/state';
+import { stateSourceOf } from './parts/state-source';
 
 export interface Dependencies extends Container {
   readonly rules: RuleSource;
@@ -47,7 +48,7 @@ export function createDependencies(config: Config, dynamoEndpoint?: string): Dep
       return rulesOf(container);
     },
     get state() {
-      return stateOf(container);
+      return stateSourceOf(container);
     },
     get grants() {
       return grantsOf(container);

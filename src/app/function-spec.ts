@@ -3,10 +3,11 @@
  * all read, so a new function is one file in src/app/functions/ plus its entry in the list. A
  * webhook has a route; a scheduled function (the expiry sweeper, the state sync) a schedule.
  */
+
+import type { ScheduledService } from '../kernel/scheduled-service';
 import type { WebhookKind } from '../lumos/payload';
 import type { FailMode } from '../services/fail-mode';
 import type { KindService } from '../services/kind-service';
-import type { ScheduledService } from '../services/scheduled-service';
 import type { TableDefinition } from '../store/table-definitions';
 import type { Container } from './container';
 

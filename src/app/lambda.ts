@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { metrics } from '../audit/call-metrics';
 import { fromProxyEvent, toProxyResult } from '../http/api-gateway';
 import { createPipeline, type Pipeline, replyOutcome } from '../http/pipeline';
 import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
-import { metrics } from '../kernel/metrics';
 import { replies } from '../lumos/replies';
 import type { KindService } from '../services/kind-service';
 import { loadConfig } from './config';

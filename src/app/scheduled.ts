@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { Deadline } from '../kernel/deadline';
 import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
-import type { ScheduledService } from '../services/scheduled-service';
+import type { ScheduledService } from '../kernel/scheduled-service';
 import { loadConfig } from './config';
 import { createContainer } from './container';
 import type { ScheduledFunctionSpec } from './function-spec';

@@ -4,7 +4,7 @@
  * the functions, so its schemas cost them nothing at load.
  */
 import * as z from 'zod/mini';
-import '../lumos/zod-setup';
+import '../kernel/zod-setup';
 import { WEBHOOK_KINDS } from '../lumos/payload';
 import { RECORDED_FACTS_VERSION } from './recorded-facts';
 

@@ -8,7 +8,7 @@
  */
 import type { Deadline } from '../kernel/deadline';
 import type { FailureReason } from '../kernel/errors';
-import type { Metrics } from '../kernel/metrics';
+import type { Metrics } from './call-metrics';
 import type { AuditRecord, AuditSink } from './record';
 
 /** A failed result without a provisioner (its rule is invalid): no target system was reached. */

@@ -5,11 +5,14 @@
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
 import type { FailureReason } from '../kernel/errors';
-import type { JobKind } from '../kernel/metrics';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
 import type { LumosResponse, ReplyOutcome } from '../lumos/replies';
 import type { RuleTrace } from '../rules/trace';
 import type { OmittedFacts, RecordedFacts } from './recorded-facts';
+
+/** What the ledger's own jobs record and count as their kind, beside the webhook kinds: the sweeper, and a removal resolved by hand. */
+export const JOB_KINDS = ['expiry_sweeper', 'grant_resolved'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
 
 export type PermissionStatus = 'granted' | 'already_granted' | 'hold_added' | 'removed' | 'hold_released' | 'not_granted' | 'no_rule' | 'failed';
 

@@ -8,10 +8,9 @@ import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
 import { AuditWriteError, failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
-import type { JobKind } from '../kernel/metrics';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
 import { LUMOS_RESPONSE, type Reply, replies } from '../lumos/replies';
-import { type AuditRecord, type AuditSink, auditBase } from './record';
+import { type AuditRecord, type AuditSink, auditBase, type JobKind } from './record';
 
 /** What the caller says of the call; the writer adds whose call it was, the status, the time and the latency. */
 export type AuditEntry = Omit<AuditRecord, keyof ReturnType<typeof auditBase> | 'status_code' | 'latency_ms'>;

@@ -5,13 +5,13 @@
  * every call, so it also logs every refusal and counts refusals, failures and decisions.
  */
 
+import { metrics as containerMetrics, type Metrics, type RefusalReason } from '../audit/call-metrics';
 import type { AuditSink } from '../audit/record';
 import { auditCall } from '../audit/writer';
 import type { CallContext } from '../kernel/call';
 import { Deadline } from '../kernel/deadline';
 import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
-import { metrics as containerMetrics, type Metrics, type RefusalReason } from '../kernel/metrics';
 import { type ParsedRequest, parsePayload, undocumentedPermissionTags, type WebhookKind } from '../lumos/payload';
 import { DONE_OUTCOME, MAX_BODY_BYTES, type Reply, type ReplyOutcome, replies } from '../lumos/replies';
 import type { KindService } from '../services/kind-service';

@@ -10,7 +10,7 @@ import { SCHEDULED_FUNCTIONS } from '../app/functions';
 import { buildPipeline } from '../app/lambda';
 import { runScheduled } from '../app/scheduled';
 import type { Pipeline } from '../http/pipeline';
-import type { ScheduledService } from '../services/scheduled-service';
+import type { ScheduledService } from '../kernel/scheduled-service';
 import { createTables } from '../store/create-tables';
 import { createDocumentClient } from '../store/dynamo-client';
 import type { TableDefinition } from '../store/table-definitions';

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/mini';
-import '../lumos/zod-setup';
+import '../kernel/zod-setup';
 import { shiftItem } from '../store/shift-item';
 import { trainingItem } from '../store/training-item';
 

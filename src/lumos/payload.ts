@@ -4,9 +4,9 @@
  * are stripped, never rejected, because Lumos may add fields at any time.
  */
 import * as z from 'zod/mini';
+import { formatPath } from '../kernel/issue-path';
 import { emailProblem, normaliseEmail } from './email';
-import { formatPath } from './format-path';
-import './zod-setup';
+import '../kernel/zod-setup';
 
 export const WEBHOOK_KINDS = ['pre_approval', 'request_validation', 'provisioning', 'deprovisioning'] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];

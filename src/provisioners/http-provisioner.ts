@@ -7,6 +7,7 @@
 
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
+import { httpsOrLoopback } from '../kernel/https-or-loopback';
 import { networkErrorCode } from '../kernel/network-error';
 import { timedCall } from '../kernel/timed-call';
 import type { ConnectorSecret, HttpProvisionerSpec, HttpRequestSpec } from '../rules/http-spec';
@@ -16,8 +17,6 @@ import type { ProvisionerOutcome } from './provisioner';
 import { renderHeader, renderJson, renderUrl } from './templates';
 
 export const DEFAULT_MAX_CALL_MS = 5_000;
-
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /** Connection errors that happen before any byte of the request leaves: the target cannot have acted. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -56,7 +55,7 @@ export class HttpProvisioner {
     }
     const host = url.hostname.toLowerCase();
     // The rule schema checks this too; repeated because this is where the credential leaves.
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(host))) {
+    if (!httpsOrLoopback(url)) {
       return failed(`${url.protocol} is not allowed (https only, plain http for localhost)`);
     }
     if (request.body !== undefined && request.method === 'GET') {

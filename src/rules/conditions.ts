@@ -4,8 +4,8 @@
  * an error with the path to it, because a typo must never silently widen or narrow access.
  */
 import * as z from 'zod/mini';
+import { addIssue, type TransformContext } from '../kernel/zod-setup';
 import { asciiLowerCase, emailProblem, normaliseEmail } from '../lumos/email';
-import { addIssue, type TransformContext } from '../lumos/zod-setup';
 import { compilePattern } from './pattern';
 import { isValidTimeZone, parseClock, WEEKDAYS, type Weekday } from './time-window';
 

@@ -5,7 +5,8 @@
  * here, so the rule schema and the renderer (templates.ts) read a template the same way.
  */
 import * as z from 'zod/mini';
-import { addIssue, type TransformContext } from '../lumos/zod-setup';
+import { httpsOrLoopback } from '../kernel/https-or-loopback';
+import { addIssue, type TransformContext } from '../kernel/zod-setup';
 
 /** Every placeholder a URL, header or body template may use. `{custom_fields.<name>}` too. */
 export const HTTP_PLACEHOLDERS = [
@@ -179,7 +180,7 @@ function checkUrl(value: string, ctx: z.core.$RefinementCtx<string>): void {
   if (authority.includes('{')) problem('placeholders are not allowed in the host');
   if (authority.includes('@')) problem('credentials in the URL are not allowed; put them in the secret');
   const host = authority.replace(/:\d+$/, '').toLowerCase();
-  if (scheme === 'http' && !['localhost', '127.0.0.1', '[::1]'].includes(host)) {
+  if (!httpsOrLoopback({ protocol: `${scheme}:`, hostname: host })) {
     problem('use https (plain http only for localhost)');
   }
 

@@ -4,7 +4,7 @@
  * reverses exactly what was done even after the rule is edited or deleted.
  */
 import * as z from 'zod/mini';
-import { addIssue } from '../lumos/zod-setup';
+import { addIssue } from '../kernel/zod-setup';
 import { HttpProvisionerSchema, type HttpProvisionerSpec } from './http-spec';
 
 export type ProvisionerSpec = { type: 'ledger' } | HttpProvisionerSpec;

@@ -4,8 +4,8 @@
  * An item that fails here is kept as an `InvalidRule` so the engine can fail closed on it.
  */
 import * as z from 'zod/mini';
-import { formatPath } from '../lumos/format-path';
-import { addIssue } from '../lumos/zod-setup';
+import { formatPath } from '../kernel/issue-path';
+import { addIssue } from '../kernel/zod-setup';
 import { leaves, parseCondition } from './conditions';
 import { ProvisionerSpecSchema } from './provisioner-spec';
 

@@ -6,6 +6,7 @@
  */
 import type { AuditDecision, PermissionResult } from '../audit/record';
 import type { AuditEntry } from '../audit/writer';
+import { APP_ITSELF } from '../grants/grant-item';
 import {
   type DeprovisioningReply,
   DONE_OUTCOME,
@@ -24,7 +25,6 @@ import type { PermissionChoice, ProvisioningChoice } from '../rules/decisions/pr
 import type { ValidationDecision } from '../rules/decisions/request-validation-decision';
 import { provisionerName } from '../rules/provisioner-spec';
 import type { RuleTrace } from '../rules/trace';
-import { APP_ITSELF } from '../store/grant-item';
 import type { FailMode } from './fail-mode';
 
 /** A kind's answer: the reply Lumos gets, and in the audit item's words what it says. */

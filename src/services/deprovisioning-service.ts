@@ -5,7 +5,7 @@
  * request (security first). Removing what is not granted is a success.
  *
  * The ledger is the lock (docs/provisioning.md, "The grants ledger"): the removal itself is
- * src/services/grant-removal.ts, shared with the expiry sweeper (`revoking`, the target, then
+ * src/grants/grant-removal.ts, shared with the expiry sweeper (`revoking`, the target, then
  * `removed` or `pending_removal`). A grant being granted (`granting`) is waited for. A removal
  * that failed, or could not be tried, is left `pending_removal`, which the expiry sweeper (or the
  * next deprovisioning) finishes: Lumos never sends a failed deprovisioning again.
@@ -13,20 +13,23 @@
 
 import type { PermissionResult } from '../audit/record';
 import { auditCall } from '../audit/writer';
+import { type GrantItem, grantKey } from '../grants/grant-item';
+import { GrantRemoval, grantNamed, heldBy } from '../grants/grant-removal';
+import { grantTarget, grantTargets } from '../grants/grant-targets';
+import { requestKey } from '../grants/holds';
+import { GAVE_UP, type LedgerStep, untilSettled } from '../grants/ledger-retry';
+import { grantStateAt } from '../grants/lifecycle';
+import { recordedProvisionerName } from '../grants/recorded-provisioner';
+import { asPendingRemoval, withoutHold } from '../grants/transitions';
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
-import { provisionerName } from '../rules/provisioner-spec';
-import { asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withoutHold } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
 import { deprovisioningAnswer, outcomeEntry } from './decision-replies';
-import { GrantRemoval, grantNamed, heldBy } from './grant-removal';
 import { failingAlone } from './grant-results';
-import { grantTarget, grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
-import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
 
@@ -49,12 +52,12 @@ export class DeprovisioningService implements KindService {
     return auditCall(this.deps.audit, this.kind, parsed, call, answer.reply, outcomeEntry(answer, results, []));
   }
 
-  /** The permissions named, or every grant of the subject in the app when none are (removed ones are not grants). */
+  /** The permissions named, or every one the subject may hold in the app when none are (removed ones are not grants). */
   private async targetsOf(parsed: ParsedRequest, deadline: Deadline): Promise<GrantTarget[]> {
     if (parsed.payload.permissions.length > 0) return grantTargets(parsed);
     const { application } = parsed.payload;
-    const held = await this.deps.grants.ofSubject(application.instance_id ?? application.app_id, parsed.subject, deadline);
-    return held.map((grant) => grantTarget(parsed, { value: grant.permission, label: grant.permission_label }));
+    const held = await this.deps.grants.permissionsOf(application.instance_id ?? application.app_id, parsed.subject, deadline);
+    return held.map((permission) => grantTarget(parsed, permission));
   }
 
   private deprovisionOne(target: GrantTarget, deadline: Deadline): Promise<PermissionResult> {
@@ -71,9 +74,9 @@ export class DeprovisioningService implements KindService {
   private async attempt(target: GrantTarget, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
     const grant = await this.deps.grants.get(grantKey(target), deadline);
     const at = this.deps.now();
-    const state = grant === null ? null : stateOf(grant, at);
+    const state = grant === null ? null : grantStateAt(grant, at);
     if (grant === null || state === 'removed') return { done: { permission: target.permission.value, status: 'not_granted', detail: 'nothing to remove' } };
-    const result: Result = { permission: target.permission.value, rule_id: grant.rule_id, provisioner: provisionerName(grant.provisioner) };
+    const result: Result = { permission: target.permission.value, rule_id: grant.rule_id, provisioner: recordedProvisionerName(grant.provisioner) };
     if (state === 'revoking') return { retry: 'revoking' };
     // Wait for the grant's outcome: removing now could land before it, and the grant would then stand unrecorded.
     if (state === 'granting') return { retry: 'granting' };

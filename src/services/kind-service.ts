@@ -1,9 +1,9 @@
 import type { AuditSink } from '../audit/record';
+import type { GrantLedger } from '../grants/grant-ledger';
 import type { CallContext } from '../kernel/call';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
 import type { FailureReply, Reply } from '../lumos/replies';
 import type { Provisioners } from '../provisioners/dispatch';
-import type { GrantLedger } from '../store/grant-ledger';
 import type { RuleSource } from '../store/rule-source';
 import type { StateSource } from '../store/state-source';
 

@@ -10,6 +10,15 @@
 import type { PermissionResult } from '../audit/record';
 import { recordFacts } from '../audit/recorded-facts';
 import { auditCall } from '../audit/writer';
+import { type GrantItem, grantKey } from '../grants/grant-item';
+import { grantTargets } from '../grants/grant-targets';
+import { requestKey } from '../grants/holds';
+import { GAVE_UP, type LedgerStep, untilSettled } from '../grants/ledger-retry';
+import { grantStateAt } from '../grants/lifecycle';
+import { type MarkOutcome, writeOverMark } from '../grants/mark-outcome';
+import { recordedProvisionerName } from '../grants/recorded-provisioner';
+import { atTarget, hasTargetTime, markUntil } from '../grants/target-deadline';
+import { asGranting, asGrantRefused, asHeld, asPendingRemoval, withHold } from '../grants/transitions';
 import type { CallContext } from '../kernel/call';
 import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
@@ -17,16 +26,11 @@ import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import { provisioningChooser } from '../rules/decisions/provisioning-choice';
 import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
-import { asGranting, asGrantRefused, asHeld, asPendingRemoval, type GrantItem, grantKey, requestKey, stateOf, withHold } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
 import { outcomeEntry, provisioningAnswer, unprovisionedResult } from './decision-replies';
 import { failingAlone } from './grant-results';
-import { grantTargets } from './grant-targets';
 import type { KindService, ServiceDependencies } from './kind-service';
-import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
-import { type MarkOutcome, writeOverMark } from './mark-outcome';
 import { requestFacts } from './request-facts';
-import { atTarget, hasTargetTime, markUntil } from './target-deadline';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
 
@@ -75,13 +79,13 @@ export class ProvisioningService implements KindService {
     const { grants, now } = this.deps;
     const existing = await grants.get(grantKey(target), deadline);
     const at = now();
-    const state = existing === null ? null : stateOf(existing, at);
+    const state = existing === null ? null : grantStateAt(existing, at);
     if (state === 'revoking') return { retry: 'revoking' };
     if (state === 'granting') return { retry: 'granting' };
 
     // Computed before any target call, so nothing after a grant can fail on the input.
     const item = withHold(existing, target, ruleId, spec, at);
-    const result: Result = { permission: target.permission.value, rule_id: item.rule_id, provisioner: provisionerName(item.provisioner) };
+    const result: Result = { permission: target.permission.value, rule_id: item.rule_id, provisioner: recordedProvisionerName(item.provisioner) };
     if (existing !== null && state === 'held') {
       if (Object.hasOwn(existing.holds, requestKey(target))) return { done: { ...result, status: 'already_granted', detail: 'this request already holds it' } };
       // Held means no removal has started (that would have changed the version): the access exists.
@@ -118,10 +122,10 @@ export class ProvisioningService implements KindService {
     // A retry late in the call may have no time left for the target: fail this permission, write nothing.
     if (!hasTargetTime(deadline)) return { done: { ...result, status: 'failed', detail: `${result.provisioner}: not called, no time left` } };
     const at = now();
-    const granting = asGranting(item, markUntil(deadline, at), at);
+    const granting = asGranting(item, existing, markUntil(deadline, at), at);
     if (!(await grants.save(granting, existing?.version ?? null, deadline))) return { retry: 'conflict' };
 
-    const outcome = await atTarget(granting.provisioner, deadline, (targetTime) => provisioners.provision(granting.provisioner, target, targetTime));
+    const outcome = await atTarget(granting.provisioner, deadline, (spec, targetTime) => provisioners.provision(spec, target, targetTime));
     if (outcome.ok) {
       const recorded = await this.record(asHeld(granting, now()), granting.version, deadline);
       if (recorded === 'written') return { done: { ...result, status: 'granted', detail: `granted${again} by ${result.provisioner}` } };
@@ -158,7 +162,7 @@ export class ProvisioningService implements KindService {
   private async afterLostMark(target: GrantTarget, deadline: Deadline): Promise<void> {
     const { grants, now } = this.deps;
     const current = await grants.get(grantKey(target), deadline);
-    if (current === null || stateOf(current, now()) !== 'removed') return;
+    if (current === null || grantStateAt(current, now()) !== 'removed') return;
     await this.record(asPendingRemoval(current, 'a grant may have reached the target after this removal', now()), current.version, deadline);
   }
 

@@ -53,7 +53,7 @@ export const AUDIT_TABLE: TableDefinition = {
  * The entitlement ledger: one item per (app instance, person, permission), readable with one
  * GetItem by internal tools (docs/provisioning.md, "The grants ledger"). The sparse index `due`
  * (bucket, ISO time) holds only grants with access still owed a removal, for the expiry sweeper
- * (src/store/grant-due.ts). TTL is set only once the access is gone.
+ * (src/grants/due-index.ts). TTL is set only once the access is gone.
  */
 export const GRANTS_TABLE: TableDefinition = {
   id: 'grants',

@@ -11,6 +11,7 @@
 
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
+import { httpsOrLoopback } from '../kernel/https-or-loopback';
 import { networkErrorCode } from '../kernel/network-error';
 import { timedCall } from '../kernel/timed-call';
 import { SourceFetchError } from './sync-result';
@@ -54,7 +55,6 @@ interface StatusAnswer {
   where: string;
 }
 
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 const MAX_REDIRECTS = 3;
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -91,7 +91,7 @@ export class SourceHttp {
   /** Throws unless the URL may be asked at all: https (http only to loopback) and an allowed host. `get` also holds it to the run's origin. */
   checkUrl(url: URL): void {
     const host = url.hostname.toLowerCase();
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(host))) {
+    if (!httpsOrLoopback(url)) {
       throw new SourceFetchError('host_not_allowed', `${url.protocol} is not allowed for ${url.host} (https only, plain http for localhost)`);
     }
     if (!this.options.allowedHosts.includes(host)) {

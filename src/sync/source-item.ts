@@ -5,8 +5,8 @@
  * never silently means "nobody is on call".
  */
 import * as z from 'zod/mini';
-import { formatPath } from '../lumos/format-path';
-import '../lumos/zod-setup';
+import { formatPath } from '../kernel/issue-path';
+import '../kernel/zod-setup';
 import { type SourceSecretPrefixes, secretPrefixOf } from './source-secret-prefixes';
 
 export const SOURCE_TYPES = ['pagerduty', 'incidentio', 'ics', 'knowbe4'] as const;

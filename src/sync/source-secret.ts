@@ -4,11 +4,10 @@
  * holds the credential; messages name fields and kinds of problem, never a value.
  */
 import * as z from 'zod/mini';
-import { formatPath } from '../lumos/format-path';
-import '../lumos/zod-setup';
+import { httpsOrLoopback } from '../kernel/https-or-loopback';
+import { formatPath } from '../kernel/issue-path';
+import '../kernel/zod-setup';
 import type { SourceType } from './source-item';
-
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /** https, or plain http to this machine (the loopback stand-ins); no credentials in the URL. */
 export function urlProblem(value: string): string | null {
@@ -19,8 +18,7 @@ export function urlProblem(value: string): string | null {
     return 'must be an absolute URL such as https://host/path';
   }
   if (url.username || url.password) return 'must not hold a user name or password';
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)) return null;
+  if (httpsOrLoopback(url)) return null;
   return 'must use https (plain http only for localhost)';
 }
 

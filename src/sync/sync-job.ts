@@ -3,7 +3,7 @@
  * every configured source, summed up for the run's log line, and its metrics published every run,
  * zero included, so the "state source failing or stale" alarm sees the all-clear as well.
  */
-import type { RunContext, ScheduledService } from '../services/scheduled-service';
+import type { RunContext, ScheduledService } from '../kernel/scheduled-service';
 import { schedulesCompleteAfter, statusIsStale } from '../store/schedule-sources';
 import type { SourceStatus } from '../store/source-store';
 import { type SyncMetrics, syncMetrics } from './sync-metrics';

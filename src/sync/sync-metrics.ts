@@ -1,10 +1,10 @@
 /**
- * The state sync's metrics, in Embedded Metric Format like src/kernel/metrics.ts and under the
- * same namespace, but in a module of their own: only the state-sync bundle carries their names.
- * One document per run holds the counts under `kind` = `state_sync` (what the alarms watch),
- * and one per source its share under `kind` and `source`.
+ * The state sync's metrics, written through the EMF writer (src/kernel/metrics.ts) under the
+ * same namespace as the others, but in a module of their own: only the state-sync bundle carries
+ * their names. One document per run holds the counts under `kind` = `state_sync` (what the alarms
+ * watch), and one per source its share under `kind` and `source`.
  */
-import { emit, METRICS_NAMESPACE_VAR, type MetricsSink, namespaceFrom, sinkFromEnvironment } from '../kernel/metrics';
+import { EmfWriter, METRICS_NAMESPACE_VAR, namespaceFrom, sinkFromEnvironment } from '../kernel/metrics';
 
 export const SYNC_METRIC_KIND = 'state_sync';
 
@@ -31,25 +31,14 @@ export type SyncMetricName = (typeof SYNC_METRIC_NAMES)[number];
  */
 export const LEGACY_SOURCE_SECRETS_METRIC = 'LegacySourceSecrets';
 
-export class SyncMetrics {
-  constructor(
-    private readonly namespace: string,
-    private sink: MetricsSink | null,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** `null` writes nothing (tests, `LOG_LEVEL=SILENT`). */
-  setSink(sink: MetricsSink | null): void {
-    this.sink = sink;
-  }
-
+export class SyncMetrics extends EmfWriter {
   /**
    * One run's counts, zero included, so a graph shows the level and the alarm sees the all-clear.
    * `at` is the run's start: runs start once an interval, so each lands in its own alarm period
    * however long it took (a run ending in the next period would leave one empty).
    */
   publish(counts: Record<SyncMetricName, number>, at?: number): void {
-    this.write([['kind']], { kind: SYNC_METRIC_KIND }, counts, at);
+    this.write([['kind']], { kind: SYNC_METRIC_KIND }, inOrder(counts), at);
   }
 
   /**
@@ -58,34 +47,18 @@ export class SyncMetrics {
    * anything else (a refused, malformed item) is counted as `invalid`.
    */
   publishSource(source: string, counts: Record<SyncMetricName, number>, at?: number): void {
-    this.write([['kind', 'source']], { kind: SYNC_METRIC_KIND, source: SOURCE_ID.test(source) ? source : 'invalid' }, counts, at);
+    this.write([['kind', 'source']], { kind: SYNC_METRIC_KIND, source: SOURCE_ID.test(source) ? source : 'invalid' }, inOrder(counts), at);
   }
 
   /** One read of a source's secret under the legacy prefix. */
   countLegacySourceSecret(): void {
-    if (this.sink === null) return;
-    emit(this.sink, {
-      _aws: {
-        Timestamp: this.now(),
-        CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: [['kind']], Metrics: [{ Name: LEGACY_SOURCE_SECRETS_METRIC, Unit: 'Count' }] }],
-      },
-      kind: SYNC_METRIC_KIND,
-      [LEGACY_SOURCE_SECRETS_METRIC]: 1,
-    });
+    this.write([['kind']], { kind: SYNC_METRIC_KIND }, { [LEGACY_SOURCE_SECRETS_METRIC]: 1 });
   }
+}
 
-  private write(dimensions: string[][], members: Record<string, string>, counts: Record<SyncMetricName, number>, at?: number): void {
-    if (this.sink === null) return;
-    const document = {
-      _aws: {
-        Timestamp: at ?? this.now(),
-        CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: dimensions, Metrics: SYNC_METRIC_NAMES.map((Name) => ({ Name, Unit: 'Count' })) }],
-      },
-      ...members,
-      ...counts,
-    };
-    emit(this.sink, document);
-  }
+/** Every sync metric, in one order whatever the caller's object holds. */
+function inOrder(counts: Record<SyncMetricName, number>): Record<SyncMetricName, number> {
+  return Object.fromEntries(SYNC_METRIC_NAMES.map((name) => [name, counts[name]])) as Record<SyncMetricName, number>;
 }
 
 /** The function's sync metrics, written where the other metrics go. */

@@ -5,11 +5,11 @@
  */
 import { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
+import { inPool } from '../kernel/pool';
 import { schedulesCompleteAfter } from '../store/schedule-sources';
 import type { SourceRunRecord, SourceStatus, SourceStore } from '../store/source-store';
 import type { SyncedStateStore } from '../store/synced-state-store';
 import type { FetchRunOptions } from './fetch-run';
-import { inPool } from './pool';
 import type { SourceItem } from './source-item';
 import { coveredNames, readSources, type SourceProblem } from './source-list';
 import type { SourceSecretPrefixes } from './source-secret-prefixes';

@@ -8,6 +8,7 @@
  */
 import type { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError, StoreRejectedInputError, StoreUnavailableError } from '../kernel/errors';
+import { inPool } from '../kernel/pool';
 import { type ShiftItem, type SyncOrigin, shiftItem } from '../store/shift-item';
 import { scheduleOfPartition } from '../store/state-keys';
 import type { ExistingItem, ItemKey, SyncedStateStore } from '../store/synced-state-store';
@@ -15,7 +16,6 @@ import { type TrainingItem, trainingItem } from '../store/training-item';
 import type { FetchRunOptions } from './fetch-run';
 import { fetchSource } from './fetch-source';
 import type { SyncWindow } from './hostile-values';
-import { inPool } from './pool';
 import type { SourceItem } from './source-item';
 import { coveredNames } from './source-list';
 import { SourceSecretReadError, type SourceSecretTexts } from './source-secret-texts';

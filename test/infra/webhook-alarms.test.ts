@@ -4,7 +4,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { METRIC_DIMENSIONS, type MetricName } from '../../src/kernel/metrics';
+import { METRIC_DIMENSIONS, type MetricName } from '../../src/audit/call-metrics';
 import { ALARM_COUNT, alarmsOf, EMF_ALARMS, type Properties } from '../support/infra/alarms';
 import { KINDS } from '../support/infra/expectations';
 import {

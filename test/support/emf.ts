@@ -4,7 +4,7 @@
  * `_aws.CloudWatchMetrics`; every dimension a set names is a root string, every metric a root number.
  */
 import { expect } from 'vitest';
-import { EmfMetrics, type MetricName } from '../../src/kernel/metrics';
+import { EmfMetrics, type MetricName } from '../../src/audit/call-metrics';
 
 export interface PublishedMetric {
   namespace: string;

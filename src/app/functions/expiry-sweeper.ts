@@ -1,4 +1,4 @@
-import { ExpirySweeper } from '../../services/expiry-sweeper';
+import { ExpirySweeper } from '../../grants/expiry-sweeper';
 import type { ScheduledFunctionSpec } from '../function-spec';
 import { dueGrantsOf } from '../parts/due-grants';
 import { grantsOf } from '../parts/grants';

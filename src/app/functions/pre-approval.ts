@@ -1,11 +1,11 @@
 import { PreApprovalService } from '../../services/pre-approval-service';
 import type { WebhookFunctionSpec } from '../function-spec';
 import { rulesOf } from '../parts/rules';
-import { stateOf } from '../parts/state';
+import { stateSourceOf } from '../parts/state-source';
 
 export const PRE_APPROVAL: WebhookFunctionSpec = {
   kind: 'pre_approval',
   slug: 'pre-approval',
-  service: (container) => new PreApprovalService({ rules: rulesOf(container), state: stateOf(container), audit: container.audit }),
+  service: (container) => new PreApprovalService({ rules: rulesOf(container), state: stateSourceOf(container), audit: container.audit }),
   tables: { rules: 'read', state: 'read', audit: 'append' },
 };

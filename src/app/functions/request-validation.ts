@@ -1,14 +1,14 @@
 import { RequestValidationService } from '../../services/request-validation-service';
 import type { WebhookFunctionSpec } from '../function-spec';
 import { rulesOf } from '../parts/rules';
-import { stateOf } from '../parts/state';
+import { stateSourceOf } from '../parts/state-source';
 
 export const REQUEST_VALIDATION: WebhookFunctionSpec = {
   kind: 'request_validation',
   slug: 'request-validation',
   service: (container) =>
     new RequestValidationService(
-      { rules: rulesOf(container), state: stateOf(container), audit: container.audit },
+      { rules: rulesOf(container), state: stateSourceOf(container), audit: container.audit },
       container.config.VALIDATION_FAIL_MODE,
       container.config.VALIDATION_MISCONFIGURED_MESSAGE,
     ),

@@ -1,6 +1,7 @@
 /**
- * What a command gets from the program (src/cli/rules/main.ts): where to write, and how to hand
- * back its exit code. Commands register themselves on the program, so a new command is one file.
+ * What a command gets from the program (./program.ts): where to write, and how to hand back its
+ * exit code. `defineCommand` (./command.ts) registers a command on the program, so a new command
+ * is one file and one line in its program's list.
  */
 import type { Command } from 'commander';
 import type { ExitCode } from './exit-codes';

@@ -6,6 +6,10 @@ export interface CommonOptions {
   strict?: boolean;
 }
 
+export function withJsonOption(command: Command): Command {
+  return command.option('--json', 'print one JSON document on stdout instead of the summary');
+}
+
 export function withCommonOptions(command: Command): Command {
-  return command.option('--json', 'print one JSON document on stdout instead of the summary').option('--strict', 'fail (exit 1) on warnings too');
+  return withJsonOption(command).option('--strict', 'fail (exit 1) on warnings too');
 }

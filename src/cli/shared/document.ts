@@ -4,7 +4,7 @@
  * where it stops being so. JSON is held to JSON (no comments, no trailing commas, no duplicate
  * keys, which `JSON.parse` would silently resolve to the last one); YAML is read as YAML 1.2.
  */
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { findJsonSyntaxError } from './json-syntax';
 
 export type DocumentFormat = 'json' | 'yaml';
@@ -33,37 +33,39 @@ export function parseDocumentText(raw: string, format: DocumentFormat): Document
   // Editors on Windows may save a byte-order mark; it is not part of the document.
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   const lineCounter = new LineCounter();
-  const positionOf = (offset: number): Position => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
   const yamlDocument = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
   const locate = (path: readonly PropertyKey[]): Position | undefined => {
     for (let depth = path.length; depth >= 0; depth -= 1) {
       const node = depth === 0 ? yamlDocument.contents : yamlDocument.getIn(path.slice(0, depth) as unknown[], true);
-      if (isNode(node) && node.range) return positionOf(node.range[0]);
+      if (isNode(node) && node.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { line, column: col };
+      }
     }
     return undefined;
   };
+  return format === 'json' ? jsonDocument(text, yamlDocument, locate) : yamlDocumentResult(text, yamlDocument, locate);
+}
 
-  if (format === 'json') {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const found = findJsonSyntaxError(text);
-      const where = found ? lineAndColumn(text, found.offset) : { line: 1, column: 1 };
-      return { ok: false, ...where, message: `not valid JSON: ${found?.message ?? (error instanceof Error ? error.message : String(error))}` };
-    }
-    // The YAML reading of the same text gives positions, and finds what JSON.parse lets through.
-    const duplicate = yamlDocument.errors.find((error) => error.code === 'DUPLICATE_KEY');
-    if (duplicate) {
-      const where = lineAndColumn(text, duplicate.pos[0]);
-      return { ok: false, ...where, message: `duplicate key ${keyAt(text, duplicate.pos[0])}: JSON would silently keep only the last one` };
-    }
-    return { ok: true, document: { value, locate } };
+/** JSON held to JSON; the YAML reading of the same text gives positions, and finds what JSON.parse lets through. */
+function jsonDocument(text: string, yamlDocument: Document, locate: ParsedDocument['locate']): DocumentResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const found = findJsonSyntaxError(text);
+    const where = found ? lineAndColumn(text, found.offset) : { line: 1, column: 1 };
+    return { ok: false, ...where, message: `not valid JSON: ${found?.message ?? (error instanceof Error ? error.message : String(error))}` };
   }
+  const duplicate = yamlDocument.errors.find((error) => error.code === 'DUPLICATE_KEY');
+  if (duplicate) {
+    const where = lineAndColumn(text, duplicate.pos[0]);
+    return { ok: false, ...where, message: `duplicate key ${keyAt(text, duplicate.pos[0])}: JSON would silently keep only the last one` };
+  }
+  return { ok: true, document: { value, locate } };
+}
 
+function yamlDocumentResult(text: string, yamlDocument: Document, locate: ParsedDocument['locate']): DocumentResult {
   const [error] = yamlDocument.errors;
   if (error) {
     const where = lineAndColumn(text, error.pos[0]);

@@ -1,5 +1,5 @@
 /**
- * The inverse of `formatPath` (src/lumos/format-path.ts): `when.all[0].on_call` back into
+ * The inverse of `formatPath` (src/kernel/issue-path.ts): `when.all[0].on_call` back into
  * `['when', 'all', 0, 'on_call']`, so a problem the runtime wrote as text can be found in the file.
  */
 export function parsePath(text: string): (string | number)[] {

@@ -4,7 +4,7 @@
  * ends in `#`). Split at the first `/`: an app instance holds none. `grants` prints it with every
  * non-ASCII character escaped (`\u{fc}`); either form is read here.
  */
-import type { GrantKey } from '../../store/grant-item';
+import type { GrantKey } from '../../grants/grant-item';
 import { readIdentifier } from '../shared/terminal-text';
 import { UsageError } from '../shared/usage-error';
 

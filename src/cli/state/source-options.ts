@@ -19,12 +19,17 @@ import { UsageError } from '../shared/usage-error';
 export const SOURCE_PREFIX_OUTPUT = 'SourceSecretPrefix';
 export const LEGACY_SOURCE_PREFIX_OUTPUT = 'LegacySourceSecretPrefix';
 
-export interface SourceOptions {
+export interface SourcePrefixFlags {
   sourcePrefix?: string;
   legacySourcePrefix?: string;
   /** Deprecated: `--source-prefix`. */
   connectorPrefix?: string;
-  stack?: string;
+}
+
+/** The prefixes given on the command line, checked; the stack's outputs fill in the others when the tables are known. */
+export interface SourcePrefixOptions {
+  current?: string;
+  legacy?: string;
 }
 
 export function withSourcePrefixOptions(command: Command): Command {
@@ -40,36 +45,43 @@ export function withSourcePrefixOptions(command: Command): Command {
     .option('--connector-prefix <prefix>', 'deprecated: the old name of --source-prefix');
 }
 
-/** The prefixes a command checks the sources' secrets against; a deprecated flag is named on stderr. */
-export function sourcePrefixesOf(options: SourceOptions, target: Pick<TablesTarget, 'stackOutputs'>, io: Pick<Io, 'stderr'>): SourceSecretPrefixes {
-  const { sourcePrefix, connectorPrefix, legacySourcePrefix, stack } = options;
+/** The prefixes the flags give, each refused when it would accept any secret; the deprecated flag is named on stderr. */
+export function sourcePrefixOptions(flags: SourcePrefixFlags, io: Pick<Io, 'stderr'>): SourcePrefixOptions {
+  const { sourcePrefix, connectorPrefix, legacySourcePrefix } = flags;
   if (connectorPrefix !== undefined && sourcePrefix !== undefined) throw new UsageError('give --source-prefix, not also --connector-prefix (its old name)');
   if (connectorPrefix !== undefined)
     io.stderr(printed`lumos-state: --connector-prefix is deprecated: source secrets have their own prefix now; use --source-prefix\n`);
+  const current = sourcePrefix !== undefined ? flagged('--source-prefix', sourcePrefix) : flagged('--connector-prefix', connectorPrefix);
+  const legacy = flagged('--legacy-source-prefix', legacySourcePrefix);
+  return { ...(current === undefined ? {} : { current }), ...(legacy === undefined ? {} : { legacy }) };
+}
+
+/** The prefixes a command checks the sources' secrets against: the flags', else the stack's outputs, else the local one. */
+export function sourcePrefixesOf(options: SourcePrefixOptions, stack: string | undefined, target: Pick<TablesTarget, 'stackOutputs'>): SourceSecretPrefixes {
   const outputs = stack === undefined ? {} : target.stackOutputs;
-  const current = checked(
-    sourcePrefix !== undefined ? ['--source-prefix', sourcePrefix] : connectorPrefix !== undefined ? ['--connector-prefix', connectorPrefix] : undefined,
-    SOURCE_PREFIX_OUTPUT,
-    outputs,
-  );
+  const current = options.current ?? fromOutput(SOURCE_PREFIX_OUTPUT, outputs);
   if (current === undefined && stack !== undefined) {
     throw new TargetError(
       `stack ${stack} has no ${SOURCE_PREFIX_OUTPUT} output (deployed before source secrets had their own prefix): deploy it again, or give --source-prefix with the prefix its sources' secrets are under`,
     );
   }
-  const legacy = checked(legacySourcePrefix === undefined ? undefined : ['--legacy-source-prefix', legacySourcePrefix], LEGACY_SOURCE_PREFIX_OUTPUT, outputs);
+  const legacy = options.legacy ?? fromOutput(LEGACY_SOURCE_PREFIX_OUTPUT, outputs);
   return { current: current ?? LOCAL_SOURCE_SECRET_PREFIX, ...(legacy === undefined ? {} : { legacy }) };
 }
 
-/**
- * The flag's value, else the stack output's, refused when it is empty or holds a wildcard: it
- * would accept a source naming any secret.
- */
-function checked(flag: [name: string, value: string] | undefined, output: string, outputs: Readonly<Record<string, string>>): string | undefined {
-  const value = flag === undefined ? outputs[output] : flag[1];
+/** A flag's value, refused when it is empty or holds a wildcard: it would accept a source naming any secret. */
+function flagged(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const problem = secretPrefixProblem(value);
-  if (problem === null) return value;
-  if (flag !== undefined) throw new UsageError(`${flag[0]} ${JSON.stringify(value)} ${problem}`);
-  throw new TargetError(`the stack's ${output} output ${JSON.stringify(value)} ${problem}; give --source-prefix`);
+  if (problem !== null) throw new UsageError(`${flag} ${JSON.stringify(value)} ${problem}`);
+  return value;
+}
+
+/** A stack output's value, refused as a flag's would be. */
+function fromOutput(output: string, outputs: Readonly<Record<string, string>>): string | undefined {
+  const value = outputs[output];
+  if (value === undefined) return undefined;
+  const problem = secretPrefixProblem(value);
+  if (problem !== null) throw new TargetError(`the stack's ${output} output ${JSON.stringify(value)} ${problem}; give --source-prefix`);
+  return value;
 }

@@ -1,19 +1,23 @@
 /**
  * lumos-state against DynamoDB Local, run as the program runs it (arguments in, output and exit
  * code out): `grants --pending` lists pending removals with their last error, `resolve` closes
- * one by hand (audited, and only a pending removal), and the one-line errors and exit codes.
+ * one by hand (audited, and only a pending removal), items that are not readable grants named
+ * with why, and the one-line errors and exit codes.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLumosState } from '../../../src/cli/state/program';
+import type { GrantItem } from '../../../src/grants/grant-item';
+import { storedGrant } from '../../../src/grants/grant-ledger';
+import { asPendingRemoval, asRevoking, withHold } from '../../../src/grants/transitions';
 import { Deadline } from '../../../src/kernel/deadline';
-import { asPendingRemoval, asRevoking, type GrantItem, withHold } from '../../../src/store/grant-item';
 import { encodeItem } from '../../../src/store/item-codec';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { grantTarget } from '../../support/grant-target';
+import { grantAt } from '../../support/grants';
 import { recordingIo } from '../../support/recording-io';
 import { auditItemsOf, testDocumentClient } from '../../support/tables';
 
@@ -38,12 +42,7 @@ async function saveGrant(email: string, state: 'held' | 'expired' | 'pending'): 
   return item;
 }
 
-const read = async (item: GrantItem) =>
-  (
-    await testDocumentClient().send(
-      new GetCommand({ TableName: deployment.tables.GRANTS_TABLE, Key: { app_instance: item.app_instance, subject_permission: item.subject_permission } }),
-    )
-  ).Item as GrantItem;
+const read = (item: GrantItem) => grantAt(deployment.tables.GRANTS_TABLE, item);
 
 beforeAll(async () => {
   deployment = await testDeployment('state-commands-token-0123456789');
@@ -147,7 +146,7 @@ describe('lumos-state resolve', () => {
     expect(run).toMatchObject({ code: 0, err: '' });
     expect(run.out).toContain('Closed inst-1/closed@lumos.com#editor: marked removed');
     expect(await read(pending)).toMatchObject({ state: 'removed', resolved_by: 'admin@lumos.com', resolved_reason: 'removed in the admin console' });
-    expect((await read(pending)).ttl).toBeTypeOf('number');
+    expect((await read(pending))?.ttl).toBeTypeOf('number');
     expect((JSON.parse(after.out).grants as { grant: string }[]).map((row) => row.grant)).not.toContain(`inst-1/${pending.subject_permission}`);
     const audit = await auditItemsOf(deployment.tables.AUDIT_TABLE, 'closed@lumos.com');
     expect(audit).toEqual([
@@ -201,5 +200,71 @@ describe('lumos-state resolve', () => {
       status: 2,
       stderr: 'error: which tables? give --endpoint URL --grants-table NAME (DynamoDB Local, as `npm start` prints), or --stack NAME\n',
     });
+  });
+});
+
+describe('grants table items that are not readable grants', () => {
+  const resolve = (item: GrantItem) =>
+    lumosState([
+      'resolve',
+      `inst-1/${item.subject_permission}`,
+      '--by',
+      'admin@lumos.com',
+      '--reason',
+      'removed by hand',
+      ...local,
+      '--audit-table',
+      deployment.tables.AUDIT_TABLE,
+    ]);
+  /** Writes the item as an admin's edit in the console would leave it, its index attributes kept. */
+  const edit = (item: GrantItem, change: Record<string, unknown>) =>
+    testDocumentClient().send(new PutCommand({ TableName: deployment.tables.GRANTS_TABLE, Item: { ...storedGrant(item), ...change } }));
+
+  it('names one on stderr with why, lists the others, and refuses to close it', async () => {
+    // Prepare: an expired grant whose holds were edited into something else
+    const item = await saveGrant('edited@lumos.com', 'expired');
+    await edit(item, { holds: 'edited by hand' });
+    const line = `lumos-state: inst-1/edited@lumos.com#editor in ${deployment.tables.GRANTS_TABLE} is not a readable grant (holds: expected a map of holds); the expiry sweeper skips it until it is fixed\n`;
+    // Act: the due index follows its table a little later, so read it until it has the edit
+    let listed = await lumosState(['grants', '--json', ...local]);
+    for (let attempt = 0; attempt < 1_000 && listed.err !== line; attempt += 1) listed = await lumosState(['grants', '--json', ...local]);
+    const closed = await resolve(item);
+    // Assess
+    expect(listed).toMatchObject({ code: 0, err: line });
+    expect((JSON.parse(listed.out).grants as { grant: string }[]).map((row) => row.grant)).not.toContain(`inst-1/${item.subject_permission}`);
+    expect(closed).toMatchObject({
+      code: 1,
+      err: `lumos-state: grant inst-1/edited@lumos.com#editor in ${deployment.tables.GRANTS_TABLE} is not a readable grant (holds: expected a map of holds): fix the item first\n`,
+    });
+  });
+
+  it('leaves one out of the due index on reindex, naming it on stderr', async () => {
+    // Prepare: an older item, without index attributes, that is not a grant
+    const old = withHold(
+      null,
+      grantTarget({ target: { email: 'older.edited@lumos.com', given_name: null, family_name: null }, access_length: 60 }),
+      'r',
+      { type: 'ledger' },
+      new Date(Date.now() - HOUR),
+    );
+    await testDocumentClient().send(new PutItemCommand({ TableName: deployment.tables.GRANTS_TABLE, Item: encodeItem({ ...old, version: 'one' }) }));
+    // Act
+    const run = await lumosState(['reindex', '--json', ...local]);
+    // Assess
+    expect(run.err).toContain(`lumos-state: inst-1/older.edited@lumos.com#editor in ${deployment.tables.GRANTS_TABLE} is not a readable grant (version: `);
+    expect(run.err).toContain('); left out of the due index until it is fixed\n');
+    expect(JSON.parse(run.out)).toMatchObject({ indexed: 0 });
+  });
+
+  it('closes a pending removal whose recorded provisioner is unreadable, writing the provisioner back as it was', async () => {
+    // Prepare
+    const pending = await saveGrant('unreadable.provisioner@lumos.com', 'pending');
+    const broken = { type: 'http', secret: 'lumos-connectors/gone' };
+    await edit(pending, { provisioner: broken });
+    // Act
+    const run = await resolve(pending);
+    // Assess
+    expect(run).toMatchObject({ code: 0, err: '' });
+    expect(await read(pending)).toMatchObject({ state: 'removed', resolved_by: 'admin@lumos.com', provisioner: { type: 'unreadable', stored: broken } });
   });
 });

@@ -12,7 +12,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAMP_BYTES } from '../../../src/cli/rules/check/table-limits';
-import { appliedReport } from '../../../src/cli/rules/commands/apply';
+import { type ApplyOutcome, applyCommand } from '../../../src/cli/rules/commands/apply';
 import { runLumosRules } from '../../../src/cli/rules/program';
 import { applyPlan } from '../../../src/cli/rules/table/apply-writes';
 import type { RuleItem } from '../../../src/cli/rules/table/rule-table';
@@ -174,7 +174,7 @@ describe('13. apply reports each write and goes on past one that fails', () => {
     await testDocumentClient().send(new PutCommand({ TableName: deployment.tables.RULES_TABLE, Item: rule('edited', { priority: 5 }) }));
     // Act
     const written = await applyPlan(target, plan, { by: 'admin@example.com', at: new Date() });
-    const report = appliedReport(written, plan, null);
+    const applied: ApplyOutcome = { shows: 'applied', written, plan, replay: { skipped: 'no audit table' } };
     // Assess
     expect(written.map((write) => [write.rule, write.outcome.status])).toEqual([
       ['wiki/first', 'written'],
@@ -186,8 +186,8 @@ describe('13. apply reports each write and goes on past one that fails', () => {
     expect(await tableItem('last')).toBeDefined();
     expect(await tableItem('too-big')).toBeUndefined();
     expect(await tableItem('edited')).toMatchObject({ priority: 5 });
-    expect(report.exitCode).toBe(1);
-    expect(report.human(terminalColours(false)).map((line) => line.text)).toEqual([
+    expect(applyCommand.exitCode(applied)).toBe(1);
+    expect(applyCommand.print.human(applied, terminalColours(false)).map((line) => line.text)).toEqual([
       'added wiki/first',
       'not added: wiki/too-big: ValidationException: Item size has exceeded the maximum allowed size',
       'added wiki/last',
@@ -207,9 +207,7 @@ describe('13. apply reports each write and goes on past one that fails', () => {
     // Assess
     expect(written.map((write) => write.outcome.status)).toEqual(['failed', 'not_attempted']);
     expect(
-      appliedReport(written, plan, null)
-        .human(terminalColours(false))
-        .map((line) => line.text),
+      applyCommand.print.human({ shows: 'applied', written, plan, replay: { skipped: 'no audit table' } }, terminalColours(false)).map((line) => line.text),
     ).toEqual([
       expect.stringMatching(/^not added: wiki\/one: no such table at http/),
       'not added: wiki/two: not attempted, the table could not be used',

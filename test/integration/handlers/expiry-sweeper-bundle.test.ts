@@ -10,9 +10,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildHandlers } from '../../../scripts/build';
 import type { ScheduledHandler } from '../../../src/app/scheduled';
+import { DynamoGrantLedger } from '../../../src/grants/grant-ledger';
+import { withHold } from '../../../src/grants/transitions';
 import { Deadline } from '../../../src/kernel/deadline';
-import { withHold } from '../../../src/store/grant-item';
-import { DynamoGrantLedger } from '../../../src/store/grant-ledger';
 import { grantTarget } from '../../support/grant-target';
 import { auditItemsOf, createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 

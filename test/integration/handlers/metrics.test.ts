@@ -19,7 +19,7 @@ const lines: string[] = [];
 /** The handler modules as Lambda loads them, with the container's metrics writing to `lines`. */
 async function loadHandlers(): Promise<{ preApproval: LambdaHandler; provisioning: LambdaHandler }> {
   vi.resetModules();
-  const { metrics } = await import('../../../src/kernel/metrics');
+  const { metrics } = await import('../../../src/audit/call-metrics');
   metrics.setSink((line) => lines.push(line));
   const preApproval = (await import('../../../src/handlers/pre-approval')).handler;
   const provisioning = (await import('../../../src/handlers/provisioning')).handler;

@@ -6,18 +6,18 @@
  * deprovisioning and by the expiry sweeper.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ExpirySweeper } from '../../../src/grants/expiry-sweeper';
 import type { Pipeline } from '../../../src/http/pipeline';
 import { Deadline } from '../../../src/kernel/deadline';
 import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
-import { ExpirySweeper } from '../../../src/services/expiry-sweeper';
 import { PreApprovalService } from '../../../src/services/pre-approval-service';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
 import { RequestValidationService } from '../../../src/services/request-validation-service';
-import type { GrantItem } from '../../../src/store/grant-item';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
+import { grantAt } from '../../support/grants';
 import { auditItemsOf, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'app-level-token-0123456789';
@@ -79,12 +79,7 @@ const appRequest = (app: string, email: string, overrides: Record<string, unknow
   ...overrides,
 });
 
-async function appGrant(app: string, email: string): Promise<GrantItem | undefined> {
-  const { Item } = await testDocumentClient().send(
-    new GetCommand({ TableName: deployment.tables.GRANTS_TABLE, Key: { app_instance: app, subject_permission: `${email}#` }, ConsistentRead: true }),
-  );
-  return Item as GrantItem | undefined;
-}
+const appGrant = (app: string, email: string) => grantAt(deployment.tables.GRANTS_TABLE, { app_instance: app, subject_permission: `${email}#` });
 
 describe('app-level provisioning', () => {
   it('grants the app itself under <email>#, and deprovisioning reverses it', async () => {

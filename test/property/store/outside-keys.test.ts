@@ -8,13 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DueEntry, DueGrants } from '../../../src/grants/due-grants';
+import { ExpirySweeper } from '../../../src/grants/expiry-sweeper';
+import { holdsAccess } from '../../../src/grants/holds';
+import { grantStateAt } from '../../../src/grants/lifecycle';
 import { Deadline } from '../../../src/kernel/deadline';
 import { parsePayload } from '../../../src/lumos/payload';
-import { ExpirySweeper } from '../../../src/services/expiry-sweeper';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
 import { RequestValidationService } from '../../../src/services/request-validation-service';
-import type { DueGrants } from '../../../src/store/due-grants';
-import { holdsAccess, stateOf } from '../../../src/store/grant-item';
 import { queryItems } from '../../../src/store/item-reads';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, preApprovalBody, webhookRequest } from '../../support/events';
@@ -136,7 +137,7 @@ describe('16.11 task URLs through the grants ledger and the expiry sweeper', () 
           if (grant === null) return;
           expect(Object.keys(grant.holds).sort()).toEqual([shortUrl, longUrl].sort());
           expect(Object.hasOwn(grant.holds, longUrl) && grant.holds[longUrl]?.request_task_url).toBe(longUrl);
-          expect(stateOf(grant, later())).toBe('held');
+          expect(grantStateAt(grant, later())).toBe('held');
           expect(holdsAccess(grant, later())).toBe(true);
         },
       ),
@@ -147,7 +148,7 @@ describe('16.11 task URLs through the grants ledger and the expiry sweeper', () 
 
 /** The grants of one person the due index lists at `now`. */
 async function collect(due: DueGrants, now: Date, email: string) {
-  const found = [];
-  for await (const page of due.due(now, new Deadline(10_000))) found.push(...page.filter((grant) => grant.email === email));
+  const found: DueEntry[] = [];
+  for await (const page of due.due(now, new Deadline(10_000))) found.push(...page.filter((entry) => 'grant' in entry && entry.grant.email === email));
   return found;
 }

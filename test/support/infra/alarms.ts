@@ -1,6 +1,6 @@
 /** The alarms the default stack must have, written out, and how to read them from a template. */
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { MetricName } from '../../../src/kernel/metrics';
+import type { MetricName } from '../../../src/audit/call-metrics';
 import { KINDS, SCHEDULED_SLUGS } from './expectations';
 import type { Resources } from './stack-template';
 

@@ -1,104 +1,76 @@
-/** The EMF writer: documents CloudWatch can read, and dimension values only from closed sets. */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EmfMetrics, namespaceFrom, systemDimension } from '../../../src/kernel/metrics';
-import { capturedMetrics } from '../../support/emf';
+/** The EMF writer every family of metrics writes through: one document per write, never a cost to the caller. */
+import { describe, expect, it } from 'vitest';
+import { type DimensionSets, EmfWriter, type MetricsSink, namespaceFrom } from '../../../src/kernel/metrics';
 
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-  vi.resetModules();
-});
+/** A family of one: writes what it is given. */
+class Family extends EmfWriter {
+  put(dimensions: DimensionSets, members: Record<string, string>, counts: Record<string, number>, at?: number): void {
+    this.write(dimensions, members, counts, at);
+  }
+}
 
-describe('EMF documents', () => {
-  it('carry the namespace, the timestamp, every dimension set of the metric and the value', () => {
+function captured(now = () => 1_234): { family: Family; lines: string[] } {
+  const lines: string[] = [];
+  return { family: new Family('Test/Family', (line) => lines.push(line), now), lines };
+}
+
+describe('the EMF writer', () => {
+  it('writes one line per document: the namespace, the time, the dimension sets, every count in order, members and counts at the root', () => {
     // Prepare
-    const { metrics, published } = capturedMetrics('LumosWebhooks/Prod', () => 1_234);
+    const { family, lines } = captured();
     // Act
-    metrics.count('ProvisioningFailures', { kind: 'provisioning', system: 'licence-api' }, 2);
+    family.put([['kind'], ['kind', 'source']], { kind: 'state_sync', source: 'pd' }, { ItemsSynced: 3, SourcesFailed: 0 });
     // Assess
-    expect(published()).toEqual([
-      {
-        namespace: 'LumosWebhooks/Prod',
-        name: 'ProvisioningFailures',
-        value: 2,
-        timestamp: 1_234,
-        dimensionSets: [{ kind: 'provisioning' }, { kind: 'provisioning', system: 'licence-api' }],
-        rootKeys: ['_aws', 'kind', 'system', 'ProvisioningFailures'],
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('\n');
+    expect(JSON.parse(lines[0] ?? '')).toEqual({
+      _aws: {
+        Timestamp: 1_234,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Test/Family',
+            Dimensions: [['kind'], ['kind', 'source']],
+            Metrics: [
+              { Name: 'ItemsSynced', Unit: 'Count' },
+              { Name: 'SourcesFailed', Unit: 'Count' },
+            ],
+          },
+        ],
       },
-    ]);
-  });
-
-  it('are one line each, with a count of 1 unless told otherwise', () => {
-    // Prepare
-    const { metrics, lines, published } = capturedMetrics();
-    // Act
-    metrics.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' });
-    metrics.count('Refused', { kind: 'pre_approval', reason: 'unauthorized' });
-    // Assess
-    expect(lines).toHaveLength(2);
-    for (const line of lines) expect(line).not.toContain('\n');
-    expect(published().map((metric) => [metric.name, metric.value, metric.dimensionSets])).toEqual([
-      ['Decisions', 1, [{ kind: 'pre_approval', outcome: 'PREAPPROVED' }]],
-      ['Refused', 1, [{ kind: 'pre_approval', reason: 'unauthorized' }]],
-    ]);
-  });
-
-  it('are published under every dimension set the metric declares', () => {
-    // Prepare
-    const { metrics, published } = capturedMetrics();
-    // Act
-    metrics.count('Failures', { kind: 'request_validation', reason: 'store_unavailable' });
-    metrics.count('InvalidRulesInScope', { kind: 'pre_approval' }, 3);
-    // Assess
-    const [failures, invalid] = published();
-    expect(failures?.dimensionSets).toEqual([{ kind: 'request_validation' }, { kind: 'request_validation', reason: 'store_unavailable' }]);
-    expect(invalid?.dimensionSets).toEqual([{ kind: 'pre_approval' }]);
-  });
-
-  it('publish values outside a dimension\'s set as "other"', () => {
-    // Prepare
-    const { metrics, published } = capturedMetrics();
-    // Act
-    metrics.count('Decisions', { kind: 'admin', outcome: 'MAYBE' });
-    metrics.count('Failures', { kind: 'pre-approval', reason: 'StoreUnavailableError: table gone' });
-    // Assess
-    expect(published().map((metric) => metric.dimensionSets.at(-1))).toEqual([
-      { kind: 'other', outcome: 'other' },
-      { kind: 'other', reason: 'other' },
-    ]);
-  });
-
-  it('publish a provisioner name in a safe charset, capped at 64 characters', () => {
-    // Prepare / Act / Assess
-    expect(systemDimension('licence-api')).toBe('licence-api');
-    expect(systemDimension('api.example.com:8443')).toBe('api.example.com:8443');
-    expect(systemDimension(' Licence API ')).toBe('Licence_API');
-    expect(systemDimension('Zähler/ø')).toBe('Z_hler_');
-    expect(systemDimension('x'.repeat(200))).toBe('x'.repeat(64));
-    expect(systemDimension('***')).toBe('other');
-    expect(systemDimension('')).toBe('other');
-  });
-
-  it('never let a metric cost a reply: a failing sink, a value that is no number', () => {
-    // Prepare
-    const lines: string[] = [];
-    const failing = new EmfMetrics('Test', () => {
-      throw new Error('stdout closed');
+      kind: 'state_sync',
+      source: 'pd',
+      ItemsSynced: 3,
+      SourcesFailed: 0,
     });
-    const counting = new EmfMetrics('Test', (line) => lines.push(line));
-    // Act / Assess
-    expect(() => failing.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' })).not.toThrow();
-    counting.count('InvalidRulesInScope', { kind: 'pre_approval' }, Number.NaN);
-    expect(lines).toEqual([]);
+    expect(Object.keys(JSON.parse(lines[0] ?? ''))).toEqual(['_aws', 'kind', 'source', 'ItemsSynced', 'SourcesFailed']);
   });
 
-  it('write nothing without a sink', () => {
+  it('stamps a document with the time it is given, else now', () => {
     // Prepare
-    const lines: string[] = [];
-    const metrics = new EmfMetrics('Test', (line) => lines.push(line));
+    const { family, lines } = captured(() => 9_000);
     // Act
-    metrics.setSink(null);
-    metrics.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' });
+    family.put([['kind']], { kind: 'k' }, { Runs: 1 }, 5_000);
+    family.put([['kind']], { kind: 'k' }, { Runs: 1 });
+    // Assess
+    expect(lines.map((line) => JSON.parse(line)._aws.Timestamp)).toEqual([5_000, 9_000]);
+  });
+
+  it('never lets a metric cost a reply or a run: a failing sink drops the document', () => {
+    // Prepare
+    const failing: MetricsSink = () => {
+      throw new Error('stdout closed');
+    };
+    const family = new Family('Test', failing);
+    // Act / Assess
+    expect(() => family.put([['kind']], { kind: 'k' }, { Runs: 1 })).not.toThrow();
+  });
+
+  it('writes nothing without a sink', () => {
+    // Prepare
+    const { family, lines } = captured();
+    // Act
+    family.setSink(null);
+    family.put([['kind']], { kind: 'k' }, { Runs: 1 });
     // Assess
     expect(lines).toEqual([]);
   });
@@ -112,34 +84,5 @@ describe('the namespace', () => {
     expect(namespaceFrom('  ')).toBe('LumosWebhooks');
     expect(namespaceFrom(':reserved')).toBe('LumosWebhooks');
     expect(namespaceFrom('Zähler')).toBe('LumosWebhooks');
-  });
-});
-
-describe("the container's metrics", () => {
-  async function loadWith(env: Record<string, string>): Promise<string[]> {
-    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-    vi.resetModules();
-    const written: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const { metrics } = await import('../../../src/kernel/metrics');
-    metrics.count('Decisions', { kind: 'pre_approval', outcome: 'PREAPPROVED' });
-    return written;
-  }
-
-  it('go to stdout, one line each, in the namespace the stack sets', async () => {
-    // Prepare / Act
-    const written = await loadWith({ LOG_LEVEL: 'INFO', METRICS_NAMESPACE: 'LumosWebhooks/Prod' });
-    // Assess
-    expect(written).toHaveLength(1);
-    expect(written[0]?.endsWith('}\n')).toBe(true);
-    expect(JSON.parse(written[0] ?? '')._aws.CloudWatchMetrics[0].Namespace).toBe('LumosWebhooks/Prod');
-  });
-
-  it('are silent under LOG_LEVEL=SILENT, as the tests run', async () => {
-    // Prepare / Act / Assess
-    expect(await loadWith({ LOG_LEVEL: 'SILENT' })).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * file, the path inside it and its line, with a "did you mean" wherever a name is misspelt.
  */
 
-import { formatPath } from '../../../lumos/format-path';
+import { formatPath } from '../../../kernel/issue-path';
 import { CONDITION_NAMES } from '../../../rules/conditions';
 import { parseRuleItem, RULE_KINDS } from '../../../rules/rule-item';
 import { WEEKDAYS } from '../../../rules/time-window';

@@ -4,7 +4,7 @@
  * `updated_at` apply adds), a key over its byte limit, a number DynamoDB or the document client
  * refuses, or maps and lists nested too deep. Apply would otherwise stop at that item.
  */
-import { formatPath } from '../../../lumos/format-path';
+import { formatPath } from '../../../kernel/issue-path';
 import { itemBytes, MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES, unstorableValues } from '../../../store/item-limits';
 import type { ParsedDocument } from '../../shared/document';
 import type { Finding } from '../../shared/finding';

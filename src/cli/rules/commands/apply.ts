@@ -5,31 +5,55 @@
  * meanwhile, is named and the others are still written (exit 1).
  */
 import type { Command } from 'commander';
-import type { CommandContext } from '../../shared/command-context';
-import { withCommonOptions } from '../../shared/common-options';
+import type { CliCommand } from '../../shared/command';
 import { EXIT } from '../../shared/exit-codes';
 import type { Io } from '../../shared/io';
-import { type CommandReport, coloursFor, writeReport } from '../../shared/output';
+import { coloursFor } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
 import { type Colours, joined, linesText, type Printed, printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { applyPlan, landed, type Written } from '../table/apply-writes';
 import { planJson, planLines, replayLines } from '../table/plan-report';
-import { planChanges } from '../table/rules-plan';
-import { withTargetOptions } from '../table/target-options';
+import type { ReplayOutcome } from '../table/proposal';
+import { planChanges, type RulesPlan } from '../table/rules-plan';
 import { appliedBy } from '../table/who';
-import { withProposal } from '../table/with-proposal';
-import { type PlanOptions, planReport } from './plan';
+import {
+  type ProposalCommandOptions,
+  type ProposalDeps,
+  type ProposalFlags,
+  proposalDeps,
+  proposalOptions,
+  withProposal,
+  withProposalOptions,
+} from '../table/with-proposal';
+import { type PlanOutcome, planPrinter } from './plan';
 
-interface ApplyOptions extends PlanOptions {
+interface ApplyFlags extends ProposalFlags {
   yes?: boolean;
   by?: string;
 }
 
-export function defineApply(program: Command, { io, finish }: CommandContext): void {
-  withTargetOptions(
-    withCommonOptions(
+export interface ApplyOptions extends ProposalCommandOptions {
+  /** Write without asking. */
+  yes: boolean;
+  by?: string;
+}
+
+export interface ApplyDeps extends ProposalDeps {
+  /** Shown the plan before anything is written: whether to write it. */
+  review(plan: RulesPlan, replay: ReplayOutcome, rulesTable: string): Promise<boolean>;
+}
+
+export type ApplyOutcome =
+  | { shows: 'refused'; plan: PlanOutcome }
+  | { shows: 'nothing to apply'; plan: RulesPlan }
+  | { shows: 'declined' }
+  | { shows: 'applied'; written: Written[]; plan: RulesPlan; replay: ReplayOutcome };
+
+export const applyCommand: CliCommand<[string[], ApplyFlags], ApplyOptions, ApplyOutcome, ApplyDeps> = {
+  declare: (program: Command) =>
+    withProposalOptions(
       program
         .command('apply')
         .description('write the rule files into the rules table, after showing the plan and asking')
@@ -40,39 +64,73 @@ export function defineApply(program: Command, { io, finish }: CommandContext): v
         .option('--days <n>', 'replay the audited calls of the last N days in the plan', '7')
         .option('--show-subjects', 'name the people in the replay’s examples'),
     ),
-  ).action((paths: string[], options: ApplyOptions) => {
-    if (options.yes !== true && (options.json === true || !io.stdinIsTTY)) {
+  options: ([paths, flags], io) => {
+    if (flags.yes !== true && (flags.json === true || !io.stdinIsTTY)) {
       throw new UsageError('apply asks before writing: pass --yes to write without asking (not a terminal, or --json)');
     }
-    return withProposal(io, paths, options, async (proposal, target) => {
-      if (!proposal.ok) {
-        finish(writeReport(io, planReport(proposal, target.where, target.rulesTable), options));
-        return;
-      }
+    return { ...proposalOptions(paths, flags), yes: flags.yes === true, ...(flags.by === undefined ? {} : { by: flags.by }) };
+  },
+  deps: (io, options) => ({ ...proposalDeps(io, options.json), review: reviewOnTerminal(io, options.json, options.yes) }),
+  run: (options, deps) =>
+    withProposal(options, deps, async (proposal, target): Promise<ApplyOutcome> => {
+      if (!proposal.ok) return { shows: 'refused', plan: { proposal, where: target.where, rulesTable: target.rulesTable } };
       const { plan, replay } = proposal;
-      if (planChanges(plan) === 0) {
-        finish(
-          writeReport(
-            io,
-            { exitCode: EXIT.ok, json: { rules: planJson(plan), written: [] }, human: (c) => [...planLines(plan, c), printed`Nothing to apply.`] },
-            options,
-          ),
-        );
-        return;
+      if (planChanges(plan) === 0) return { shows: 'nothing to apply', plan };
+      if (!(await deps.review(plan, replay, target.rulesTable))) return { shows: 'declined' };
+      const by = await appliedBy(options.by, deps.cwd, target);
+      return { shows: 'applied', written: await applyPlan(target, plan, { by, at: deps.now() }), plan, replay };
+    }),
+  exitCode: (outcome) => {
+    switch (outcome.shows) {
+      case 'refused':
+      case 'declined':
+        return EXIT.negative;
+      case 'nothing to apply':
+        return EXIT.ok;
+      case 'applied':
+        return outcome.written.some((write) => !landed(write) || overwrote(write)) ? EXIT.negative : EXIT.ok;
+    }
+  },
+  print: {
+    json: (outcome) => {
+      switch (outcome.shows) {
+        case 'refused':
+          return planPrinter.json(outcome.plan);
+        case 'nothing to apply':
+          return { rules: planJson(outcome.plan), written: [] };
+        case 'declined':
+          return { applied: false };
+        case 'applied':
+          return { rules: planJson(outcome.plan), replay: outcome.replay, written: outcome.written };
       }
-      if (options.json !== true) {
-        const c = coloursFor(io, options);
-        io.stdout(linesText([...planLines(plan, c), printed``, ...replayLines(replay, c), printed``]));
+    },
+    human: (outcome, c) => {
+      switch (outcome.shows) {
+        case 'refused':
+          return planPrinter.human(outcome.plan, c);
+        case 'nothing to apply':
+          return [...planLines(outcome.plan, c), printed`Nothing to apply.`];
+        case 'declined':
+          return [printed`Nothing written.`];
+        case 'applied':
+          return appliedLines(outcome.written, c);
       }
-      if (options.yes !== true && !(await confirmed(io, printed`Apply ${plural(planChanges(plan), 'change')} to ${target.rulesTable}?`))) {
-        finish(writeReport(io, { exitCode: EXIT.negative, json: { applied: false }, human: () => [printed`Nothing written.`] }, options));
-        return;
-      }
-      const by = await appliedBy(options.by, io.cwd, target);
-      const written = await applyPlan(target, plan, { by, at: new Date() });
-      finish(writeReport(io, appliedReport(written, plan, replay), options));
-    });
-  });
+    },
+  },
+};
+
+/**
+ * On a terminal (or with `--yes`): the plan and replay shown first (not with `--json`), then the
+ * question, unless `--yes` answered it.
+ */
+function reviewOnTerminal(io: Io, json: boolean, yes: boolean): ApplyDeps['review'] {
+  return async (plan, replay, rulesTable) => {
+    if (!json) {
+      const c = coloursFor(io, { json });
+      io.stdout(linesText([...planLines(plan, c), printed``, ...replayLines(replay, c), printed``]));
+    }
+    return yes || (await confirmed(io, printed`Apply ${plural(planChanges(plan), 'change')} to ${rulesTable}?`));
+  };
 }
 
 async function confirmed(io: Io, question: Printed): Promise<boolean> {
@@ -80,34 +138,31 @@ async function confirmed(io: Io, question: Printed): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
-/** Exported for its test: what apply says once it has written, one line per write, then the count of each outcome. */
-export function appliedReport(written: readonly Written[], plan: Parameters<typeof planJson>[0], replay: unknown): CommandReport {
+const overwrote = (write: Written): boolean => write.outcome.status === 'written' && write.outcome.unseen.length > 0;
+
+/** What apply says once it has written: one line per write, then the count of each outcome. */
+export function appliedLines(written: readonly Written[], c: Colours): Printed[] {
   const count = (status: Written['outcome']['status']) => written.filter((write) => write.outcome.status === status).length;
-  const overwritten = written.filter((write) => write.outcome.status === 'written' && write.outcome.unseen.length > 0);
   const notWritten = written.filter((write) => !landed(write));
   const others = [
     count('conflict') > 0 ? plural(count('conflict'), 'conflict') : '',
     count('failed') > 0 ? `${count('failed')} failed` : '',
     count('not_attempted') > 0 ? `${count('not_attempted')} not attempted` : '',
   ].filter(Boolean);
-  return {
-    exitCode: notWritten.length > 0 || overwritten.length > 0 ? EXIT.negative : EXIT.ok,
-    json: { rules: planJson(plan), replay, written },
-    human: (c) => [
-      ...written.map((write) => writeLine(write, c)),
-      printed`${plural(written.length - notWritten.length, 'change')} written${others.length > 0 ? printed`, ${others.join(', ')}` : ''}.`,
-      ...(notWritten.length > 0
-        ? [
-            c.red(
-              printed`Not written: ${joined(
-                notWritten.map((write) => write.rule),
-                ', ',
-              )}; every other change listed landed.`,
-            ),
-          ]
-        : []),
-    ],
-  };
+  return [
+    ...written.map((write) => writeLine(write, c)),
+    printed`${plural(written.length - notWritten.length, 'change')} written${others.length > 0 ? printed`, ${others.join(', ')}` : ''}.`,
+    ...(notWritten.length > 0
+      ? [
+          c.red(
+            printed`Not written: ${joined(
+              notWritten.map((write) => write.rule),
+              ', ',
+            )}; every other change listed landed.`,
+          ),
+        ]
+      : []),
+  ];
 }
 
 function writeLine(write: Written, c: Colours): Printed {

@@ -3,23 +3,49 @@
  * days' real decisions would come out differently under the rules as they would be.
  */
 import type { Command } from 'commander';
-import type { CommandContext } from '../../shared/command-context';
-import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
+import type { CliCommand, ResultPrinter } from '../../shared/command';
 import { EXIT } from '../../shared/exit-codes';
 import { printedFinding } from '../../shared/finding';
-import { type CommandReport, writeReport } from '../../shared/output';
 import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
 import { printed, prose } from '../../shared/terminal-text';
 import { planJson, planLines, replayLines } from '../table/plan-report';
 import type { Proposal } from '../table/proposal';
-import { withTargetOptions } from '../table/target-options';
-import { type ProposalCommandOptions, withProposal } from '../table/with-proposal';
+import {
+  type ProposalCommandOptions,
+  type ProposalDeps,
+  type ProposalFlags,
+  proposalDeps,
+  proposalOptions,
+  withProposal,
+  withProposalOptions,
+} from '../table/with-proposal';
 
-export interface PlanOptions extends CommonOptions, ProposalCommandOptions {}
+/** The proposal, and the table it is for. */
+export interface PlanOutcome {
+  proposal: Proposal;
+  where: string;
+  rulesTable: string;
+}
 
-export function definePlan(program: Command, { io, finish }: CommandContext): void {
-  withTargetOptions(
-    withCommonOptions(
+export const planPrinter: ResultPrinter<PlanOutcome> = {
+  json: ({ proposal, where, rulesTable }) =>
+    proposal.ok
+      ? { table: rulesTable, where, files: proposal.files, rules: planJson(proposal.plan), replay: proposal.replay }
+      : { problems: proposal.problems },
+  human: ({ proposal, where, rulesTable }, c) =>
+    proposal.ok
+      ? [
+          printed`Plan for the rules table ${rulesTable} (${prose(where)}), from ${proposal.files} rule files:`,
+          ...planLines(proposal.plan, c),
+          printed``,
+          ...replayLines(proposal.replay, c),
+        ]
+      : [...proposal.problems.map((problem) => c.red(printedFinding(problem))), c.red(printed`No plan: fix these problems first (lumos-rules check).`)],
+};
+
+export const planCommand: CliCommand<[string[], ProposalFlags], ProposalCommandOptions, PlanOutcome, ProposalDeps> = {
+  declare: (program: Command) =>
+    withProposalOptions(
       program
         .command('plan')
         .description('show what apply would change in the rules table, and replay the last days’ audited decisions under the proposed rules')
@@ -28,32 +54,9 @@ export function definePlan(program: Command, { io, finish }: CommandContext): vo
         .option('--prune', 'plan to remove table rules missing from the files (only in the apps the files mention)')
         .option('--show-subjects', 'name the people in the replay’s examples (left out by default, so CI logs carry no emails)'),
     ),
-  ).action((paths: string[], options: PlanOptions) =>
-    withProposal(io, paths, options, async (proposal, target) => {
-      finish(writeReport(io, planReport(proposal, target.where, target.rulesTable), options));
-    }),
-  );
-}
-
-export function planReport(proposal: Proposal, where: string, rulesTable: string): CommandReport {
-  if (!proposal.ok) {
-    return {
-      exitCode: EXIT.negative,
-      json: { problems: proposal.problems },
-      human: (c) => [
-        ...proposal.problems.map((problem) => c.red(printedFinding(problem))),
-        c.red(printed`No plan: fix these problems first (lumos-rules check).`),
-      ],
-    };
-  }
-  return {
-    exitCode: EXIT.ok,
-    json: { table: rulesTable, where, files: proposal.files, rules: planJson(proposal.plan), replay: proposal.replay },
-    human: (c) => [
-      printed`Plan for the rules table ${rulesTable} (${prose(where)}), from ${proposal.files} rule files:`,
-      ...planLines(proposal.plan, c),
-      printed``,
-      ...replayLines(proposal.replay, c),
-    ],
-  };
-}
+  options: ([paths, flags]) => proposalOptions(paths, flags),
+  deps: (io, options) => proposalDeps(io, options.json),
+  run: (options, deps) => withProposal(options, deps, async (proposal, target) => ({ proposal, where: target.where, rulesTable: target.rulesTable })),
+  exitCode: ({ proposal }) => (proposal.ok ? EXIT.ok : EXIT.negative),
+  print: planPrinter,
+};

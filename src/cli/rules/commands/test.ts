@@ -1,37 +1,46 @@
 /** `lumos-rules test [PATH…]`: run the admins' test cases against the rule files, like `opa test`. */
 import type { Command } from 'commander';
-import type { CommandContext } from '../../shared/command-context';
+import type { CliCommand } from '../../shared/command';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import { exitCodeFor } from '../../shared/exit-codes';
 import { printedFinding } from '../../shared/finding';
-import type { Colours, CommandReport } from '../../shared/output';
-import { writeReport } from '../../shared/output';
+import type { Colours } from '../../shared/output';
 import { plural } from '../../shared/plural';
 import { type Printed, printed, prose } from '../../shared/terminal-text';
 import { describeMismatch } from '../rule-tests/expectations';
 import { type CaseResult, runTests, type TestRunResult } from '../rule-tests/run-tests';
 import { formatTreeLine } from '../rule-tests/trace-tree';
 
-interface TestOptions extends CommonOptions {
+interface TestFlags extends CommonOptions {
   verbose?: boolean;
 }
 
-export function defineTest(program: Command, { io, finish }: CommandContext): void {
-  withCommonOptions(
-    program
-      .command('test')
-      .description('run the test cases of *.test.yaml|yml|json files against the rule files in the same paths (default: rules/)')
-      .argument('[paths...]', 'files or folders holding rule files and test files (read recursively)')
-      .option('--verbose', 'list passing cases too'),
-  ).action((paths: string[], options: TestOptions) => {
-    finish(writeReport(io, testReport(runTests(paths, io.cwd, new Date()), options), options));
-  });
+export interface TestOptions {
+  paths: string[];
+  strict: boolean;
+  verbose: boolean;
 }
 
-export function testReport(result: TestRunResult, options: TestOptions): CommandReport {
-  return {
-    exitCode: exitCodeFor({ negative: result.failed > 0 || result.problems.length > 0, warnings: result.warnings.length, strict: options.strict === true }),
-    json: {
+export interface TestOutcome {
+  tests: TestRunResult;
+  strict: boolean;
+  verbose: boolean;
+}
+
+export const testCommand: CliCommand<[string[], TestFlags], TestOptions, TestOutcome> = {
+  declare: (program: Command) =>
+    withCommonOptions(
+      program
+        .command('test')
+        .description('run the test cases of *.test.yaml|yml|json files against the rule files in the same paths (default: rules/)')
+        .argument('[paths...]', 'files or folders holding rule files and test files (read recursively)')
+        .option('--verbose', 'list passing cases too'),
+    ),
+  options: ([paths, flags]) => ({ paths, strict: flags.strict === true, verbose: flags.verbose === true }),
+  run: async (options, deps) => ({ tests: runTests(options.paths, deps.cwd, deps.now()), strict: options.strict, verbose: options.verbose }),
+  exitCode: ({ tests, strict }) => exitCodeFor({ negative: tests.failed > 0 || tests.problems.length > 0, warnings: tests.warnings.length, strict }),
+  print: {
+    json: ({ tests: result }) => ({
       test_files: result.testFiles,
       rule_files: result.ruleFiles,
       rules: result.rules,
@@ -40,8 +49,8 @@ export function testReport(result: TestRunResult, options: TestOptions): Command
       cases: result.cases.map(({ tree: _tree, ...rest }) => rest),
       problems: result.problems,
       warnings: result.warnings,
-    },
-    human: (c) => {
+    }),
+    human: ({ tests: result, verbose }, c) => {
       const extra = [
         result.problems.length > 0 ? plural(result.problems.length, 'problem') : '',
         result.warnings.length > 0 ? plural(result.warnings.length, 'warning') : '',
@@ -54,13 +63,13 @@ export function testReport(result: TestRunResult, options: TestOptions): Command
         ...result.problems.map((problem) => c.red(printedFinding(problem))),
         ...result.warnings.map((warning) => printed`${c.yellow(printed`warning:`)} ${printedFinding(warning)}`),
         ...result.cases.flatMap((testCase) =>
-          testCase.passed ? (options.verbose ? [printed`${c.green(printed`✓`)} ${caseTitle(testCase)}`] : []) : failureLines(testCase, c),
+          testCase.passed ? (verbose ? [printed`${c.green(printed`✓`)} ${caseTitle(testCase)}`] : []) : failureLines(testCase, c),
         ),
         colour(summary),
       ];
     },
-  };
-}
+  },
+};
 
 /** The case's name is the admin's free text, quoted; the file and path say where it is. */
 function caseTitle(testCase: CaseResult): Printed {

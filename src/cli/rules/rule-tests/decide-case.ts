@@ -4,6 +4,8 @@
  * and the same mapping from decision to Lumos reply (src/services/decision-replies.ts).
  * Provisioning stops where the service would call the provisioner: a chosen rule counts as done.
  */
+
+import { grantTargets } from '../../../grants/grant-targets';
 import type { ParsedRequest } from '../../../lumos/payload';
 import type { Reply, ReplyOutcome } from '../../../lumos/replies';
 import { decidePreApproval } from '../../../rules/decisions/pre-approval-decision';
@@ -13,7 +15,6 @@ import type { Facts } from '../../../rules/facts';
 import type { RuleEntry, RuleKind } from '../../../rules/rule-item';
 import type { RuleTrace } from '../../../rules/trace';
 import { type Answer, plannedResult, preApprovalAnswer, provisioningAnswer, requestValidationAnswer } from '../../../services/decision-replies';
-import { grantTargets } from '../../../services/grant-targets';
 import { messageContext } from '../../../services/request-validation-service';
 
 export interface CaseOutcome {

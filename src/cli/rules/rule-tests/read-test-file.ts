@@ -1,5 +1,5 @@
 /** A test file read and validated, or its problems, each naming the file, the path and the line. */
-import { formatPath } from '../../../lumos/format-path';
+import { formatPath } from '../../../kernel/issue-path';
 import { didYouMean } from '../../shared/did-you-mean';
 import type { Finding } from '../../shared/finding';
 import { readDocumentFile, withoutSchema } from '../../shared/rule-files';

@@ -4,10 +4,10 @@
  * reply. Strict, so a misspelt key is an error rather than a silently weaker test.
  */
 import * as z from 'zod/mini';
-import '../../../lumos/zod-setup';
+import '../../../kernel/zod-setup';
+import { addIssue } from '../../../kernel/zod-setup';
 import { emailProblem, normaliseEmail } from '../../../lumos/email';
 import { LUMOS_RESPONSE } from '../../../lumos/replies';
-import { addIssue } from '../../../lumos/zod-setup';
 import { RULE_KINDS, type RuleKind } from '../../../rules/rule-item';
 import { normaliseInstant } from '../../../store/iso-instant';
 

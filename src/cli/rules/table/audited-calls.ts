@@ -5,7 +5,7 @@
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
-import { JOB_KINDS } from '../../../kernel/metrics';
+import { JOB_KINDS } from '../../../audit/record';
 import { targetError } from '../../shared/target-error';
 import { scanItemPages } from './scan-items';
 import type { Target } from './target';

@@ -40,10 +40,14 @@ export const withoutBookkeeping = (item: RuleItem): RuleItem =>
   keyedAs(item, Object.fromEntries(Object.entries(item).filter(([attribute]) => !(BOOKKEEPING as readonly string[]).includes(attribute))));
 
 export function planRules(files: readonly RuleItem[], table: readonly RuleItem[], options: { prune: boolean }): RulesPlan {
-  const apps = new Set(files.map((item) => item.app_id));
-  const inTable = new Map(table.map((item) => [ruleKey(item), item]));
-  const inFiles = new Set(files.map(ruleKey));
   const plan: RulesPlan = { added: [], changed: [], missing: [], prune: options.prune, unchanged: 0, untouched: 0, proposed: [] };
+  planFiles(plan, files, new Map(table.map((item) => [ruleKey(item), item])));
+  planTableOnly(plan, table, new Set(files.map(ruleKey)), new Set(files.map((item) => item.app_id)));
+  return plan;
+}
+
+/** Each file's rule: added, changed or unchanged against the table's. */
+function planFiles(plan: RulesPlan, files: readonly RuleItem[], inTable: ReadonlyMap<string, RuleItem>): void {
   for (const item of files) {
     const current = inTable.get(ruleKey(item));
     const fields = current === undefined ? [] : fieldChanges(withoutBookkeeping(current), withoutBookkeeping(item));
@@ -52,6 +56,10 @@ export function planRules(files: readonly RuleItem[], table: readonly RuleItem[]
     else plan.unchanged += 1;
     plan.proposed.push(item);
   }
+}
+
+/** The table's rules no file holds: untouched outside the files' apps, missing (and removed with `--prune`) inside them. */
+function planTableOnly(plan: RulesPlan, table: readonly RuleItem[], inFiles: ReadonlySet<string>, apps: ReadonlySet<unknown>): void {
   for (const item of table) {
     if (inFiles.has(ruleKey(item))) continue;
     if (!apps.has(item.app_id)) {
@@ -59,10 +67,9 @@ export function planRules(files: readonly RuleItem[], table: readonly RuleItem[]
       plan.proposed.push(item);
     } else {
       plan.missing.push(item);
-      if (!options.prune) plan.proposed.push(item);
+      if (!plan.prune) plan.proposed.push(item);
     }
   }
-  return plan;
 }
 
 export const planChanges = (plan: RulesPlan): number => plan.added.length + plan.changed.length + (plan.prune ? plan.missing.length : 0);

@@ -4,7 +4,7 @@
  * them instead of writing something else.
  */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
-import { formatPath } from '../../../lumos/format-path';
+import { formatPath } from '../../../kernel/issue-path';
 
 /** An object literal's shape (a map), not a Set, a NumberValue or another class's instance. */
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {

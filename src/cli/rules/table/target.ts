@@ -3,16 +3,8 @@
  * Local (`--endpoint URL --rules-table NAME`) or a deployed stack (`--stack NAME`).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resolveTables } from '../../shared/table-target';
-
-export interface TargetOptions {
-  endpoint?: string;
-  region?: string;
-  stack?: string;
-  rulesTable?: string;
-  auditTable?: string;
-  stateTable?: string;
-}
+import { openTables, RULES_TABLES } from '../../shared/table-options';
+import type { TablesOptions } from '../../shared/table-target';
 
 export interface Target {
   documents: DynamoDBDocumentClient;
@@ -30,8 +22,8 @@ export interface Target {
 }
 
 /** The rules commands' tables: the rules table always, the audit and state tables when given or in the stack's outputs. */
-export async function resolveTarget(options: TargetOptions): Promise<Target> {
-  const { tables, required, ...resolved } = await resolveTables(options, 'rulesTable');
+export async function resolveTarget(options: TablesOptions): Promise<Target> {
+  const { tables, required, ...resolved } = await openTables(options, RULES_TABLES);
   return {
     ...resolved,
     rulesTable: required,
@@ -39,6 +31,3 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
     ...(tables.stateTable === undefined ? {} : { stateTable: tables.stateTable }),
   };
 }
-
-/** Whether the options name any table at all (plan without one shows no diff). */
-export const namesTarget = (options: TargetOptions): boolean => options.endpoint !== undefined || options.stack !== undefined;

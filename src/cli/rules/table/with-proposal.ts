@@ -1,37 +1,76 @@
 /**
- * The start plan and apply share: the tables from the options, the proposal computed with a
- * progress bar while the audit is read, and the client closed whatever happens next.
+ * What plan and apply share: their options (the rule files, the replay's days, `--prune`, the
+ * tables), and the start of their run: the tables opened, the proposal computed while a progress
+ * bar (when the terminal shows one) follows the audit being read, and the client closed whatever
+ * happens next.
  */
+import type { Command } from 'commander';
+import { type CommandDeps, processDeps } from '../../shared/command';
+import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import type { Io } from '../../shared/io';
 import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
+import { RULES_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
+import type { TablesOptions } from '../../shared/table-target';
+import type { AuditProgress } from './audited-calls';
 import { auditProgressBar } from './progress-bar';
 import { type Proposal, parseDays, propose } from './proposal';
-import { resolveTarget, type Target, type TargetOptions } from './target';
-import { targetOptions } from './target-options';
+import { resolveTarget, type Target } from './target';
 
-export interface ProposalCommandOptions extends TargetOptions {
-  json?: boolean;
+export interface ProposalFlags extends CommonOptions, TablesOptions {
   days?: string;
   prune?: boolean;
   showSubjects?: boolean;
 }
 
-export async function withProposal(
-  io: Io,
-  paths: readonly string[],
+export interface ProposalCommandOptions {
+  paths: string[];
+  /** `--json`: no progress bar. */
+  json: boolean;
+  days: number;
+  prune: boolean;
+  showSubjects: boolean;
+  tables: TablesOptions;
+}
+
+export interface ProposalDeps extends CommandDeps {
+  /** Follows the audit being read; stopped once it is. */
+  progress: AuditProgress & { stop(): void };
+}
+
+/** The command's own arguments and options, then the common ones, then the tables: as `--help` lists them. */
+export const withProposalOptions = (command: Command): Command => withTableOptions(withCommonOptions(command), RULES_TABLES);
+
+export function proposalOptions(paths: string[], flags: ProposalFlags): ProposalCommandOptions {
+  return {
+    paths: paths.length > 0 ? paths : [DEFAULT_RULES_PATH],
+    json: flags.json === true,
+    days: parseDays(flags.days),
+    prune: flags.prune === true,
+    showSubjects: flags.showSubjects === true,
+    tables: tablesOf(flags),
+  };
+}
+
+export function proposalDeps(io: Io, json: boolean): ProposalDeps {
+  return { ...processDeps(io), progress: auditProgressBar(io, json) };
+}
+
+export async function withProposal<T>(
   options: ProposalCommandOptions,
-  use: (proposal: Proposal, target: Target) => Promise<void>,
-): Promise<void> {
-  const days = parseDays(options.days);
-  const target = await resolveTarget(targetOptions(options));
-  const progress = auditProgressBar(io, options.json === true);
+  deps: ProposalDeps,
+  use: (proposal: Proposal, target: Target) => Promise<T>,
+): Promise<T> {
+  const target = await resolveTarget(options.tables);
   try {
-    const settings = { days, prune: options.prune === true, showSubjects: options.showSubjects === true };
-    const proposal = await propose(paths.length > 0 ? paths : [DEFAULT_RULES_PATH], io.cwd, target, settings, progress);
-    progress.stop();
-    await use(proposal, target);
+    let proposal: Proposal;
+    try {
+      const settings = { days: options.days, prune: options.prune, showSubjects: options.showSubjects, now: deps.now() };
+      proposal = await propose(options.paths, deps.cwd, target, settings, deps.progress);
+    } finally {
+      deps.progress.stop();
+    }
+    return await use(proposal, target);
   } finally {
-    progress.stop();
     target.close();
   }
 }

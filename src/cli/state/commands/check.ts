@@ -5,64 +5,85 @@
  */
 import type { Command } from 'commander';
 import { scanPages } from '../../rules/table/scan-pages';
-import type { CommandContext } from '../../shared/command-context';
+import type { CliCommand } from '../../shared/command';
+import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
-import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
+import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { printed, prose, quoted } from '../../shared/terminal-text';
 import { stateTableError } from '../import/state-write-error';
 import { stateItemProblems } from '../state-item-problems';
-import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
-interface CheckOptions extends StateTargetOptions {
+interface CheckFlags extends TablesOptions {
   json?: boolean;
+}
+
+export interface CheckOptions {
+  tables: TablesOptions;
+}
+
+export interface ItemProblems {
+  pk: string;
+  sk: string;
+  problems: string[];
+}
+
+export interface CheckOutcome {
+  table: string;
+  scanned: number;
+  withProblems: number;
+  /** The first items with problems, at most `LISTED`. */
+  items: ItemProblems[];
 }
 
 /** Listed in full up to this many; a table of nonsense is summarised, not dumped. */
 const LISTED = 1_000;
 
-export function defineCheck(program: Command, { io, finish }: CommandContext): void {
-  withStateTargetOptions(
-    program
-      .command('check')
-      .description('list state items the functions cannot read or find: keys not normalised, times that do not parse, shifts without an end')
-      .option('--json', 'print one JSON document on stdout instead of the summary'),
-  ).action(async (options: CheckOptions) => {
-    const target = await resolveStateTarget(options);
-    const found: { pk: string; sk: string; problems: string[] }[] = [];
-    let scanned = 0;
-    let withProblems = 0;
+export const checkCommand: CliCommand<[CheckFlags], CheckOptions, CheckOutcome> = {
+  declare: (program: Command) =>
+    withTableOptions(
+      withJsonOption(
+        program
+          .command('check')
+          .description('list state items the functions cannot read or find: keys not normalised, times that do not parse, shifts without an end'),
+      ),
+      STATE_TABLES,
+    ),
+  options: ([flags]) => ({ tables: tablesOf(flags) }),
+  run: async (options) => {
+    const target = await openTables(options.tables, STATE_TABLES);
     try {
-      for await (const page of scanPages(target.documents, { TableName: target.required })) {
-        for (const item of page.Items ?? []) {
-          scanned += 1;
-          const problems = stateItemProblems(item);
-          if (problems.length === 0) continue;
-          withProblems += 1;
-          if (found.length < LISTED) found.push({ pk: String(item.pk), sk: String(item.sk), problems });
-        }
-      }
+      return { table: target.required, ...(await checked(target)) };
     } catch (error) {
       throw stateTableError(error, 'reading', target);
     } finally {
       target.close();
     }
-    finish(
-      writeReport(
-        io,
-        {
-          exitCode: withProblems > 0 ? EXIT.negative : EXIT.ok,
-          json: { table: target.required, scanned, with_problems: withProblems, items: found },
-          human: (c) => [
-            ...found.flatMap((entry) => [
-              c.bold(printed`${quoted(entry.pk)} / ${quoted(entry.sk)}`),
-              ...entry.problems.map((problem) => printed`  ${prose(problem)}`),
-            ]),
-            printed`${plural(withProblems, 'state item')} the functions cannot read or find, of ${plural(scanned, 'item')} in ${target.required}${withProblems > found.length ? printed` (the first ${found.length} listed)` : ''}.`,
-          ],
-        },
-        options,
-      ),
-    );
-  });
+  },
+  exitCode: ({ withProblems }) => (withProblems > 0 ? EXIT.negative : EXIT.ok),
+  print: {
+    json: ({ table, scanned, withProblems, items }) => ({ table, scanned, with_problems: withProblems, items }),
+    human: ({ table, scanned, withProblems, items }, c) => [
+      ...items.flatMap((entry) => [
+        c.bold(printed`${quoted(entry.pk)} / ${quoted(entry.sk)}`),
+        ...entry.problems.map((problem) => printed`  ${prose(problem)}`),
+      ]),
+      printed`${plural(withProblems, 'state item')} the functions cannot read or find, of ${plural(scanned, 'item')} in ${table}${withProblems > items.length ? printed` (the first ${items.length} listed)` : ''}.`,
+    ],
+  },
+};
+
+async function checked(target: TablesTarget): Promise<Omit<CheckOutcome, 'table'>> {
+  const outcome: Omit<CheckOutcome, 'table'> = { scanned: 0, withProblems: 0, items: [] };
+  for await (const page of scanPages(target.documents, { TableName: target.required })) {
+    for (const item of page.Items ?? []) {
+      outcome.scanned += 1;
+      const problems = stateItemProblems(item);
+      if (problems.length === 0) continue;
+      outcome.withProblems += 1;
+      if (outcome.items.length < LISTED) outcome.items.push({ pk: String(item.pk), sk: String(item.sk), problems });
+    }
+  }
+  return outcome;
 }

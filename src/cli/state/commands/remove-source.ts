@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
+import { inPool } from '../../../kernel/pool';
 import {
   deleteItemOfSource,
   deleteSourceItem,
@@ -20,131 +21,200 @@ import {
   syncedShiftsIn,
 } from '../../../store/source-removal';
 import type { ItemKey } from '../../../store/synced-state-store';
-import { inPool } from '../../../sync/pool';
-import type { CommandContext } from '../../shared/command-context';
+
+import type { CliCommand } from '../../shared/command';
+import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
-import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
-import { joined, printed } from '../../shared/terminal-text';
+import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
+import type { TablesOptions, TablesTarget } from '../../shared/table-target';
+import { joined, type Printed, printed } from '../../shared/terminal-text';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
 import { stateTableError } from '../import/state-write-error';
 import { type SourceCoverage, sourceCoverage } from '../source-coverage';
-import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
-interface RemoveSourceOptions extends StateTargetOptions {
+interface RemoveSourceFlags extends TablesOptions {
   by?: string;
   dryRun?: boolean;
   scan?: boolean;
   json?: boolean;
 }
 
+export interface RemoveSourceOptions {
+  id: string;
+  /** `--by`; git's user.email when not given. */
+  by?: string;
+  dryRun: boolean;
+  /** Look in the whole state table, not only the schedules the source covers. */
+  scan: boolean;
+  tables: TablesOptions;
+}
+
+/** What was removed (or, in a dry run, would be). */
+interface Removal {
+  sourceItem: boolean;
+  status: boolean;
+  items: ItemKey[];
+  /** Written by another origin between the read and the delete: left. */
+  changed: ItemKey[];
+}
+
+export interface RemoveSourceOutcome {
+  table: string;
+  id: string;
+  by: string;
+  dryRun: boolean;
+  searched: SourceCoverage;
+  /** No source item, no status, no item it synced: a mistyped id. */
+  nothing: boolean;
+  sourceItem: boolean;
+  status: boolean;
+  shifts: number;
+  trainingRecords: number;
+  shiftsBySchedule: Record<string, number>;
+  changed: number;
+  /** A training source: a run under way may still write one of its records. */
+  trainingSource: boolean;
+}
+
 /** A Scan of a large state table takes a while; this is an admin's command, not a request. */
 const BUDGET_MS = 120_000;
 const AT_ONCE = 8;
 
-export function defineRemoveSource(program: Command, { io, finish }: CommandContext): void {
-  withStateTargetOptions(
-    program
-      .command('remove-source')
-      .description('remove a state source: its source item, its status and every shift and training record it synced, saying how many')
-      .argument('<id>', "the source id (the source item's sk)")
-      .option('--by <who>', "who removes it (printed with the result; default: git's user.email)")
-      .option('--dry-run', 'print what would be removed; remove nothing')
-      .option('--scan', 'look for its items in the whole state table, not only the schedules it covers now (a schedule it used to sync)')
-      .option('--json', 'print one JSON document on stdout instead of the summary'),
-  ).action(async (idArgument: string, options: RemoveSourceOptions) => {
-    const id = nameArgument(idArgument, 'ID');
-    const by = importer(options.by, io.cwd);
-    const dryRun = options.dryRun === true;
-    const target = await resolveStateTarget(options);
+export const removeSourceCommand: CliCommand<[string, RemoveSourceFlags], RemoveSourceOptions, RemoveSourceOutcome> = {
+  declare: (program: Command) =>
+    withTableOptions(
+      withJsonOption(
+        program
+          .command('remove-source')
+          .description('remove a state source: its source item, its status and every shift and training record it synced, saying how many')
+          .argument('<id>', "the source id (the source item's sk)")
+          .option('--by <who>', "who removes it (printed with the result; default: git's user.email)")
+          .option('--dry-run', 'print what would be removed; remove nothing')
+          .option('--scan', 'look for its items in the whole state table, not only the schedules it covers now (a schedule it used to sync)'),
+      ),
+      STATE_TABLES,
+    ),
+  options: ([id, flags]) => ({
+    id: nameArgument(id, 'ID'),
+    ...(flags.by === undefined ? {} : { by: flags.by }),
+    dryRun: flags.dryRun === true,
+    scan: flags.scan === true,
+    tables: tablesOf(flags),
+  }),
+  run: async (options, deps) => {
+    const { id, dryRun } = options;
+    const by = importer(options.by, deps.cwd);
+    const target = await openTables(options.tables, STATE_TABLES);
     try {
       const deadline = new Deadline(BUDGET_MS);
-      const { documents: client, required: table } = target;
-      let records: SourceRecords;
-      let coverage: SourceCoverage;
-      let found: ItemKey[];
-      try {
-        records = await sourceRecords(client, table, id, deadline);
-        coverage = options.scan === true ? { scan: true } : sourceCoverage(records);
-        found =
-          'scan' in coverage
-            ? await syncedItemsAnywhere(client, table, id, deadline)
-            : (await Promise.all(coverage.schedules.map((schedule) => syncedShiftsIn(client, table, id, schedule, deadline)))).flat();
-      } catch (error) {
-        throw stateTableError(error, 'reading', target);
-      }
-      let removedItem = records.item !== null;
-      let removedStatus = records.status !== null;
-      let removed = found;
-      const changed: ItemKey[] = [];
-      const anything = records.item !== null || records.status !== null || found.length > 0;
-      if (!dryRun && anything) {
-        try {
-          // The item first, so no run started from now on lists the source; then the status's
-          // removal mark, stamped now: a run started before it cannot record the source again,
-          // and the shifts such a run still writes count for nothing.
-          removedItem = await deleteSourceItem(client, table, id, deadline);
-          removedStatus = await markSourceRemoved(client, table, id, by, new Date(), deadline);
-          const deleted = new Set<ItemKey>();
-          await inPool(found, AT_ONCE, async (key) => {
-            if (await deleteItemOfSource(client, table, key, id, deadline)) deleted.add(key);
-          });
-          removed = found.filter((key) => deleted.has(key));
-          changed.push(...found.filter((key) => !deleted.has(key)));
-        } catch (error) {
-          throw stateTableError(error, 'writing', target);
-        }
-      }
-      const trainingSource = 'courses' in (records.status ?? {}) || records.item?.type === 'knowbe4' || found.some((key) => !isShiftKey(key));
-      const shifts = removed.filter(isShiftKey);
-      const training = removed.filter((key) => !isShiftKey(key));
-      const bySchedule: Record<string, number> = {};
-      for (const key of shifts) bySchedule[scheduleOf(key)] = (bySchedule[scheduleOf(key)] ?? 0) + 1;
+      const { records, searched, found } = await findSource(target, id, options.scan, deadline);
       const nothing = records.item === null && records.status === null && found.length === 0;
-      const verb = dryRun ? 'Would remove' : 'Removed';
-      finish(
-        writeReport(
-          io,
-          {
-            exitCode: nothing ? EXIT.negative : EXIT.ok,
-            json: {
-              table,
-              source: id,
-              dry_run: dryRun,
-              removed_by: by,
-              searched: 'scan' in coverage ? { scan: true } : { schedules: coverage.schedules },
-              removed: { source_item: removedItem, status: removedStatus, shifts: shifts.length, training_records: training.length },
-              shifts_by_schedule: bySchedule,
-              changed_meanwhile: changed.length,
-            },
-            human: () =>
-              nothing
-                ? [printed`No source ${id} in ${table}: no source item, no status, no item it synced. Nothing removed.`]
-                : [
-                    'scan' in coverage
-                      ? printed`Scanned the whole state table for its items (training records are kept per person).`
-                      : printed`Looked in the ${plural(coverage.schedules.length, 'schedule')} it covered: ${joined(coverage.schedules, ', ')}.`,
-                    ...Object.entries(bySchedule)
-                      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-                      .map(([schedule, count]) => printed`  ${schedule}: ${plural(count, 'synced shift')}`),
-                    printed`${verb} source ${id} from ${table} (by ${by}): ${removedItem ? 'its source item' : 'no source item'}, ${removedStatus ? 'its status' : 'no status'}, ${plural(shifts.length, 'synced shift')} and ${plural(training.length, 'synced training record')}${dryRun ? ' (dry run: nothing removed)' : ''}.`,
-                    ...(changed.length === 0
-                      ? []
-                      : [printed`Left ${plural(changed.length, 'item')}: written by another origin since it was read (no longer of source ${id}).`]),
-                    // Training records do not go through a source's status: one a run under way writes after this counts until removed.
-                    ...(dryRun || !trainingSource
-                      ? []
-                      : [
-                          printed`A sync run already under way may still write a training record of ${id}: run remove-source ${id} --scan again after one sync interval.`,
-                        ]),
-                  ],
-          },
-          options,
-        ),
-      );
+      const removal: Removal =
+        dryRun || nothing
+          ? { sourceItem: records.item !== null, status: records.status !== null, items: found, changed: [] }
+          : await removeSource(target, id, by, found, deps.now(), deadline);
+      const shifts = removal.items.filter(isShiftKey);
+      return {
+        table: target.required,
+        id,
+        by,
+        dryRun,
+        searched,
+        nothing,
+        sourceItem: removal.sourceItem,
+        status: removal.status,
+        shifts: shifts.length,
+        trainingRecords: removal.items.length - shifts.length,
+        shiftsBySchedule: countBySchedule(shifts),
+        changed: removal.changed.length,
+        trainingSource: 'courses' in (records.status ?? {}) || records.item?.type === 'knowbe4' || found.some((key) => !isShiftKey(key)),
+      };
     } finally {
       target.close();
     }
-  });
+  },
+  exitCode: ({ nothing }) => (nothing ? EXIT.negative : EXIT.ok),
+  print: {
+    json: (outcome) => ({
+      table: outcome.table,
+      source: outcome.id,
+      dry_run: outcome.dryRun,
+      removed_by: outcome.by,
+      searched: 'scan' in outcome.searched ? { scan: true } : { schedules: outcome.searched.schedules },
+      removed: { source_item: outcome.sourceItem, status: outcome.status, shifts: outcome.shifts, training_records: outcome.trainingRecords },
+      shifts_by_schedule: outcome.shiftsBySchedule,
+      changed_meanwhile: outcome.changed,
+    }),
+    human: (outcome) =>
+      outcome.nothing
+        ? [printed`No source ${outcome.id} in ${outcome.table}: no source item, no status, no item it synced. Nothing removed.`]
+        : removedLines(outcome),
+  },
+};
+
+/** The source's records and the items it synced, where its coverage says they can be (or anywhere, with `--scan`). */
+async function findSource(
+  target: TablesTarget,
+  id: string,
+  scan: boolean,
+  deadline: Deadline,
+): Promise<{ records: SourceRecords; searched: SourceCoverage; found: ItemKey[] }> {
+  const { documents: client, required: table } = target;
+  try {
+    const records = await sourceRecords(client, table, id, deadline);
+    const searched: SourceCoverage = scan ? { scan: true } : sourceCoverage(records);
+    const found =
+      'scan' in searched
+        ? await syncedItemsAnywhere(client, table, id, deadline)
+        : (await Promise.all(searched.schedules.map((schedule) => syncedShiftsIn(client, table, id, schedule, deadline)))).flat();
+    return { records, searched, found };
+  } catch (error) {
+    throw stateTableError(error, 'reading', target);
+  }
+}
+
+async function removeSource(target: TablesTarget, id: string, by: string, found: readonly ItemKey[], now: Date, deadline: Deadline): Promise<Removal> {
+  const { documents: client, required: table } = target;
+  try {
+    // The item first, so no run started from now on lists the source; then the status's
+    // removal mark, stamped now: a run started before it cannot record the source again,
+    // and the shifts such a run still writes count for nothing.
+    const sourceItem = await deleteSourceItem(client, table, id, deadline);
+    const status = await markSourceRemoved(client, table, id, by, now, deadline);
+    const deleted = new Set<ItemKey>();
+    await inPool(found, AT_ONCE, async (key) => {
+      if (await deleteItemOfSource(client, table, key, id, deadline)) deleted.add(key);
+    });
+    return { sourceItem, status, items: found.filter((key) => deleted.has(key)), changed: found.filter((key) => !deleted.has(key)) };
+  } catch (error) {
+    throw stateTableError(error, 'writing', target);
+  }
+}
+
+function countBySchedule(shifts: readonly ItemKey[]): Record<string, number> {
+  const bySchedule: Record<string, number> = {};
+  for (const key of shifts) bySchedule[scheduleOf(key)] = (bySchedule[scheduleOf(key)] ?? 0) + 1;
+  return bySchedule;
+}
+
+function removedLines(outcome: RemoveSourceOutcome): Printed[] {
+  const { id, table, by, dryRun, searched } = outcome;
+  return [
+    'scan' in searched
+      ? printed`Scanned the whole state table for its items (training records are kept per person).`
+      : printed`Looked in the ${plural(searched.schedules.length, 'schedule')} it covered: ${joined(searched.schedules, ', ')}.`,
+    ...Object.entries(outcome.shiftsBySchedule)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([schedule, count]) => printed`  ${schedule}: ${plural(count, 'synced shift')}`),
+    printed`${dryRun ? 'Would remove' : 'Removed'} source ${id} from ${table} (by ${by}): ${outcome.sourceItem ? 'its source item' : 'no source item'}, ${outcome.status ? 'its status' : 'no status'}, ${plural(outcome.shifts, 'synced shift')} and ${plural(outcome.trainingRecords, 'synced training record')}${dryRun ? ' (dry run: nothing removed)' : ''}.`,
+    ...(outcome.changed === 0
+      ? []
+      : [printed`Left ${plural(outcome.changed, 'item')}: written by another origin since it was read (no longer of source ${id}).`]),
+    // Training records do not go through a source's status: one a run under way writes after this counts until removed.
+    ...(dryRun || !outcome.trainingSource
+      ? []
+      : [printed`A sync run already under way may still write a training record of ${id}: run remove-source ${id} --scan again after one sync interval.`]),
+  ];
 }

@@ -6,25 +6,42 @@
  */
 import type { Command } from 'commander';
 import { auditJob } from '../../../audit/writer';
+import { grantDigest } from '../../../grants/due-index';
+import { type GrantItem, type GrantKey, UnreadableGrantError } from '../../../grants/grant-item';
+import { DynamoGrantLedger } from '../../../grants/grant-ledger';
+import { grantStateAt } from '../../../grants/lifecycle';
+import { asResolvedByHand } from '../../../grants/transitions';
 import { Deadline } from '../../../kernel/deadline';
 import { DynamoAuditSink } from '../../../store/audit-sink';
-import { grantDigest } from '../../../store/grant-due';
-import { asResolvedByHand, type GrantItem, type GrantKey, stateOf } from '../../../store/grant-item';
-import { DynamoGrantLedger } from '../../../store/grant-ledger';
-import type { CommandContext } from '../../shared/command-context';
+import type { CliCommand } from '../../shared/command';
+import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
-import { writeReport } from '../../shared/output';
-import type { TablesTarget } from '../../shared/table-target';
+import { GRANTS_TABLES, openTables, tablesOf, withTableOptions } from '../../shared/table-options';
+import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { TargetError, targetError } from '../../shared/target-error';
 import { printed } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { grantId, parseGrantId } from '../grant-id';
-import { type GrantsTargetOptions, resolveGrantsTarget, withGrantsTargetOptions } from '../grants-target';
 
-interface ResolveOptions extends GrantsTargetOptions {
+interface ResolveFlags extends TablesOptions {
   json?: boolean;
   by?: string;
   reason?: string;
+}
+
+export interface ResolveOptions {
+  grant: GrantKey;
+  /** Who closes it, and how the access was removed: both recorded in the audit item. */
+  by: string;
+  reason: string;
+  tables: TablesOptions;
+}
+
+export interface ResolveOutcome {
+  grant: string;
+  resolved: GrantItem;
+  by: string;
+  reason: string;
 }
 
 const MAX_TEXT = 500;
@@ -40,74 +57,76 @@ function text(value: string | undefined, flag: string): string {
   return trimmed;
 }
 
-export function defineResolve(program: Command, { io, finish }: CommandContext): void {
-  withGrantsTargetOptions(
-    program
-      .command('resolve')
-      .description('close a pending removal by hand once the access was removed some other way (audited)')
-      .argument('<grant>', '<app_instance>/<email>#<permission>, as `lumos-state grants --pending` prints it')
-      .option('--by <who>', 'who closes it (recorded in the audit item)')
-      .option('--reason <why>', 'how the access was removed (recorded in the audit item)')
-      .option('--json', 'print one JSON document on stdout instead of the summary'),
-  ).action(async (grant: string, options: ResolveOptions) => {
-    const key = parseGrantId(grant);
-    const by = text(options.by, '--by');
-    const reason = text(options.reason, '--reason');
-    const target = await resolveGrantsTarget(options);
+export const resolveCommand: CliCommand<[string, ResolveFlags], ResolveOptions, ResolveOutcome> = {
+  declare: (program: Command) =>
+    withTableOptions(
+      withJsonOption(
+        program
+          .command('resolve')
+          .description('close a pending removal by hand once the access was removed some other way (audited)')
+          .argument('<grant>', '<app_instance>/<email>#<permission>, as `lumos-state grants --pending` prints it')
+          .option('--by <who>', 'who closes it (recorded in the audit item)')
+          .option('--reason <why>', 'how the access was removed (recorded in the audit item)'),
+      ),
+      GRANTS_TABLES,
+    ),
+  options: ([grant, flags]) => ({ grant: parseGrantId(grant), by: text(flags.by, '--by'), reason: text(flags.reason, '--reason'), tables: tablesOf(flags) }),
+  run: async ({ grant: key, by, reason, tables }, deps) => {
+    const target = await openTables(tables, GRANTS_TABLES);
     try {
       const auditTable = target.tables.auditTable;
       if (auditTable === undefined) throw new UsageError('--endpoint needs --audit-table NAME too: a resolution is audited');
-      const resolved = await close(target, key, by, reason);
-      const startedAt = Date.now();
-      try {
-        await auditJob(
-          new DynamoAuditSink(target.documents, auditTable, AUDIT_RETENTION_DAYS),
-          'grant_resolved',
-          {
-            app_id: resolved.app_id,
-            subject: resolved.email,
-            permissions: [resolved.permission],
-            decision: 'RESOLVED',
-            reason,
-            actor: by,
-            results: [{ permission: resolved.permission, status: 'removed', rule_id: resolved.rule_id, detail: `pending removal closed by hand: ${reason}` }],
-            // Short whatever the key holds: the audit item's sort key ends in it (1,024 bytes at most).
-            request_id: `resolve:${grantDigest(key)}:${resolved.version}`,
-          },
-          new Date(),
-          startedAt,
-          new Deadline(BUDGET_MS),
-        );
-      } catch {
-        throw new TargetError(`grant ${grantId(key)} was closed, but its audit item could not be written to ${auditTable}: record the resolution by hand`);
-      }
-      finish(
-        writeReport(
-          io,
-          {
-            exitCode: EXIT.ok,
-            json: { grant: grantId(key), state: resolved.state, removed_at: resolved.removed_at, resolved_by: by, reason },
-            human: () => [printed`Closed ${grantId(key)}: marked removed at ${resolved.removed_at ?? ''}, audited as resolved by ${by}.`],
-          },
-          options,
-        ),
-      );
+      const resolved = await close(target, key, by, reason, deps.now);
+      await audit(target, auditTable, key, resolved, by, reason, deps.now);
+      return { grant: grantId(key), resolved, by, reason };
     } finally {
       target.close();
     }
-  });
+  },
+  exitCode: () => EXIT.ok,
+  print: {
+    json: ({ grant, resolved, by, reason }) => ({ grant, state: resolved.state, removed_at: resolved.removed_at, resolved_by: by, reason }),
+    human: ({ grant, resolved, by }) => [printed`Closed ${grant}: marked removed at ${resolved.removed_at ?? ''}, audited as resolved by ${by}.`],
+  },
+};
+
+/** The resolution's audit item, of kind `grant_resolved`: who closed it and why. */
+async function audit(target: TablesTarget, auditTable: string, key: GrantKey, resolved: GrantItem, by: string, reason: string, now: () => Date): Promise<void> {
+  const startedAt = Date.now();
+  try {
+    await auditJob(
+      new DynamoAuditSink(target.documents, auditTable, AUDIT_RETENTION_DAYS),
+      'grant_resolved',
+      {
+        app_id: resolved.app_id,
+        subject: resolved.email,
+        permissions: [resolved.permission],
+        decision: 'RESOLVED',
+        reason,
+        actor: by,
+        results: [{ permission: resolved.permission, status: 'removed', rule_id: resolved.rule_id, detail: `pending removal closed by hand: ${reason}` }],
+        // Short whatever the key holds: the audit item's sort key ends in it (1,024 bytes at most).
+        request_id: `resolve:${grantDigest(key)}:${resolved.version}`,
+      },
+      now(),
+      startedAt,
+      new Deadline(BUDGET_MS),
+    );
+  } catch {
+    throw new TargetError(`grant ${grantId(key)} was closed, but its audit item could not be written to ${auditTable}: record the resolution by hand`);
+  }
 }
 
 /** Reads the grant, refuses anything but a pending removal, and writes it removed if nobody changed it meanwhile. */
-async function close(target: TablesTarget, key: GrantKey, by: string, reason: string): Promise<GrantItem> {
+async function close(target: TablesTarget, key: GrantKey, by: string, reason: string, clock: () => Date): Promise<GrantItem> {
   const ledger = new DynamoGrantLedger(target.documents, target.required);
   const what = `the grants table ${target.required}`;
   const deadline = new Deadline(BUDGET_MS);
   try {
     const item = await ledger.get(key, deadline);
-    const now = new Date();
+    const now = clock();
     if (item === null) throw new TargetError(`grant ${grantId(key)} is not in ${target.required}`);
-    const state = stateOf(item, now);
+    const state = grantStateAt(item, now);
     if (state !== 'pending_removal') {
       throw new TargetError(`grant ${grantId(key)} is ${state}, not a pending removal: only a pending removal can be closed by hand`);
     }
@@ -120,6 +139,9 @@ async function close(target: TablesTarget, key: GrantKey, by: string, reason: st
     return resolved;
   } catch (error) {
     if (error instanceof TargetError) throw error;
+    if (error instanceof UnreadableGrantError) {
+      throw new TargetError(`grant ${grantId(key)} in ${target.required} is not a readable grant (${error.problem}): fix the item first`);
+    }
     throw targetError(error instanceof Error && error.cause !== undefined ? error.cause : error, `writing ${what}`, target.where);
   }
 }

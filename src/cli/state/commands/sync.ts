@@ -11,93 +11,110 @@ import { Deadline } from '../../../kernel/deadline';
 import { logger } from '../../../kernel/logger';
 import { DynamoSourceStore } from '../../../store/source-store';
 import { DynamoSyncedStateStore } from '../../../store/synced-state-store';
-import type { SourceSecretPrefixes } from '../../../sync/source-secret-prefixes';
+import type { SourceProblem } from '../../../sync/source-list';
 import { SecretsManagerSourceSecrets } from '../../../sync/source-secret-texts';
 import { type SyncReport, SyncService, UnknownSourceError } from '../../../sync/sync-service';
-import type { CommandContext } from '../../shared/command-context';
+import type { SourceOutcome } from '../../../sync/sync-source';
+import type { CliCommand } from '../../shared/command';
+import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
-import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
-import { joined, type Printed, printed, prose } from '../../shared/terminal-text';
+import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
+import type { TablesOptions, TablesTarget } from '../../shared/table-target';
+import { type Colours, joined, type Printed, printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { stateTableError } from '../import/state-write-error';
-import { type SourceOptions, sourcePrefixesOf, withSourcePrefixOptions } from '../source-options';
-import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
+import { type SourcePrefixFlags, type SourcePrefixOptions, sourcePrefixesOf, sourcePrefixOptions, withSourcePrefixOptions } from '../source-options';
 
-interface SyncOptions extends StateTargetOptions, SourceOptions {
+interface SyncFlags extends TablesOptions, SourcePrefixFlags {
   json?: boolean;
+}
+
+export interface SyncOptions {
+  /** One source's id; every configured source when not given. */
+  only?: string;
+  prefixes: SourcePrefixOptions;
+  tables: TablesOptions;
+}
+
+export interface SyncOutcome {
+  table: string;
+  startedAt: string;
+  /** By source id. */
+  outcomes: SourceOutcome[];
+  refused: SourceProblem[];
 }
 
 /** As long as the state-sync function may run. */
 const BUDGET_MS = 120_000;
 
-export function defineSync(program: Command, { io, finish }: CommandContext): void {
-  withSourcePrefixOptions(
-    withStateTargetOptions(
-      program
-        .command('sync')
-        .description('run one sync now over every configured source, or the one named, and print each outcome')
-        .argument('[source]', 'the id of one source')
-        .option('--json', 'print one JSON document on stdout instead of the summary'),
-    ),
-  ).action(async (only: string | undefined, options: SyncOptions) => {
-    const target = await resolveStateTarget(options);
-    let prefixes: SourceSecretPrefixes;
-    try {
-      prefixes = sourcePrefixesOf(options, target, io);
-    } catch (error) {
-      target.close();
-      throw error;
-    }
-    const secretsManager = new SecretsManagerClient({
-      ...(options.stack !== undefined && options.region !== undefined ? { region: options.region } : {}),
-      maxAttempts: 2,
-    });
-    // The report is the output: the run's own JSON log lines would only interleave with it.
-    logger.setLogLevel('SILENT');
-    try {
-      const service = new SyncService({
-        sources: new DynamoSourceStore(target.documents, target.required),
-        state: new DynamoSyncedStateStore(target.documents, target.required),
-        secrets: new SecretsManagerSourceSecrets(secretsManager, prefixes),
-        sourcePrefixes: prefixes,
-      });
-      let report: SyncReport;
-      try {
-        report = await service.run(new Deadline(BUDGET_MS), only);
-      } catch (error) {
-        if (error instanceof UnknownSourceError) throw new UsageError(`${error.message} (see \`lumos-state sources\`)`);
-        throw stateTableError(error, 'reading the sources from', target);
-      }
-      const outcomes = [...report.outcomes].sort((a, b) => (a.id < b.id ? -1 : 1));
-      const failed = outcomes.filter((outcome) => outcome.status === 'failed').length + report.problems.length;
-      finish(
-        writeReport(
-          io,
-          {
-            exitCode: failed > 0 ? EXIT.negative : EXIT.ok,
-            json: { table: target.required, started_at: report.startedAt, outcomes, refused: report.problems },
-            human: (c) => [
-              ...outcomes.map(
-                (outcome) =>
-                  printed`${c.bold(printed`${outcome.id}`)}  ${outcome.status === 'failed' ? c.red(printed`failed`) : outcome.status === 'partial' ? c.yellow(printed`partial`) : c.green(printed`complete`)}: ${
-                    outcome.failure
-                      ? printed`${outcome.failure.reason}: ${prose(outcome.failure.message)}`
-                      : printed`${outcome.returned} returned, ${outcome.written} written, ${outcome.deleted} deleted, ${outcome.kept} kept${skippedText(outcome.skipped)}`
-                  }`,
-              ),
-              ...report.problems.map((problem) => printed`${c.bold(printed`${problem.id}`)}  ${c.red(printed`refused`)}: ${prose(problem.message)}`),
-              printed`${plural(outcomes.length + report.problems.length, 'source')} synced at ${report.startedAt}; ${failed} failed or refused.`,
-            ],
-          },
-          options,
+export const syncCommand: CliCommand<[string | undefined, SyncFlags], SyncOptions, SyncOutcome> = {
+  declare: (program: Command) =>
+    withSourcePrefixOptions(
+      withTableOptions(
+        withJsonOption(
+          program
+            .command('sync')
+            .description('run one sync now over every configured source, or the one named, and print each outcome')
+            .argument('[source]', 'the id of one source'),
         ),
-      );
+        STATE_TABLES,
+      ),
+    ),
+  options: ([only, flags], io) => ({ ...(only === undefined ? {} : { only }), prefixes: sourcePrefixOptions(flags, io), tables: tablesOf(flags) }),
+  run: async (options) => {
+    const target = await openTables(options.tables, STATE_TABLES);
+    try {
+      const report = await syncNow(target, options);
+      const outcomes = [...report.outcomes].sort((a, b) => (a.id < b.id ? -1 : 1));
+      return { table: target.required, startedAt: report.startedAt, outcomes, refused: report.problems };
     } finally {
-      secretsManager.destroy();
       target.close();
     }
-  });
+  },
+  exitCode: (outcome) => (failures(outcome) > 0 ? EXIT.negative : EXIT.ok),
+  print: {
+    json: ({ table, startedAt, outcomes, refused }) => ({ table, started_at: startedAt, outcomes, refused }),
+    human: (outcome, c) => [
+      ...outcome.outcomes.map((source) => outcomeLine(source, c)),
+      ...outcome.refused.map((problem) => printed`${c.bold(printed`${problem.id}`)}  ${c.red(printed`refused`)}: ${prose(problem.message)}`),
+      printed`${plural(outcome.outcomes.length + outcome.refused.length, 'source')} synced at ${outcome.startedAt}; ${failures(outcome)} failed or refused.`,
+    ],
+  },
+};
+
+const failures = ({ outcomes, refused }: SyncOutcome): number => outcomes.filter((outcome) => outcome.status === 'failed').length + refused.length;
+
+async function syncNow(target: TablesTarget, options: SyncOptions): Promise<SyncReport> {
+  const prefixes = sourcePrefixesOf(options.prefixes, options.tables.stack, target);
+  const { stack, region } = options.tables;
+  const secretsManager = new SecretsManagerClient({ ...(stack !== undefined && region !== undefined ? { region } : {}), maxAttempts: 2 });
+  // The report is the output: the run's own JSON log lines would only interleave with it.
+  logger.setLogLevel('SILENT');
+  try {
+    const service = new SyncService({
+      sources: new DynamoSourceStore(target.documents, target.required),
+      state: new DynamoSyncedStateStore(target.documents, target.required),
+      secrets: new SecretsManagerSourceSecrets(secretsManager, prefixes),
+      sourcePrefixes: prefixes,
+    });
+    try {
+      return await service.run(new Deadline(BUDGET_MS), options.only);
+    } catch (error) {
+      if (error instanceof UnknownSourceError) throw new UsageError(`${error.message} (see \`lumos-state sources\`)`);
+      throw stateTableError(error, 'reading the sources from', target);
+    }
+  } finally {
+    secretsManager.destroy();
+  }
+}
+
+function outcomeLine(outcome: SourceOutcome, c: Colours): Printed {
+  const status = outcome.status === 'failed' ? c.red(printed`failed`) : outcome.status === 'partial' ? c.yellow(printed`partial`) : c.green(printed`complete`);
+  const detail = outcome.failure
+    ? printed`${outcome.failure.reason}: ${prose(outcome.failure.message)}`
+    : printed`${outcome.returned} returned, ${outcome.written} written, ${outcome.deleted} deleted, ${outcome.kept} kept${skippedText(outcome.skipped)}`;
+  return printed`${c.bold(printed`${outcome.id}`)}  ${status}: ${detail}`;
 }
 
 function skippedText(skipped: Partial<Record<string, number>>): Printed {

@@ -6,32 +6,58 @@
 import type { Command } from 'commander';
 import { Deadline } from '../../../kernel/deadline';
 import { DynamoStateSource, type StoredTraining } from '../../../store/state-source';
-import type { CommandContext } from '../../shared/command-context';
+import type { CliCommand } from '../../shared/command';
+import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
-import { writeReport } from '../../shared/output';
 import { plural } from '../../shared/plural';
+import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
+import type { TablesOptions } from '../../shared/table-target';
 import { printed } from '../../shared/terminal-text';
 import { emailArgument } from '../email-argument';
 import { stateTableError } from '../import/state-write-error';
-import { resolveStateTarget, type StateTargetOptions, withStateTargetOptions } from '../state-target';
 
-interface TrainingOptions extends StateTargetOptions {
+interface TrainingFlags extends TablesOptions {
   json?: boolean;
+}
+
+export interface TrainingOptions {
+  /** Normalised as the functions key it. */
+  email: string;
+  tables: TablesOptions;
+}
+
+export interface TrainingRow {
+  course: string;
+  completed_at: string;
+  expires_at: string | null;
+  expired: boolean;
+  source: string | null;
+}
+
+export interface TrainingOutcome {
+  table: string;
+  email: string;
+  at: Date;
+  records: TrainingRow[];
 }
 
 const BUDGET_MS = 30_000;
 
-export function defineTraining(program: Command, { io, finish }: CommandContext): void {
-  withStateTargetOptions(
-    program
-      .command('training')
-      .description("a person's training records as the functions would read them, and whether each has expired")
-      .argument('<email>', "the person's email (compared as the functions compare it)")
-      .option('--json', 'print one JSON document on stdout instead of the summary'),
-  ).action(async (emailText: string, options: TrainingOptions) => {
-    const email = emailArgument(emailText);
-    const now = new Date();
-    const target = await resolveStateTarget(options);
+export const trainingCommand: CliCommand<[string, TrainingFlags], TrainingOptions, TrainingOutcome> = {
+  declare: (program: Command) =>
+    withTableOptions(
+      withJsonOption(
+        program
+          .command('training')
+          .description("a person's training records as the functions would read them, and whether each has expired")
+          .argument('<email>', "the person's email (compared as the functions compare it)"),
+      ),
+      STATE_TABLES,
+    ),
+  options: ([email, flags]) => ({ email: emailArgument(email), tables: tablesOf(flags) }),
+  run: async ({ email, tables }, deps) => {
+    const now = deps.now();
+    const target = await openTables(tables, STATE_TABLES);
     try {
       let records: StoredTraining[];
       try {
@@ -48,25 +74,20 @@ export function defineTraining(program: Command, { io, finish }: CommandContext)
           source: record.source ?? null,
         }))
         .sort((a, b) => (a.course < b.course ? -1 : 1));
-      finish(
-        writeReport(
-          io,
-          {
-            exitCode: rows.length > 0 ? EXIT.ok : EXIT.negative,
-            json: { table: target.required, email, at: now.toISOString(), records: rows },
-            human: (c) => [
-              ...rows.map(
-                (row) =>
-                  printed`${c.bold(printed`${row.course}`)}  completed ${row.completed_at}, ${row.expires_at === null ? printed`does not expire` : printed`${row.expired ? c.red(printed`expired`) : printed`expires`} ${row.expires_at}`}; ${row.source === null ? printed`hand-written` : printed`synced by ${row.source}`}`,
-              ),
-              printed`${plural(rows.length, 'training record')} of ${email} in ${target.required}.`,
-            ],
-          },
-          options,
-        ),
-      );
+      return { table: target.required, email, at: now, records: rows };
     } finally {
       target.close();
     }
-  });
-}
+  },
+  exitCode: ({ records }) => (records.length > 0 ? EXIT.ok : EXIT.negative),
+  print: {
+    json: ({ table, email, at, records }) => ({ table, email, at: at.toISOString(), records }),
+    human: ({ table, email, records }, c) => [
+      ...records.map(
+        (row) =>
+          printed`${c.bold(printed`${row.course}`)}  completed ${row.completed_at}, ${row.expires_at === null ? printed`does not expire` : printed`${row.expired ? c.red(printed`expired`) : printed`expires`} ${row.expires_at}`}; ${row.source === null ? printed`hand-written` : printed`synced by ${row.source}`}`,
+      ),
+      printed`${plural(records.length, 'training record')} of ${email} in ${table}.`,
+    ],
+  },
+};

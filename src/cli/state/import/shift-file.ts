@@ -8,7 +8,7 @@ import { CalendarTooLargeError, expandIcs } from '../../../sync/sources/ics-expa
 import type { SkipReason } from '../../../sync/sync-result';
 import { UsageError } from '../../shared/usage-error';
 import { checkEmail, checkInstant } from './cell-checks';
-import { csvTable } from './csv-table';
+import { type CsvRow, csvTable } from './csv-table';
 import type { Rejection } from './rejection';
 
 export interface FileShift {
@@ -45,21 +45,25 @@ export async function readShiftFile(
 function readCsv(file: string, text: string): ShiftFile {
   const { rows, rejected } = csvTable(file, text, ['email', 'starts_at', 'ends_at']);
   const shifts: FileShift[] = [];
-  for (const { line, cells } of rows) {
-    const email = checkEmail(cells.email ?? '');
-    const starts = checkInstant(cells.starts_at ?? '', 'starts_at');
-    const ends = checkInstant(cells.ends_at ?? '', 'ends_at');
-    if (!email.ok) rejected.push({ line, value: cells.email ?? '', reason: email.reason });
-    else if (!starts.ok) rejected.push({ line, value: cells.starts_at ?? '', reason: starts.reason });
-    else if (!ends.ok) rejected.push({ line, value: cells.ends_at ?? '', reason: ends.reason });
-    else {
-      const problem = durationProblem(starts.value, ends.value);
-      if (problem === null) shifts.push({ line, email: email.value, startsAt: starts.value, endsAt: ends.value });
-      else rejected.push({ line, value: cells.ends_at ?? '', reason: problem });
-    }
+  for (const row of rows) {
+    const read = csvShift(row);
+    if ('reason' in read) rejected.push(read);
+    else shifts.push(read);
   }
   rejected.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { shifts, rejected };
+}
+
+/** One row as a shift, or the first cell that stops it being one. */
+function csvShift({ line, cells }: CsvRow): FileShift | Rejection {
+  const email = checkEmail(cells.email ?? '');
+  const starts = checkInstant(cells.starts_at ?? '', 'starts_at');
+  const ends = checkInstant(cells.ends_at ?? '', 'ends_at');
+  if (!email.ok) return { line, value: cells.email ?? '', reason: email.reason };
+  if (!starts.ok) return { line, value: cells.starts_at ?? '', reason: starts.reason };
+  if (!ends.ok) return { line, value: cells.ends_at ?? '', reason: ends.reason };
+  const problem = durationProblem(starts.value, ends.value);
+  return problem === null ? { line, email: email.value, startsAt: starts.value, endsAt: ends.value } : { line, value: cells.ends_at ?? '', reason: problem };
 }
 
 function durationProblem(startsAt: Date, endsAt: Date): string | null {

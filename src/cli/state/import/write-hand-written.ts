@@ -4,10 +4,10 @@
  * not an error (the sync keeps it current).
  */
 import type { Deadline } from '../../../kernel/deadline';
+import { inPool } from '../../../kernel/pool';
 import { putHandWritten } from '../../../store/hand-written-put';
 import type { ShiftItem } from '../../../store/shift-item';
 import type { TrainingItem } from '../../../store/training-item';
-import { inPool } from '../../../sync/pool';
 import type { TablesTarget } from '../../shared/table-target';
 import { stateTableError } from './state-write-error';
 

@@ -1,10 +1,10 @@
-/** The EMF writer, for any payload: dimension values only from closed sets. */
+/** The calls' metrics, for any payload: dimension values only from closed sets. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { OTHER, OUTCOMES, REFUSAL_REASONS, systemDimension } from '../../../src/audit/call-metrics';
 import { meterAuditRecord } from '../../../src/audit/metered-sink';
 import type { AuditRecord } from '../../../src/audit/record';
 import { FAILURE_REASONS } from '../../../src/kernel/errors';
-import { OTHER, OUTCOMES, REFUSAL_REASONS, systemDimension } from '../../../src/kernel/metrics';
 import { WEBHOOK_KINDS } from '../../../src/lumos/payload';
 import { capturedMetrics } from '../../support/emf';
 

@@ -1,5 +1,5 @@
-import type { GrantItem } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
+import type { GrantItem } from './grant-item';
 
 /**
  * What a provisioner acts on when no payload came with the work (the expiry sweeper): the app,

@@ -1,6 +1,6 @@
 import type { ParsedRequest } from '../lumos/payload';
-import { APP_ITSELF } from '../store/grant-item';
 import type { GrantTarget } from '../store/grant-target';
+import { APP_ITSELF } from './grant-item';
 
 /** What a provisioner acts on for one permission of this request. */
 export function grantTarget({ payload, subject }: ParsedRequest, permission: { value: string; label: string | null }): GrantTarget {

@@ -5,7 +5,7 @@
  * removal under way or pending is due since its access should have gone, so it stays in the
  * index, overdue, until the target confirms it; a removed item leaves the index. The sweeper
  * reads only `due_at <= now`, never the whole table. The attributes are derived from the item
- * on every ledger write (src/store/grant-ledger.ts), so no path can forget them.
+ * on every ledger write (src/grants/grant-ledger.ts), so no path can forget them.
  */
 import { createHash } from 'node:crypto';
 import type { GrantItem, GrantKey } from './grant-item';
@@ -15,11 +15,6 @@ export const DUE_BUCKET_ATTRIBUTE = 'due_bucket';
 export const DUE_AT_ATTRIBUTE = 'due_at';
 /** Items spread over this many index partitions, so no single one takes every write of a busy ledger. */
 export const DUE_BUCKETS = 8;
-
-export interface DueAttributes {
-  due_bucket: string;
-  due_at: string;
-}
 
 export const dueBuckets = (): string[] => Array.from({ length: DUE_BUCKETS }, (_, index) => `due#${index}`);
 
@@ -54,9 +49,10 @@ export function dueAtOf(item: GrantItem): string | null {
   }
 }
 
-/** The item as written: with its index attributes when due, without them (out of the index) when not. */
-export function withDueAttributes(item: GrantItem): GrantItem & Partial<DueAttributes> {
-  const { due_bucket: _bucket, due_at: _at, ...rest } = item as GrantItem & Partial<DueAttributes>;
+/** The item's attributes as written: with its index attributes when due, without them (out of the index) when not. */
+export function withDueAttributes(item: GrantItem): Record<string, unknown> {
+  // A grant read back carries the index attributes it was written with: they follow from the item as it is now.
+  const { [DUE_BUCKET_ATTRIBUTE]: _bucket, [DUE_AT_ATTRIBUTE]: _at, ...rest }: Record<string, unknown> = item;
   const dueAt = dueAtOf(item);
-  return dueAt === null ? rest : { ...rest, due_bucket: dueBucketOf(item), due_at: dueAt };
+  return dueAt === null ? rest : { ...rest, [DUE_BUCKET_ATTRIBUTE]: dueBucketOf(item), [DUE_AT_ATTRIBUTE]: dueAt };
 }

@@ -5,17 +5,17 @@
  * keeps who has access, and a loopback server that accepts requests and never answers.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dueBucketOf } from '../../../src/grants/due-index';
+import { ExpirySweeper } from '../../../src/grants/expiry-sweeper';
 import { Deadline } from '../../../src/kernel/deadline';
-import { ExpirySweeper } from '../../../src/services/expiry-sweeper';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
-import { dueBucketOf } from '../../../src/store/grant-due';
-import type { GrantItem } from '../../../src/store/grant-item';
 import { type AccessTarget, startAccessTarget } from '../../support/access-target';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
+import { grantAt } from '../../support/grants';
 import { collectGarbage, type StallingServer, startStallingServer } from '../../support/stalling-server';
 import { auditItemsOf, testDocumentClient } from '../../support/tables';
 
@@ -66,16 +66,14 @@ async function grantFor(email: string): Promise<void> {
 }
 
 const keyOf = (email: string) => ({ app_instance: APP, subject_permission: `${email}#${PERMISSION}` });
-async function ledger(email: string): Promise<GrantItem | undefined> {
-  const { Item } = await testDocumentClient().send(new GetCommand({ TableName: deployment.tables.GRANTS_TABLE, Key: keyOf(email), ConsistentRead: true }));
-  return Item as GrantItem | undefined;
-}
+const ledger = (email: string) => grantAt(deployment.tables.GRANTS_TABLE, keyOf(email));
 
 /** Reads the due index until every one of these people's grants is in it (a GSI lags its table a little). */
 async function dueListsAll(emails: readonly string[], now: Date): Promise<void> {
   for (let attempt = 0; attempt < 1_000; attempt += 1) {
     const listed = new Set<string>();
-    for await (const page of deployment.deps.due.due(now, new Deadline(5_000))) for (const grant of page) listed.add(grant.subject_permission);
+    for await (const page of deployment.deps.due.due(now, new Deadline(5_000)))
+      for (const entry of page) listed.add('grant' in entry ? entry.grant.subject_permission : entry.key.subject_permission);
     if (emails.every((email) => listed.has(keyOf(email).subject_permission))) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -93,7 +91,8 @@ describe('a sweep against a target that never answers', () => {
       while (dueBucketOf(keyOf(healthy)) !== dueBucketOf(keyOf(stuck))) healthy = `healthy-${randomUUID().slice(0, 6)}@lumos.com`;
       await grantFor(stuck);
       await grantFor(healthy);
-      const item = (await ledger(stuck)) as GrantItem;
+      const item = await ledger(stuck);
+      if (item === undefined) throw new Error('the grant was not recorded');
       await testDocumentClient().send(
         new PutCommand({ TableName: deployment.tables.GRANTS_TABLE, Item: { ...item, provisioner: spec(stalled.origin), version: item.version + 1 } }),
       );

@@ -1,27 +1,33 @@
 /**
  * The expiry sweeper: Lumos calls deprovisioning when access ends and never retries, so a grant
  * whose every hold has expired, and any removal left pending, is removed here, through the
- * provisioner recorded on the grant and under the ledger's lock (src/services/grant-removal.ts),
+ * provisioner recorded on the grant and under the ledger's lock (src/grants/grant-removal.ts),
  * one audit item per grant with the reason `expired` (or `pending_removal` for a retry). It reads
  * only the grants due, from the ledger's sparse index, and reads each again (consistently) before
  * acting, so a provisioning that added a hold meanwhile keeps its access. A removal that fails
  * stays `pending_removal` with its attempt count, error and next attempt time (backing off), and
- * is tried again from then on each run until it succeeds; nothing is ever dropped.
+ * is tried again from then on each run until it succeeds; nothing is ever dropped. An item in
+ * the index that does not read as a grant is named in an error log and counted pending each run,
+ * untouched, until an admin fixes it.
  */
+
+import { metrics as emfMetrics, type Metrics } from '../audit/call-metrics';
+import type { AuditSink } from '../audit/record';
 import { auditJob } from '../audit/writer';
 import { Deadline } from '../kernel/deadline';
 import { AuditWriteError, failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
-import { metrics as emfMetrics, type Metrics } from '../kernel/metrics';
-import { ProvisionerSpecSchema, provisionerName } from '../rules/provisioner-spec';
-import type { DueGrants } from '../store/due-grants';
-import { dueAtOf, grantDigest } from '../store/grant-due';
-import { asPendingRemoval, type GrantItem, type GrantKey, holdsAccess, stateOf } from '../store/grant-item';
-import { targetOfGrant } from './grant-of-item';
-import { GrantRemoval, grantNamed, type Removal } from './grant-removal';
-import type { ServiceDependencies } from './kind-service';
+import { inPool } from '../kernel/pool';
+import type { RunContext, ScheduledService } from '../kernel/scheduled-service';
+import type { DueEntry, DueGrants, UnreadableDue } from './due-grants';
+import { dueAtOf, grantDigest } from './due-index';
+import type { GrantItem, GrantKey } from './grant-item';
+import { GrantRemoval, grantNamed, type Removal, type RemovalDependencies } from './grant-removal';
+import { holdsAccess } from './holds';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
-import type { RunContext, ScheduledService } from './scheduled-service';
+import { grantStateAt } from './lifecycle';
+import { recordedProvisionerName } from './recorded-provisioner';
+import { targetOfGrant } from './target-of-grant';
 
 /** A grant still in place this long after its expiry raises the alarm (lib/webhook-alarms.ts). */
 export const OVERDUE_AFTER_MS = 30 * 60_000;
@@ -56,7 +62,7 @@ type Swept =
   | { kind: 'waiting'; grant: GrantItem }
   | { kind: 'worked'; grant: GrantItem; reason: 'expired' | 'pending_removal'; removal: Removal };
 
-type Deps = Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now'> & { readonly due: DueGrants };
+type Deps = RemovalDependencies & { readonly audit: AuditSink; readonly due: DueGrants };
 
 export class ExpirySweeper implements ScheduledService {
   readonly name = 'expiry_sweeper';
@@ -75,7 +81,7 @@ export class ExpirySweeper implements ScheduledService {
     const now = this.deps.now();
     for await (const page of this.deps.due.due(now, context.deadline)) {
       summary.due += page.length;
-      await inPool(page, this.options.concurrency, (item) => this.sweepOne(item, context, summary));
+      await inPool(page, this.options.concurrency, (entry) => this.sweepEntry(entry, context, summary, now));
       if (context.deadline.remainingMs() < this.options.grantBudgetMs) {
         summary.unfinished = true;
         break;
@@ -87,6 +93,11 @@ export class ExpirySweeper implements ScheduledService {
     this.metrics.count('OverdueGrants', kind, summary.overdue);
     this.metrics.count('ExpiredRemoved', kind, summary.removed);
     return summary;
+  }
+
+  private async sweepEntry(entry: DueEntry, context: RunContext, summary: SweepSummary, now: Date): Promise<void> {
+    if ('grant' in entry) return this.sweepOne(entry.grant, context, summary);
+    unreadable(entry, now, summary);
   }
 
   private async sweepOne(indexed: GrantItem, context: RunContext, summary: SweepSummary): Promise<void> {
@@ -114,22 +125,7 @@ export class ExpirySweeper implements ScheduledService {
       swept = { kind: 'waiting', grant: indexed };
     }
     const at = this.deps.now();
-    if (swept.kind === 'skipped') {
-      summary.skipped += 1;
-      return;
-    }
-    const removed = swept.kind === 'worked' && swept.removal.status === 'removed';
-    if (swept.kind === 'worked') {
-      const fields = { ...grantNamed(swept.grant), reason: swept.reason };
-      if (removed) logger.info('expired grant removed', fields);
-      else logger.warn('removal failed; pending', { ...fields, error: swept.grant.removal_error, next_attempt_at: swept.grant.next_attempt_at });
-    }
-    if (removed) summary.removed += 1;
-    else {
-      summary.pending += 1;
-      if (swept.kind === 'worked') summary.failed += 1;
-      if (isOverdue(swept.grant, at)) summary.overdue += 1;
-    }
+    tally(swept, summary, at);
     if (swept.kind === 'worked') await this.audit(swept, context, at, startedAt, deadline);
   }
 
@@ -138,7 +134,7 @@ export class ExpirySweeper implements ScheduledService {
     const grant = await this.deps.grants.get(key, deadline);
     const at = this.deps.now();
     if (grant === null) return { done: { kind: 'skipped' } };
-    const state = stateOf(grant, at);
+    const state = grantStateAt(grant, at);
     // Removed; or someone is granting or removing it now (it falls due again when their mark expires).
     if (state === 'removed' || state === 'granting' || state === 'revoking') return { done: { kind: 'skipped' } };
     // A provisioning added an active (or unlimited) hold since the index said so: the access stays.
@@ -147,9 +143,8 @@ export class ExpirySweeper implements ScheduledService {
       return { done: { kind: 'waiting', grant } };
     }
     const reason = state === 'held' ? 'expired' : 'pending_removal';
-    const provisioner = ProvisionerSpecSchema.safeParse(grant.provisioner);
-    if (!provisioner.success) return this.unusable(grant, reason, deadline);
-    const step = await this.removal.revoke({ ...grant, provisioner: provisioner.data }, targetOfGrant(grant), deadline);
+    // An unreadable recorded provisioner is never called: the removal fails and stays pending, for an admin.
+    const step = await this.removal.revoke(grant, targetOfGrant(grant), deadline);
     if ('retry' in step) return step;
     // Not tried (no time left for the target): unchanged, so nothing to audit; the next run tries.
     if (step.done.status === 'not_called') return { done: { kind: 'waiting', grant } };
@@ -158,18 +153,9 @@ export class ExpirySweeper implements ScheduledService {
     };
   }
 
-  /** A recorded provisioner that no longer reads as one cannot remove anything: pending, with why, for an admin. */
-  private async unusable(grant: GrantItem, reason: 'expired' | 'pending_removal', deadline: Deadline): Promise<LedgerStep<Swept>> {
-    const message = 'the provisioner recorded on the grant is unreadable; remove the access by hand, then `lumos-state resolve` it';
-    const pending = asPendingRemoval(grant, message, this.deps.now());
-    if (!(await this.deps.grants.save(pending, grant.version, deadline))) return { retry: 'conflict' };
-    return { done: { kind: 'worked', grant: pending, reason, removal: { status: 'failed', message, note: '', pending } } };
-  }
-
   private async audit(swept: Extract<Swept, { kind: 'worked' }>, context: RunContext, at: Date, startedAt: number, deadline: Deadline): Promise<void> {
     const { grant, removal, reason } = swept;
-    const provisioner = grant.provisioner !== undefined && typeof grant.provisioner === 'object' ? safeName(grant) : 'unknown';
-    const base = { permission: grant.permission, rule_id: grant.rule_id, provisioner };
+    const base = { permission: grant.permission, rule_id: grant.rule_id, provisioner: recordedProvisionerName(grant.provisioner) };
     const result =
       removal.status === 'removed'
         ? {
@@ -212,29 +198,39 @@ export class ExpirySweeper implements ScheduledService {
   }
 }
 
-function safeName(grant: GrantItem): string {
-  try {
-    return provisionerName(grant.provisioner);
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** Still in place more than 30 minutes after it should have gone. */
 function isOverdue(grant: GrantItem, now: Date): boolean {
   const due = grant.state === 'held' || grant.state === undefined ? grant.expires_at : (grant.removal_due_at ?? dueAtOf(grant));
   return due !== null && Date.parse(due) < now.getTime() - OVERDUE_AFTER_MS;
 }
 
-/** Runs `work` on every item, at most `size` at once. */
-async function inPool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
+/**
+ * A due item that does not read as a grant: nothing is written or audited (nothing can be acted
+ * on safely), an error log names it and says why, and it counts as pending (and overdue once
+ * past its time), so the alarms see it; it stays due, and every run reports it until it is fixed.
+ */
+function unreadable(entry: UnreadableDue, now: Date, summary: SweepSummary): void {
+  logger.error('grant item unreadable; not swept until it is fixed in the grants table', { ...entry.key, problem: entry.problem });
+  summary.pending += 1;
+  if (entry.due_at !== '' && Date.parse(entry.due_at) < now.getTime() - OVERDUE_AFTER_MS) summary.overdue += 1;
+}
+
+/** Counts one grant's sweep in the run's summary, and logs what became of a grant the run worked on. */
+function tally(swept: Swept, summary: SweepSummary, at: Date): void {
+  if (swept.kind === 'skipped') {
+    summary.skipped += 1;
+    return;
+  }
+  if (swept.kind === 'worked') {
+    const fields = { ...grantNamed(swept.grant), reason: swept.reason };
+    if (swept.removal.status === 'removed') {
+      logger.info('expired grant removed', fields);
+      summary.removed += 1;
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker));
+    logger.warn('removal failed; pending', { ...fields, error: swept.grant.removal_error, next_attempt_at: swept.grant.next_attempt_at });
+    summary.failed += 1;
+  }
+  summary.pending += 1;
+  if (isOverdue(swept.grant, at)) summary.overdue += 1;
 }

@@ -1,8 +1,8 @@
 import type { Deadline } from '../kernel/deadline';
 import { type FailureReason, failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
-import type { GrantItem } from '../store/grant-item';
-import type { GrantLedger } from '../store/grant-ledger';
+import type { GrantItem } from './grant-item';
+import type { GrantLedger } from './grant-ledger';
 
 /** `lost`: the mark is no longer ours (it expired and another call took over); `failed`: the write failed, and why. */
 export type MarkOutcome = 'written' | 'lost' | { failed: FailureReason };

@@ -9,13 +9,16 @@
  */
 import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
-import { provisionerName } from '../rules/provisioner-spec';
-import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking, type GrantItem, grantKey, stateOf } from '../store/grant-item';
+import type { Provisioners } from '../provisioners/dispatch';
 import type { GrantTarget } from '../store/grant-target';
-import type { ServiceDependencies } from './kind-service';
+import { type GrantItem, grantKey } from './grant-item';
+import type { GrantLedger } from './grant-ledger';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
+import { grantStateAt } from './lifecycle';
 import { writeOverMark } from './mark-outcome';
+import { recordedProvisionerName } from './recorded-provisioner';
 import { atTarget, hasTargetTime, markUntil } from './target-deadline';
+import { asGranting, asHeld, asPendingRemoval, asRemoved, asRevoking } from './transitions';
 
 /** What one removal came to; `note` tells of a takeover found afterwards (empty when none). */
 export type Removal =
@@ -23,21 +26,28 @@ export type Removal =
   | { status: 'failed'; message: string; note: string; pending: GrantItem | null }
   | { status: 'not_called'; message: string };
 
+/** What a removal reads and writes: the ledger, the provisioners, and the clock for ledger times. */
+export interface RemovalDependencies {
+  readonly grants: GrantLedger;
+  readonly provisioners: Provisioners;
+  readonly now: () => Date;
+}
+
 export class GrantRemoval {
-  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'provisioners' | 'now'>) {}
+  constructor(private readonly deps: RemovalDependencies) {}
 
   /** `revoking` first (the lock), then the target, then `removed` or `pending_removal`, each conditional on our own last write. */
   async revoke(grant: GrantItem, target: GrantTarget, deadline: Deadline): Promise<LedgerStep<Removal>> {
     const { grants, provisioners, now } = this.deps;
     // A retry late in the call may have no time left for the target: change nothing.
     if (grant.provisioner.type !== 'ledger' && !hasTargetTime(deadline)) {
-      return { done: { status: 'not_called', message: `${provisionerName(grant.provisioner)}: not called, no time left; nothing was changed` } };
+      return { done: { status: 'not_called', message: `${recordedProvisionerName(grant.provisioner)}: not called, no time left; nothing was changed` } };
     }
     const at = now();
     const revoking = asRevoking(grant, markUntil(deadline, at), at);
     if (!(await grants.save(revoking, grant.version, deadline))) return { retry: 'conflict' };
 
-    const outcome = await atTarget(revoking.provisioner, deadline, (targetTime) => provisioners.deprovision(revoking.provisioner, target, targetTime));
+    const outcome = await atTarget(revoking.provisioner, deadline, (spec, targetTime) => provisioners.deprovision(spec, target, targetTime));
     const settled = outcome.ok ? asRemoved(revoking, now()) : asPendingRemoval(revoking, outcome.message, now());
     const recorded = await this.record(settled, revoking.version, deadline);
     // Unrecorded, and the access may be gone: whoever holds the grant now may have lost it to our removal.
@@ -89,7 +99,7 @@ export class GrantRemoval {
       return { done: ' (the ledger still marks it revoking; it reads as a pending removal once that expires)' };
     }
     const at = now();
-    const state = current === null ? null : stateOf(current, at);
+    const state = current === null ? null : grantStateAt(current, at);
     if (state === 'granting') return { retry: 'granting' };
     // The item is the access for a ledger grant: our removal cannot have taken it from anyone.
     if (current === null || state !== 'held' || current.provisioner.type === 'ledger') return { done: '' };
@@ -102,10 +112,10 @@ export class GrantRemoval {
       });
       return { done: `; meanwhile ${holders} took it over, and no time was left to grant it again: an error log names it` };
     }
-    const granting = asGranting({ ...current, version: current.version + 1 }, markUntil(deadline, at), at);
+    const granting = asGranting({ ...current, version: current.version + 1 }, current, markUntil(deadline, at), at);
     if (!(await grants.save(granting, current.version, deadline))) return { retry: 'conflict' };
-    const outcome = await atTarget(current.provisioner, deadline, (targetTime) =>
-      provisioners.provision(current.provisioner, holderTarget(target, current, at), targetTime),
+    const outcome = await atTarget(current.provisioner, deadline, (spec, targetTime) =>
+      provisioners.provision(spec, holderTarget(target, current, at), targetTime),
     );
     // Held again whatever the answer: a pending removal would take the access from the holders for good.
     await this.record(asHeld(granting, now()), granting.version, deadline);
@@ -122,7 +132,7 @@ export function heldBy(grant: GrantItem): string {
 
 /** Names a grant in an error log an admin acts on: which app, person and permission, and through what. */
 export function grantNamed(grant: GrantItem): Record<string, string> {
-  return { app_instance: grant.app_instance, subject_permission: grant.subject_permission, provisioner: provisionerName(grant.provisioner) };
+  return { app_instance: grant.app_instance, subject_permission: grant.subject_permission, provisioner: recordedProvisionerName(grant.provisioner) };
 }
 
 /**

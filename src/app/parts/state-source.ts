@@ -1,6 +1,6 @@
 import { DynamoStateSource } from '../../store/state-source';
 import { perContainer } from '../container';
 
-export const stateOf = perContainer(
+export const stateSourceOf = perContainer(
   (container) => new DynamoStateSource(container.documentClient, container.table('STATE_TABLE'), container.config.RULE_CACHE_SECONDS * 1000),
 );

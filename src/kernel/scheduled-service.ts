@@ -1,4 +1,4 @@
-import type { Deadline } from '../kernel/deadline';
+import type { Deadline } from './deadline';
 
 /** One run of a scheduled function, as every layer below its adapter sees it. */
 export interface RunContext {

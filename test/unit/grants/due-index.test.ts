@@ -1,7 +1,8 @@
 /** The sweeper's index attributes and the backoff of a pending removal: what is due, since when, and when it is tried again. */
 import { describe, expect, it } from 'vitest';
-import { DUE_BUCKETS, dueBucketOf, withDueAttributes } from '../../../src/store/grant-due';
-import { asPendingRemoval, asRemoved, asRevoking, type GrantItem, withHold } from '../../../src/store/grant-item';
+import { DUE_BUCKETS, dueBucketOf, withDueAttributes } from '../../../src/grants/due-index';
+import type { GrantItem } from '../../../src/grants/grant-item';
+import { asPendingRemoval, asRemoved, asRevoking, withHold } from '../../../src/grants/transitions';
 import { grantTarget } from '../../support/grant-target';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -16,7 +17,7 @@ describe('the index of grants due', () => {
     const timed = withDueAttributes(held());
     const unlimited = withDueAttributes(held(null));
     // Assess
-    expect(timed).toMatchObject({ due_at: at(60 * MINUTE).toISOString(), due_bucket: dueBucketOf(timed) });
+    expect(timed).toMatchObject({ due_at: at(60 * MINUTE).toISOString(), due_bucket: dueBucketOf(held()) });
     expect(unlimited).not.toHaveProperty('due_at');
     expect(unlimited).not.toHaveProperty('due_bucket');
   });

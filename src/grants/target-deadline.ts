@@ -1,7 +1,8 @@
 import { Deadline } from '../kernel/deadline';
 import { DeadlineExceededError } from '../kernel/errors';
 import type { ProvisionerOutcome } from '../provisioners/provisioner';
-import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
+import type { ProvisionerSpec } from '../rules/provisioner-spec';
+import { type RecordedProvisioner, recordedProvisionerName, UNREADABLE_PROVISIONER } from './recorded-provisioner';
 
 /** Kept back from a target-system call so its outcome can still be written to the ledger and answered. */
 export const LEDGER_WRITE_RESERVE_MS = 750;
@@ -33,18 +34,21 @@ export function markUntil(deadline: Deadline, now: Date): Date {
 }
 
 /**
- * One call to a target system inside `targetDeadline`. No time left is thrown before anything is
- * sent, so it becomes a failure that changed nothing rather than an error that ends the call.
+ * One call to a target system inside `targetDeadline`, through the provisioner recorded on the
+ * grant. No time left is thrown before anything is sent, so it becomes a failure that changed
+ * nothing rather than an error that ends the call; an unreadable provisioner is never called
+ * (the failure says what an admin does about it).
  */
 export async function atTarget(
-  spec: ProvisionerSpec,
+  recorded: RecordedProvisioner,
   deadline: Deadline,
-  call: (deadline: Deadline) => Promise<ProvisionerOutcome>,
+  call: (spec: ProvisionerSpec, deadline: Deadline) => Promise<ProvisionerOutcome>,
 ): Promise<ProvisionerOutcome> {
+  if (recorded.type === 'unreadable') return { ok: false, message: UNREADABLE_PROVISIONER };
   try {
-    return await call(targetDeadline(deadline));
+    return await call(recorded, targetDeadline(deadline));
   } catch (error) {
-    if (error instanceof DeadlineExceededError) return { ok: false, message: `${provisionerName(spec)}: not called, no time left` };
+    if (error instanceof DeadlineExceededError) return { ok: false, message: `${recordedProvisionerName(recorded)}: not called, no time left` };
     throw error;
   }
 }

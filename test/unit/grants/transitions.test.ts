@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { grantKey } from '../../../src/grants/grant-item';
+import { holdEnd, holdsAccess } from '../../../src/grants/holds';
+import { GrantTransitionError, grantStateAt } from '../../../src/grants/lifecycle';
+import { asGranting, asGrantRefused, asHeld, asPendingRemoval, asRemoved, asRevoking, withHold, withoutHold } from '../../../src/grants/transitions';
 import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
-import {
-  asGranting,
-  asGrantRefused,
-  asHeld,
-  asPendingRemoval,
-  asRemoved,
-  asRevoking,
-  grantKey,
-  holdEnd,
-  holdsAccess,
-  stateOf,
-  withHold,
-  withoutHold,
-} from '../../../src/store/grant-item';
 import type { GrantTarget } from '../../../src/store/grant-target';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -128,7 +118,7 @@ describe('lifecycle', () => {
 
   it('reads an item written before states existed as held', () => {
     const { state: _state, ...legacy } = held();
-    expect(stateOf(legacy, NOW)).toBe('held');
+    expect(grantStateAt(legacy, NOW)).toBe('held');
     expect(holdsAccess(legacy, NOW)).toBe(true);
   });
 
@@ -138,9 +128,9 @@ describe('lifecycle', () => {
     // Assess
     expect(revoking).toMatchObject({ state: 'revoking', revoking_until: at(5_000).toISOString(), holds: {}, version: 2 });
     expect(revoking).not.toHaveProperty('ttl');
-    expect(stateOf(revoking, at(4_999))).toBe('revoking');
-    expect(stateOf(revoking, at(5_000))).toBe('pending_removal');
-    expect(stateOf({ ...revoking, revoking_until: 'not a time' }, NOW)).toBe('pending_removal');
+    expect(grantStateAt(revoking, at(4_999))).toBe('revoking');
+    expect(grantStateAt(revoking, at(5_000))).toBe('pending_removal');
+    expect(grantStateAt({ ...revoking, revoking_until: 'not a time' }, NOW)).toBe('pending_removal');
   });
 
   it('counts revoking and pending_removal as still held, removed and nothing as absent', () => {
@@ -186,13 +176,13 @@ describe('lifecycle', () => {
   it('marks granting with the holds it will have, no TTL, until a time after which it reads as pending_removal', () => {
     // Act: a first grant, as provisioning writes it before calling the target.
     const next = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
-    const granting = asGranting(next, at(5_000), NOW);
+    const granting = asGranting(next, null, at(5_000), NOW);
     // Assess
     expect(granting).toMatchObject({ state: 'granting', granting_until: at(5_000).toISOString(), version: 1, holds: next.holds, expires_at: next.expires_at });
     expect(granting).not.toHaveProperty('ttl');
-    expect(stateOf(granting, at(4_999))).toBe('granting');
-    expect(stateOf(granting, at(5_000))).toBe('pending_removal');
-    expect(stateOf({ ...granting, granting_until: 'not a time' }, NOW)).toBe('pending_removal');
+    expect(grantStateAt(granting, at(4_999))).toBe('granting');
+    expect(grantStateAt(granting, at(5_000))).toBe('pending_removal');
+    expect(grantStateAt({ ...granting, granting_until: 'not a time' }, NOW)).toBe('pending_removal');
     // The access may exist from the moment the target is called.
     expect(holdsAccess(granting, NOW)).toBe(true);
     expect(holdsAccess(granting, at(2 * HOUR))).toBe(true);
@@ -200,21 +190,21 @@ describe('lifecycle', () => {
 
   it('turns a confirmed grant into held, one version on, with the expiry and TTL recomputed and the mark gone', () => {
     const next = withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
-    const held = asHeld(asGranting(next, at(5_000), NOW), at(1_000));
+    const held = asHeld(asGranting(next, null, at(5_000), NOW), at(1_000));
     expect(held).toEqual({ ...next, version: 2, updated_at: at(1_000).toISOString() });
     expect(held).not.toHaveProperty('granting_until');
   });
 
   it('puts a refused grant back as it was, one version on: nothing as removed with a TTL, removed as it was, a pending removal still pending', () => {
     // Nothing before
-    const fromNothing = asGrantRefused(asGranting(withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW), at(5_000), NOW), null, at(1_000));
+    const fromNothing = asGrantRefused(asGranting(withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW), null, at(5_000), NOW), null, at(1_000));
     expect(fromNothing).toMatchObject({ state: 'removed', holds: {}, version: 2, removed_at: at(1_000).toISOString() });
     expect(fromNothing.ttl).toBe(Math.floor(at(1_000).getTime() / 1000) + 7 * 86_400);
     expect(fromNothing).not.toHaveProperty('granting_until');
     // Removed before: the tombstone comes back unchanged but for its version.
     const removed = asRemoved(asRevoking(held(), at(5_000), NOW), NOW);
     const refusedOverRemoved = asGrantRefused(
-      asGranting(withHold(removed, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
+      asGranting(withHold(removed, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), removed, at(HOUR + 5_000), at(HOUR)),
       removed,
       at(HOUR),
     );
@@ -222,7 +212,7 @@ describe('lifecycle', () => {
     // A pending removal (or a mark past its time) stays a pending removal: the access may exist from before.
     const pending = asPendingRemoval(asRevoking(held(), at(5_000), NOW), 'API: answered HTTP 503', NOW);
     const overPending = asGrantRefused(
-      asGranting(withHold(pending, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
+      asGranting(withHold(pending, target({ request_task_url: 'task-b' }), 'rule-2', { type: 'ledger' }, at(HOUR)), pending, at(HOUR + 5_000), at(HOUR)),
       pending,
       at(HOUR),
     );
@@ -230,11 +220,34 @@ describe('lifecycle', () => {
     expect(overPending).not.toHaveProperty('ttl');
     const abandoned = asRevoking(held(), at(5_000), NOW);
     const overAbandoned = asGrantRefused(
-      asGranting(withHold(abandoned, target(), 'rule-1', { type: 'ledger' }, at(HOUR)), at(HOUR + 5_000), at(HOUR)),
+      asGranting(withHold(abandoned, target(), 'rule-1', { type: 'ledger' }, at(HOUR)), abandoned, at(HOUR + 5_000), at(HOUR)),
       abandoned,
       at(HOUR),
     );
     expect(overAbandoned).toMatchObject({ state: 'pending_removal', removal_error: 'an earlier removal did not record its outcome in time' });
     expect(overAbandoned).not.toHaveProperty('revoking_until');
+  });
+});
+
+describe('moves the lifecycle refuses', () => {
+  const held = () => withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW);
+
+  it('never takes a held grant straight to removed: its removal is marked revoking first', () => {
+    expect(() => asRemoved(held(), NOW)).toThrow(GrantTransitionError);
+  });
+
+  it('never adds a hold to, or starts removing, a grant another call is removing', () => {
+    const revoking = asRevoking(held(), at(5_000), NOW);
+    expect(() => withHold(revoking, target({ request_task_url: 'task-b' }), 'rule-1', { type: 'ledger' }, NOW)).toThrow(GrantTransitionError);
+    expect(() => asRevoking(revoking, at(5_000), NOW)).toThrow(GrantTransitionError);
+    // Once its mark has run out it is a pending removal, which may be taken over.
+    expect(asRevoking(revoking, at(10_000), at(5_000))).toMatchObject({ state: 'revoking' });
+  });
+
+  it('never removes a removed grant again, nor starts removing one another call is granting', () => {
+    const removed = asRemoved(asRevoking(held(), at(5_000), NOW), NOW);
+    expect(() => asRevoking(removed, at(5_000), NOW)).toThrow(GrantTransitionError);
+    const granting = asGranting(withHold(null, target(), 'rule-1', { type: 'ledger' }, NOW), null, at(5_000), NOW);
+    expect(() => asRevoking(granting, at(5_000), NOW)).toThrow(new GrantTransitionError('granting', 'revoking'));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type Backoff, type LedgerStep, untilSettled } from '../../../src/grants/ledger-retry';
 import { Deadline } from '../../../src/kernel/deadline';
-import { type Backoff, type LedgerStep, untilSettled } from '../../../src/services/ledger-retry';
 
 /** A clock the backoff's sleeps advance, so the deadline arithmetic is exact. */
 function fakeTime(random = () => 1) {

@@ -7,18 +7,18 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ExpirySweeper, type SweepSummary } from '../../../src/grants/expiry-sweeper';
 import type { Pipeline } from '../../../src/http/pipeline';
 import { Deadline } from '../../../src/kernel/deadline';
 import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
-import { ExpirySweeper, type SweepSummary } from '../../../src/services/expiry-sweeper';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
-import type { GrantItem } from '../../../src/store/grant-item';
 import { type AccessTarget, startAccessTarget } from '../../support/access-target';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
+import { grantAt } from '../../support/grants';
 import { auditItemsOf, testDocumentClient } from '../../support/tables';
 
 const TOKEN = 'sweeper-token-0123456789';
@@ -80,12 +80,8 @@ async function sweep(aheadMs: number): Promise<SweepSummary> {
   return sweeper.run({ runId: `run-${randomUUID()}`, deadline: new Deadline(30_000) });
 }
 
-async function ledger(email: string, permission = PERMISSION): Promise<GrantItem | undefined> {
-  const { Item } = await testDocumentClient().send(
-    new GetCommand({ TableName: deployment.tables.GRANTS_TABLE, Key: { app_instance: APP, subject_permission: `${email}#${permission}` } }),
-  );
-  return Item as GrantItem | undefined;
-}
+const ledger = (email: string, permission = PERMISSION) =>
+  grantAt(deployment.tables.GRANTS_TABLE, { app_instance: APP, subject_permission: `${email}#${permission}` });
 
 describe('expiry', () => {
   it('removes a grant with one hold once it has expired, and audits it as expired', async () => {
@@ -182,7 +178,8 @@ describe('expiry', () => {
     // Prepare: a grant recorded with a secret that no longer exists
     const email = newPerson();
     await grantFor(email, 'one', 60);
-    const item = (await ledger(email)) as GrantItem;
+    const item = await ledger(email);
+    if (item === undefined) throw new Error('the grant was not recorded');
     await testDocumentClient().send(
       new PutCommand({
         TableName: deployment.tables.GRANTS_TABLE,
