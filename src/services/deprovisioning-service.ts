@@ -27,9 +27,9 @@ import { logger } from '../kernel/logger';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
 import type { GrantTarget } from '../store/grant-target';
-import { deprovisioningAnswer, outcomeEntry } from './decision-replies';
 import { failingAlone } from './grant-results';
 import type { KindService, ServiceDependencies } from './kind-service';
+import { deprovisioningAnswer, outcomeEntry } from './result-replies';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
 

@@ -1,6 +1,6 @@
 /**
  * One result per permission, each failing alone (the reply they add up to:
- * src/services/decision-replies.ts).
+ * src/services/result-replies.ts).
  */
 
 import type { PermissionResult } from '../audit/record';

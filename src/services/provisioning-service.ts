@@ -27,10 +27,10 @@ import type { Reply } from '../lumos/replies';
 import { provisioningChooser } from '../rules/decisions/provisioning-choice';
 import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
 import type { GrantTarget } from '../store/grant-target';
-import { outcomeEntry, provisioningAnswer, unprovisionedResult } from './decision-replies';
 import { failingAlone } from './grant-results';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { requestFacts } from './request-facts';
+import { outcomeEntry, provisioningAnswer, unprovisionedResult } from './result-replies';
 
 type Result = Omit<PermissionResult, 'status' | 'detail'>;
 

@@ -13,14 +13,8 @@ import type { CustomFieldValue, Facts } from '../../../rules/facts';
 import { stateLookups } from '../../../rules/lookups';
 import type { RuleEntry, RuleKind } from '../../../rules/rule-item';
 import type { RuleTrace } from '../../../rules/trace';
-import {
-  type Answer,
-  namedPermission,
-  permissionsToGrant,
-  plannedResult,
-  preApprovalAnswer,
-  requestValidationAnswer,
-} from '../../../services/decision-replies';
+import { type Answer, preApprovalAnswer, requestValidationAnswer } from '../../../services/decision-replies';
+import { namedPermission, permissionsToGrant, plannedResult } from '../../../services/result-replies';
 
 export interface ReplayedOutcome {
   /** The reply value (`PREAPPROVED`, `VALIDATION_FAILED`, `failure`…); for provisioning, each permission's choice. */

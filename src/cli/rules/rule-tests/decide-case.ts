@@ -1,7 +1,7 @@
 /**
  * A case decided as the webhook would decide it: the same decision functions the services call
  * (src/services/pre-approval-service.ts, request-validation-service.ts, provisioning-service.ts),
- * and the same mapping from decision to Lumos reply (src/services/decision-replies.ts).
+ * and the same mapping from decision to Lumos reply (src/services/decision-replies.ts, result-replies.ts).
  * Provisioning stops where the service would call the provisioner: a chosen rule counts as done.
  */
 
@@ -14,8 +14,9 @@ import { decideRequestValidation } from '../../../rules/decisions/request-valida
 import type { Facts } from '../../../rules/facts';
 import type { RuleEntry, RuleKind } from '../../../rules/rule-item';
 import type { RuleTrace } from '../../../rules/trace';
-import { type Answer, plannedResult, preApprovalAnswer, provisioningAnswer, requestValidationAnswer } from '../../../services/decision-replies';
+import { type Answer, preApprovalAnswer, requestValidationAnswer } from '../../../services/decision-replies';
 import { messageContext } from '../../../services/request-validation-service';
+import { plannedResult, provisioningAnswer } from '../../../services/result-replies';
 
 export interface CaseOutcome {
   /** The reply's `response` (PROVISIONED for provisioning's 204). */
