@@ -10,7 +10,7 @@
 import { FAILURE_REASONS } from '../kernel/errors';
 import { EmfWriter, METRICS_NAMESPACE_VAR, namespaceFrom, sinkFromEnvironment } from '../kernel/metrics';
 import { WEBHOOK_KINDS } from '../lumos/payload';
-import { LUMOS_RESPONSE } from '../lumos/replies';
+import { DONE_OUTCOME, LUMOS_RESPONSE } from '../lumos/replies';
 import { JOB_KINDS } from './record';
 
 /** Why a call was refused before any check ran: the reply's `error` value. */
@@ -18,7 +18,7 @@ export const REFUSAL_REASONS = ['unauthorized', 'invalid_json', 'invalid_payload
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** What Lumos was told: the reply's `response`, or for a 204 what it stands for. */
-export const OUTCOMES = [...Object.values(LUMOS_RESPONSE), 'PROVISIONED', 'DEPROVISIONED'] as const;
+export const OUTCOMES = [...Object.values(LUMOS_RESPONSE), ...Object.values(DONE_OUTCOME)] as const;
 
 /** The value published for anything outside a dimension's set. */
 export const OTHER = 'other';

@@ -7,12 +7,12 @@ import * as z from 'zod/mini';
 import '../../../kernel/zod-setup';
 import { addIssue } from '../../../kernel/zod-setup';
 import { emailProblem, normaliseEmail } from '../../../lumos/email';
-import { LUMOS_RESPONSE } from '../../../lumos/replies';
+import { DONE_OUTCOME, LUMOS_RESPONSE } from '../../../lumos/replies';
 import { RULE_KINDS, type RuleKind } from '../../../rules/rule-item';
 import { normaliseInstant } from '../../../store/iso-instant';
 
 /** Provisioning's 204 (done) has no `response` value; tests name it as the audit trail does. */
-export const PROVISIONED = 'PROVISIONED';
+export const PROVISIONED = DONE_OUTCOME.provisioning;
 
 export const REPLIES_BY_KIND: Readonly<Record<RuleKind, readonly string[]>> = {
   pre_approval: [LUMOS_RESPONSE.PREAPPROVED, LUMOS_RESPONSE.NOT_PREAPPROVED],
