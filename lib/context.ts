@@ -19,16 +19,16 @@ function editDistance(a: string, b: string): number {
   const table: number[] = [];
   const at = (i: number, j: number): number => table[i * width + j] ?? 0;
   for (let i = 0; i <= a.length; i++) {
-    for (let j = 0; j <= b.length; j++) {
-      let best = i + j;
-      if (i > 0 && j > 0) {
-        best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
-      }
-      table[i * width + j] = best;
-    }
+    for (let j = 0; j <= b.length; j++) table[i * width + j] = i > 0 && j > 0 ? editsBetweenPrefixes(a, b, i, j, at) : i + j;
   }
   return at(a.length, b.length);
+}
+
+/** Edits between the first `i` characters of `a` and the first `j` of `b`, from those of shorter prefixes (`at`). */
+function editsBetweenPrefixes(a: string, b: string, i: number, j: number, at: (i: number, j: number) => number): number {
+  const best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+  const swapped = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1];
+  return swapped ? Math.min(best, at(i - 2, j - 2) + 1) : best;
 }
 
 /** The known key a typo most likely meant: same letters in another case, or at most two edits away. */

@@ -12,7 +12,7 @@ import type { CallContext } from '../kernel/call';
 import { Deadline } from '../kernel/deadline';
 import { failureReason } from '../kernel/errors';
 import { logger } from '../kernel/logger';
-import { type ParsedRequest, parsePayload, undocumentedPermissionTags, type WebhookKind } from '../lumos/payload';
+import { type ParsedRequest, type ParseOutcome, parsePayload, undocumentedPermissionTags, type WebhookKind } from '../lumos/payload';
 import { DONE_OUTCOME, MAX_BODY_BYTES, type Reply, type ReplyOutcome, replies } from '../lumos/replies';
 import type { KindService } from '../services/kind-service';
 import { extractToken, matchesAnyToken } from './auth';
@@ -80,6 +80,70 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
     return reply;
   }
 
+  function refuseCredential(request: WebhookRequest, presented: 'missing' | 'wrong'): Reply {
+    const message = presented === 'missing' ? 'webhook call without a credential' : 'webhook call with a wrong credential';
+    return refuse(request, replies.unauthorized(), 'unauthorized', { header: options.authHeader }, message);
+  }
+
+  /** JSON, then the payload schema: the parsed request, or the refusal (400 or 422) Lumos gets. */
+  function readPayload(request: WebhookRequest, body: string): PayloadRead {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return { ok: false, refusal: refuse(request, replies.invalidJson(kind, 'the body is not valid JSON'), 'invalid_json', { problem: 'not valid JSON' }) };
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      return {
+        ok: false,
+        refusal: refuse(request, replies.invalidJson(kind, 'the body must be a JSON object'), 'invalid_json', { problem: 'not a JSON object' }),
+      };
+    }
+    const outcome = safeParsePayload(json, kind);
+    if (!outcome.ok) {
+      // The issues the 422 reply carries: field paths and the schema's messages, no field's value.
+      return { ok: false, refusal: refuse(request, replies.invalidPayload(kind, outcome.issues), 'invalid_payload', { issues: outcome.issues }) };
+    }
+    return outcome;
+  }
+
+  /** What a valid payload held that the call goes on without, or that Lumos does not document. */
+  function logPayloadNotes(request: WebhookRequest, read: ParsedPayload): void {
+    // Deprovisioning goes on without fields it cannot use; paths and the schema's words only, no value.
+    if (read.ignored.length > 0) logger.warn('payload fields ignored', { kind, request_id: request.requestId, ignored: read.ignored });
+    const tags = undocumentedPermissionTags(read.request.payload);
+    if (tags.length > 0) logger.info('permission tags Lumos does not document', { kind, tags });
+  }
+
+  function logAnswered(request: WebhookRequest, parsed: ParsedRequest, reply: Reply, receivedAt: number): void {
+    logger.info('webhook answered', {
+      kind,
+      request_id: request.requestId,
+      app_id: parsed.payload.application.app_id,
+      status: reply.statusCode,
+      response: reply.body?.response,
+      latency_ms: Date.now() - receivedAt,
+    });
+  }
+
+  /** Whatever threw: logged and counted, the kind's safe reply, audited when the call was valid. */
+  async function failed(request: WebhookRequest, call: CallContext, error: unknown, parsed: ParsedRequest | undefined, authenticated: boolean): Promise<Reply> {
+    const reason = failureReason(error);
+    logger.error('webhook call failed; answering the safe reply', { kind, request_id: request.requestId, reason, error: errorForLog(error) });
+    metrics.count('Failures', { kind, reason });
+    // A fail-open setting applies only to a valid, authenticated call; strangers get no reason.
+    const reply = parsed && service.failureReply ? service.failureReply(reason) : replies.failure(kind, authenticated ? reason : undefined);
+    const sent = parsed
+      ? await auditCall(options.audit, kind, parsed, call, reply, {
+          decision: 'failure',
+          response: reply.body.response,
+          reason,
+          trace: [],
+        })
+      : reply;
+    return answered(sent);
+  }
+
   return async function run(request: WebhookRequest): Promise<Reply> {
     const receivedAt = Date.now();
     const deadline = Deadline.forInvocation(options.deadlineMs, request.remainingMs);
@@ -93,60 +157,26 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
     let authenticated = false;
     try {
       const presented = await credential(request, deadline);
-      if (presented !== 'ok') {
-        const message = presented === 'missing' ? 'webhook call without a credential' : 'webhook call with a wrong credential';
-        return refuse(request, replies.unauthorized(), 'unauthorized', { header: options.authHeader }, message);
-      }
+      if (presented !== 'ok') return refuseCredential(request, presented);
       authenticated = true;
 
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        return refuse(request, replies.invalidJson(kind, 'the body is not valid JSON'), 'invalid_json', { problem: 'not valid JSON' });
-      }
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-        return refuse(request, replies.invalidJson(kind, 'the body must be a JSON object'), 'invalid_json', { problem: 'not a JSON object' });
-      }
-      const outcome = safeParsePayload(json, kind);
-      if (!outcome.ok) {
-        // The issues the 422 reply carries: field paths and the schema's messages, no field's value.
-        return refuse(request, replies.invalidPayload(kind, outcome.issues), 'invalid_payload', { issues: outcome.issues });
-      }
-      parsed = outcome.request;
-      // Deprovisioning goes on without fields it cannot use; paths and the schema's words only, no value.
-      if (outcome.ignored.length > 0) logger.warn('payload fields ignored', { kind, request_id: request.requestId, ignored: outcome.ignored });
-      const tags = undocumentedPermissionTags(parsed.payload);
-      if (tags.length > 0) logger.info('permission tags Lumos does not document', { kind, tags });
+      const read = readPayload(request, body);
+      if (!read.ok) return read.refusal;
+      parsed = read.request;
+      logPayloadNotes(request, read);
 
       const reply = await service.handle(parsed, call);
-      logger.info('webhook answered', {
-        kind,
-        request_id: request.requestId,
-        app_id: parsed.payload.application.app_id,
-        status: reply.statusCode,
-        response: reply.body?.response,
-        latency_ms: Date.now() - receivedAt,
-      });
+      logAnswered(request, parsed, reply, receivedAt);
       return answered(reply);
     } catch (error) {
-      const reason = failureReason(error);
-      logger.error('webhook call failed; answering the safe reply', { kind, request_id: request.requestId, reason, error: errorForLog(error) });
-      metrics.count('Failures', { kind, reason });
-      // A fail-open setting applies only to a valid, authenticated call; strangers get no reason.
-      const reply = parsed && service.failureReply ? service.failureReply(reason) : replies.failure(kind, authenticated ? reason : undefined);
-      const sent = parsed
-        ? await auditCall(options.audit, kind, parsed, call, reply, {
-            decision: 'failure',
-            response: reply.body.response,
-            reason,
-            trace: [],
-          })
-        : reply;
-      return answered(sent);
+      return failed(request, call, error, parsed, authenticated);
     }
   };
 }
+
+/** A payload read: the parse outcome as the schema gave it, or the reply that refused the call. */
+type PayloadRead = ParsedPayload | { ok: false; refusal: Reply };
+type ParsedPayload = Extract<ParseOutcome, { ok: true }>;
 
 /** The schema never throws on input, but whatever a body holds must end in a 422, never a crash. */
 function safeParsePayload(json: object, kind: WebhookKind): ReturnType<typeof parsePayload> {

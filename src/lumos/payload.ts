@@ -233,14 +233,7 @@ export type ParseOutcome = { ok: true; request: ParsedRequest; ignored: PayloadI
 export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
   const lenient = kind === 'deprovisioning';
   const ignored: PayloadIssue[] = [];
-  let parsed = LumosPayloadSchema.safeParse(body);
-  // Each round drops the fields that failed; dropping one never makes another fail, so two suffice.
-  for (let round = 0; lenient && !parsed.success && round < 3; round += 1) {
-    const paths = parsed.error.issues.map((issue) => issue.path);
-    if (paths.some(isEssentialToDeprovisioning)) break;
-    ignored.push(...toPayloadIssues(parsed.error));
-    parsed = LumosPayloadSchema.safeParse(withoutPaths(body, paths));
-  }
+  const parsed = safeParseSchema(body, lenient, ignored);
   if (!parsed.success) return { ok: false, issues: toPayloadIssues(parsed.error) };
   const payload = parsed.data;
   const issues: PayloadIssue[] = [];
@@ -249,21 +242,46 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
     const where = REQUESTER_FALLBACK.has(kind) ? 'target_user, account, user or requester_user' : 'target_user, account or user';
     issues.push({ path: 'target_user.email', message: `no subject email: expected one in ${where}` });
   } else {
-    const problem = emailProblem(subject) ?? (utf8Bytes(subject) > MAX_EMAIL_BYTES ? `email longer than ${MAX_EMAIL_BYTES} bytes (UTF-8)` : null);
-    if (problem) issues.push({ path: subjectPath(payload, subject), message: problem });
-    payload.permissions.forEach((entry, index) => {
-      const keyBytes = utf8Bytes(`${subject}#${entry.value}`);
-      if (keyBytes > MAX_SORT_KEY_BYTES) {
-        issues.push({
-          path: `permissions[${index}].value`,
-          message: `too long for this subject: "<email>#<permission>" is ${keyBytes} bytes, at most ${MAX_SORT_KEY_BYTES}`,
-        });
-      }
-    });
+    checkSubject(payload, subject, issues);
   }
   // The task URL names the request's hold in the ledger. Deprovisioning only looks a hold up by it,
   // so there any text works: dropping it would make the call "name no request" and remove all.
   if (!lenient) issues.push(...taskUrlIssues(payload.request_task_url));
+  checkRequester(payload, lenient, issues, ignored);
+  if (issues.length > 0 || subject === null) return { ok: false, issues };
+  return { ok: true, request: { payload, subject }, ignored };
+}
+
+/** The schema's reading; when lenient, after dropping (into `ignored`) the optional fields that failed. */
+function safeParseSchema(body: unknown, lenient: boolean, ignored: PayloadIssue[]): ReturnType<(typeof LumosPayloadSchema)['safeParse']> {
+  let parsed = LumosPayloadSchema.safeParse(body);
+  // Each round drops the fields that failed; dropping one never makes another fail, so two suffice.
+  for (let round = 0; lenient && !parsed.success && round < 3; round += 1) {
+    const paths = parsed.error.issues.map((issue) => issue.path);
+    if (paths.some(isEssentialToDeprovisioning)) break;
+    ignored.push(...toPayloadIssues(parsed.error));
+    parsed = LumosPayloadSchema.safeParse(withoutPaths(body, paths));
+  }
+  return parsed;
+}
+
+/** The subject is a well-formed email, short enough for a key with each permission. */
+function checkSubject(payload: LumosPayload, subject: string, issues: PayloadIssue[]): void {
+  const problem = emailProblem(subject) ?? (utf8Bytes(subject) > MAX_EMAIL_BYTES ? `email longer than ${MAX_EMAIL_BYTES} bytes (UTF-8)` : null);
+  if (problem) issues.push({ path: subjectPath(payload, subject), message: problem });
+  payload.permissions.forEach((entry, index) => {
+    const keyBytes = utf8Bytes(`${subject}#${entry.value}`);
+    if (keyBytes > MAX_SORT_KEY_BYTES) {
+      issues.push({
+        path: `permissions[${index}].value`,
+        message: `too long for this subject: "<email>#<permission>" is ${keyBytes} bytes, at most ${MAX_SORT_KEY_BYTES}`,
+      });
+    }
+  });
+}
+
+/** A malformed requester email: an issue, or for deprovisioning an ignored field (the email dropped). */
+function checkRequester(payload: LumosPayload, lenient: boolean, issues: PayloadIssue[], ignored: PayloadIssue[]): void {
   const requester = payload.requester_user?.email ?? null;
   const requesterProblem = requester === null ? null : emailProblem(requester);
   if (requesterProblem) {
@@ -274,8 +292,6 @@ export function parsePayload(body: unknown, kind: WebhookKind): ParseOutcome {
       payload.requester_user = { ...payload.requester_user, email: null };
     } else if (!lenient) issues.push(issue);
   }
-  if (issues.length > 0 || subject === null) return { ok: false, issues };
-  return { ok: true, request: { payload, subject }, ignored };
 }
 
 /** Why a task URL cannot name a hold: too long for the ledger item (any text is a key: src/store/item-codec.ts). */

@@ -41,41 +41,41 @@ export class HttpProvisioner {
 
   private async send(spec: HttpProvisionerSpec, request: HttpRequestSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
     const system = systemName(spec);
-    const failed = (detail: string): ProvisionerOutcome => ({ ok: false, message: `${system}: ${detail}` });
-    const unsure = (detail: string): ProvisionerOutcome => ({ ok: false, message: `${system}: ${detail}`, maybeApplied: true });
-
     // Before the secret is read or anything is sent: a refused value never reaches the target.
-    const rendered = renderUrl(request.url, target);
-    if (!rendered.ok) return failed(`${rendered.problem}; the request was not sent`);
-    let url: URL;
-    try {
-      url = new URL(rendered.url);
-    } catch {
-      return failed("the rule's URL template does not give a valid URL");
-    }
+    const url = requestUrl(request, target);
+    if (typeof url === 'string') return failed(system, url);
     const host = url.hostname.toLowerCase();
-    // The rule schema checks this too; repeated because this is where the credential leaves.
-    if (!httpsOrLoopback(url)) {
-      return failed(`${url.protocol} is not allowed (https only, plain http for localhost)`);
-    }
-    if (request.body !== undefined && request.method === 'GET') {
-      return failed('a GET request cannot carry a body; remove "body" from the rule');
-    }
 
-    let secret: ConnectorSecret;
-    try {
-      secret = await this.secrets.get(spec.secret, deadline);
-    } catch (error) {
-      if (error instanceof DeadlineExceededError) throw error;
-      return failed(error instanceof ConnectorSecretError ? error.message : `credential ${spec.secret} could not be read`);
-    }
+    const secret = await this.readSecret(spec.secret, deadline);
+    if (typeof secret === 'string') return failed(system, secret);
     if (!secret.allowed_hosts.includes(host)) {
-      return failed(`host ${host} is not allowed by secret ${spec.secret}`);
+      return failed(system, `host ${host} is not allowed by secret ${spec.secret}`);
     }
 
     const headers = buildHeaders(request, target, secret, spec.secret);
-    if (typeof headers === 'string') return failed(headers);
+    if (typeof headers === 'string') return failed(system, headers);
+    return this.call(system, url, request, headers, target, deadline);
+  }
 
+  /** The connector secret, or why it cannot be used; running out of time still throws. */
+  private async readSecret(name: string, deadline: Deadline): Promise<ConnectorSecret | string> {
+    try {
+      return await this.secrets.get(name, deadline);
+    } catch (error) {
+      if (error instanceof DeadlineExceededError) throw error;
+      return error instanceof ConnectorSecretError ? error.message : `credential ${name} could not be read`;
+    }
+  }
+
+  /** Sends the request: what its status says, or whether a call that got no status may have been carried out. */
+  private async call(
+    system: string,
+    url: URL,
+    request: HttpRequestSpec,
+    headers: Headers,
+    target: GrantTarget,
+    deadline: Deadline,
+  ): Promise<ProvisionerOutcome> {
     const limitMs = Math.min(this.maxCallMs, deadline.remainingMs());
     let sent = false;
     let status: number;
@@ -96,17 +96,49 @@ export class HttpProvisioner {
     } catch (error) {
       // No time was left before anything was sent: the caller fails the permission.
       if (!sent) throw error;
-      // The request may have arrived and been carried out; only a refused or unresolved connection proves it was not.
-      if (error instanceof DeadlineExceededError) return unsure(`did not answer within ${seconds(limitMs)}`);
-      const code = networkErrorCode(error);
-      const message = code ? `could not be reached (${code})` : 'could not be reached';
-      return code !== undefined && NOT_SENT_CODES.has(code) ? failed(message) : unsure(message);
+      return unansweredCall(system, error, limitMs);
     }
 
     if (status >= 200 && status < 300) return { ok: true };
-    if (status >= 300 && status < 400) return failed(`answered HTTP ${status} (a redirect; redirects are not followed)`);
-    return failed(`answered HTTP ${status}`);
+    if (status >= 300 && status < 400) return failed(system, `answered HTTP ${status} (a redirect; redirects are not followed)`);
+    return failed(system, `answered HTTP ${status}`);
   }
+}
+
+function failed(system: string, detail: string): ProvisionerOutcome {
+  return { ok: false, message: `${system}: ${detail}` };
+}
+
+function unsure(system: string, detail: string): ProvisionerOutcome {
+  return { ok: false, message: `${system}: ${detail}`, maybeApplied: true };
+}
+
+/** The URL the request goes to, or why it is not sent there (the rule's template, the scheme, a GET with a body). */
+function requestUrl(request: HttpRequestSpec, target: GrantTarget): URL | string {
+  const rendered = renderUrl(request.url, target);
+  if (!rendered.ok) return `${rendered.problem}; the request was not sent`;
+  let url: URL;
+  try {
+    url = new URL(rendered.url);
+  } catch {
+    return "the rule's URL template does not give a valid URL";
+  }
+  // The rule schema checks this too; repeated because this is where the credential leaves.
+  if (!httpsOrLoopback(url)) {
+    return `${url.protocol} is not allowed (https only, plain http for localhost)`;
+  }
+  if (request.body !== undefined && request.method === 'GET') {
+    return 'a GET request cannot carry a body; remove "body" from the rule';
+  }
+  return url;
+}
+
+/** A sent request that got no answer. It may have arrived and been carried out; only a refused or unresolved connection proves it was not. */
+function unansweredCall(system: string, error: unknown, limitMs: number): ProvisionerOutcome {
+  if (error instanceof DeadlineExceededError) return unsure(system, `did not answer within ${seconds(limitMs)}`);
+  const code = networkErrorCode(error);
+  const message = code ? `could not be reached (${code})` : 'could not be reached';
+  return code !== undefined && NOT_SENT_CODES.has(code) ? failed(system, message) : unsure(system, message);
 }
 
 /** The rule's name, else the provision URL's host (fixed text in the template). */

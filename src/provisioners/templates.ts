@@ -3,7 +3,7 @@
  * lands, so a name or custom field can never change a URL's path, a JSON body's structure or
  * add a header. Pure: no I/O.
  */
-import { type HttpRequestSpec, parseUrlTemplate, placeholderNames, type TemplatePart, templateParts } from '../rules/http-spec';
+import { type HttpRequestSpec, parseUrlTemplate, placeholderNames, type QueryParamTemplate, type TemplatePart, templateParts } from '../rules/http-spec';
 import type { GrantTarget } from '../store/grant-target';
 
 /** A body template as http-spec.ts parses it: strings anywhere in it may hold placeholders. */
@@ -84,41 +84,62 @@ export type RenderedUrl = { ok: true; url: string } | { ok: false; problem: stri
 export function renderUrl(template: string, target: GrantTarget): RenderedUrl {
   const url = parseUrlTemplate(template);
   if (!url) return { ok: false, problem: 'the URL template is not an absolute http(s) URL' };
-  const refuse = (parts: TemplatePart[], where: string): RenderedUrl | undefined => {
-    const names = placeholderNames(parts);
-    return names.length > 0 ? { ok: false, problem: `${names.length === 1 ? 'placeholder' : 'placeholders'} ${names.join(', ')} ${where}` } : undefined;
-  };
-  const fillParts = (parts: TemplatePart[]): string =>
-    parts.map((part) => ('text' in part ? encodeFixed(part.text) : encodeValue(placeholderValue(part.placeholder, target) ?? ''))).join('');
-
-  const hostProblem = refuse(url.authority, 'cannot be in the host; the host must be fixed text');
+  const hostProblem = placeholderRefusal(url.authority, 'cannot be in the host; the host must be fixed text');
   if (hostProblem) return hostProblem;
   let rendered = `${url.scheme}://${url.authority.map((part) => ('text' in part ? part.text : '')).join('')}`;
 
-  for (const segment of url.segments) {
-    const text = fillParts(segment);
+  const path = renderPath(url.segments, target);
+  if (typeof path !== 'string') return path;
+  rendered += path;
+
+  if (url.query) {
+    const query = renderQuery(url.query, target);
+    if (typeof query !== 'string') return query;
+    rendered += query;
+  }
+
+  if (url.fragment) {
+    const fragmentProblem = placeholderRefusal(url.fragment, 'cannot be in the fragment (#...)');
+    if (fragmentProblem) return fragmentProblem;
+    // Fixed text only; fetch never sends a fragment anyway.
+    rendered += `#${fillUrlParts(url.fragment, target)}`;
+  }
+  return { ok: true, url: rendered };
+}
+
+type UrlRefusal = Extract<RenderedUrl, { ok: false }>;
+
+/** A refusal naming the placeholders among the parts, when there are any. */
+function placeholderRefusal(parts: TemplatePart[], where: string): UrlRefusal | undefined {
+  const names = placeholderNames(parts);
+  return names.length > 0 ? { ok: false, problem: `${names.length === 1 ? 'placeholder' : 'placeholders'} ${names.join(', ')} ${where}` } : undefined;
+}
+
+function fillUrlParts(parts: TemplatePart[], target: GrantTarget): string {
+  return parts.map((part) => ('text' in part ? encodeFixed(part.text) : encodeValue(placeholderValue(part.placeholder, target) ?? ''))).join('');
+}
+
+/** Each segment as "/<text>", or the refusal of a segment a placeholder made empty, "." or "..". */
+function renderPath(segments: TemplatePart[][], target: GrantTarget): string | UrlRefusal {
+  let rendered = '';
+  for (const segment of segments) {
+    const text = fillUrlParts(segment, target);
     const readAs = text.replace(/%2e/gi, '.');
     if (DOT_SEGMENTS.has(readAs) && placeholderNames(segment).length > 0) return { ok: false, problem: dotSegmentProblem(segment, text, readAs) };
     rendered += `/${text}`;
   }
+  return rendered;
+}
 
-  if (url.query) {
-    const params: string[] = [];
-    for (const param of url.query) {
-      const nameProblem = refuse(param.name, "cannot be in a query parameter's name; placeholders fill only values");
-      if (nameProblem) return nameProblem;
-      params.push(param.value === undefined ? fillParts(param.name) : `${fillParts(param.name)}=${fillParts(param.value)}`);
-    }
-    rendered += `?${params.join('&')}`;
+/** "?" and the parameters, or the refusal of a placeholder in a parameter's name. */
+function renderQuery(query: QueryParamTemplate[], target: GrantTarget): string | UrlRefusal {
+  const params: string[] = [];
+  for (const param of query) {
+    const nameProblem = placeholderRefusal(param.name, "cannot be in a query parameter's name; placeholders fill only values");
+    if (nameProblem) return nameProblem;
+    params.push(param.value === undefined ? fillUrlParts(param.name, target) : `${fillUrlParts(param.name, target)}=${fillUrlParts(param.value, target)}`);
   }
-
-  if (url.fragment) {
-    const fragmentProblem = refuse(url.fragment, 'cannot be in the fragment (#...)');
-    if (fragmentProblem) return fragmentProblem;
-    // Fixed text only; fetch never sends a fragment anyway.
-    rendered += `#${fillParts(url.fragment)}`;
-  }
-  return { ok: true, url: rendered };
+  return `?${params.join('&')}`;
 }
 
 function dotSegmentProblem(segment: TemplatePart[], text: string, readAs: string): string {

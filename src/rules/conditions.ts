@@ -202,8 +202,14 @@ export interface ConditionIssue {
   message: string;
 }
 
+/** A condition read, or the issues that kept it from being read. */
+interface ParsedCondition {
+  condition?: Condition;
+  issues: ConditionIssue[];
+}
+
 /** Parses one condition tree; issues carry paths relative to the tree's root. */
-export function parseCondition(raw: unknown, path: PropertyKey[] = [], depth = 0): { condition?: Condition; issues: ConditionIssue[] } {
+export function parseCondition(raw: unknown, path: PropertyKey[] = [], depth = 0): ParsedCondition {
   const fail = (message: string, at = path) => ({ issues: [{ path: at, message }] });
   if (depth > MAX_DEPTH) return fail(`conditions nested deeper than ${MAX_DEPTH} levels`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -217,21 +223,27 @@ export function parseCondition(raw: unknown, path: PropertyKey[] = [], depth = 0
   const value: unknown = (raw as Record<string, unknown>)[name];
   const here = [...path, name];
 
-  if (name === 'all' || name === 'any') {
-    if (!Array.isArray(value)) return fail(`"${name}" takes a list of conditions`, here);
-    const children = value.map((child, index) => parseCondition(child, [...here, index], depth + 1));
-    const issues = children.flatMap((child) => child.issues);
-    if (issues.length > 0) return { issues };
-    return { condition: { type: name, of: children.map((child) => child.condition as Condition) }, issues };
-  }
+  if (name === 'all' || name === 'any') return parseList(name, value, here, depth);
   if (name === 'not') {
     const child = parseCondition(value, here, depth + 1);
     return child.condition ? { condition: { type: 'not', of: child.condition }, issues: [] } : child;
   }
   // Own keys only: "constructor" or "toString" must be an unknown condition, not Object's.
   if (!Object.hasOwn(LEAF_SCHEMAS, name)) return fail(`unknown condition "${name}"; expected one of ${CONDITION_NAMES.join(', ')}`, here);
+  return parseLeaf(name as LeafName, value, here);
+}
 
-  const parsed = leafSchema(name as LeafName).safeParse(value);
+/** `all` or `any`: every child parsed, so one reading reports every problem. */
+function parseList(name: 'all' | 'any', value: unknown, here: PropertyKey[], depth: number): ParsedCondition {
+  if (!Array.isArray(value)) return { issues: [{ path: here, message: `"${name}" takes a list of conditions` }] };
+  const children = value.map((child, index) => parseCondition(child, [...here, index], depth + 1));
+  const issues = children.flatMap((child) => child.issues);
+  if (issues.length > 0) return { issues };
+  return { condition: { type: name, of: children.map((child) => child.condition as Condition) }, issues };
+}
+
+function parseLeaf(name: LeafName, value: unknown, here: PropertyKey[]): ParsedCondition {
+  const parsed = leafSchema(name).safeParse(value);
   if (!parsed.success) {
     return { issues: parsed.error.issues.map((issue) => ({ path: [...here, ...issue.path], message: issue.message })) };
   }

@@ -81,87 +81,104 @@ function onCall(condition: Extract<Condition, { type: 'on_call' }>, email: strin
   return fail(`${email} is not on call for ${schedule}${levelNote}`);
 }
 
+type ConditionType = Condition['type'];
+type ConditionOf<K extends ConditionType> = Extract<Condition, { type: K }>;
+type Handlers = { readonly [K in ConditionType]: (condition: ConditionOf<K>, facts: Facts) => Outcome };
+
 export function evaluate(condition: Condition, facts: Facts): Outcome {
-  switch (condition.type) {
-    // Three-valued (Kleene) logic: false decides `all`, true decides `any`, otherwise unknown spreads.
-    case 'all': {
-      let undecided: Outcome | undefined;
-      for (const child of condition.of) {
-        const outcome = evaluate(child, facts);
-        if (!outcome.ok && !outcome.unknown) return outcome;
-        if (outcome.unknown) undecided ??= outcome;
-      }
-      return undecided ?? pass(condition.of.length === 0 ? 'no conditions' : 'all conditions hold');
-    }
-    case 'any': {
-      const failures: string[] = [];
-      let undecided: Outcome | undefined;
-      for (const child of condition.of) {
-        const outcome = evaluate(child, facts);
-        if (outcome.ok) return outcome;
-        if (outcome.unknown) undecided ??= outcome;
-        failures.push(outcome.detail);
-      }
-      return undecided ?? fail(failures.length === 0 ? 'empty "any" never holds' : `none of: ${failures.join('; ')}`);
-    }
-    case 'not': {
-      const outcome = evaluate(condition.of, facts);
-      if (outcome.unknown) return unknown(`not (${outcome.detail})`);
-      return { ok: !outcome.ok, detail: `not (${outcome.detail})` };
-    }
-    case 'on_call': {
-      const email = person(facts, condition.who);
-      if (email === null) return unknown(`no ${condition.who} email to check on call`);
-      return onCall(condition, email, facts);
-    }
-    case 'email_in': {
-      const email = person(facts, condition.who);
-      if (email === null) return unknown(`no ${condition.who} email`);
-      return condition.emails.includes(email) ? pass(`${email} is listed`) : fail(`${email} is not in the list`);
-    }
-    case 'email_domain_in': {
-      const email = person(facts, condition.who);
-      if (email === null) return unknown(`no ${condition.who} email`);
-      const domain = emailDomain(email);
-      return condition.domains.includes(domain) ? pass(`domain ${domain} is listed`) : fail(`domain ${domain} is not in ${condition.domains.join(', ')}`);
-    }
-    case 'permission_in': {
-      // A request for the app itself names no permission: whether it is "listed" cannot be known.
-      if (facts.request.permissions.length === 0) return unknown('no permission requested (a request for the app itself)');
-      const outside = facts.request.permissions.filter((value) => !condition.values.includes(value));
-      return outside.length === 0 ? pass('every permission is listed') : fail(`permission ${outside.join(', ')} is not listed`);
-    }
-    case 'access_length_at_most': {
-      const length = facts.request.accessLength;
-      if (length === null) return fail(`unlimited access is longer than ${condition.seconds} s`);
-      return length <= condition.seconds
-        ? pass(`access_length ${length} s ≤ ${condition.seconds} s`)
-        : fail(`access_length ${length} s > ${condition.seconds} s`);
-    }
-    case 'self_request': {
-      const { requester, target } = facts.request;
-      if (requester === null) return unknown('no requester email to compare');
-      const isSelf = requester === target;
-      return isSelf === condition.value
-        ? pass(isSelf ? 'requester is the target' : 'requester is not the target')
-        : fail(isSelf ? 'requester is the target' : 'requester is not the target');
-    }
-    case 'training': {
-      const email = person(facts, condition.who);
-      if (email === null) return unknown(`no ${condition.who} email to check training`);
-      return evaluateTraining(condition, email, facts);
-    }
-    case 'custom_field': {
-      const fields = facts.request.customFields;
-      // Own properties only: a field named "constructor" must not find Object's.
-      return evaluateCustomField(condition, Object.hasOwn(fields, condition.name) ? fields[condition.name] : undefined);
-    }
-    case 'time_window': {
-      const window = `${condition.days.join(',')} ${formatClock(condition.from)}–${formatClock(condition.to)} ${condition.tz}`;
-      return inTimeWindow(condition, facts.now) ? pass(`inside ${window}`) : fail(`outside ${window}`);
-    }
-  }
+  return evaluateAs(condition, facts);
 }
+
+/** Generic in the kind, so the handler looked up takes this condition without a cast. */
+function evaluateAs<K extends ConditionType>(condition: ConditionOf<K>, facts: Facts): Outcome {
+  const handler: Handlers[K] = HANDLERS[condition.type];
+  return handler(condition, facts);
+}
+
+// Three-valued (Kleene) logic: false decides `all`, true decides `any`, otherwise unknown spreads.
+function evaluateAll(condition: ConditionOf<'all'>, facts: Facts): Outcome {
+  let undecided: Outcome | undefined;
+  for (const child of condition.of) {
+    const outcome = evaluate(child, facts);
+    if (!outcome.ok && !outcome.unknown) return outcome;
+    if (outcome.unknown) undecided ??= outcome;
+  }
+  return undecided ?? pass(condition.of.length === 0 ? 'no conditions' : 'all conditions hold');
+}
+
+function evaluateAny(condition: ConditionOf<'any'>, facts: Facts): Outcome {
+  const failures: string[] = [];
+  let undecided: Outcome | undefined;
+  for (const child of condition.of) {
+    const outcome = evaluate(child, facts);
+    if (outcome.ok) return outcome;
+    if (outcome.unknown) undecided ??= outcome;
+    failures.push(outcome.detail);
+  }
+  return undecided ?? fail(failures.length === 0 ? 'empty "any" never holds' : `none of: ${failures.join('; ')}`);
+}
+
+/** One handler per kind of condition; the mapped type makes the table name every kind. */
+const HANDLERS: Handlers = {
+  all: evaluateAll,
+  any: evaluateAny,
+  not: (condition, facts) => {
+    const outcome = evaluate(condition.of, facts);
+    if (outcome.unknown) return unknown(`not (${outcome.detail})`);
+    return { ok: !outcome.ok, detail: `not (${outcome.detail})` };
+  },
+  on_call: (condition, facts) => {
+    const email = person(facts, condition.who);
+    if (email === null) return unknown(`no ${condition.who} email to check on call`);
+    return onCall(condition, email, facts);
+  },
+  email_in: (condition, facts) => {
+    const email = person(facts, condition.who);
+    if (email === null) return unknown(`no ${condition.who} email`);
+    return condition.emails.includes(email) ? pass(`${email} is listed`) : fail(`${email} is not in the list`);
+  },
+  email_domain_in: (condition, facts) => {
+    const email = person(facts, condition.who);
+    if (email === null) return unknown(`no ${condition.who} email`);
+    const domain = emailDomain(email);
+    return condition.domains.includes(domain) ? pass(`domain ${domain} is listed`) : fail(`domain ${domain} is not in ${condition.domains.join(', ')}`);
+  },
+  permission_in: (condition, facts) => {
+    // A request for the app itself names no permission: whether it is "listed" cannot be known.
+    if (facts.request.permissions.length === 0) return unknown('no permission requested (a request for the app itself)');
+    const outside = facts.request.permissions.filter((value) => !condition.values.includes(value));
+    return outside.length === 0 ? pass('every permission is listed') : fail(`permission ${outside.join(', ')} is not listed`);
+  },
+  access_length_at_most: (condition, facts) => {
+    const length = facts.request.accessLength;
+    if (length === null) return fail(`unlimited access is longer than ${condition.seconds} s`);
+    return length <= condition.seconds
+      ? pass(`access_length ${length} s ≤ ${condition.seconds} s`)
+      : fail(`access_length ${length} s > ${condition.seconds} s`);
+  },
+  self_request: (condition, facts) => {
+    const { requester, target } = facts.request;
+    if (requester === null) return unknown('no requester email to compare');
+    const isSelf = requester === target;
+    return isSelf === condition.value
+      ? pass(isSelf ? 'requester is the target' : 'requester is not the target')
+      : fail(isSelf ? 'requester is the target' : 'requester is not the target');
+  },
+  training: (condition, facts) => {
+    const email = person(facts, condition.who);
+    if (email === null) return unknown(`no ${condition.who} email to check training`);
+    return evaluateTraining(condition, email, facts);
+  },
+  custom_field: (condition, facts) => {
+    const fields = facts.request.customFields;
+    // Own properties only: a field named "constructor" must not find Object's.
+    return evaluateCustomField(condition, Object.hasOwn(fields, condition.name) ? fields[condition.name] : undefined);
+  },
+  time_window: (condition, facts) => {
+    const window = `${condition.days.join(',')} ${formatClock(condition.from)}–${formatClock(condition.to)} ${condition.tz}`;
+    return inTimeWindow(condition, facts.now) ? pass(`inside ${window}`) : fail(`outside ${window}`);
+  },
+};
 
 function evaluateTraining(condition: Extract<Condition, { type: 'training' }>, email: string, facts: Facts): Outcome {
   const { course } = condition;

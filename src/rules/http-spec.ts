@@ -79,6 +79,18 @@ export interface UrlTemplate {
 
 const SCHEME = /^(https?):\/\//;
 
+type Component = 'authority' | 'path' | 'query name' | 'query value' | 'fragment';
+/** The characters that end each component's fixed text. */
+const DELIMITERS: Record<Component, RegExp> = { authority: /[/\\?#]/, path: /[/\\?#]/, 'query name': /[&=#]/, 'query value': /[&#]/, fragment: /(?!)/ };
+
+/** Where a walk over a template's parts is: the component being read, and the parts it fills. */
+interface UrlReading {
+  url: UrlTemplate;
+  component: Component;
+  current: TemplatePart[];
+  param: QueryParamTemplate | undefined;
+}
+
 /** The template's structure, or undefined when it does not start with fixed http:// or https://. */
 export function parseUrlTemplate(template: string): UrlTemplate | undefined {
   const parts = templateParts(template);
@@ -89,61 +101,64 @@ export function parseUrlTemplate(template: string): UrlTemplate | undefined {
   const rest: TemplatePart[] = [{ text: first.text.slice(scheme[0].length) }, ...parts.slice(1)];
 
   // Walk the parts once, cutting fixed text at the delimiters of the component being read.
-  type Component = 'authority' | 'path' | 'query name' | 'query value' | 'fragment';
-  const DELIMITERS: Record<Component, RegExp> = { authority: /[/\\?#]/, path: /[/\\?#]/, 'query name': /[&=#]/, 'query value': /[&#]/, fragment: /(?!)/ };
   const url: UrlTemplate = { scheme: scheme[1] as 'http' | 'https', authority: [], segments: [], query: undefined, fragment: undefined };
-  let component: Component = 'authority';
-  let current: TemplatePart[] = url.authority;
-  const push = (text: string) => {
-    if (text !== '') current.push({ text });
-  };
-  const startParam = (query: QueryParamTemplate[]) => {
-    const param: QueryParamTemplate = { name: [], value: undefined };
-    query.push(param);
-    return param;
-  };
-  let param: QueryParamTemplate | undefined;
-
+  const reading: UrlReading = { url, component: 'authority', current: url.authority, param: undefined };
   for (const part of rest) {
-    if ('placeholder' in part) {
-      current.push(part);
-      continue;
-    }
-    let text = part.text;
-    for (let cut = text.search(DELIMITERS[component]); cut !== -1; cut = text.search(DELIMITERS[component])) {
-      push(text.slice(0, cut));
-      const delimiter = text[cut] as string;
-      text = text.slice(cut + 1);
-      if (delimiter === '#') {
-        url.fragment = [];
-        current = url.fragment;
-        component = 'fragment';
-      } else if (delimiter === '?') {
-        url.query = [];
-        param = startParam(url.query);
-        current = param.name;
-        component = 'query name';
-      } else if (delimiter === '&' && url.query) {
-        param = startParam(url.query);
-        current = param.name;
-        component = 'query name';
-      } else if (delimiter === '=' && param) {
-        // Only a parameter's first "=" is a delimiter; later ones belong to its value.
-        param.value = [];
-        current = param.value;
-        component = 'query value';
-      } else {
-        const segment: TemplatePart[] = [];
-        url.segments.push(segment);
-        current = segment;
-        component = 'path';
-      }
-    }
-    push(text);
+    if ('placeholder' in part) reading.current.push(part);
+    else readFixedText(reading, part.text);
   }
   // "?" alone or a trailing "&" leaves a parameter with no name and no value: not a parameter.
   if (url.query) url.query = url.query.filter((item) => item.name.length > 0 || item.value !== undefined);
   return url;
+}
+
+/** Fixed text, cut at each delimiter of the component being read; each delimiter starts the next. */
+function readFixedText(reading: UrlReading, fixed: string): void {
+  let text = fixed;
+  for (let cut = text.search(DELIMITERS[reading.component]); cut !== -1; cut = text.search(DELIMITERS[reading.component])) {
+    pushText(reading, text.slice(0, cut));
+    const delimiter = text[cut] as string;
+    text = text.slice(cut + 1);
+    startComponent(reading, delimiter);
+  }
+  pushText(reading, text);
+}
+
+function pushText(reading: UrlReading, text: string): void {
+  if (text !== '') reading.current.push({ text });
+}
+
+/** The component a delimiter starts. */
+function startComponent(reading: UrlReading, delimiter: string): void {
+  const { url, param } = reading;
+  if (delimiter === '#') {
+    url.fragment = [];
+    reading.current = url.fragment;
+    reading.component = 'fragment';
+  } else if (delimiter === '?') {
+    url.query = [];
+    startParam(reading, url.query);
+  } else if (delimiter === '&' && url.query) {
+    startParam(reading, url.query);
+  } else if (delimiter === '=' && param) {
+    // Only a parameter's first "=" is a delimiter; later ones belong to its value.
+    param.value = [];
+    reading.current = param.value;
+    reading.component = 'query value';
+  } else {
+    const segment: TemplatePart[] = [];
+    url.segments.push(segment);
+    reading.current = segment;
+    reading.component = 'path';
+  }
+}
+
+function startParam(reading: UrlReading, query: QueryParamTemplate[]): void {
+  const param: QueryParamTemplate = { name: [], value: undefined };
+  query.push(param);
+  reading.param = param;
+  reading.current = param.name;
+  reading.component = 'query name';
 }
 
 function unknownPlaceholders(template: string): string[] {

@@ -5,8 +5,8 @@
  */
 import * as z from 'zod/mini';
 import { formatPath } from '../kernel/issue-path';
-import { addIssue } from '../kernel/zod-setup';
-import { leaves, parseCondition } from './conditions';
+import { addIssue, type TransformContext } from '../kernel/zod-setup';
+import { type Condition, leaves, parseCondition } from './conditions';
 import { ProvisionerSpecSchema } from './provisioner-spec';
 
 export const RULE_KINDS = ['pre_approval', 'request_validation', 'provisioning'] as const;
@@ -35,37 +35,47 @@ export const RuleItemSchema = z.pipe(
     updated_at: z.optional(z.string()),
   }),
   z.transform((item, ctx) => {
-    // A misspelt `enabled`, `mode` or `permissions` must not be ignored: the rule would widen access.
-    for (const key of Object.keys(item)) {
-      if (!KNOWN_ATTRIBUTES.has(key) && !NOTE_ATTRIBUTES.has(key) && !key.startsWith('x_')) {
-        addIssue(ctx, `unknown attribute${suggestion(key)}; notes go in description, notes or an x_ attribute`, [key]);
-      }
-    }
-    if (item.kind === 'provisioning' && item.provisioner === undefined) {
-      addIssue(ctx, 'a provisioning rule needs a provisioner: "ledger" or an http spec', ['provisioner']);
-    }
-    if (item.kind === 'pre_approval' && item.effect === undefined) {
-      addIssue(ctx, 'a pre_approval rule needs effect "allow" or "deny"', ['effect']);
-    }
+    checkAttributes(item, ctx);
     if (item.when === undefined) {
       if (item.kind !== 'provisioning') {
         addIssue(ctx, 'a condition is required; use {"all": []} to match every request', ['when']);
       }
       return { ...item, when: undefined };
     }
-    const { condition, issues } = parseCondition(item.when, ['when']);
-    for (const issue of issues) addIssue(ctx, issue.message, issue.path);
-    // Provisioning functions read no on-call or training state: such a condition could never hold.
-    if (condition && item.kind === 'provisioning') {
-      for (const leaf of leaves(condition)) {
-        if (leaf.type === 'on_call' || leaf.type === 'training') {
-          addIssue(ctx, `condition "${leaf.type}" is not available in provisioning rules`, ['when']);
-        }
-      }
-    }
-    return { ...item, when: condition };
+    return { ...item, when: whenCondition(item.when, item.kind, ctx) };
   }),
 );
+
+/** The attributes beside `when`: none unknown, and those the rule's kind needs. */
+function checkAttributes(item: Record<string, unknown>, ctx: TransformContext): void {
+  // A misspelt `enabled`, `mode` or `permissions` must not be ignored: the rule would widen access.
+  for (const key of Object.keys(item)) {
+    if (!KNOWN_ATTRIBUTES.has(key) && !NOTE_ATTRIBUTES.has(key) && !key.startsWith('x_')) {
+      addIssue(ctx, `unknown attribute${suggestion(key)}; notes go in description, notes or an x_ attribute`, [key]);
+    }
+  }
+  if (item.kind === 'provisioning' && item.provisioner === undefined) {
+    addIssue(ctx, 'a provisioning rule needs a provisioner: "ledger" or an http spec', ['provisioner']);
+  }
+  if (item.kind === 'pre_approval' && item.effect === undefined) {
+    addIssue(ctx, 'a pre_approval rule needs effect "allow" or "deny"', ['effect']);
+  }
+}
+
+/** The rule's condition, its problems reported at their paths under `when`. */
+function whenCondition(when: unknown, kind: RuleKind, ctx: TransformContext): Condition | undefined {
+  const { condition, issues } = parseCondition(when, ['when']);
+  for (const issue of issues) addIssue(ctx, issue.message, issue.path);
+  // Provisioning functions read no on-call or training state: such a condition could never hold.
+  if (condition && kind === 'provisioning') {
+    for (const leaf of leaves(condition)) {
+      if (leaf.type === 'on_call' || leaf.type === 'training') {
+        addIssue(ctx, `condition "${leaf.type}" is not available in provisioning rules`, ['when']);
+      }
+    }
+  }
+  return condition;
+}
 
 export const KNOWN_ATTRIBUTES = new Set([
   'app_id',

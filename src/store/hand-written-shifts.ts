@@ -51,19 +51,25 @@ export async function shiftsAsRead(client: DynamoDBDocumentClient, tableName: st
     `reading the shifts of ${schedule}`,
     deadline,
   );
-  return items.flatMap((item) => {
-    if (typeof item.pk !== 'string' || typeof item.sk !== 'string') return [];
-    const shift: ShiftAsRead = { pk: item.pk, sk: item.sk, asRead: {} };
-    for (const field of AS_READ_FIELDS) {
-      const value = item[field];
-      if (value === undefined) continue;
-      shift.asRead[field] = value;
-      // Any `source` at all makes the shift a sync's, whatever its type.
-      if (field === 'source') shift.source = typeof value === 'string' ? value : '?';
-      else if (typeof value === 'string' && (field === 'synced_at' || field === 'starts_at' || field === 'ends_at')) shift[field] = value;
-    }
-    return [shift];
-  });
+  return items.flatMap(shiftAsRead);
+}
+
+/** The item as a shift with its `AS_READ_FIELDS`; none when its key is not text. */
+function shiftAsRead(item: Record<string, unknown>): ShiftAsRead[] {
+  if (typeof item.pk !== 'string' || typeof item.sk !== 'string') return [];
+  const shift: ShiftAsRead = { pk: item.pk, sk: item.sk, asRead: {} };
+  for (const field of AS_READ_FIELDS) {
+    const value = item[field];
+    if (value !== undefined) keepAsRead(shift, field, value);
+  }
+  return [shift];
+}
+
+function keepAsRead(shift: ShiftAsRead, field: AsReadField, value: unknown): void {
+  shift.asRead[field] = value;
+  // Any `source` at all makes the shift a sync's, whatever its type.
+  if (field === 'source') shift.source = typeof value === 'string' ? value : '?';
+  else if (typeof value === 'string' && (field === 'synced_at' || field === 'starts_at' || field === 'ends_at')) shift[field] = value;
 }
 
 /** Deletes a hand-written shift only while it is exactly as read; false when it changed or went meanwhile. */

@@ -72,31 +72,41 @@ export interface UnstorableValue {
  */
 export function unstorableValues(item: Readonly<Record<string, unknown>>): UnstorableValue[] {
   const found: UnstorableValue[] = [];
-  const visit = (value: unknown, path: (string | number)[], level: number): void => {
-    if (typeof value === 'number') {
-      const magnitude = Math.abs(value);
-      if (!Number.isFinite(value)) found.push({ path, why: `${String(value)} is not a number DynamoDB holds` });
-      else if (magnitude > Number.MAX_SAFE_INTEGER)
-        found.push({ path, why: `${String(value)} is beyond 2^53, where numbers are no longer exact: write it as text` });
-      else if (magnitude !== 0 && magnitude < SMALLEST_NUMBER)
-        found.push({ path, why: `${String(value)} is smaller than the smallest number DynamoDB holds (1E-130)` });
-      return;
-    }
-    const nested = Array.isArray(value) || (typeof value === 'object' && value !== null && !(value instanceof Set) && !(value instanceof Uint8Array));
-    if (!nested) return;
-    if (level >= MAX_NESTING) {
-      found.push({ path, why: `lists and maps nested deeper than DynamoDB's ${MAX_NESTING} levels` });
-      return;
-    }
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((inner, index) => [index, inner]) : Object.entries(value);
-    for (const [key, inner] of entries) {
-      if (key === '') found.push({ path, why: 'an empty attribute name, which DynamoDB refuses' });
-      else visit(inner, [...path, key], level + 1);
-    }
-  };
   for (const [name, value] of Object.entries(item)) {
     if (name === '') found.push({ path: [], why: 'an empty attribute name, which DynamoDB refuses' });
-    else visit(value, [name], 1);
+    else visit(value, [name], 1, found);
   }
   return found;
+}
+
+/** Adds to `found` what the value at `path` holds that DynamoDB refuses; `level` counts the value's own. */
+function visit(value: unknown, path: (string | number)[], level: number, found: UnstorableValue[]): void {
+  if (typeof value === 'number') {
+    const why = numberProblem(value);
+    if (why !== null) found.push({ path, why });
+    return;
+  }
+  if (!isListOrMap(value)) return;
+  if (level >= MAX_NESTING) {
+    found.push({ path, why: `lists and maps nested deeper than DynamoDB's ${MAX_NESTING} levels` });
+    return;
+  }
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((inner, index) => [index, inner]) : Object.entries(value);
+  for (const [key, inner] of entries) {
+    if (key === '') found.push({ path, why: 'an empty attribute name, which DynamoDB refuses' });
+    else visit(inner, [...path, key], level + 1, found);
+  }
+}
+
+function numberProblem(value: number): string | null {
+  const magnitude = Math.abs(value);
+  if (!Number.isFinite(value)) return `${String(value)} is not a number DynamoDB holds`;
+  if (magnitude > Number.MAX_SAFE_INTEGER) return `${String(value)} is beyond 2^53, where numbers are no longer exact: write it as text`;
+  if (magnitude !== 0 && magnitude < SMALLEST_NUMBER) return `${String(value)} is smaller than the smallest number DynamoDB holds (1E-130)`;
+  return null;
+}
+
+/** A list or a map: not a set or binary, which DynamoDB holds as one value. */
+function isListOrMap(value: unknown): value is unknown[] | Record<string, unknown> {
+  return Array.isArray(value) || (typeof value === 'object' && value !== null && !(value instanceof Set) && !(value instanceof Uint8Array));
 }

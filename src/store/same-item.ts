@@ -24,6 +24,11 @@ function sameValue(a: AttributeValue, b: AttributeValue): boolean {
   if (a.NULL !== undefined) return b.NULL !== undefined;
   if (a.M !== undefined) return b.M !== undefined && sameMap(a.M, b.M);
   if (a.L !== undefined) return b.L !== undefined && a.L.length === b.L.length && a.L.every((entry, index) => sameValue(entry, b.L?.[index] as AttributeValue));
+  return sameSetOrBinary(a, b);
+}
+
+/** The sets (any order) and binary (by its bytes). */
+function sameSetOrBinary(a: AttributeValue, b: AttributeValue): boolean {
   if (a.SS !== undefined) return b.SS !== undefined && sameSet(a.SS, b.SS);
   if (a.NS !== undefined) return b.NS !== undefined && sameSet(a.NS.map(decimal), b.NS.map(decimal));
   if (a.B !== undefined) return b.B !== undefined && bytes(a.B) === bytes(b.B);

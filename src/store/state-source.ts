@@ -101,19 +101,8 @@ export class DynamoStateSource implements StateSource {
       deadline,
     );
     return items.flatMap((item) => {
-      const completedAt = instantOf(item.completed_at);
-      // Absent or null: the completion does not expire.
-      const expiresAt = item.expires_at === undefined || item.expires_at === null ? null : instantOf(item.expires_at);
-      const problem =
-        typeof item.sk !== 'string'
-          ? 'sk (the course) is not text'
-          : completedAt === null
-            ? 'completed_at is not an ISO-8601 instant'
-            : expiresAt === null && item.expires_at !== undefined && item.expires_at !== null
-              ? 'expires_at is not an ISO-8601 instant'
-              : otherPerson(item, email);
-      if (problem || typeof item.sk !== 'string' || completedAt === null) return this.unreadable(item, problem ?? '');
-      return [{ email, course: item.sk, completed_at: completedAt, expires_at: expiresAt, ...originOf(item) }];
+      const training = trainingOf(item, email);
+      return typeof training === 'string' ? this.unreadable(item, training) : [training];
     });
   }
 
@@ -147,6 +136,20 @@ function originOf(item: Record<string, unknown>): { source?: string } {
 function escalationOf(item: Record<string, unknown>): { escalation_level?: number } {
   const level = item.escalation_level;
   return typeof level === 'number' && Number.isInteger(level) && level >= 1 ? { escalation_level: level } : {};
+}
+
+/** The item as a training record of the person, or why it cannot count. */
+function trainingOf(item: Record<string, unknown>, email: string): StoredTraining | string {
+  if (typeof item.sk !== 'string') return 'sk (the course) is not text';
+  const completedAt = instantOf(item.completed_at);
+  if (completedAt === null) return 'completed_at is not an ISO-8601 instant';
+  // Absent or null: the completion does not expire.
+  const expires = item.expires_at === undefined || item.expires_at === null ? undefined : item.expires_at;
+  const expiresAt = expires === undefined ? null : instantOf(expires);
+  if (expires !== undefined && expiresAt === null) return 'expires_at is not an ISO-8601 instant';
+  const other = otherPerson(item, email);
+  if (other !== null) return other;
+  return { email, course: item.sk, completed_at: completedAt, expires_at: expiresAt, ...originOf(item) };
 }
 
 function instantOf(value: unknown): string | null {

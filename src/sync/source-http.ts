@@ -107,24 +107,29 @@ export class SourceHttp {
   async get(url: URL): Promise<Body> {
     this.checkUrl(url);
     this.checkOrigin(url);
-    const { maxAttempts = 4, maxRetryWaitMs = 60_000 } = this.options;
     for (let attempt = 1; ; attempt += 1) {
       const answer = await this.attempt(url);
       if (answer.kind !== 'status') return answer;
-      const { where, status } = answer;
-      if (status === 401) throw new SourceFetchError('unauthorized', `${where} answered HTTP 401 (the credential was refused)`);
-      if (status === 403) throw new SourceFetchError('forbidden', `${where} answered HTTP 403 (the credential may not read this)`);
-      const retryable = status === 429 || status >= 500;
-      if (!retryable) throw new SourceFetchError('http_status', `${where} answered HTTP ${status}`);
-      const reason = status === 429 ? 'rate_limited' : 'http_status';
-      if (attempt >= maxAttempts) throw new SourceFetchError(reason, `${where} answered HTTP ${status} ${attempt} times`);
-      const waitMs = retryWaitMs(answer.headers, attempt);
-      // Waiting past the deadline (or an absurd Retry-After) would only end in a timeout.
-      if (waitMs > maxRetryWaitMs || waitMs >= this.options.deadline.remainingMs()) {
-        throw new SourceFetchError(reason, `${where} answered HTTP ${status}; retrying after ${Math.ceil(waitMs / 1000)} s would pass the deadline`);
-      }
-      await this.sleep(waitMs);
+      await this.sleep(this.waitBeforeRetry(answer, attempt));
     }
+  }
+
+  /** How long to wait before asking again after this answer; throws when it is not asked again. */
+  private waitBeforeRetry(answer: StatusAnswer, attempt: number): number {
+    const { maxAttempts = 4, maxRetryWaitMs = 60_000 } = this.options;
+    const { where, status } = answer;
+    if (status === 401) throw new SourceFetchError('unauthorized', `${where} answered HTTP 401 (the credential was refused)`);
+    if (status === 403) throw new SourceFetchError('forbidden', `${where} answered HTTP 403 (the credential may not read this)`);
+    const retryable = status === 429 || status >= 500;
+    if (!retryable) throw new SourceFetchError('http_status', `${where} answered HTTP ${status}`);
+    const reason = status === 429 ? 'rate_limited' : 'http_status';
+    if (attempt >= maxAttempts) throw new SourceFetchError(reason, `${where} answered HTTP ${status} ${attempt} times`);
+    const waitMs = retryWaitMs(answer.headers, attempt);
+    // Waiting past the deadline (or an absurd Retry-After) would only end in a timeout.
+    if (waitMs > maxRetryWaitMs || waitMs >= this.options.deadline.remainingMs()) {
+      throw new SourceFetchError(reason, `${where} answered HTTP ${status}; retrying after ${Math.ceil(waitMs / 1000)} s would pass the deadline`);
+    }
+    return waitMs;
   }
 
   private checkOrigin(url: URL): void {
@@ -161,26 +166,10 @@ export class SourceHttp {
     let url = first;
     let headers = this.options.headers;
     for (let hop = 0; ; hop += 1) {
-      this.checkUrl(url);
-      let response: Response;
-      this.requests += 1;
-      try {
-        response = await this.fetch(url, { method: 'GET', headers, redirect: 'manual', signal });
-      } catch (error) {
-        const code = networkErrorCode(error);
-        throw new SourceFetchError('network', `${describeUrl(url)} could not be reached${code ? ` (${code})` : ''}`);
-      }
+      const response = await this.request(url, headers, signal);
       if (response.status < 300 || response.status >= 400) return response;
       await response.body?.cancel().catch(() => undefined);
-      const location = response.headers.get('location');
-      if (location === null || hop >= MAX_REDIRECTS)
-        throw new SourceFetchError('http_status', `${describeUrl(url)} answered HTTP ${response.status} (redirect not followed)`);
-      let next: URL;
-      try {
-        next = new URL(location, url);
-      } catch {
-        throw new SourceFetchError('http_status', `${describeUrl(url)} redirected to a URL that does not parse`);
-      }
+      const next = redirectTarget(url, response, hop);
       if (next.origin !== url.origin) {
         if (!this.options.crossOriginRedirects) {
           throw new SourceFetchError(
@@ -191,6 +180,18 @@ export class SourceHttp {
         headers = {};
       }
       url = next;
+    }
+  }
+
+  /** One GET, redirects not followed, to an allowed host; a connection that fails is `network`. */
+  private async request(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    this.checkUrl(url);
+    this.requests += 1;
+    try {
+      return await this.fetch(url, { method: 'GET', headers, redirect: 'manual', signal });
+    } catch (error) {
+      const code = networkErrorCode(error);
+      throw new SourceFetchError('network', `${describeUrl(url)} could not be reached${code ? ` (${code})` : ''}`);
     }
   }
 
@@ -222,6 +223,18 @@ export class SourceHttp {
       throw new SourceFetchError('network', 'the response was cut off');
     }
     return { kind: 'body', text: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)) };
+  }
+}
+
+/** Where a redirect answer points, when it may be followed: it names a URL, within the redirects allowed. */
+function redirectTarget(url: URL, response: Response, hop: number): URL {
+  const location = response.headers.get('location');
+  if (location === null || hop >= MAX_REDIRECTS)
+    throw new SourceFetchError('http_status', `${describeUrl(url)} answered HTTP ${response.status} (redirect not followed)`);
+  try {
+    return new URL(location, url);
+  } catch {
+    throw new SourceFetchError('http_status', `${describeUrl(url)} redirected to a URL that does not parse`);
   }
 }
 

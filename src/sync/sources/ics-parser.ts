@@ -59,29 +59,57 @@ interface Reading {
   people: Map<IcalComponent, Person>;
 }
 
+/** Occurrences the feed may still walk, and whether the run's deadline stopped a walk. */
+interface Budget {
+  left: number;
+  outOfTime: boolean;
+}
+
 /** `collector` gathers the shifts and skips: a fresh one unless the caller's run brings its own. */
 export function parseIcsShifts(text: string, options: IcsParseOptions, collector: RunCollector<SyncedShift> = shiftCollector()): IcsParseResult {
   const unparsed = { parsed: false, outOfTime: false, collector, ambiguousUids: [] };
+  const calendar = parseCalendar(text);
+  if (calendar === undefined) return unparsed;
+  collector.pagesRead = 1;
+  const contents = calendarContents(calendar);
+  if (contents === undefined) return unparsed;
+
+  const reading: Reading = { options, collector, refusedZones: contents.refusedZones, ambiguousUids: new Set(), people: new Map() };
+  const result = (outOfTime: boolean): IcsParseResult => ({ parsed: true, outOfTime, collector, ambiguousUids: [...reading.ambiguousUids] });
+  const { masters, exceptionsByUid } = mastersAndExceptions(contents.events);
+  const budget = { left: options.maxOccurrences ?? 200_000, outOfTime: false };
+  for (const component of masters) {
+    if (budget.outOfTime || options.outOfTime?.()) return result(true);
+    readEvent(component, exceptionsByUid, reading, budget);
+  }
+  return result(budget.outOfTime);
+}
+
+/** The text as a VCALENDAR, or undefined when it is not one. */
+function parseCalendar(text: string): IcalComponent | undefined {
   let calendar: IcalComponent;
   try {
     calendar = new ICAL.Component(ICAL.parse(text));
   } catch {
-    return unparsed;
+    return undefined;
   }
-  if (calendar.name !== 'vcalendar') return unparsed;
-  collector.pagesRead = 1;
+  return calendar.name === 'vcalendar' ? calendar : undefined;
+}
 
-  let events: IcalComponent[];
-  let refusedZones: Set<string>;
+/** Its events and the zones it refuses, or undefined when ical.js cannot list them. */
+function calendarContents(calendar: IcalComponent): { events: IcalComponent[]; refusedZones: Set<string> } | undefined {
   try {
-    events = calendar.getAllSubcomponents('vevent');
-    refusedZones = zonesOutOfRange(calendar);
+    return { events: calendar.getAllSubcomponents('vevent'), refusedZones: zonesOutOfRange(calendar) };
   } catch {
-    return unparsed;
+    return undefined;
   }
-  const reading: Reading = { options, collector, refusedZones, ambiguousUids: new Set(), people: new Map() };
-  const result = (outOfTime: boolean): IcsParseResult => ({ parsed: true, outOfTime, collector, ambiguousUids: [...reading.ambiguousUids] });
-  // Exceptions (RECURRENCE-ID) belong to the event with their UID; ical.js would relate every exception to every event.
+}
+
+/**
+ * The events to read, and the exceptions (RECURRENCE-ID) of each UID. Exceptions belong to the
+ * event with their UID; ical.js would relate every exception to every event.
+ */
+function mastersAndExceptions(events: IcalComponent[]): { masters: IcalComponent[]; exceptionsByUid: Map<string, IcalComponent[]> } {
   const exceptionsByUid = new Map<string, IcalComponent[]>();
   const masters: IcalComponent[] = [];
   for (const event of events) {
@@ -98,30 +126,30 @@ export function parseIcsShifts(text: string, options: IcsParseOptions, collector
   const masterUids = new Set(masters.map((event) => safe(() => event.getFirstPropertyValue('uid'))).filter((uid) => typeof uid === 'string'));
   // An exception without its master is an event on its own.
   for (const [uid, exceptions] of exceptionsByUid) if (!masterUids.has(uid)) masters.push(...exceptions);
+  return { masters, exceptionsByUid };
+}
 
-  const budget = { left: options.maxOccurrences ?? 200_000, outOfTime: false };
-  for (const component of masters) {
-    if (budget.outOfTime || options.outOfTime?.()) return result(true);
-    try {
-      // Without DTSTART there is nothing to place, and ical.js would walk its recurrence forever;
-      // from a refused zone or year every occurrence would be refused after a long walk.
-      const start = component.getFirstPropertyValue('dtstart');
-      if (!(start instanceof ICAL.Time) || timeRefused(start, reading)) {
-        collector.skip('bad_time');
-        continue;
-      }
-      const uid = component.getFirstPropertyValue('uid');
-      const isException = component.hasProperty('recurrence-id');
-      const exceptions = !isException && typeof uid === 'string' ? (exceptionsByUid.get(uid) ?? []) : [];
-      const event = new ICAL.Event(component, { strictExceptions: true, exceptions });
-      if (event.isRecurring() && component.getAllProperties('rrule').some((rule) => neverMatches(rule.getFirstValue()))) collector.skip('bad_value');
-      else if (event.isRecurring()) expand(event, exceptions, reading, budget);
-      else take(reading, component, addOccurrence(component, event.startDate, event.endDate, reading));
-    } catch {
-      collector.skip('bad_value');
+/** One event into the run: its one occurrence, or each of a recurring one's. */
+function readEvent(component: IcalComponent, exceptionsByUid: Map<string, IcalComponent[]>, reading: Reading, budget: Budget): void {
+  const { collector } = reading;
+  try {
+    // Without DTSTART there is nothing to place, and ical.js would walk its recurrence forever;
+    // from a refused zone or year every occurrence would be refused after a long walk.
+    const start = component.getFirstPropertyValue('dtstart');
+    if (!(start instanceof ICAL.Time) || timeRefused(start, reading)) {
+      collector.skip('bad_time');
+      return;
     }
+    const uid = component.getFirstPropertyValue('uid');
+    const isException = component.hasProperty('recurrence-id');
+    const exceptions = !isException && typeof uid === 'string' ? (exceptionsByUid.get(uid) ?? []) : [];
+    const event = new ICAL.Event(component, { strictExceptions: true, exceptions });
+    if (event.isRecurring() && component.getAllProperties('rrule').some((rule) => neverMatches(rule.getFirstValue()))) collector.skip('bad_value');
+    else if (event.isRecurring()) expand(event, exceptions, reading, budget);
+    else take(reading, component, addOccurrence(component, event.startDate, event.endDate, reading));
+  } catch {
+    collector.skip('bad_value');
   }
-  return result(budget.outOfTime);
 }
 
 /** TZIDs of the calendar's VTIMEZONEs with an offset (`TZOFFSETFROM`, `TZOFFSETTO`) that is unreadable or outside ±14 h. */
@@ -191,33 +219,41 @@ function take(reading: Reading, component: IcalComponent, outcome: SyncedShift |
 }
 
 /** Walks the occurrences from the first until the window's end, adding those that overlap it. */
-function expand(event: IcalEvent, exceptions: IcalComponent[], reading: Reading, budget: { left: number; outOfTime: boolean }): void {
+function expand(event: IcalEvent, exceptions: IcalComponent[], reading: Reading, budget: Budget): void {
+  const windowEnd = reading.options.window.to.getTime();
+  if (walkOccurrences(event, windowEnd, reading, budget)) takeMovedExceptions(exceptions, windowEnd, reading);
+}
+
+/** False when the walk stopped short: too many occurrences, out of time, or one that cannot be placed. */
+function walkOccurrences(event: IcalEvent, windowEnd: number, reading: Reading, budget: Budget): boolean {
   const { options, collector } = reading;
-  const windowEnd = options.window.to.getTime();
   const perEvent = options.maxOccurrencesPerEvent ?? 20_000;
   const iterator = event.iterator();
   for (let walked = 0; ; walked += 1) {
     if (walked >= perEvent || budget.left <= 0) {
       collector.skip('too_many_occurrences');
-      return;
+      return false;
     }
     budget.left -= 1;
     if (walked % 1000 === 999 && options.outOfTime?.()) {
       budget.outOfTime = true;
-      return;
+      return false;
     }
     const occurrence = iterator.next();
-    if (!occurrence) break;
+    if (!occurrence) return true;
     const at = instantOf(occurrence);
     if (at === null) {
       collector.skip('bad_time');
-      return;
+      return false;
     }
-    if (at >= windowEnd) break;
+    if (at >= windowEnd) return true;
     const details = event.getOccurrenceDetails(occurrence);
     take(reading, details.item.component, addOccurrence(details.item.component, details.startDate, details.endDate, reading));
   }
-  // An exception moved into the window from an occurrence after it was not walked above.
+}
+
+/** An exception moved into the window from an occurrence after it was not walked. */
+function takeMovedExceptions(exceptions: IcalComponent[], windowEnd: number, reading: Reading): void {
   for (const exception of exceptions) {
     const recurrenceId = instantOf(exception.getFirstPropertyValue('recurrence-id'));
     if (recurrenceId === null || recurrenceId < windowEnd) continue;

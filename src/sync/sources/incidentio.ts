@@ -8,7 +8,7 @@
  */
 import { collectRun, DEFAULT_MAX_PAGES, type FetchRunOptions, parseJson } from '../fetch-run';
 import { asRecord, overlaps, readEmail, readInstant } from '../hostile-values';
-import { apiUrl, SourceHttp } from '../source-http';
+import { apiUrl, type Body, SourceHttp } from '../source-http';
 import { INCIDENTIO_HOST, type IncidentIoSource } from '../source-item';
 import type { ApiKeySecret } from '../source-secret';
 import { type RunCollector, type SkipReason, type SyncedShift, type SyncRun, shiftCollector } from '../sync-result';
@@ -41,18 +41,24 @@ async function readSchedule(http: SourceHttp, first: URL, schedule: string, opti
   for (let page = 0; url !== undefined; page += 1) {
     if (page >= maxPages) return collector.unreadable('too_many_pages', [schedule]);
     const body = await http.get(url);
-    const parsed = body.kind === 'body' ? asRecord(parseJson(body.text)) : null;
-    const final = asRecord(parsed?.schedule_entries)?.final;
-    if (!parsed || !Array.isArray(final)) {
+    const entries = entriesOf(body);
+    if (entries === null) {
       // The next page's cursor is in this one: the rest of this schedule cannot be read.
       return collector.unreadable(body.kind === 'too_large' ? 'page_too_large' : 'page_unparseable', [schedule]);
     }
     collector.pagesRead += 1;
-    for (const entry of final) collector.take(readEntry(entry, schedule, options));
-    const next = nextPage(parsed.pagination_meta, first);
+    for (const entry of entries.final) collector.take(readEntry(entry, schedule, options));
+    const next = nextPage(entries.pagination, first);
     if (next === null) return collector.unreadable('page_unparseable', [schedule]);
     url = next;
   }
+}
+
+/** A page's `final` entries and its `pagination_meta`; null when the page cannot be read. */
+function entriesOf(body: Body): { final: unknown[]; pagination: unknown } | null {
+  const parsed = body.kind === 'body' ? asRecord(parseJson(body.text)) : null;
+  const final = asRecord(parsed?.schedule_entries)?.final;
+  return parsed && Array.isArray(final) ? { final, pagination: parsed.pagination_meta } : null;
 }
 
 /** The next page's URL; undefined when there is none; null when `pagination_meta` names none usable. */

@@ -7,7 +7,7 @@
  */
 import { collectRun, DEFAULT_MAX_PAGES, type FetchRunOptions, parseJson } from '../fetch-run';
 import { asRecord, overlaps, readEmail, readId, readInstant } from '../hostile-values';
-import { apiUrl, SourceHttp } from '../source-http';
+import { apiUrl, type Body, SourceHttp } from '../source-http';
 import { PAGERDUTY_HOSTS, type PagerDutySource } from '../source-item';
 import type { ApiKeySecret } from '../source-secret';
 import { type RunCollector, type SkipReason, type SyncedShift, type SyncRun, shiftCollector } from '../sync-result';
@@ -70,19 +70,25 @@ async function readListing(
     const url = new URL(listing);
     url.searchParams.set('offset', String(offset));
     const body = await http.get(url);
-    const parsed = body.kind === 'body' ? asRecord(parseJson(body.text)) : null;
-    const oncalls = parsed?.oncalls;
-    if (!parsed || !Array.isArray(oncalls)) {
+    const listed = onCallsOf(body);
+    if (listed === null) {
       // A page that does not parse leaves its schedules incomplete; the next offset may still be read.
       collector.unreadable(body.kind === 'too_large' ? 'page_too_large' : 'page_unparseable', schedules);
       offset += PAGE_SIZE;
       continue;
     }
     collector.pagesRead += 1;
-    for (const entry of oncalls) collector.take(readOnCall(entry, source, options));
-    if (parsed.more !== true || oncalls.length === 0) return;
-    offset += oncalls.length;
+    for (const entry of listed.oncalls) collector.take(readOnCall(entry, source, options));
+    if (!listed.more || listed.oncalls.length === 0) return;
+    offset += listed.oncalls.length;
   }
+}
+
+/** A page's on-calls and whether PagerDuty says more follow; null when the page cannot be read. */
+function onCallsOf(body: Body): { oncalls: unknown[]; more: boolean } | null {
+  const parsed = body.kind === 'body' ? asRecord(parseJson(body.text)) : null;
+  const oncalls = parsed?.oncalls;
+  return parsed && Array.isArray(oncalls) ? { oncalls, more: parsed.more === true } : null;
 }
 
 function readOnCall(value: unknown, source: PagerDutySource, options: FetchRunOptions): SyncedShift | SkipReason | null {
