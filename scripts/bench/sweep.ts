@@ -26,7 +26,7 @@ function expiredGrant(index: number, now: Date): GrantItem {
   const target = {
     app: { id: `app-${index % APPS}`, instance_id: null, label: null },
     permission: { value: `permission-${index % 7}`, label: null },
-    target: { email: `person-${index}@example.com`, given_name: null, family_name: null },
+    person: { email: `person-${index}@example.com`, given_name: null, family_name: null },
     custom_fields: {},
     access_length: 60,
     request_task_url: `https://lumos.example/tasks/${index}`,

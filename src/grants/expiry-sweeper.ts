@@ -21,13 +21,13 @@ import { inPool } from '../kernel/pool';
 import type { RunContext, ScheduledService } from '../kernel/scheduled-service';
 import type { DueEntry, DueGrants, UnreadableDue } from './due-grants';
 import { dueAtOf, grantDigest } from './due-index';
+import { entitlementOfGrant } from './entitlement-of-grant';
 import type { GrantItem, GrantKey } from './grant-item';
 import { GrantRemoval, grantNamed, type Removal, type RemovalDependencies } from './grant-removal';
 import { holdsAccess } from './holds';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
 import { grantStateAt } from './lifecycle';
 import { recordedProvisionerName } from './recorded-provisioner';
-import { targetOfGrant } from './target-of-grant';
 
 /** A grant still in place this long after its expiry raises the alarm (lib/webhook-alarms.ts). */
 export const OVERDUE_AFTER_MS = 30 * 60_000;
@@ -144,7 +144,7 @@ export class ExpirySweeper implements ScheduledService {
     }
     const reason = state === 'held' ? 'expired' : 'pending_removal';
     // An unreadable recorded provisioner is never called: the removal fails and stays pending, for an admin.
-    const step = await this.removal.revoke(grant, targetOfGrant(grant), deadline);
+    const step = await this.removal.revoke(grant, entitlementOfGrant(grant), deadline);
     if ('retry' in step) return step;
     // Not tried (no time left for the target): unchanged, so nothing to audit; the next run tries.
     if (step.done.status === 'not_called') return { done: { kind: 'waiting', grant } };

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { WebhookError } from '../kernel/errors';
 import { formatPath } from '../kernel/issue-path';
 import { addIssue } from '../kernel/zod-setup';
-import type { GrantTarget } from '../store/grant-target';
+import type { Entitlement } from '../provisioners/entitlement';
 import type { ItemRecord } from '../store/item-codec';
 import { GRANT_STATES } from './lifecycle';
 import { RecordedProvisionerSchema } from './recorded-provisioner';
@@ -150,9 +150,9 @@ export class UnreadableGrantError extends WebhookError {
  */
 export const APP_ITSELF = '';
 
-export function grantKey(target: Pick<GrantTarget, 'app' | 'target' | 'permission'>): GrantKey {
+export function grantKey(entitlement: Pick<Entitlement, 'app' | 'person' | 'permission'>): GrantKey {
   return {
-    app_instance: target.app.instance_id ?? target.app.id,
-    subject_permission: `${target.target.email}#${target.permission.value}`,
+    app_instance: entitlement.app.instance_id ?? entitlement.app.id,
+    subject_permission: `${entitlement.person.email}#${entitlement.permission.value}`,
   };
 }

@@ -10,7 +10,7 @@
 import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
 import type { Provisioners } from '../provisioners/dispatch';
-import type { GrantTarget } from '../store/grant-target';
+import type { Entitlement } from '../provisioners/entitlement';
 import { type GrantItem, grantKey } from './grant-item';
 import type { GrantLedger } from './grant-ledger';
 import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
@@ -37,7 +37,7 @@ export class GrantRemoval {
   constructor(private readonly deps: RemovalDependencies) {}
 
   /** `revoking` first (the lock), then the target, then `removed` or `pending_removal`, each conditional on our own last write. */
-  async revoke(grant: GrantItem, target: GrantTarget, deadline: Deadline): Promise<LedgerStep<Removal>> {
+  async revoke(grant: GrantItem, entitlement: Entitlement, deadline: Deadline): Promise<LedgerStep<Removal>> {
     const { grants, provisioners, now } = this.deps;
     // A retry late in the call may have no time left for the target: change nothing.
     if (grant.provisioner.type !== 'ledger' && !hasTargetTime(deadline)) {
@@ -47,11 +47,11 @@ export class GrantRemoval {
     const revoking = asRevoking(grant, markUntil(deadline, at), at);
     if (!(await grants.save(revoking, grant.version, deadline))) return { retry: 'conflict' };
 
-    const outcome = await atTarget(revoking.provisioner, deadline, (spec, targetTime) => provisioners.deprovision(spec, target, targetTime));
+    const outcome = await atTarget(revoking.provisioner, deadline, (spec, targetTime) => provisioners.deprovision(spec, entitlement, targetTime));
     const settled = outcome.ok ? asRemoved(revoking, now()) : asPendingRemoval(revoking, outcome.message, now());
     const recorded = await this.record(settled, revoking.version, deadline);
     // Unrecorded, and the access may be gone: whoever holds the grant now may have lost it to our removal.
-    const note = recorded || !(outcome.ok || outcome.maybeApplied === true) ? '' : await this.afterUnrecordedRemoval(revoking, settled, target, deadline);
+    const note = recorded || !(outcome.ok || outcome.maybeApplied === true) ? '' : await this.afterUnrecordedRemoval(revoking, settled, entitlement, deadline);
     if (outcome.ok) return { done: { status: 'removed', note } };
     return { done: { status: 'failed', message: outcome.message, note, pending: recorded ? settled : null } };
   }
@@ -72,11 +72,11 @@ export class GrantRemoval {
    * a `granting` mark, and left held whatever the target says (an error log names the grant when
    * it failed). Any other state already says the access may be gone. Returns a note for the result.
    */
-  private async afterUnrecordedRemoval(revoking: GrantItem, settled: GrantItem, target: GrantTarget, deadline: Deadline): Promise<string> {
+  private async afterUnrecordedRemoval(revoking: GrantItem, settled: GrantItem, entitlement: Entitlement, deadline: Deadline): Promise<string> {
     try {
       return await untilSettled(
         deadline,
-        () => this.repairStep(revoking, settled, target, deadline),
+        () => this.repairStep(revoking, settled, entitlement, deadline),
         (why) => {
           logger.error('grant may have lost its access to a late removal and could not be checked', { ...grantNamed(revoking), why });
           return `; the grant changed meanwhile and could not be checked (${GAVE_UP[why]}); an error log names it`;
@@ -91,9 +91,9 @@ export class GrantRemoval {
     }
   }
 
-  private async repairStep(revoking: GrantItem, settled: GrantItem, target: GrantTarget, deadline: Deadline): Promise<LedgerStep<string>> {
+  private async repairStep(revoking: GrantItem, settled: GrantItem, entitlement: Entitlement, deadline: Deadline): Promise<LedgerStep<string>> {
     const { grants, provisioners, now } = this.deps;
-    const current = await grants.get(grantKey(target), deadline);
+    const current = await grants.get(grantKey(entitlement), deadline);
     if (current?.version === revoking.version) {
       if (await this.record(settled, revoking.version, deadline)) return { done: '' };
       return { done: ' (the ledger still marks it revoking; it reads as a pending removal once that expires)' };
@@ -115,7 +115,7 @@ export class GrantRemoval {
     const granting = asGranting({ ...current, version: current.version + 1 }, current, markUntil(deadline, at), at);
     if (!(await grants.save(granting, current.version, deadline))) return { retry: 'conflict' };
     const outcome = await atTarget(current.provisioner, deadline, (spec, targetTime) =>
-      provisioners.provision(spec, holderTarget(target, current, at), targetTime),
+      provisioners.provision(spec, holderEntitlement(entitlement, current, at), targetTime),
     );
     // Held again whatever the answer: a pending removal would take the access from the holders for good.
     await this.record(asHeld(granting, now()), granting.version, deadline);
@@ -139,8 +139,8 @@ export function grantNamed(grant: GrantItem): Record<string, string> {
  * What the grant is given again for: its holders' request and the time their holds have left
  * (the holders' own payload is not kept; the rest comes from this call, about the same person).
  */
-function holderTarget(target: GrantTarget, grant: GrantItem, now: Date): GrantTarget {
+function holderEntitlement(entitlement: Entitlement, grant: GrantItem, now: Date): Entitlement {
   const holder = Object.values(grant.holds)[0];
   const accessLength = grant.expires_at === null ? null : Math.max(0, Math.ceil((Date.parse(grant.expires_at) - now.getTime()) / 1000));
-  return { ...target, access_length: accessLength, request_task_url: holder?.request_task_url ?? null };
+  return { ...entitlement, access_length: accessLength, request_task_url: holder?.request_task_url ?? null };
 }

@@ -3,7 +3,7 @@
  * still-active hold remains, so ending one request never ends access another one still grants.
  * No clock here: every function takes `now`.
  */
-import type { GrantTarget } from '../store/grant-target';
+import type { Entitlement } from '../provisioners/entitlement';
 import type { GrantItem, Hold } from './grant-item';
 import { grantStateAt } from './lifecycle';
 
@@ -12,8 +12,8 @@ export const UNNAMED_REQUEST = '(no request named)';
 const LATEST_ISO_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** The key of this request's hold. */
-export function requestKey(target: Pick<GrantTarget, 'request_task_url'>): string {
-  return target.request_task_url ?? UNNAMED_REQUEST;
+export function requestKey(entitlement: Pick<Entitlement, 'request_task_url'>): string {
+  return entitlement.request_task_url ?? UNNAMED_REQUEST;
 }
 
 export function isActive(hold: Hold, now: Date): boolean {

@@ -8,8 +8,9 @@
  * answer never came (the grant may have been made). `held` → `revoking` (written before the
  * target is asked to remove) → `removed`, or `pending_removal` when the removal failed.
  */
+
+import type { Entitlement } from '../provisioners/entitlement';
 import type { ProvisionerSpec } from '../rules/provisioner-spec';
-import type { GrantTarget } from '../store/grant-target';
 import { type GrantItem, grantKey, type Hold } from './grant-item';
 import { holdEnd, isActive, latestEnd, requestKey } from './holds';
 import { checkMove, type GrantOrigin, type GrantState, grantStateAt } from './lifecycle';
@@ -96,19 +97,19 @@ function withExpiry(item: ItemBase): GrantItem {
  * alone, the recorded provisioner kept (the caller grants through it first: the access may or
  * may not still exist). A live `granting`/`revoking` is never passed: callers wait for it.
  */
-export function withHold(existing: GrantItem | null, target: GrantTarget, ruleId: string, provisioner: ProvisionerSpec, now: Date): GrantItem {
+export function withHold(existing: GrantItem | null, entitlement: Entitlement, ruleId: string, provisioner: ProvisionerSpec, now: Date): GrantItem {
   const at = now.toISOString();
-  const hold: Hold = { granted_at: at, expires_at: holdEnd(now, target.access_length), request_task_url: target.request_task_url };
-  const holds = { [requestKey(target)]: hold };
+  const hold: Hold = { granted_at: at, expires_at: holdEnd(now, entitlement.access_length), request_task_url: entitlement.request_task_url };
+  const holds = { [requestKey(entitlement)]: hold };
   const state = originOf(existing, now);
   if (existing === null || state === 'removed') {
     const fresh = withExpiry({
-      ...grantKey(target),
-      app_id: target.app.id,
-      instance_id: target.app.instance_id,
-      email: target.target.email,
-      permission: target.permission.value,
-      permission_label: target.permission.label,
+      ...grantKey(entitlement),
+      app_id: entitlement.app.id,
+      instance_id: entitlement.app.instance_id,
+      email: entitlement.person.email,
+      permission: entitlement.permission.value,
+      permission_label: entitlement.permission.label,
       granted_at: at,
       state: 'held',
       holds,

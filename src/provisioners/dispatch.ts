@@ -1,18 +1,18 @@
 import type { Deadline } from '../kernel/deadline';
 import type { HttpProvisionerSpec } from '../rules/http-spec';
 import type { ProvisionerSpec } from '../rules/provisioner-spec';
-import type { GrantTarget } from '../store/grant-target';
+import type { Entitlement } from './entitlement';
 import type { ProvisionerOutcome } from './provisioner';
 
 /** Carries out a grant or its removal in the target system a spec names. */
 export interface Provisioners {
-  provision(spec: ProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome>;
-  deprovision(spec: ProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome>;
+  provision(spec: ProvisionerSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome>;
+  deprovision(spec: ProvisionerSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome>;
 }
 
 interface HttpCaller {
-  provision(spec: HttpProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome>;
-  deprovision(spec: HttpProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome>;
+  provision(spec: HttpProvisionerSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome>;
+  deprovision(spec: HttpProvisionerSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome>;
 }
 
 const LEDGER_ONLY: ProvisionerOutcome = { ok: true };
@@ -21,11 +21,11 @@ const LEDGER_ONLY: ProvisionerOutcome = { ok: true };
 export class ProvisionerDispatch implements Provisioners {
   constructor(private readonly http: HttpCaller) {}
 
-  async provision(spec: ProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
-    return spec.type === 'ledger' ? LEDGER_ONLY : this.http.provision(spec, target, deadline);
+  async provision(spec: ProvisionerSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome> {
+    return spec.type === 'ledger' ? LEDGER_ONLY : this.http.provision(spec, entitlement, deadline);
   }
 
-  async deprovision(spec: ProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
-    return spec.type === 'ledger' ? LEDGER_ONLY : this.http.deprovision(spec, target, deadline);
+  async deprovision(spec: ProvisionerSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome> {
+    return spec.type === 'ledger' ? LEDGER_ONLY : this.http.deprovision(spec, entitlement, deadline);
   }
 }

@@ -11,8 +11,8 @@ import { httpsOrLoopback } from '../kernel/https-or-loopback';
 import { networkErrorCode } from '../kernel/network-error';
 import { timedCall } from '../kernel/timed-call';
 import type { ConnectorSecret, HttpProvisionerSpec, HttpRequestSpec } from '../rules/http-spec';
-import type { GrantTarget } from '../store/grant-target';
 import { ConnectorSecretError, type ConnectorSecrets } from './connector-secrets';
+import type { Entitlement } from './entitlement';
 import type { ProvisionerOutcome } from './provisioner';
 import { renderHeader, renderJson, renderUrl } from './templates';
 
@@ -31,18 +31,18 @@ export class HttpProvisioner {
     this.maxCallMs = options.maxCallMs ?? DEFAULT_MAX_CALL_MS;
   }
 
-  provision(spec: HttpProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
-    return this.send(spec, spec.provision, target, deadline);
+  provision(spec: HttpProvisionerSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome> {
+    return this.send(spec, spec.provision, entitlement, deadline);
   }
 
-  deprovision(spec: HttpProvisionerSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
-    return this.send(spec, spec.deprovision, target, deadline);
+  deprovision(spec: HttpProvisionerSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome> {
+    return this.send(spec, spec.deprovision, entitlement, deadline);
   }
 
-  private async send(spec: HttpProvisionerSpec, request: HttpRequestSpec, target: GrantTarget, deadline: Deadline): Promise<ProvisionerOutcome> {
+  private async send(spec: HttpProvisionerSpec, request: HttpRequestSpec, entitlement: Entitlement, deadline: Deadline): Promise<ProvisionerOutcome> {
     const system = systemName(spec);
     // Before the secret is read or anything is sent: a refused value never reaches the target.
-    const url = requestUrl(request, target);
+    const url = requestUrl(request, entitlement);
     if (typeof url === 'string') return failed(system, url);
     const host = url.hostname.toLowerCase();
 
@@ -52,9 +52,9 @@ export class HttpProvisioner {
       return failed(system, `host ${host} is not allowed by secret ${spec.secret}`);
     }
 
-    const headers = buildHeaders(request, target, secret, spec.secret);
+    const headers = buildHeaders(request, entitlement, secret, spec.secret);
     if (typeof headers === 'string') return failed(system, headers);
-    return this.call(system, url, request, headers, target, deadline);
+    return this.call(system, url, request, headers, entitlement, deadline);
   }
 
   /** The connector secret, or why it cannot be used; running out of time still throws. */
@@ -73,7 +73,7 @@ export class HttpProvisioner {
     url: URL,
     request: HttpRequestSpec,
     headers: Headers,
-    target: GrantTarget,
+    entitlement: Entitlement,
     deadline: Deadline,
   ): Promise<ProvisionerOutcome> {
     const limitMs = Math.min(this.maxCallMs, deadline.remainingMs());
@@ -85,7 +85,7 @@ export class HttpProvisioner {
         const response = await fetch(url, {
           method: request.method,
           headers,
-          body: request.body === undefined ? undefined : JSON.stringify(renderJson(request.body, target)),
+          body: request.body === undefined ? undefined : JSON.stringify(renderJson(request.body, entitlement)),
           redirect: 'manual',
           signal,
         });
@@ -114,8 +114,8 @@ function unsure(system: string, detail: string): ProvisionerOutcome {
 }
 
 /** The URL the request goes to, or why it is not sent there (the rule's template, the scheme, a GET with a body). */
-function requestUrl(request: HttpRequestSpec, target: GrantTarget): URL | string {
-  const rendered = renderUrl(request.url, target);
+function requestUrl(request: HttpRequestSpec, entitlement: Entitlement): URL | string {
+  const rendered = renderUrl(request.url, entitlement);
   if (!rendered.ok) return `${rendered.problem}; the request was not sent`;
   let url: URL;
   try {
@@ -152,12 +152,12 @@ function systemName(spec: HttpProvisionerSpec): string {
  * wins over a rule header of the same name. Returns the problem as text when a header cannot be
  * sent (fetch would name the offending value in its error).
  */
-function buildHeaders(request: HttpRequestSpec, target: GrantTarget, secret: ConnectorSecret, secretName: string): Headers | string {
+function buildHeaders(request: HttpRequestSpec, entitlement: Entitlement, secret: ConnectorSecret, secretName: string): Headers | string {
   const headers = new Headers();
   if (request.body !== undefined) headers.set('content-type', 'application/json');
   for (const [name, template] of Object.entries(request.headers ?? {})) {
     try {
-      headers.set(name, renderHeader(template, target));
+      headers.set(name, renderHeader(template, entitlement));
     } catch {
       return `header ${JSON.stringify(name)} cannot be sent (an invalid name, or a character outside Latin-1)`;
     }

@@ -4,7 +4,7 @@
  * add a header. Pure: no I/O.
  */
 import { type HttpRequestSpec, parseUrlTemplate, placeholderNames, type QueryParamTemplate, type TemplatePart, templateParts } from '../rules/http-spec';
-import type { GrantTarget } from '../store/grant-target';
+import type { Entitlement } from './entitlement';
 
 /** A body template as http-spec.ts parses it: strings anywhere in it may hold placeholders. */
 export type JsonTemplate = Exclude<HttpRequestSpec['body'], undefined>;
@@ -12,45 +12,45 @@ export type JsonTemplate = Exclude<HttpRequestSpec['body'], undefined>;
 const CUSTOM_FIELD_PREFIX = 'custom_fields.';
 
 /** The raw text of one placeholder; missing or null values are empty. `undefined` = not a placeholder. */
-export function placeholderValue(name: string, target: GrantTarget): string | undefined {
+export function placeholderValue(name: string, entitlement: Entitlement): string | undefined {
   switch (name) {
     case 'target.email':
-      return target.target.email;
+      return entitlement.person.email;
     case 'target.given_name':
-      return target.target.given_name ?? '';
+      return entitlement.person.given_name ?? '';
     case 'target.family_name':
-      return target.target.family_name ?? '';
+      return entitlement.person.family_name ?? '';
     case 'app.id':
-      return target.app.id;
+      return entitlement.app.id;
     case 'app.instance_id':
-      return target.app.instance_id ?? '';
+      return entitlement.app.instance_id ?? '';
     case 'app.label':
-      return target.app.label ?? '';
+      return entitlement.app.label ?? '';
     case 'permission.value':
-      return target.permission.value;
+      return entitlement.permission.value;
     case 'permission.label':
-      return target.permission.label ?? '';
+      return entitlement.permission.label ?? '';
     case 'access_length':
-      return target.access_length === null ? '' : String(target.access_length);
+      return entitlement.access_length === null ? '' : String(entitlement.access_length);
     case 'request_task_url':
-      return target.request_task_url ?? '';
+      return entitlement.request_task_url ?? '';
     default:
-      return name.startsWith(CUSTOM_FIELD_PREFIX) ? customField(name.slice(CUSTOM_FIELD_PREFIX.length), target) : undefined;
+      return name.startsWith(CUSTOM_FIELD_PREFIX) ? customField(name.slice(CUSTOM_FIELD_PREFIX.length), entitlement) : undefined;
   }
 }
 
-function customField(field: string, target: GrantTarget): string {
+function customField(field: string, entitlement: Entitlement): string {
   // Own properties only: `{custom_fields.constructor}` must not reach Object.prototype.
-  if (!Object.hasOwn(target.custom_fields, field)) return '';
-  const value = target.custom_fields[field];
+  if (!Object.hasOwn(entitlement.custom_fields, field)) return '';
+  const value = entitlement.custom_fields[field];
   if (value === undefined || value === null) return '';
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
 // http-spec.ts cuts the template, so the schema and the renderer agree on what is a placeholder.
-function fill(template: string, target: GrantTarget, encode: (value: string) => string): string {
+function fill(template: string, entitlement: Entitlement, encode: (value: string) => string): string {
   return templateParts(template)
-    .map((part) => ('text' in part ? part.text : encode(placeholderValue(part.placeholder, target) ?? '')))
+    .map((part) => ('text' in part ? part.text : encode(placeholderValue(part.placeholder, entitlement) ?? '')))
     .join('');
 }
 
@@ -81,19 +81,19 @@ export type RenderedUrl = { ok: true; url: string } | { ok: false; problem: stri
  * in the query a placeholder fills (part of) one value. Anything else is refused with a
  * problem that names the placeholder and shows no more of the payload than the refused segment.
  */
-export function renderUrl(template: string, target: GrantTarget): RenderedUrl {
+export function renderUrl(template: string, entitlement: Entitlement): RenderedUrl {
   const url = parseUrlTemplate(template);
   if (!url) return { ok: false, problem: 'the URL template is not an absolute http(s) URL' };
   const hostProblem = placeholderRefusal(url.authority, 'cannot be in the host; the host must be fixed text');
   if (hostProblem) return hostProblem;
   let rendered = `${url.scheme}://${url.authority.map((part) => ('text' in part ? part.text : '')).join('')}`;
 
-  const path = renderPath(url.segments, target);
+  const path = renderPath(url.segments, entitlement);
   if (typeof path !== 'string') return path;
   rendered += path;
 
   if (url.query) {
-    const query = renderQuery(url.query, target);
+    const query = renderQuery(url.query, entitlement);
     if (typeof query !== 'string') return query;
     rendered += query;
   }
@@ -102,7 +102,7 @@ export function renderUrl(template: string, target: GrantTarget): RenderedUrl {
     const fragmentProblem = placeholderRefusal(url.fragment, 'cannot be in the fragment (#...)');
     if (fragmentProblem) return fragmentProblem;
     // Fixed text only; fetch never sends a fragment anyway.
-    rendered += `#${fillUrlParts(url.fragment, target)}`;
+    rendered += `#${fillUrlParts(url.fragment, entitlement)}`;
   }
   return { ok: true, url: rendered };
 }
@@ -115,15 +115,15 @@ function placeholderRefusal(parts: TemplatePart[], where: string): UrlRefusal | 
   return names.length > 0 ? { ok: false, problem: `${names.length === 1 ? 'placeholder' : 'placeholders'} ${names.join(', ')} ${where}` } : undefined;
 }
 
-function fillUrlParts(parts: TemplatePart[], target: GrantTarget): string {
-  return parts.map((part) => ('text' in part ? encodeFixed(part.text) : encodeValue(placeholderValue(part.placeholder, target) ?? ''))).join('');
+function fillUrlParts(parts: TemplatePart[], entitlement: Entitlement): string {
+  return parts.map((part) => ('text' in part ? encodeFixed(part.text) : encodeValue(placeholderValue(part.placeholder, entitlement) ?? ''))).join('');
 }
 
 /** Each segment as "/<text>", or the refusal of a segment a placeholder made empty, "." or "..". */
-function renderPath(segments: TemplatePart[][], target: GrantTarget): string | UrlRefusal {
+function renderPath(segments: TemplatePart[][], entitlement: Entitlement): string | UrlRefusal {
   let rendered = '';
   for (const segment of segments) {
-    const text = fillUrlParts(segment, target);
+    const text = fillUrlParts(segment, entitlement);
     const readAs = text.replace(/%2e/gi, '.');
     if (DOT_SEGMENTS.has(readAs) && placeholderNames(segment).length > 0) return { ok: false, problem: dotSegmentProblem(segment, text, readAs) };
     rendered += `/${text}`;
@@ -132,12 +132,14 @@ function renderPath(segments: TemplatePart[][], target: GrantTarget): string | U
 }
 
 /** "?" and the parameters, or the refusal of a placeholder in a parameter's name. */
-function renderQuery(query: QueryParamTemplate[], target: GrantTarget): string | UrlRefusal {
+function renderQuery(query: QueryParamTemplate[], entitlement: Entitlement): string | UrlRefusal {
   const params: string[] = [];
   for (const param of query) {
     const nameProblem = placeholderRefusal(param.name, "cannot be in a query parameter's name; placeholders fill only values");
     if (nameProblem) return nameProblem;
-    params.push(param.value === undefined ? fillUrlParts(param.name, target) : `${fillUrlParts(param.name, target)}=${fillUrlParts(param.value, target)}`);
+    params.push(
+      param.value === undefined ? fillUrlParts(param.name, entitlement) : `${fillUrlParts(param.name, entitlement)}=${fillUrlParts(param.value, entitlement)}`,
+    );
   }
   return `?${params.join('&')}`;
 }
@@ -157,12 +159,12 @@ function dotSegmentProblem(segment: TemplatePart[], text: string, readAs: string
  * Values become plain string content; the caller's `JSON.stringify` does the escaping, so a value
  * holding quotes or JSON text stays a string. Object keys are fixed text and are not filled.
  */
-export function renderJson(template: JsonTemplate, target: GrantTarget): unknown {
-  if (typeof template === 'string') return fill(template, target, (value) => value);
-  if (Array.isArray(template)) return template.map((item) => renderJson(item, target));
+export function renderJson(template: JsonTemplate, entitlement: Entitlement): unknown {
+  if (typeof template === 'string') return fill(template, entitlement, (value) => value);
+  if (Array.isArray(template)) return template.map((item) => renderJson(item, entitlement));
   if (template !== null && typeof template === 'object') {
     // fromEntries defines own properties, so a "__proto__" key stays a key rather than a prototype.
-    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, renderJson(value, target)]));
+    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, renderJson(value, entitlement)]));
   }
   return template;
 }
@@ -171,6 +173,6 @@ export function renderJson(template: JsonTemplate, target: GrantTarget): unknown
 const HEADER_BREAKERS = /[\r\n\0]/g;
 
 /** CR, LF and NUL are removed (from the template and the values), so nothing can add a header. */
-export function renderHeader(template: string, target: GrantTarget): string {
-  return fill(template, target, (value) => value).replace(HEADER_BREAKERS, '');
+export function renderHeader(template: string, entitlement: Entitlement): string {
+  return fill(template, entitlement, (value) => value).replace(HEADER_BREAKERS, '');
 }

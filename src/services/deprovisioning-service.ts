@@ -13,9 +13,9 @@
 
 import type { PermissionResult } from '../audit/record';
 import { auditCall } from '../audit/writer';
+import { entitlementOf, entitlementsOf } from '../grants/entitlements';
 import { type GrantItem, grantKey } from '../grants/grant-item';
 import { GrantRemoval, grantNamed, heldBy } from '../grants/grant-removal';
-import { grantTarget, grantTargets } from '../grants/grant-targets';
 import { requestKey } from '../grants/holds';
 import { GAVE_UP, type LedgerStep, untilSettled } from '../grants/ledger-retry';
 import { grantStateAt } from '../grants/lifecycle';
@@ -26,7 +26,7 @@ import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
-import type { GrantTarget } from '../store/grant-target';
+import type { Entitlement } from '../provisioners/entitlement';
 import { failingAlone } from './grant-results';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { deprovisioningAnswer, outcomeEntry } from './result-replies';
@@ -47,46 +47,47 @@ export class DeprovisioningService implements KindService {
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
     const targets = await this.targetsOf(parsed, call.deadline);
-    const results = await Promise.all(targets.map((target) => this.deprovisionOne(target, call.deadline)));
+    const results = await Promise.all(targets.map((entitlement) => this.deprovisionOne(entitlement, call.deadline)));
     const answer = deprovisioningAnswer(results);
     return auditCall(this.deps.audit, this.kind, parsed, call, answer.reply, outcomeEntry(answer, results, []));
   }
 
   /** The permissions named, or every one the subject may hold in the app when none are (removed ones are not grants). */
-  private async targetsOf(parsed: ParsedRequest, deadline: Deadline): Promise<GrantTarget[]> {
-    if (parsed.payload.permissions.length > 0) return grantTargets(parsed);
+  private async targetsOf(parsed: ParsedRequest, deadline: Deadline): Promise<Entitlement[]> {
+    if (parsed.payload.permissions.length > 0) return entitlementsOf(parsed);
     const { application } = parsed.payload;
     const held = await this.deps.grants.permissionsOf(application.instance_id ?? application.app_id, parsed.subject, deadline);
-    return held.map((permission) => grantTarget(parsed, permission));
+    return held.map((permission) => entitlementOf(parsed, permission));
   }
 
-  private deprovisionOne(target: GrantTarget, deadline: Deadline): Promise<PermissionResult> {
-    return failingAlone(this.kind, { permission: target.permission.value }, () =>
+  private deprovisionOne(entitlement: Entitlement, deadline: Deadline): Promise<PermissionResult> {
+    return failingAlone(this.kind, { permission: entitlement.permission.value }, () =>
       untilSettled(
         deadline,
-        () => this.attempt(target, deadline),
-        (why) => ({ permission: target.permission.value, status: 'failed', detail: GAVE_UP[why] }),
+        () => this.attempt(entitlement, deadline),
+        (why) => ({ permission: entitlement.permission.value, status: 'failed', detail: GAVE_UP[why] }),
       ),
     );
   }
 
   /** One read of the grant and what its state calls for; a lost version-checked write asks for another try. */
-  private async attempt(target: GrantTarget, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
-    const grant = await this.deps.grants.get(grantKey(target), deadline);
+  private async attempt(entitlement: Entitlement, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
+    const grant = await this.deps.grants.get(grantKey(entitlement), deadline);
     const at = this.deps.now();
     const state = grant === null ? null : grantStateAt(grant, at);
-    if (grant === null || state === 'removed') return { done: { permission: target.permission.value, status: 'not_granted', detail: 'nothing to remove' } };
-    const result: Result = { permission: target.permission.value, rule_id: grant.rule_id, provisioner: recordedProvisionerName(grant.provisioner) };
+    if (grant === null || state === 'removed')
+      return { done: { permission: entitlement.permission.value, status: 'not_granted', detail: 'nothing to remove' } };
+    const result: Result = { permission: entitlement.permission.value, rule_id: grant.rule_id, provisioner: recordedProvisionerName(grant.provisioner) };
     if (state === 'revoking') return { retry: 'revoking' };
     // Wait for the grant's outcome: removing now could land before it, and the grant would then stand unrecorded.
     if (state === 'granting') return { retry: 'granting' };
-    if (state === 'pending_removal') return this.revoke(grant, target, result, 'removed: an earlier removal had not gone through', deadline);
+    if (state === 'pending_removal') return this.revoke(grant, entitlement, result, 'removed: an earlier removal had not gone through', deadline);
 
-    const named = target.request_task_url === null ? null : requestKey(target);
+    const named = entitlement.request_task_url === null ? null : requestKey(entitlement);
     const release = withoutHold(grant, named, at);
     if (release.remove) {
       const why = named === null ? 'removed: the call named no request' : 'removed: no other active request holds it';
-      return this.revoke(grant, target, result, why, deadline);
+      return this.revoke(grant, entitlement, result, why, deadline);
     }
     const kept = `access kept: still held by ${heldBy(release.item)}`;
     // A request that holds nothing changes nothing: no write, so no contention.
@@ -97,8 +98,8 @@ export class DeprovisioningService implements KindService {
   }
 
   /** The removal through the shared helper, in this kind's words; a removal that cannot be tried now is left to the sweeper. */
-  private async revoke(grant: GrantItem, target: GrantTarget, result: Result, why: string, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
-    const step = await this.removal.revoke(grant, target, deadline);
+  private async revoke(grant: GrantItem, entitlement: Entitlement, result: Result, why: string, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
+    const step = await this.removal.revoke(grant, entitlement, deadline);
     if ('retry' in step) return step;
     const removal = step.done;
     if (removal.status === 'removed') return { done: { ...result, status: 'removed', detail: `${why}${removal.note}` } };

@@ -10,8 +10,8 @@
 import type { PermissionResult } from '../audit/record';
 import { recordFacts } from '../audit/recorded-facts';
 import { auditCall } from '../audit/writer';
+import { entitlementsOf } from '../grants/entitlements';
 import { type GrantItem, grantKey } from '../grants/grant-item';
-import { grantTargets } from '../grants/grant-targets';
 import { requestKey } from '../grants/holds';
 import { GAVE_UP, type LedgerStep, untilSettled } from '../grants/ledger-retry';
 import { grantStateAt } from '../grants/lifecycle';
@@ -24,9 +24,9 @@ import type { Deadline } from '../kernel/deadline';
 import { logger } from '../kernel/logger';
 import type { ParsedRequest } from '../lumos/payload';
 import type { Reply } from '../lumos/replies';
+import type { Entitlement } from '../provisioners/entitlement';
 import { provisioningChooser } from '../rules/decisions/provisioning-choice';
 import { type ProvisionerSpec, provisionerName } from '../rules/provisioner-spec';
-import type { GrantTarget } from '../store/grant-target';
 import { failingAlone } from './grant-results';
 import type { KindService, ServiceDependencies } from './kind-service';
 import { requestFacts } from './request-facts';
@@ -48,13 +48,13 @@ export class ProvisioningService implements KindService {
     const chooser = provisioningChooser(entries, facts);
 
     const results = await Promise.all(
-      grantTargets(parsed).map(async (target): Promise<PermissionResult> => {
-        const { permission, choice } = chooser.choose(target.permission.value);
+      entitlementsOf(parsed).map(async (entitlement): Promise<PermissionResult> => {
+        const { permission, choice } = chooser.choose(entitlement.permission.value);
         if (choice.status !== 'rule') {
           if (choice.status === 'invalid') logger.error('invalid provisioning rule in scope', { app_id: request.appId, rule_id: choice.rule_id });
           return unprovisionedResult(permission, choice);
         }
-        return this.provisionOne(target, choice.rule.rule_id, choice.rule.provisioner, call.deadline);
+        return this.provisionOne(entitlement, choice.rule.rule_id, choice.rule.provisioner, call.deadline);
       }),
     );
 
@@ -63,31 +63,32 @@ export class ProvisioningService implements KindService {
     return auditCall(audit, this.kind, parsed, call, answer.reply, { ...outcomeEntry(answer, results, chooser.trace), facts: recorded });
   }
 
-  private provisionOne(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<PermissionResult> {
-    const base: Result = { permission: target.permission.value, rule_id: ruleId, provisioner: provisionerName(spec) };
+  private provisionOne(entitlement: Entitlement, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<PermissionResult> {
+    const base: Result = { permission: entitlement.permission.value, rule_id: ruleId, provisioner: provisionerName(spec) };
     return failingAlone(this.kind, base, () =>
       untilSettled(
         deadline,
-        () => this.attempt(target, ruleId, spec, deadline),
+        () => this.attempt(entitlement, ruleId, spec, deadline),
         (why) => ({ ...base, status: 'failed', detail: GAVE_UP[why] }),
       ),
     );
   }
 
   /** One read of the grant and what its state calls for; a lost version-checked write asks for another try. */
-  private async attempt(target: GrantTarget, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
+  private async attempt(entitlement: Entitlement, ruleId: string, spec: ProvisionerSpec, deadline: Deadline): Promise<LedgerStep<PermissionResult>> {
     const { grants, now } = this.deps;
-    const existing = await grants.get(grantKey(target), deadline);
+    const existing = await grants.get(grantKey(entitlement), deadline);
     const at = now();
     const state = existing === null ? null : grantStateAt(existing, at);
     if (state === 'revoking') return { retry: 'revoking' };
     if (state === 'granting') return { retry: 'granting' };
 
     // Computed before any target call, so nothing after a grant can fail on the input.
-    const item = withHold(existing, target, ruleId, spec, at);
-    const result: Result = { permission: target.permission.value, rule_id: item.rule_id, provisioner: recordedProvisionerName(item.provisioner) };
+    const item = withHold(existing, entitlement, ruleId, spec, at);
+    const result: Result = { permission: entitlement.permission.value, rule_id: item.rule_id, provisioner: recordedProvisionerName(item.provisioner) };
     if (existing !== null && state === 'held') {
-      if (Object.hasOwn(existing.holds, requestKey(target))) return { done: { ...result, status: 'already_granted', detail: 'this request already holds it' } };
+      if (Object.hasOwn(existing.holds, requestKey(entitlement)))
+        return { done: { ...result, status: 'already_granted', detail: 'this request already holds it' } };
       // Held means no removal has started (that would have changed the version): the access exists.
       if (await grants.save(item, existing.version, deadline)) {
         return { done: { ...result, status: 'hold_added', detail: 'already granted; this request now holds it too' } };
@@ -101,7 +102,7 @@ export class ProvisioningService implements KindService {
       if (!(await grants.save(item, existing?.version ?? null, deadline))) return { retry: 'conflict' };
       return { done: { ...result, status: 'granted', detail: `granted${again} by ${result.provisioner}` } };
     }
-    return this.grantAtTarget(existing, item, target, result, again, deadline);
+    return this.grantAtTarget(existing, item, entitlement, result, again, deadline);
   }
 
   /**
@@ -113,7 +114,7 @@ export class ProvisioningService implements KindService {
   private async grantAtTarget(
     existing: GrantItem | null,
     item: GrantItem,
-    target: GrantTarget,
+    entitlement: Entitlement,
     result: Result,
     again: string,
     deadline: Deadline,
@@ -125,13 +126,13 @@ export class ProvisioningService implements KindService {
     const granting = asGranting(item, existing, markUntil(deadline, at), at);
     if (!(await grants.save(granting, existing?.version ?? null, deadline))) return { retry: 'conflict' };
 
-    const outcome = await atTarget(granting.provisioner, deadline, (spec, targetTime) => provisioners.provision(spec, target, targetTime));
+    const outcome = await atTarget(granting.provisioner, deadline, (spec, targetTime) => provisioners.provision(spec, entitlement, targetTime));
     if (outcome.ok) {
       const recorded = await this.record(asHeld(granting, now()), granting.version, deadline);
       if (recorded === 'written') return { done: { ...result, status: 'granted', detail: `granted${again} by ${result.provisioner}` } };
       if (recorded === 'lost') {
         // Read it again and act on what it says now (the grant is still wanted).
-        await this.afterLostMark(target, deadline);
+        await this.afterLostMark(entitlement, deadline);
         return { retry: 'conflict' };
       }
       const detail = `granted by ${result.provisioner}, but the grants ledger could not record it (${recorded.failed}); it reads as a pending removal from ${granting.granting_until ?? 'now'}`;
@@ -140,7 +141,7 @@ export class ProvisioningService implements KindService {
     if (outcome.maybeApplied) {
       // No answer: the grant may have been made, so the ledger must say the access may exist.
       if ((await this.record(asPendingRemoval(granting, `grant not confirmed: ${outcome.message}`, now()), granting.version, deadline)) === 'lost') {
-        await this.afterLostMark(target, deadline);
+        await this.afterLostMark(entitlement, deadline);
       }
       return {
         done: {
@@ -159,9 +160,9 @@ export class ProvisioningService implements KindService {
    * A removal it made may have landed before our grant, so a `removed` it recorded is turned into
    * `pending_removal` (the access may exist); anything else already says it may.
    */
-  private async afterLostMark(target: GrantTarget, deadline: Deadline): Promise<void> {
+  private async afterLostMark(entitlement: Entitlement, deadline: Deadline): Promise<void> {
     const { grants, now } = this.deps;
-    const current = await grants.get(grantKey(target), deadline);
+    const current = await grants.get(grantKey(entitlement), deadline);
     if (current === null || grantStateAt(current, now()) !== 'removed') return;
     await this.record(asPendingRemoval(current, 'a grant may have reached the target after this removal', now()), current.version, deadline);
   }

@@ -16,7 +16,7 @@ import { asPendingRemoval, asRevoking, withHold } from '../../../src/grants/tran
 import { Deadline } from '../../../src/kernel/deadline';
 import { encodeItem } from '../../../src/store/item-codec';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
-import { grantTarget } from '../../support/grant-target';
+import { sampleEntitlement } from '../../support/entitlement';
 import { grantAt } from '../../support/grants';
 import { recordingIo } from '../../support/recording-io';
 import { auditItemsOf, testDocumentClient } from '../../support/tables';
@@ -35,7 +35,7 @@ async function lumosState(args: string[]): Promise<{ code: number; out: string; 
 /** A grant as the webhooks and the sweeper leave it, written through the ledger (so its index attributes are there). */
 async function saveGrant(email: string, state: 'held' | 'expired' | 'pending'): Promise<GrantItem> {
   const now = new Date();
-  const target = grantTarget({ target: { email, given_name: null, family_name: null }, access_length: state === 'held' ? 3_600 : 60 });
+  const target = sampleEntitlement({ person: { email, given_name: null, family_name: null }, access_length: state === 'held' ? 3_600 : 60 });
   let item = withHold(null, target, 'rule-1', { type: 'ledger' }, new Date(now.getTime() - (state === 'held' ? 0 : HOUR)));
   if (state === 'pending') item = asPendingRemoval(asRevoking(item, now, now), 'Access API: answered HTTP 503', now);
   expect(await deployment.deps.grants.save(item, null, new Deadline(5_000))).toBe(true);
@@ -85,7 +85,7 @@ describe('lumos-state reindex', () => {
     // Prepare: an item as an older version wrote it, without index attributes
     const old = withHold(
       null,
-      grantTarget({ target: { email: 'older@lumos.com', given_name: null, family_name: null }, access_length: 60 }),
+      sampleEntitlement({ person: { email: 'older@lumos.com', given_name: null, family_name: null }, access_length: 60 }),
       'r',
       { type: 'ledger' },
       new Date(Date.now() - HOUR),
@@ -111,7 +111,7 @@ describe('16.11 lumos-state reindex and outside keys', () => {
     // Prepare: an older item, without index attributes, held by two requests, one named "__proto__"
     const at = new Date(Date.now() - HOUR);
     const held = (url: string) =>
-      grantTarget({ target: { email: 'proto-hold@lumos.com', given_name: null, family_name: null }, access_length: 60, request_task_url: url });
+      sampleEntitlement({ person: { email: 'proto-hold@lumos.com', given_name: null, family_name: null }, access_length: 60, request_task_url: url });
     const old = withHold(withHold(null, held('https://lumos.example/tasks/1'), 'r', { type: 'ledger' }, at), held('__proto__'), 'r', { type: 'ledger' }, at);
     expect(Object.keys(old.holds).sort()).toEqual(['__proto__', 'https://lumos.example/tasks/1']);
     await testDocumentClient().send(new PutItemCommand({ TableName: deployment.tables.GRANTS_TABLE, Item: encodeItem(old) }));
@@ -242,7 +242,7 @@ describe('grants table items that are not readable grants', () => {
     // Prepare: an older item, without index attributes, that is not a grant
     const old = withHold(
       null,
-      grantTarget({ target: { email: 'older.edited@lumos.com', given_name: null, family_name: null }, access_length: 60 }),
+      sampleEntitlement({ person: { email: 'older.edited@lumos.com', given_name: null, family_name: null }, access_length: 60 }),
       'r',
       { type: 'ledger' },
       new Date(Date.now() - HOUR),

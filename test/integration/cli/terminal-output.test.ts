@@ -17,7 +17,7 @@ import { asPendingRemoval, asRevoking, withHold } from '../../../src/grants/tran
 import { Deadline } from '../../../src/kernel/deadline';
 import { SOURCES_PARTITION } from '../../../src/store/source-store';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
-import { grantTarget } from '../../support/grant-target';
+import { sampleEntitlement } from '../../support/entitlement';
 import { recordingIo } from '../../support/recording-io';
 import { testDocumentClient } from '../../support/tables';
 
@@ -163,8 +163,8 @@ describe('7. lumos-state names a grant with its non-ASCII characters escaped, an
   it('7. grants --pending prints the permission escaped and the last error as prose on one line; resolve accepts the printed id', async () => {
     // Prepare: a pending removal of a permission named in German, whose target answered with a hostile error
     const now = new Date();
-    const target = grantTarget({
-      target: { email: 'escaped@lumos.com', given_name: null, family_name: null },
+    const target = sampleEntitlement({
+      person: { email: 'escaped@lumos.com', given_name: null, family_name: null },
       permission: { value: 'Zugriff für Admins', label: 'Zugriff' },
       access_length: 60,
     });

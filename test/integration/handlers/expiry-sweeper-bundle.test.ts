@@ -13,7 +13,7 @@ import type { ScheduledHandler } from '../../../src/app/scheduled';
 import { DynamoGrantLedger } from '../../../src/grants/grant-ledger';
 import { withHold } from '../../../src/grants/transitions';
 import { Deadline } from '../../../src/kernel/deadline';
-import { grantTarget } from '../../support/grant-target';
+import { sampleEntitlement } from '../../support/entitlement';
 import { auditItemsOf, createTestTables, type TableNames, testDocumentClient } from '../../support/tables';
 
 let handler: ScheduledHandler;
@@ -41,7 +41,7 @@ beforeAll(async () => {
 describe('built expiry-sweeper bundle', () => {
   it('removes an expired grant on a scheduled event, with no token configured', async () => {
     // Prepare: a ledger grant that ended an hour ago
-    const grant = withHold(null, grantTarget({ access_length: 60 }), 'rule-1', { type: 'ledger' }, new Date(Date.now() - 3_600_000));
+    const grant = withHold(null, sampleEntitlement({ access_length: 60 }), 'rule-1', { type: 'ledger' }, new Date(Date.now() - 3_600_000));
     await new DynamoGrantLedger(testDocumentClient(), tables.GRANTS_TABLE).save(grant, null, new Deadline(5_000));
     // Act
     const summary = await handler(

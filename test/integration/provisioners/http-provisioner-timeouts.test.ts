@@ -10,8 +10,8 @@ import { HttpProvisioner } from '../../../src/provisioners/http-provisioner';
 import type { ProvisionerOutcome } from '../../../src/provisioners/provisioner';
 import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
 import { createSecretsManagerClient } from '../../../src/store/secret-reader';
+import { sampleEntitlement } from '../../support/entitlement';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
-import { grantTarget } from '../../support/grant-target';
 import { collectGarbage, type StallingServer, startStallingServer } from '../../support/stalling-server';
 
 const PREFIX = 'lumos-connectors/';
@@ -53,7 +53,7 @@ describe('a target that never answers', () => {
     '16.6 a grant ends at the call limit as a possibly applied failure, after a forced collection',
     async () => {
       // Act
-      const { outcome, elapsedMs } = await collectedWhileWaiting(() => provisioner(1_000).provision(spec(), grantTarget(), new Deadline(8_000)));
+      const { outcome, elapsedMs } = await collectedWhileWaiting(() => provisioner(1_000).provision(spec(), sampleEntitlement(), new Deadline(8_000)));
 
       // Assess
       expect(outcome).toEqual({ ok: false, message: 'Licence API: did not answer within 1 s', maybeApplied: true });
@@ -66,7 +66,7 @@ describe('a target that never answers', () => {
     '16.6 a removal ends at the deadline when that comes first, after a forced collection',
     async () => {
       // Act
-      const { outcome, elapsedMs } = await collectedWhileWaiting(() => provisioner(5_000).deprovision(spec(), grantTarget(), new Deadline(1_200)));
+      const { outcome, elapsedMs } = await collectedWhileWaiting(() => provisioner(5_000).deprovision(spec(), sampleEntitlement(), new Deadline(1_200)));
 
       // Assess
       expect(outcome).toMatchObject({ ok: false, message: expect.stringMatching(/^Licence API: did not answer within 1(\.\d)? s$/), maybeApplied: true });

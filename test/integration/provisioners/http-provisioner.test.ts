@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Deadline } from '../../../src/kernel/deadline';
 import { DeadlineExceededError } from '../../../src/kernel/errors';
 import { SecretsManagerConnectorSecrets } from '../../../src/provisioners/connector-secrets';
+import type { Entitlement } from '../../../src/provisioners/entitlement';
 import { HttpProvisioner } from '../../../src/provisioners/http-provisioner';
 import { HttpProvisionerSchema, type HttpProvisionerSpec } from '../../../src/rules/http-spec';
-import type { GrantTarget } from '../../../src/store/grant-target';
 import { createSecretsManagerClient } from '../../../src/store/secret-reader';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
 
@@ -78,10 +78,10 @@ async function unusedPort(): Promise<number> {
   return port;
 }
 
-const TARGET: GrantTarget = {
+const TARGET: Entitlement = {
   app: { id: 'licence_app', instance_id: 'inst-1', label: 'Licence App' },
   permission: { value: 'editor role', label: 'Editor' },
-  target: { email: 'peter.parker@example.com', given_name: 'Peter "Spidey"', family_name: 'Parker' },
+  person: { email: 'peter.parker@example.com', given_name: 'Peter "Spidey"', family_name: 'Parker' },
   custom_fields: { ticket: 'T-42' },
   access_length: 3600,
   request_task_url: 'https://lumos.example/tasks?requestId=9',
@@ -316,7 +316,7 @@ describe('HttpProvisioner against a real HTTP server', () => {
   it('fails without sending when a rule header cannot be sent, naming the header but not its value', async () => {
     // Prepare: fetch refuses characters beyond Latin-1 in header values.
     const spec = httpSpec(server.origin, { provision: { method: 'POST', url: `${server.origin}/grants`, headers: { 'x-user': '{custom_fields.ticket}' } } });
-    const target: GrantTarget = { ...TARGET, custom_fields: { ticket: 'Łukasz' } };
+    const target: Entitlement = { ...TARGET, custom_fields: { ticket: 'Łukasz' } };
     // Act
     const outcome = await provisioner().provision(spec, target, new Deadline(5_000));
     // Assess
@@ -353,7 +353,7 @@ describe('HttpProvisioner against a real HTTP server', () => {
         provision: { method: 'POST', url: `${server.origin}/users/{target.email}/licences/{custom_fields.sku}` },
         deprovision: { method: 'DELETE', url: `${server.origin}/users/{target.email}/licences/{custom_fields.sku}` },
       });
-    const withSku = (sku: string): GrantTarget => ({ ...TARGET, custom_fields: { sku } });
+    const withSku = (sku: string): Entitlement => ({ ...TARGET, custom_fields: { sku } });
 
     it.each([
       ['..', 'gives ".."'],

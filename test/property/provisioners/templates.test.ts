@@ -6,8 +6,8 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Entitlement } from '../../../src/provisioners/entitlement';
 import { renderUrl } from '../../../src/provisioners/templates';
-import type { GrantTarget } from '../../../src/store/grant-target';
 
 const FIELDS = ['f0', 'f1', 'f2', 'f3'] as const;
 type Field = (typeof FIELDS)[number];
@@ -66,11 +66,11 @@ function templateText(generated: GeneratedTemplate): string {
   return `${generated.origin}${path}${query}`;
 }
 
-function grantTarget(values: Record<Field, string>): GrantTarget {
+function sampleEntitlement(values: Record<Field, string>): Entitlement {
   return {
     app: { id: 'app', instance_id: null, label: null },
     permission: { value: 'p', label: null },
-    target: { email: 'x@example.com', given_name: null, family_name: null },
+    person: { email: 'x@example.com', given_name: null, family_name: null },
     custom_fields: { ...values },
     access_length: null,
     request_task_url: null,
@@ -86,7 +86,7 @@ describe('renderUrl, for any placeholder values', () => {
     fc.assert(
       fc.property(template, fc.record({ f0: value, f1: value, f2: value, f3: value }), (generated, values) => {
         // Act
-        const result = renderUrl(templateText(generated), grantTarget(values));
+        const result = renderUrl(templateText(generated), sampleEntitlement(values));
 
         // Assess: refused exactly when a naive fill would let the parser drop or climb a segment.
         const naive = (pieces: Piece[]) => pieces.map((item) => ('text' in item ? item.text : encodeURIComponent(wellFormed(values[item.field])))).join('');

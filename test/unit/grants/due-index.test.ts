@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { DUE_BUCKETS, dueBucketOf, withDueAttributes } from '../../../src/grants/due-index';
 import type { GrantItem } from '../../../src/grants/grant-item';
 import { asPendingRemoval, asRemoved, asRevoking, withHold } from '../../../src/grants/transitions';
-import { grantTarget } from '../../support/grant-target';
+import { sampleEntitlement } from '../../support/entitlement';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const MINUTE = 60_000;
 const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
 const held = (accessLength: number | null = 3_600): GrantItem =>
-  withHold(null, grantTarget({ access_length: accessLength }), 'rule-1', { type: 'ledger' }, NOW);
+  withHold(null, sampleEntitlement({ access_length: accessLength }), 'rule-1', { type: 'ledger' }, NOW);
 
 describe('the index of grants due', () => {
   it('puts a held grant in it at its expiry, and one held without end not at all', () => {

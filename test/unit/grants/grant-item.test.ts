@@ -5,10 +5,10 @@ import { storedGrant } from '../../../src/grants/grant-ledger';
 import { withHold } from '../../../src/grants/transitions';
 import { failureReason } from '../../../src/kernel/errors';
 import { decodeItem, encodeItem } from '../../../src/store/item-codec';
-import { grantTarget } from '../../support/grant-target';
+import { sampleEntitlement } from '../../support/entitlement';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
-const held = () => withHold(null, grantTarget(), 'rule-1', { type: 'ledger' }, NOW);
+const held = () => withHold(null, sampleEntitlement(), 'rule-1', { type: 'ledger' }, NOW);
 /** An item as the table returns it: written by the ledger, read back through the item codec. */
 const stored = (item: Record<string, unknown>) => decodeItem(encodeItem(item));
 
@@ -24,7 +24,7 @@ describe('reading a stored grant', () => {
   });
 
   it('keeps a hold whose task URL is "__proto__" as a hold of its own', () => {
-    const grant = withHold(held(), grantTarget({ request_task_url: '__proto__' }), 'rule-1', { type: 'ledger' }, NOW);
+    const grant = withHold(held(), sampleEntitlement({ request_task_url: '__proto__' }), 'rule-1', { type: 'ledger' }, NOW);
     const read = readableGrant(stored(storedGrant(grant)));
     expect(Object.keys(read.holds).sort()).toEqual(['__proto__', 'https://lumos.example/tasks?requestId=1']);
     expect(Object.hasOwn(read.holds, '__proto__')).toBe(true);

@@ -16,12 +16,12 @@ import {
   withHold,
   withoutHold,
 } from '../../../src/grants/transitions';
-import { grantTarget } from '../../support/grant-target';
+import { sampleEntitlement } from '../../support/entitlement';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
 const ledger = { type: 'ledger' } as const;
-const request = (url: string) => grantTarget({ request_task_url: url, access_length: 3_600 });
+const request = (url: string) => sampleEntitlement({ request_task_url: url, access_length: 3_600 });
 
 /** One item in each state at NOW (marks live until a minute on), and none at all. */
 function itemsByOrigin(): Record<GrantOrigin, GrantItem | null> {

@@ -3,15 +3,15 @@ import { grantKey } from '../../../src/grants/grant-item';
 import { holdEnd, holdsAccess } from '../../../src/grants/holds';
 import { GrantTransitionError, grantStateAt } from '../../../src/grants/lifecycle';
 import { asGranting, asGrantRefused, asHeld, asPendingRemoval, asRemoved, asRevoking, withHold, withoutHold } from '../../../src/grants/transitions';
+import type { Entitlement } from '../../../src/provisioners/entitlement';
 import { HttpProvisionerSchema } from '../../../src/rules/http-spec';
-import type { GrantTarget } from '../../../src/store/grant-target';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const HOUR = 3_600_000;
-const target = (overrides: Partial<GrantTarget> = {}): GrantTarget => ({
+const target = (overrides: Partial<Entitlement> = {}): Entitlement => ({
   app: { id: 'demo_app', instance_id: 'inst-1', label: 'Demo App' },
   permission: { value: 'admin', label: 'Admin' },
-  target: { email: 'pp@lumos.com', given_name: 'Peter', family_name: 'Parker' },
+  person: { email: 'pp@lumos.com', given_name: 'Peter', family_name: 'Parker' },
   custom_fields: {},
   access_length: 3_600,
   request_task_url: 'task-a',

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { Entitlement } from '../../../src/provisioners/entitlement';
 import { placeholderValue, renderHeader, renderJson, renderUrl } from '../../../src/provisioners/templates';
 import { HTTP_PLACEHOLDERS } from '../../../src/rules/http-spec';
-import type { GrantTarget } from '../../../src/store/grant-target';
-import { grantTarget } from '../../support/grant-target';
+import { sampleEntitlement } from '../../support/entitlement';
 
 describe('placeholderValue', () => {
   it('knows every placeholder the rule schema accepts', () => {
-    for (const name of HTTP_PLACEHOLDERS) expect(placeholderValue(name, grantTarget())).toBeDefined();
+    for (const name of HTTP_PLACEHOLDERS) expect(placeholderValue(name, sampleEntitlement())).toBeDefined();
   });
 
   it('gives the payload values as text', () => {
-    const target = grantTarget();
+    const target = sampleEntitlement();
     expect(
       [
         'target.email',
@@ -40,10 +40,10 @@ describe('placeholderValue', () => {
 
   it('renders null values and unlimited access as empty text', () => {
     // Prepare
-    const target = grantTarget({
+    const target = sampleEntitlement({
       app: { id: 'a', instance_id: null, label: null },
       permission: { value: 'p', label: null },
-      target: { email: 'x@example.com', given_name: null, family_name: null },
+      person: { email: 'x@example.com', given_name: null, family_name: null },
       access_length: null,
       request_task_url: null,
     });
@@ -56,14 +56,14 @@ describe('placeholderValue', () => {
   });
 
   it('reads custom fields, joining a list with ", "', () => {
-    const target = grantTarget();
+    const target = sampleEntitlement();
     expect(placeholderValue('custom_fields.username', target)).toBe('pparker');
     expect(placeholderValue('custom_fields.teams', target)).toBe('red, blue');
   });
 
   it('renders a missing custom field as empty and never reaches inherited properties', () => {
     // Prepare: the payload parser builds custom fields without a prototype; a plain object must be safe too.
-    const target = grantTarget({ custom_fields: {} });
+    const target = sampleEntitlement({ custom_fields: {} });
     // Act / Assess
     expect(placeholderValue('custom_fields.missing', target)).toBe('');
     expect(placeholderValue('custom_fields.constructor', target)).toBe('');
@@ -72,24 +72,24 @@ describe('placeholderValue', () => {
   });
 
   it('does not treat unknown names as placeholders', () => {
-    expect(placeholderValue('target.password', grantTarget())).toBeUndefined();
+    expect(placeholderValue('target.password', sampleEntitlement())).toBeUndefined();
   });
 });
 
 /** The rendered URL, failing the test when it was refused. */
-function rendered(template: string, target: GrantTarget): string {
+function rendered(template: string, target: Entitlement): string {
   const result = renderUrl(template, target);
   if (!result.ok) throw new Error(`refused: ${result.problem}`);
   return result.url;
 }
 
 const LICENCE_URL = 'https://api.example.com/users/{target.email}/licences/{custom_fields.sku}';
-const withSku = (sku: string) => grantTarget({ custom_fields: { sku } });
+const withSku = (sku: string) => sampleEntitlement({ custom_fields: { sku } });
 
 describe('renderUrl', () => {
   it('percent-encodes values in the path so they stay one segment', () => {
     // Prepare
-    const target = grantTarget({ custom_fields: { username: '../admin/x?y=1#frag' } });
+    const target = sampleEntitlement({ custom_fields: { username: '../admin/x?y=1#frag' } });
     // Act
     const url = rendered('https://api.example.com/users/{custom_fields.username}/grants', target);
     // Assess
@@ -99,7 +99,7 @@ describe('renderUrl', () => {
 
   it('percent-encodes values in the query so they stay one parameter', () => {
     // Prepare
-    const target = grantTarget({ permission: { value: 'a b&admin=true#x', label: null } });
+    const target = sampleEntitlement({ permission: { value: 'a b&admin=true#x', label: null } });
     // Act
     const url = new URL(rendered('https://api.example.com/grants?role={permission.value}&email={target.email}', target));
     // Assess
@@ -110,14 +110,14 @@ describe('renderUrl', () => {
   });
 
   it('encodes unicode as UTF-8 and survives a lone surrogate', () => {
-    const target = grantTarget({ target: { email: 'z@example.com', given_name: 'Zoë 日本', family_name: '\uD800' } });
+    const target = sampleEntitlement({ person: { email: 'z@example.com', given_name: 'Zoë 日本', family_name: '\uD800' } });
     expect(rendered('https://api.example.com/{target.given_name}/{target.family_name}', target)).toBe(
       'https://api.example.com/Zo%C3%AB%20%E6%97%A5%E6%9C%AC/%EF%BF%BD',
     );
   });
 
   it('renders a missing value as empty in a query value and leaves text that is not a placeholder alone', () => {
-    const target = grantTarget({ access_length: null });
+    const target = sampleEntitlement({ access_length: null });
     expect(rendered('https://api.example.com/x?ttl={access_length}&raw={not.a.placeholder}', target)).toBe(
       'https://api.example.com/x?ttl=&raw={not.a.placeholder}',
     );
@@ -133,10 +133,10 @@ describe('renderUrl', () => {
 
   it('refuses an email of "..", and a missing custom field, which is empty', () => {
     // Prepare
-    const dots = grantTarget({ target: { email: '..', given_name: null, family_name: null } });
+    const dots = sampleEntitlement({ person: { email: '..', given_name: null, family_name: null } });
     // Act / Assess
     expect(renderUrl(LICENCE_URL, dots)).toEqual({ ok: false, problem: 'placeholder {target.email} gives "..", which cannot be a path segment' });
-    expect(renderUrl(LICENCE_URL, grantTarget())).toEqual({
+    expect(renderUrl(LICENCE_URL, sampleEntitlement())).toEqual({
       ok: false,
       problem: 'placeholder {custom_fields.sku} gives an empty value, which cannot be a path segment',
     });
@@ -212,7 +212,7 @@ describe('renderUrl', () => {
       'placeholders {custom_fields.a}, {custom_fields.b} make the path segment empty, which is not allowed',
     ],
   ])('refuses %s', (_case, template, fields, problem) => {
-    expect(renderUrl(template, grantTarget({ custom_fields: fields }))).toEqual({ ok: false, problem });
+    expect(renderUrl(template, sampleEntitlement({ custom_fields: fields }))).toEqual({ ok: false, problem });
   });
 
   it('judges segments the way a URL parser cuts them: at "\\" too, and with tabs and line breaks in fixed text kept', () => {
@@ -249,7 +249,7 @@ describe('renderUrl', () => {
   });
 
   it('keeps a later "=" of a parameter in its value', () => {
-    expect(rendered('https://api.example.com/x?filter=role={permission.value}', grantTarget())).toBe('https://api.example.com/x?filter=role=editor');
+    expect(rendered('https://api.example.com/x?filter=role={permission.value}', sampleEntitlement())).toBe('https://api.example.com/x?filter=role=editor');
   });
 
   it.each([
@@ -268,12 +268,12 @@ describe('renderUrl', () => {
     ['the fragment', 'https://api.example.com/x#{app.id}', 'placeholder {app.id} cannot be in the fragment (#...)'],
     ['a relative URL', '/users/{target.email}', 'the URL template is not an absolute http(s) URL'],
   ])('refuses a placeholder in %s', (_where, template, problem) => {
-    expect(renderUrl(template, grantTarget())).toEqual({ ok: false, problem });
+    expect(renderUrl(template, sampleEntitlement())).toEqual({ ok: false, problem });
   });
 
   it('splits the template as written, so a custom field name holding "/" or "?" is one placeholder', () => {
     // Prepare
-    const target = grantTarget({ custom_fields: { 'a/b?c': '..' } });
+    const target = sampleEntitlement({ custom_fields: { 'a/b?c': '..' } });
     // Act / Assess
     expect(renderUrl('https://api.example.com/v1/{custom_fields.a/b?c}', target)).toEqual({
       ok: false,
@@ -295,7 +295,7 @@ describe('renderJson', () => {
       '{app.id}': 'key stays',
     };
     // Act
-    const body = renderJson(template, grantTarget());
+    const body = renderJson(template, sampleEntitlement());
     // Assess
     expect(body).toEqual({
       user: { email: 'peter.parker@example.com', name: 'Peter Parker' },
@@ -311,7 +311,7 @@ describe('renderJson', () => {
   it('keeps quotes, backslashes and newlines as string content, so the structure cannot change', () => {
     // Prepare
     const hostile = 'x", "admin": true, "y": "\\ \n end';
-    const target = grantTarget({ target: { email: 'z@example.com', given_name: hostile, family_name: null } });
+    const target = sampleEntitlement({ person: { email: 'z@example.com', given_name: hostile, family_name: null } });
     // Act
     const text = JSON.stringify(renderJson({ name: 'Hi {target.given_name}!', admin: false }, target));
     // Assess
@@ -321,7 +321,7 @@ describe('renderJson', () => {
   });
 
   it('keeps a value that looks like JSON as a string', () => {
-    const target = grantTarget({ custom_fields: { extra: '{"admin": true}' } });
+    const target = sampleEntitlement({ custom_fields: { extra: '{"admin": true}' } });
     expect(renderJson({ extra: '{custom_fields.extra}' }, target)).toEqual({ extra: '{"admin": true}' });
   });
 
@@ -329,7 +329,7 @@ describe('renderJson', () => {
     // Prepare: JSON.parse makes "__proto__" an own property, as a stored rule would.
     const template = JSON.parse('{"__proto__": {"polluted": "{app.id}"}}') as Record<string, string>;
     // Act
-    const text = JSON.stringify(renderJson(template, grantTarget()));
+    const text = JSON.stringify(renderJson(template, sampleEntitlement()));
     // Assess
     expect(text).toBe('{"__proto__":{"polluted":"licence_app"}}');
   });
@@ -337,12 +337,12 @@ describe('renderJson', () => {
 
 describe('renderHeader', () => {
   it('fills values into the header', () => {
-    expect(renderHeader('Lumos {app.label} for {target.email}', grantTarget())).toBe('Lumos Licence App for peter.parker@example.com');
+    expect(renderHeader('Lumos {app.label} for {target.email}', sampleEntitlement())).toBe('Lumos Licence App for peter.parker@example.com');
   });
 
   it('removes CR, LF and NUL so a value cannot add a header', () => {
     // Prepare
-    const target = grantTarget({ custom_fields: { ticket: 'T-1\r\nX-Admin: yes\n\0' } });
+    const target = sampleEntitlement({ custom_fields: { ticket: 'T-1\r\nX-Admin: yes\n\0' } });
     // Act
     const value = renderHeader('{custom_fields.ticket}', target);
     // Assess
@@ -351,6 +351,6 @@ describe('renderHeader', () => {
   });
 
   it('renders a missing value as empty', () => {
-    expect(renderHeader('ref={custom_fields.ticket}', grantTarget())).toBe('ref=');
+    expect(renderHeader('ref={custom_fields.ticket}', sampleEntitlement())).toBe('ref=');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../../src/provisioners/templates';
 import { HttpRequestSpecSchema } from '../../../src/rules/http-spec';
-import { grantTarget } from '../../support/grant-target';
+import { sampleEntitlement } from '../../support/entitlement';
 
 describe('HttpRequestSpecSchema URL templates', () => {
   const problems = (spec: Record<string, unknown>): string[] => {
@@ -57,7 +57,7 @@ describe('HttpRequestSpecSchema URL templates', () => {
       headers: { constructor: '{app.id}' },
     });
     // Act / Assess
-    expect(JSON.stringify(renderJson(spec.body ?? null, grantTarget()))).toBe('{"constructor":"licence_app","toString":"x"}');
+    expect(JSON.stringify(renderJson(spec.body ?? null, sampleEntitlement()))).toBe('{"constructor":"licence_app","toString":"x"}');
     expect(Object.keys(spec.headers ?? {})).toEqual(['constructor']);
   });
 });

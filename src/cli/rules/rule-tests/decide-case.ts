@@ -5,7 +5,7 @@
  * Provisioning stops where the service would call the provisioner: a chosen rule counts as done.
  */
 
-import { grantTargets } from '../../../grants/grant-targets';
+import { entitlementsOf } from '../../../grants/entitlements';
 import type { ParsedRequest } from '../../../lumos/payload';
 import type { Reply, ReplyOutcome } from '../../../lumos/replies';
 import { decidePreApproval } from '../../../rules/decisions/pre-approval-decision';
@@ -46,7 +46,7 @@ export function decideCase(kind: RuleKind, parsed: ParsedRequest, entries: reado
 /** Provisioning reads no state: its rules cannot ask for any. */
 function provisioning(parsed: ParsedRequest, entries: readonly RuleEntry[], facts: Facts): CaseOutcome {
   const chooser = provisioningChooser(entries, { ...facts, shifts: [], trainings: [] });
-  const results = grantTargets(parsed).map((target) => plannedResult(chooser.choose(target.permission.value)));
+  const results = entitlementsOf(parsed).map((entitlement) => plannedResult(chooser.choose(entitlement.permission.value)));
   const answer = provisioningAnswer(results, parsed.payload.application.user_friendly_label ?? parsed.payload.application.app_id);
   const provisioners = [...new Set(results.flatMap((result) => (result.provisioner === undefined ? [] : [result.provisioner])))];
   return {

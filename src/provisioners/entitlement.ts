@@ -4,11 +4,11 @@
  */
 import type { CustomFieldValue } from '../lumos/payload';
 
-export interface GrantTarget {
+export interface Entitlement {
   app: { id: string; instance_id: string | null; label: string | null };
   permission: { value: string; label: string | null };
   /** The subject: whose access this is (never the requester). */
-  target: { email: string; given_name: string | null; family_name: string | null };
+  person: { email: string; given_name: string | null; family_name: string | null };
   custom_fields: Record<string, CustomFieldValue>;
   /** Seconds; null = unlimited. */
   access_length: number | null;

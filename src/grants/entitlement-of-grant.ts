@@ -1,4 +1,4 @@
-import type { GrantTarget } from '../store/grant-target';
+import type { Entitlement } from '../provisioners/entitlement';
 import type { GrantItem } from './grant-item';
 
 /**
@@ -6,11 +6,11 @@ import type { GrantItem } from './grant-item';
  * person and permission the grant records. Names and custom fields are not kept on grants, so a
  * deprovision template that uses them gets empty values (docs/provisioning.md, "Expiry").
  */
-export function targetOfGrant(grant: GrantItem): GrantTarget {
+export function entitlementOfGrant(grant: GrantItem): Entitlement {
   return {
     app: { id: grant.app_id, instance_id: grant.instance_id ?? null, label: null },
     permission: { value: grant.permission, label: grant.permission_label ?? null },
-    target: { email: grant.email, given_name: null, family_name: null },
+    person: { email: grant.email, given_name: null, family_name: null },
     custom_fields: {},
     access_length: null,
     request_task_url: null,
