@@ -7,7 +7,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { recordFacts } from '../../src/audit/recorded-facts';
 import { readAuditedCalls } from '../../src/cli/rules/table/audited-calls';
 import { summariseReplay } from '../../src/cli/rules/table/replay-summary';
-import { resolveTarget } from '../../src/cli/rules/table/target';
+import { openRulesTables } from '../../src/cli/rules/table/rules-tables';
 import { createTables } from '../../src/store/create-tables';
 import { createDocumentClient } from '../../src/store/dynamo-client';
 import { msSince } from './stats';
@@ -98,7 +98,7 @@ export async function measureReplay(endpoint: string): Promise<ReplayFigures> {
   const writeSeconds = msSince(writeStarted) / 1000;
   documents.destroy();
 
-  const target = await resolveTarget({ endpoint, rulesTable: tables.RULES_TABLE, auditTable: tables.AUDIT_TABLE });
+  const target = await openRulesTables({ endpoint, rulesTable: tables.RULES_TABLE, auditTable: tables.AUDIT_TABLE });
   try {
     const readStarted = process.hrtime.bigint();
     const read = await readAuditedCalls(target, tables.AUDIT_TABLE, new Date(now.getTime() - 7 * 86_400_000));

@@ -11,7 +11,7 @@ import type { DefineCommand } from './command-context';
 import { EXIT, type ExitCode } from './exit-codes';
 import { type Io, processIo } from './io';
 import { unexpectedErrorText } from './output';
-import { TargetError } from './target-error';
+import { TableError } from './table-error';
 import { printed, prose, proseLines } from './terminal-text';
 import { UsageError } from './usage-error';
 
@@ -38,7 +38,7 @@ export async function runProgram(spec: ProgramSpec, args: readonly string[], io:
   } catch (error) {
     // Commander has already printed its message (an unknown option, a missing argument; or the help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof TargetError) {
+    if (error instanceof TableError) {
       io.stderr(printed`${spec.name}: ${prose(error.message)}\n`);
       return EXIT.negative;
     }

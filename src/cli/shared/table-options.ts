@@ -2,10 +2,10 @@
  * The options that say which tables a command works on, defined once for every command of every
  * CLI: `--endpoint` and the table flags (DynamoDB Local), or `--stack`, and `--region`. A command
  * names its tables as a `TableSet`; `withTableOptions` declares them, `tablesOf` reads them back
- * from what commander parsed, and `resolveTables` (./table-target.ts) opens them.
+ * from what commander parsed, and `resolveTables` (./open-tables.ts) opens them.
  */
 import type { Command } from 'commander';
-import { resolveTables, TABLE_FLAGS, type TableOption, type TablesOptions, type TablesTarget } from './table-target';
+import { type OpenTables, resolveTables, TABLE_FLAGS, type TableOption, type TablesOptions } from './open-tables';
 
 /** The tables a command works on: the first it cannot do without, the others taken when given or in the stack's outputs. */
 export interface TableSet {
@@ -45,4 +45,4 @@ export function tablesOf(flags: TablesOptions): TablesOptions {
 export const namesTables = (options: TablesOptions): boolean => options.endpoint !== undefined || options.stack !== undefined;
 
 /** The command's tables, opened: its required one always, the others when given or in the stack's outputs. */
-export const openTables = (options: TablesOptions, set: TableSet): Promise<TablesTarget> => resolveTables(options, set.tables[0]);
+export const openTables = (options: TablesOptions, set: TableSet): Promise<OpenTables> => resolveTables(options, set.tables[0]);

@@ -10,8 +10,8 @@ import type { Command } from 'commander';
 import { LOCAL_SOURCE_SECRET_PREFIX, secretPrefixProblem } from '../../store/secret-prefix';
 import type { SourceSecretPrefixes } from '../../sync/source-secret-prefixes';
 import type { Io } from '../shared/io';
-import type { TablesTarget } from '../shared/table-target';
-import { TargetError } from '../shared/target-error';
+import type { OpenTables } from '../shared/open-tables';
+import { TableError } from '../shared/table-error';
 import { printed } from '../shared/terminal-text';
 import { UsageError } from '../shared/usage-error';
 
@@ -57,11 +57,11 @@ export function sourcePrefixOptions(flags: SourcePrefixFlags, io: Pick<Io, 'stde
 }
 
 /** The prefixes a command checks the sources' secrets against: the flags', else the stack's outputs, else the local one. */
-export function sourcePrefixesOf(options: SourcePrefixOptions, stack: string | undefined, target: Pick<TablesTarget, 'stackOutputs'>): SourceSecretPrefixes {
-  const outputs = stack === undefined ? {} : target.stackOutputs;
+export function sourcePrefixesOf(options: SourcePrefixOptions, stack: string | undefined, db: Pick<OpenTables, 'stackOutputs'>): SourceSecretPrefixes {
+  const outputs = stack === undefined ? {} : db.stackOutputs;
   const current = options.current ?? fromOutput(SOURCE_PREFIX_OUTPUT, outputs);
   if (current === undefined && stack !== undefined) {
-    throw new TargetError(
+    throw new TableError(
       `stack ${stack} has no ${SOURCE_PREFIX_OUTPUT} output (deployed before source secrets had their own prefix): deploy it again, or give --source-prefix with the prefix its sources' secrets are under`,
     );
   }
@@ -82,6 +82,6 @@ function fromOutput(output: string, outputs: Readonly<Record<string, string>>): 
   const value = outputs[output];
   if (value === undefined) return undefined;
   const problem = secretPrefixProblem(value);
-  if (problem !== null) throw new TargetError(`the stack's ${output} output ${JSON.stringify(value)} ${problem}; give --source-prefix`);
+  if (problem !== null) throw new TableError(`the stack's ${output} output ${JSON.stringify(value)} ${problem}; give --source-prefix`);
   return value;
 }

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TablesOptions } from '../../../src/cli/shared/table-target';
+import type { TablesOptions } from '../../../src/cli/shared/open-tables';
 import { importTrainingCommand } from '../../../src/cli/state/commands/import-training';
 import { onCallCommand } from '../../../src/cli/state/commands/on-call';
 import { trainingCommand } from '../../../src/cli/state/commands/training';

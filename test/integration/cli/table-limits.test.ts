@@ -17,7 +17,7 @@ import { runLumosRules } from '../../../src/cli/rules/program';
 import { applyPlan } from '../../../src/cli/rules/table/apply-writes';
 import type { RuleItem } from '../../../src/cli/rules/table/rule-table';
 import { planRules } from '../../../src/cli/rules/table/rules-plan';
-import { resolveTarget, type Target } from '../../../src/cli/rules/table/target';
+import { openRulesTables, type RulesTables } from '../../../src/cli/rules/table/rules-tables';
 import { terminalColours } from '../../../src/cli/shared/terminal-text';
 import { itemBytes, MAX_ITEM_BYTES } from '../../../src/store/item-limits';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
@@ -152,10 +152,10 @@ describe('13. the size check counts an item never below DynamoDB', () => {
 });
 
 describe('13. apply reports each write and goes on past one that fails', () => {
-  let target: Target;
+  let target: RulesTables;
 
   beforeAll(async () => {
-    target = await resolveTarget({ endpoint: deployment.endpoint, rulesTable: deployment.tables.RULES_TABLE });
+    target = await openRulesTables({ endpoint: deployment.endpoint, rulesTable: deployment.tables.RULES_TABLE });
     await testDocumentClient().send(new PutCommand({ TableName: deployment.tables.RULES_TABLE, Item: rule('edited', { priority: 1 }) }));
   });
 
@@ -199,7 +199,7 @@ describe('13. apply reports each write and goes on past one that fails', () => {
 
   it('13. stops trying once the table itself cannot be used, and says which writes were not attempted', async () => {
     // Prepare
-    const gone = await resolveTarget({ endpoint: deployment.endpoint, rulesTable: 'no-such-rules-table' });
+    const gone = await openRulesTables({ endpoint: deployment.endpoint, rulesTable: 'no-such-rules-table' });
     const plan = planRules([rule('one'), rule('two')], [], { prune: false });
     // Act
     const written = await applyPlan(gone, plan, { by: 'admin@example.com', at: new Date() });

@@ -14,7 +14,7 @@ import { decideCase } from '../../../src/cli/rules/rule-tests/decide-case';
 import { auditedCallsOf } from '../../../src/cli/rules/table/audited-requests';
 import { readRuleTable } from '../../../src/cli/rules/table/rule-table';
 import { RulesByApp } from '../../../src/cli/rules/table/rules-by-app';
-import { resolveTarget, type Target } from '../../../src/cli/rules/table/target';
+import { openRulesTables, type RulesTables } from '../../../src/cli/rules/table/rules-tables';
 import { replyOutcome } from '../../../src/http/pipeline';
 import { Deadline } from '../../../src/kernel/deadline';
 import { parsePayload } from '../../../src/lumos/payload';
@@ -244,7 +244,7 @@ const ANSWERS: Record<RuleKind, string[]> = {
 
 let deployment: TestDeployment;
 const documents = testDocumentClient();
-let target: Target;
+let target: RulesTables;
 let services: Record<RuleKind, KindService>;
 let run = 0;
 const seen: Record<RuleKind, Set<string>> = { pre_approval: new Set(), request_validation: new Set(), provisioning: new Set() };
@@ -253,7 +253,7 @@ beforeAll(async () => {
   // No rule cache: each run's `*` rules are new.
   deployment = await testDeployment(TOKEN, { env: { RULE_CACHE_SECONDS: '0' } });
   const { tables, deps, endpoint } = deployment;
-  target = await resolveTarget({ endpoint, rulesTable: tables.RULES_TABLE, auditTable: tables.AUDIT_TABLE, stateTable: tables.STATE_TABLE });
+  target = await openRulesTables({ endpoint, rulesTable: tables.RULES_TABLE, auditTable: tables.AUDIT_TABLE, stateTable: tables.STATE_TABLE });
   services = {
     pre_approval: new PreApprovalService(deps),
     // The defaults decideCase and the replay decide with: fail mode closed, the default message.

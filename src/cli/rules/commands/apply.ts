@@ -72,13 +72,13 @@ export const applyCommand: CliCommand<[string[], ApplyFlags], ApplyOptions, Appl
   },
   deps: (io, options) => ({ ...proposalDeps(io, options.json), review: reviewOnTerminal(io, options.json, options.yes) }),
   run: (options, deps) =>
-    withProposal(options, deps, async (proposal, target): Promise<ApplyOutcome> => {
-      if (!proposal.ok) return { shows: 'refused', plan: { proposal, where: target.where, rulesTable: target.rulesTable } };
+    withProposal(options, deps, async (proposal, db): Promise<ApplyOutcome> => {
+      if (!proposal.ok) return { shows: 'refused', plan: { proposal, where: db.where, rulesTable: db.rulesTable } };
       const { plan, replay } = proposal;
       if (planChanges(plan) === 0) return { shows: 'nothing to apply', plan };
-      if (!(await deps.review(plan, replay, target.rulesTable))) return { shows: 'declined' };
-      const by = await appliedBy(options.by, deps.cwd, target);
-      return { shows: 'applied', written: await applyPlan(target, plan, { by, at: deps.now() }), plan, replay };
+      if (!(await deps.review(plan, replay, db.rulesTable))) return { shows: 'declined' };
+      const by = await appliedBy(options.by, deps.cwd, db);
+      return { shows: 'applied', written: await applyPlan(db, plan, { by, at: deps.now() }), plan, replay };
     }),
   exitCode: (outcome) => {
     switch (outcome.shows) {

@@ -17,10 +17,10 @@ import type { CliCommand, CommandDeps } from '../../shared/command';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
 import { formatFinding } from '../../shared/finding';
+import type { TablesOptions } from '../../shared/open-tables';
 import { readDocumentFile } from '../../shared/rule-files';
+import { TableError } from '../../shared/table-error';
 import { namesTables, RULES_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
-import { TargetError } from '../../shared/target-error';
 import { type Colours, type Printed, printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { type Replay, replayCall } from '../replay/replay';
@@ -28,7 +28,7 @@ import { type CaseOutcome, decideCase } from '../rule-tests/decide-case';
 import { formatTreeLine, type TreeLine, traceTree } from '../rule-tests/trace-tree';
 import { auditedCallsOf } from '../table/audited-requests';
 import { explainRules } from '../table/explain-rules';
-import { resolveTarget, type Target } from '../table/target';
+import { openRulesTables, type RulesTables } from '../table/rules-tables';
 
 interface ExplainFlags extends CommonOptions, TablesOptions {
   kind?: string;
@@ -85,14 +85,14 @@ export const explainCommand: CliCommand<[string | undefined, ExplainFlags], Expl
     };
   },
   run: async (options, deps) => {
-    const needsTarget = options.rulesDir === undefined || 'request' in options.subject || namesTables(options.tables);
-    const target = needsTarget ? await resolveTarget(options.tables) : undefined;
+    const needsTables = options.rulesDir === undefined || 'request' in options.subject || namesTables(options.tables);
+    const db = needsTables ? await openRulesTables(options.tables) : undefined;
     try {
       return 'payload' in options.subject
-        ? await explainPayload(options.subject.payload, options, deps, target)
-        : await explainRequest(options.subject.request, options, deps.cwd, target as Target);
+        ? await explainPayload(options.subject.payload, options, deps, db)
+        : await explainRequest(options.subject.request, options, deps.cwd, db as RulesTables);
     } finally {
-      target?.close();
+      db?.close();
     }
   },
   exitCode: (outcome) => (outcome.shows === 'problems' || (outcome.shows === 'request' && outcome.calls.length === 0) ? EXIT.negative : EXIT.ok),
@@ -121,16 +121,16 @@ export const explainCommand: CliCommand<[string | undefined, ExplainFlags], Expl
   },
 };
 
-async function explainPayload(file: string, options: ExplainOptions, deps: CommandDeps, target: Target | undefined): Promise<ExplainOutcome> {
+async function explainPayload(file: string, options: ExplainOptions, deps: CommandDeps, db: RulesTables | undefined): Promise<ExplainOutcome> {
   const { kind } = options;
   const read = readDocumentFile(file, deps.cwd);
   if (!read.ok) return problems([formatFinding(read.problem)]);
   const parsed = parsePayload(read.document.value, kind);
   if (!parsed.ok) return problems(parsed.issues.map((issue) => `${file}: ${issue.path}: ${issue.message} (the webhook would answer 422)`));
-  const rules = await explainRules(options.rulesDir, deps.cwd, target);
+  const rules = await explainRules(options.rulesDir, deps.cwd, db);
   if (!rules.ok) return problems(rules.problems.map(formatFinding));
   const entries = rules.rules.for(parsed.request.payload.application.app_id);
-  const facts = await liveFacts(parsed.request, kind, entries, target, deps.now());
+  const facts = await liveFacts(parsed.request, kind, entries, db, deps.now());
   const outcome = decideCase(kind, parsed.request, entries, facts);
   return { shows: 'payload', kind, from: rules.from, stateAsOf: facts.now, outcome, tree: traceTree(outcome.trace, entries, facts) };
 }
@@ -149,27 +149,27 @@ function payloadLines(outcome: Extract<ExplainOutcome, { shows: 'payload' }>, c:
 }
 
 /** The state the rules ask about, read live; none needed, none read. */
-async function liveFacts(parsed: ParsedRequest, kind: RuleKind, entries: readonly RuleEntry[], target: Target | undefined, now: Date): Promise<Facts> {
+async function liveFacts(parsed: ParsedRequest, kind: RuleKind, entries: readonly RuleEntry[], db: RulesTables | undefined, now: Date): Promise<Facts> {
   const request = requestFacts(parsed);
   const needed = stateLookups(entries, kind, request);
   if (needed.shifts.length === 0 && needed.trainees.length === 0) return { request, now, shifts: [], trainings: [] };
-  if (target?.stateTable === undefined) {
-    throw new TargetError('these rules ask about on-call or training: give --state-table NAME (with --endpoint) or --stack NAME to read live state');
+  if (db?.stateTable === undefined) {
+    throw new TableError('these rules ask about on-call or training: give --state-table NAME (with --endpoint) or --stack NAME to read live state');
   }
-  const state = new DynamoStateSource(target.documents, target.stateTable);
+  const state = new DynamoStateSource(db.documents, db.stateTable);
   return (await loadFacts(state, now, entries, kind, request, new Deadline(STATE_BUDGET_MS))).facts;
 }
 
-async function explainRequest(taskUrl: string, options: ExplainOptions, cwd: string, target: Target): Promise<ExplainOutcome> {
-  if (target.auditTable === undefined) throw new UsageError('--request reads the audit: give --audit-table NAME (with --endpoint) or --stack NAME');
-  const calls = await auditedCallsOf(target, target.auditTable, taskUrl);
-  const rules = await explainRules(options.rulesDir, cwd, target);
+async function explainRequest(taskUrl: string, options: ExplainOptions, cwd: string, db: RulesTables): Promise<ExplainOutcome> {
+  if (db.auditTable === undefined) throw new UsageError('--request reads the audit: give --audit-table NAME (with --endpoint) or --stack NAME');
+  const calls = await auditedCallsOf(db, db.auditTable, taskUrl);
+  const rules = await explainRules(options.rulesDir, cwd, db);
   if (!rules.ok) return problems(rules.problems.map(formatFinding));
   const explained = calls.map((call): ExplainedCall => {
     const replay = replayCall(call, rules.rules.for(call.app_id));
     return { replay, tree: replay.replayable ? traceTree(replay.trace, rules.rules.for(call.app_id), replay.facts) : [] };
   });
-  return { shows: 'request', request: taskUrl, from: rules.from, auditTable: target.auditTable, calls: explained };
+  return { shows: 'request', request: taskUrl, from: rules.from, auditTable: db.auditTable, calls: explained };
 }
 
 function callJson({ replay, tree }: ExplainedCall): unknown {

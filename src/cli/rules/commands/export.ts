@@ -8,16 +8,16 @@ import type { Command } from 'commander';
 import type { CliCommand } from '../../shared/command';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { RULES_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
 import { printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { exportPaths } from '../table/export-paths';
 import { EXPORT_FORMATS, type ExportFormat, ruleFileText } from '../table/rule-file-text';
 import { type RuleItem, readRuleTable, ruleName } from '../table/rule-table';
+import { openRulesTables } from '../table/rules-tables';
 import { unrepresentable } from '../table/table-values';
-import { resolveTarget } from '../table/target';
 
 interface ExportFlags extends CommonOptions, TablesOptions {
   format?: string;
@@ -66,9 +66,9 @@ export const exportCommand: CliCommand<[string, ExportFlags], ExportOptions, Exp
     if (existsSync(folder) && readdirSync(folder).length > 0 && !force) {
       throw new UsageError(`${dir} is not empty: export into a new folder, or pass --force`);
     }
-    const target = await resolveTarget(tables);
+    const db = await openRulesTables(tables);
     try {
-      const all = (await readRuleTable(target)).sort((a, b) => (ruleName(a) < ruleName(b) ? -1 : ruleName(a) > ruleName(b) ? 1 : 0));
+      const all = (await readRuleTable(db)).sort((a, b) => (ruleName(a) < ruleName(b) ? -1 : ruleName(a) > ruleName(b) ? 1 : 0));
       // A value no file can hold is named, never written as something else; the other rules are exported.
       const refused = all.flatMap((item) =>
         unrepresentable(item).map((found) => ({ rule: ruleName(item), path: found.path, problem: `${found.what}: not exported` })),
@@ -79,9 +79,9 @@ export const exportCommand: CliCommand<[string, ExportFlags], ExportOptions, Exp
         const inside = relative(cwd, path);
         return inside.startsWith('..') || isAbsolute(inside) ? path : inside;
       });
-      return { dir, rulesTable: target.rulesTable, rules: items.length, files, refused };
+      return { dir, rulesTable: db.rulesTable, rules: items.length, files, refused };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: ({ refused }) => (refused.length > 0 ? EXIT.negative : EXIT.ok),

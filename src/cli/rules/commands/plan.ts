@@ -56,7 +56,7 @@ export const planCommand: CliCommand<[string[], ProposalFlags], ProposalCommandO
     ),
   options: ([paths, flags]) => proposalOptions(paths, flags),
   deps: (io, options) => proposalDeps(io, options.json),
-  run: (options, deps) => withProposal(options, deps, async (proposal, target) => ({ proposal, where: target.where, rulesTable: target.rulesTable })),
+  run: (options, deps) => withProposal(options, deps, async (proposal, db) => ({ proposal, where: db.where, rulesTable: db.rulesTable })),
   exitCode: ({ proposal }) => (proposal.ok ? EXIT.ok : EXIT.negative),
   print: planPrinter,
 };

@@ -8,7 +8,7 @@
 
 import { deleteRule, putRule, type RuleItem, ruleName, type WriteOutcome } from './rule-table';
 import type { RulesPlan } from './rules-plan';
-import type { Target } from './target';
+import type { RulesTables } from './rules-tables';
 
 export type ApplyOutcome = WriteOutcome | { status: 'not_attempted' };
 
@@ -24,16 +24,16 @@ interface PlannedWrite {
   write: () => Promise<WriteOutcome>;
 }
 
-export async function applyPlan(target: Target, plan: RulesPlan, stamp: { by: string; at: Date }): Promise<Written[]> {
+export async function applyPlan(db: RulesTables, plan: RulesPlan, stamp: { by: string; at: Date }): Promise<Written[]> {
   const stamped = (item: RuleItem): RuleItem => ({ ...item, updated_by: stamp.by, updated_at: stamp.at.toISOString() });
   const planned: PlannedWrite[] = [
-    ...plan.added.map((item) => ({ rule: ruleName(item), action: 'added' as const, write: () => putRule(target, stamped(item), null) })),
+    ...plan.added.map((item) => ({ rule: ruleName(item), action: 'added' as const, write: () => putRule(db, stamped(item), null) })),
     ...plan.changed.map((change) => ({
       rule: ruleName(change.after),
       action: 'changed' as const,
-      write: () => putRule(target, stamped(change.after), change.before),
+      write: () => putRule(db, stamped(change.after), change.before),
     })),
-    ...(plan.prune ? plan.missing.map((item) => ({ rule: ruleName(item), action: 'removed' as const, write: () => deleteRule(target, item) })) : []),
+    ...(plan.prune ? plan.missing.map((item) => ({ rule: ruleName(item), action: 'removed' as const, write: () => deleteRule(db, item) })) : []),
   ];
   const written: Written[] = [];
   let tableUnusable = false;

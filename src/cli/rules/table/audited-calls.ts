@@ -6,9 +6,9 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type AuditedCall, readAuditedCall } from '../../../audit/audited-call';
 import { JOB_KINDS } from '../../../audit/record';
-import { targetError } from '../../shared/target-error';
+import { tableError } from '../../shared/table-error';
+import type { RulesTables } from './rules-tables';
 import { scanItemPages } from './scan-items';
-import type { Target } from './target';
 
 /** What a replay reads of an item (everything `readAuditedCall` checks). */
 const ATTRIBUTES = ['kind', 'app_id', 'at', 'subject', 'requester', 'permissions', 'decision', 'rule_id', 'results', 'facts', 'request_task_url', 'request_id'];
@@ -25,10 +25,10 @@ export interface AuditProgress {
   onPage?(read: number): void;
 }
 
-export async function readAuditedCalls(target: Target, auditTable: string, since: Date, progress: AuditProgress = {}): Promise<AuditRead> {
+export async function readAuditedCalls(db: RulesTables, auditTable: string, since: Date, progress: AuditProgress = {}): Promise<AuditRead> {
   const what = `reading the audit table ${auditTable}`;
   try {
-    const { Table } = await target.documents.send(new DescribeTableCommand({ TableName: auditTable }));
+    const { Table } = await db.documents.send(new DescribeTableCommand({ TableName: auditTable }));
     progress.onStart?.(Table?.ItemCount);
     const read: AuditRead = { calls: [], unreadable: 0 };
     let scanned = 0;
@@ -47,7 +47,7 @@ export async function readAuditedCalls(target: Target, auditTable: string, since
           ExpressionAttributeValues: { ':since': since.toISOString() },
         };
         try {
-          for await (const page of scanItemPages(target.documents, input, stop.signal)) {
+          for await (const page of scanItemPages(db.documents, input, stop.signal)) {
             for (const item of page.items) {
               // A ledger job's item (the expiry sweeper, a removal resolved by hand) is no call to replay.
               if ((JOB_KINDS as readonly unknown[]).includes(item.kind)) continue;
@@ -66,6 +66,6 @@ export async function readAuditedCalls(target: Target, auditTable: string, since
     );
     return read;
   } catch (error) {
-    throw targetError(error, what, target.where);
+    throw tableError(error, what, db.where);
   }
 }

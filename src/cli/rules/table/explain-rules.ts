@@ -6,11 +6,11 @@ import type { Finding } from '../../shared/finding';
 import { findFiles, readRuleFiles } from '../../shared/rule-files';
 import { isRuleItem, readRuleTable } from './rule-table';
 import { RulesByApp } from './rules-by-app';
-import type { Target } from './target';
+import type { RulesTables } from './rules-tables';
 
 export type ExplainRules = { ok: true; rules: RulesByApp; from: string } | { ok: false; problems: Finding[] };
 
-export async function explainRules(rulesDir: string | undefined, cwd: string, target: Target | undefined): Promise<ExplainRules> {
+export async function explainRules(rulesDir: string | undefined, cwd: string, db: RulesTables | undefined): Promise<ExplainRules> {
   if (rulesDir !== undefined) {
     const files = readRuleFiles(findFiles([rulesDir], cwd).ruleFiles, cwd);
     const problems = files.flatMap((file) => (file.ok ? [] : [file.problem]));
@@ -19,6 +19,6 @@ export async function explainRules(rulesDir: string | undefined, cwd: string, ta
     const items = files.flatMap((file) => (file.ok && isRuleItem(file.item) ? [file.item] : []));
     return { ok: true, rules: new RulesByApp(items), from: `the rule files in ${rulesDir}` };
   }
-  if (target === undefined) throw new Error('explain needs rule files or a rules table');
-  return { ok: true, rules: new RulesByApp(await readRuleTable(target)), from: `the rules table ${target.rulesTable} (${target.where})` };
+  if (db === undefined) throw new Error('explain needs rule files or a rules table');
+  return { ok: true, rules: new RulesByApp(await readRuleTable(db)), from: `the rules table ${db.rulesTable} (${db.where})` };
 }

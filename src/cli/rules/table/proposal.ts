@@ -11,7 +11,7 @@ import { type AuditProgress, readAuditedCalls } from './audited-calls';
 import { type ReplaySummary, summariseReplay } from './replay-summary';
 import { isRuleItem, type RuleItem, readRuleTable, ruleKey, ruleName } from './rule-table';
 import { planRules, type RulesPlan } from './rules-plan';
-import type { Target } from './target';
+import type { RulesTables } from './rules-tables';
 
 export interface ProposalOptions {
   days: number;
@@ -43,7 +43,7 @@ export function parseDays(text: string | undefined): number {
   return days;
 }
 
-export async function propose(paths: readonly string[], cwd: string, target: Target, options: ProposalOptions, progress?: AuditProgress): Promise<Proposal> {
+export async function propose(paths: readonly string[], cwd: string, db: RulesTables, options: ProposalOptions, progress?: AuditProgress): Promise<Proposal> {
   const checked = checkRules(paths, cwd);
   if (checked.problems.length > 0) return { ok: false, problems: checked.problems };
   // `check` passed: every file is read, and its item's key is two strings.
@@ -54,9 +54,9 @@ export async function propose(paths: readonly string[], cwd: string, target: Tar
   const duplicates = duplicateFindings(ruleFiles);
   if (duplicates.length > 0) return { ok: false, problems: duplicates };
   const files = ruleFiles.map((file) => file.item);
-  const table = await readRuleTable(target);
+  const table = await readRuleTable(db);
   const plan = planRules(files, table, { prune: options.prune });
-  if (target.auditTable === undefined) {
+  if (db.auditTable === undefined) {
     return {
       ok: true,
       files: files.length,
@@ -67,7 +67,7 @@ export async function propose(paths: readonly string[], cwd: string, target: Tar
   }
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - options.days * 86_400_000);
-  const read = await readAuditedCalls(target, target.auditTable, since, progress);
+  const read = await readAuditedCalls(db, db.auditTable, since, progress);
   const summary = summariseReplay(read.calls, plan.proposed, table, { showSubjects: options.showSubjects });
   return { ok: true, files: files.length, table, plan, replay: { since: since.toISOString(), days: options.days, unreadable: read.unreadable, summary } };
 }

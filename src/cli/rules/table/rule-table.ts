@@ -6,10 +6,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { KNOWN_ATTRIBUTES, NOTE_ATTRIBUTES } from '../../../rules/rule-item';
-import { targetError } from '../../shared/target-error';
+import { tableError } from '../../shared/table-error';
+import type { RulesTables } from './rules-tables';
 import { scanPages } from './scan-pages';
 import { isPlainRecord } from './table-values';
-import type { Target } from './target';
 
 /**
  * A rule item as it is stored: its key (the table's, so two strings) and whatever else it holds,
@@ -47,15 +47,15 @@ function exactNumbers(value: unknown): unknown {
   return value;
 }
 
-export async function readRuleTable(target: Target): Promise<RuleItem[]> {
+export async function readRuleTable(db: RulesTables): Promise<RuleItem[]> {
   const items: RuleItem[] = [];
   try {
-    for await (const page of scanPages(target.ruleDocuments, { TableName: target.rulesTable })) {
+    for await (const page of scanPages(db.ruleDocuments, { TableName: db.rulesTable })) {
       // The table's key schema makes app_id and rule_id strings on every item.
       items.push(...(page.Items ?? []).map((item) => exactNumbers(item) as RuleItem));
     }
   } catch (error) {
-    throw targetError(error, `reading the rules table ${target.rulesTable}`, target.where);
+    throw tableError(error, `reading the rules table ${db.rulesTable}`, db.where);
   }
   return items;
 }
@@ -93,17 +93,17 @@ function unchanged(expected: RuleItem | null) {
  */
 export type WriteOutcome = { status: 'written'; unseen: string[] } | { status: 'conflict' } | { status: 'failed'; reason: string; tableUnusable: boolean };
 
-export async function putRule(target: Target, item: RuleItem, expected: RuleItem | null): Promise<WriteOutcome> {
-  return conditionally(target, `writing rule ${ruleName(item)}`, expected, () =>
-    target.ruleDocuments.send(new PutCommand({ TableName: target.rulesTable, Item: item, ReturnValues: 'ALL_OLD', ...unchanged(expected) })),
+export async function putRule(db: RulesTables, item: RuleItem, expected: RuleItem | null): Promise<WriteOutcome> {
+  return conditionally(db, `writing rule ${ruleName(item)}`, expected, () =>
+    db.ruleDocuments.send(new PutCommand({ TableName: db.rulesTable, Item: item, ReturnValues: 'ALL_OLD', ...unchanged(expected) })),
   );
 }
 
-export async function deleteRule(target: Target, expected: RuleItem): Promise<WriteOutcome> {
-  return conditionally(target, `removing rule ${ruleName(expected)}`, expected, () =>
-    target.ruleDocuments.send(
+export async function deleteRule(db: RulesTables, expected: RuleItem): Promise<WriteOutcome> {
+  return conditionally(db, `removing rule ${ruleName(expected)}`, expected, () =>
+    db.ruleDocuments.send(
       new DeleteCommand({
-        TableName: target.rulesTable,
+        TableName: db.rulesTable,
         Key: { app_id: expected.app_id, rule_id: expected.rule_id },
         ReturnValues: 'ALL_OLD',
         ...unchanged(expected),
@@ -113,7 +113,7 @@ export async function deleteRule(target: Target, expected: RuleItem): Promise<Wr
 }
 
 async function conditionally(
-  target: Target,
+  db: RulesTables,
   what: string,
   expected: RuleItem | null,
   write: () => Promise<{ Attributes?: Record<string, unknown> }>,
@@ -123,7 +123,7 @@ async function conditionally(
     return { status: 'written', unseen: Object.keys(before).filter((attribute) => expected === null || !Object.hasOwn(expected, attribute)) };
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return { status: 'conflict' };
-    const failure = targetError(error, what, target.where);
+    const failure = tableError(error, what, db.where);
     return { status: 'failed', reason: failure.detail, tableUnusable: failure.tableUnusable };
   }
 }

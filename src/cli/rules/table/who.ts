@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { UsageError } from '../../shared/usage-error';
 import { APPLIED_BY_MAX_CHARACTERS } from '../check/table-limits';
-import type { Target } from './target';
+import type { RulesTables } from './rules-tables';
 
 function gitEmail(cwd: string): string | undefined {
   const git = spawnSync('git', ['config', 'user.email'], { cwd, encoding: 'utf8' });
@@ -13,11 +13,11 @@ function gitEmail(cwd: string): string | undefined {
   return email === '' ? undefined : email;
 }
 
-export async function appliedBy(by: string | undefined, cwd: string, target: Target): Promise<string> {
+export async function appliedBy(by: string | undefined, cwd: string, db: RulesTables): Promise<string> {
   const person = by?.trim() || gitEmail(cwd);
   if (person === undefined) throw new UsageError('who is applying? give --by NAME (or set git config user.email)');
   // Bounded, so check can keep room for it in every item (src/cli/rules/check/table-limits.ts).
   if (person.length > APPLIED_BY_MAX_CHARACTERS) throw new UsageError(`--by (or git's user.email): at most ${APPLIED_BY_MAX_CHARACTERS} characters`);
-  const arn = await target.callerArn();
+  const arn = await db.callerArn();
   return arn === undefined ? person : `${person} (${arn})`;
 }

@@ -8,13 +8,13 @@ import type { Command } from 'commander';
 import { type CommandDeps, processDeps } from '../../shared/command';
 import { type CommonOptions, withCommonOptions } from '../../shared/common-options';
 import type { Io } from '../../shared/io';
+import type { TablesOptions } from '../../shared/open-tables';
 import { DEFAULT_RULES_PATH } from '../../shared/rule-files';
 import { RULES_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
 import type { AuditProgress } from './audited-calls';
 import { auditProgressBar } from './progress-bar';
 import { type Proposal, parseDays, propose } from './proposal';
-import { resolveTarget, type Target } from './target';
+import { openRulesTables, type RulesTables } from './rules-tables';
 
 export interface ProposalFlags extends CommonOptions, TablesOptions {
   days?: string;
@@ -58,19 +58,19 @@ export function proposalDeps(io: Io, json: boolean): ProposalDeps {
 export async function withProposal<T>(
   options: ProposalCommandOptions,
   deps: ProposalDeps,
-  use: (proposal: Proposal, target: Target) => Promise<T>,
+  use: (proposal: Proposal, db: RulesTables) => Promise<T>,
 ): Promise<T> {
-  const target = await resolveTarget(options.tables);
+  const db = await openRulesTables(options.tables);
   try {
     let proposal: Proposal;
     try {
       const settings = { days: options.days, prune: options.prune, showSubjects: options.showSubjects, now: deps.now() };
-      proposal = await propose(options.paths, deps.cwd, target, settings, deps.progress);
+      proposal = await propose(options.paths, deps.cwd, db, settings, deps.progress);
     } finally {
       deps.progress.stop();
     }
-    return await use(proposal, target);
+    return await use(proposal, db);
   } finally {
-    target.close();
+    db.close();
   }
 }

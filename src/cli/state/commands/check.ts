@@ -8,9 +8,9 @@ import { scanPages } from '../../rules/table/scan-pages';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { OpenTables, TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { printed, prose, quoted } from '../../shared/terminal-text';
 import { stateTableError } from '../import/state-write-error';
 import { stateItemProblems } from '../state-item-problems';
@@ -52,13 +52,13 @@ export const checkCommand: CliCommand<[CheckFlags], CheckOptions, CheckOutcome> 
     ),
   options: ([flags]) => ({ tables: tablesOf(flags) }),
   run: async (options) => {
-    const target = await openTables(options.tables, STATE_TABLES);
+    const db = await openTables(options.tables, STATE_TABLES);
     try {
-      return { table: target.required, ...(await checked(target)) };
+      return { table: db.required, ...(await checked(db)) };
     } catch (error) {
-      throw stateTableError(error, 'reading', target);
+      throw stateTableError(error, 'reading', db);
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: ({ withProblems }) => (withProblems > 0 ? EXIT.negative : EXIT.ok),
@@ -74,9 +74,9 @@ export const checkCommand: CliCommand<[CheckFlags], CheckOptions, CheckOutcome> 
   },
 };
 
-async function checked(target: TablesTarget): Promise<Omit<CheckOutcome, 'table'>> {
+async function checked(db: OpenTables): Promise<Omit<CheckOutcome, 'table'>> {
   const outcome: Omit<CheckOutcome, 'table'> = { scanned: 0, withProblems: 0, items: [] };
-  for await (const page of scanPages(target.documents, { TableName: target.required })) {
+  for await (const page of scanPages(db.documents, { TableName: db.required })) {
     for (const item of page.Items ?? []) {
       outcome.scanned += 1;
       const problems = stateItemProblems(item);

@@ -12,10 +12,10 @@ import { Deadline } from '../../../kernel/deadline';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
+import { tableError } from '../../shared/table-error';
 import { GRANTS_TABLES, openTables, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
-import { targetError } from '../../shared/target-error';
 import { printed, prose } from '../../shared/terminal-text';
 import { grantId } from '../grant-id';
 
@@ -68,19 +68,15 @@ export const grantsCommand: CliCommand<[GrantsFlags], GrantsOptions, GrantsOutco
     ),
   options: ([flags]) => ({ pending: flags.pending === true, tables: tablesOf(flags) }),
   run: async (options, deps) => {
-    const target = await openTables(options.tables, GRANTS_TABLES);
+    const db = await openTables(options.tables, GRANTS_TABLES);
     const now = deps.now();
     try {
-      const dueGrants = new DynamoDueGrants(target.documents, target.required);
+      const dueGrants = new DynamoDueGrants(db.documents, db.required);
       const due: DueEntry[] = [];
       try {
         for await (const page of dueGrants.due(now, new Deadline(READ_BUDGET_MS))) due.push(...page);
       } catch (error) {
-        throw targetError(
-          error instanceof Error && error.cause !== undefined ? error.cause : error,
-          `reading the grants table ${target.required}`,
-          target.where,
-        );
+        throw tableError(error instanceof Error && error.cause !== undefined ? error.cause : error, `reading the grants table ${db.required}`, db.where);
       }
       const unreadable = due.flatMap((entry) => ('grant' in entry ? [] : [entry])).sort((a, b) => (grantId(a.key) < grantId(b.key) ? -1 : 1));
       const grants = due
@@ -88,9 +84,9 @@ export const grantsCommand: CliCommand<[GrantsFlags], GrantsOptions, GrantsOutco
         .filter(({ state }) => state !== 'removed' && (!options.pending || state === 'pending_removal'))
         .sort((a, b) => (grantId(a.item) < grantId(b.item) ? -1 : 1))
         .map(({ item, state }) => grantRow(item, state));
-      return { table: target.required, at: now, pending: options.pending, grants, unreadable };
+      return { table: db.required, at: now, pending: options.pending, grants, unreadable };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: () => EXIT.ok,

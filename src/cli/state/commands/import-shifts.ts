@@ -103,7 +103,7 @@ export const importShiftsCommand: CliCommand<[string, ImportShiftsFlags], Import
       async (read, run) => {
         const { accepted, rejected, fileRejected } = await acceptedEntries(SHIFTS, read, run);
         // Rows the file itself gets wrong stop a replace; a row whose key a source syncs does not (that shift stays the source's).
-        const where = { target: run.target, schedule: options.name, deadline: run.deadline };
+        const where = { db: run.db, schedule: options.name, deadline: run.deadline };
         const listed = new Set(accepted.map(({ item }) => item.sk));
         const plan = options.replace ? await planReplace(where, listed, rangeOf(read.entries), fileRejected) : null;
         const imported = await writeAccepted(SHIFTS, accepted, rejected, run);

@@ -14,9 +14,9 @@ import { DynamoSyncedStateStore } from '../../../store/synced-state-store';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { OpenTables, TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { type Colours, type Printed, printed, prose } from '../../shared/terminal-text';
 import { atOption } from '../at-option';
 import { nameArgument } from '../import/name-argument';
@@ -76,15 +76,15 @@ export const onCallCommand: CliCommand<[string, OnCallFlags], OnCallOptions, OnC
   run: async (options, deps) => {
     const { schedule } = options;
     const at = options.at ?? deps.now();
-    const target = await openTables(options.tables, STATE_TABLES);
+    const db = await openTables(options.tables, STATE_TABLES);
     try {
-      const { people, unfindable, facts } = await readSchedule(target, schedule, at);
+      const { people, unfindable, facts } = await readSchedule(db, schedule, at);
       const source = facts.scheduleSources?.[0] ?? null;
       const stale = source !== null && sourceIsStale(source, at);
       const rows = people.flatMap((email) => personRow(email, schedule, facts));
-      return { table: target.required, schedule, at, source, stale, people: rows, unfindable };
+      return { table: db.required, schedule, at, source, stale, people: rows, unfindable };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: ({ people }) => (people.some((row) => row.on_call === true) ? EXIT.ok : EXIT.negative),
@@ -113,12 +113,12 @@ export const onCallCommand: CliCommand<[string, OnCallFlags], OnCallOptions, OnC
 };
 
 /** The schedule's shifts as the functions read them: the people its keys name, their shifts at `at`, and its source. */
-async function readSchedule(target: TablesTarget, schedule: string, at: Date): Promise<{ people: string[]; unfindable: number; facts: Facts }> {
+async function readSchedule(db: OpenTables, schedule: string, at: Date): Promise<{ people: string[]; unfindable: number; facts: Facts }> {
   const deadline = new Deadline(BUDGET_MS);
-  const state = new DynamoStateSource(target.documents, target.required, 0);
+  const state = new DynamoStateSource(db.documents, db.required, 0);
   try {
     // The people the schedule's keys name; a key the functions would not form (not normalised) is not found by them.
-    const keyed = (await new DynamoSyncedStateStore(target.documents, target.required).shiftsOf(schedule, deadline)).map((item) =>
+    const keyed = (await new DynamoSyncedStateStore(db.documents, db.required).shiftsOf(schedule, deadline)).map((item) =>
       item.sk.slice(0, item.sk.lastIndexOf('#')),
     );
     const people = [...new Set(keyed.filter((email) => normaliseEmail(email) === email))].sort();
@@ -132,7 +132,7 @@ async function readSchedule(target: TablesTarget, schedule: string, at: Date): P
     const request = { appId: '', permissions: [], target: '', requester: null, accessLength: null, customFields: {} };
     return { people, unfindable, facts: { request, now: at, shifts, scheduleSources } };
   } catch (error) {
-    throw stateTableError(error, 'reading', target);
+    throw stateTableError(error, 'reading', db);
   }
 }
 

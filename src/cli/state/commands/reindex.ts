@@ -15,10 +15,10 @@ import { scanItemPages } from '../../rules/table/scan-items';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { OpenTables, TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
+import { tableError } from '../../shared/table-error';
 import { GRANTS_TABLES, openTables, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions, TablesTarget } from '../../shared/table-target';
-import { targetError } from '../../shared/target-error';
 import { printed, prose } from '../../shared/terminal-text';
 import { grantId } from '../grant-id';
 
@@ -52,17 +52,13 @@ export const reindexCommand: CliCommand<[ReindexFlags], ReindexOptions, ReindexO
     ),
   options: ([flags]) => ({ tables: tablesOf(flags) }),
   run: async (options) => {
-    const target = await openTables(options.tables, GRANTS_TABLES);
+    const db = await openTables(options.tables, GRANTS_TABLES);
     try {
-      return { table: target.required, ...(await reindexed(target)) };
+      return { table: db.required, ...(await reindexed(db)) };
     } catch (error) {
-      throw targetError(
-        error instanceof Error && error.cause !== undefined ? error.cause : error,
-        `reindexing the grants table ${target.required}`,
-        target.where,
-      );
+      throw tableError(error instanceof Error && error.cause !== undefined ? error.cause : error, `reindexing the grants table ${db.required}`, db.where);
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: () => EXIT.ok,
@@ -79,11 +75,11 @@ export const reindexCommand: CliCommand<[ReindexFlags], ReindexOptions, ReindexO
   },
 };
 
-async function reindexed(target: TablesTarget): Promise<Omit<ReindexOutcome, 'table'>> {
-  const ledger = new DynamoGrantLedger(target.documents, target.required);
+async function reindexed(db: OpenTables): Promise<Omit<ReindexOutcome, 'table'>> {
+  const ledger = new DynamoGrantLedger(db.documents, db.required);
   const counts: Omit<ReindexOutcome, 'table'> = { scanned: 0, indexed: 0, changed: 0, unreadable: [] };
   // Through the item codec: an item rewritten here keeps every hold, whatever its task URL.
-  for await (const page of scanItemPages(target.documents, { TableName: target.required })) {
+  for await (const page of scanItemPages(db.documents, { TableName: db.required })) {
     for (const raw of page.items) {
       counts.scanned += 1;
       await reindexOne(ledger, raw, counts);

@@ -11,9 +11,9 @@ import { DynamoSyncedStateStore, type ExistingItem } from '../../../store/synced
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { OpenTables, TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { printed } from '../../shared/terminal-text';
 import { emailArgument } from '../email-argument';
 import { importer } from '../import/importer';
@@ -66,13 +66,13 @@ export const removeShiftCommand: CliCommand<[string, string, RemoveShiftFlags], 
   }),
   run: async ({ schedule, email, tables, ...options }, deps) => {
     const by = importer(options.by, deps.cwd);
-    const target = await openTables(tables, STATE_TABLES);
+    const db = await openTables(tables, STATE_TABLES);
     try {
-      const { removed, syncedLeft } = await removeHandWritten(target, schedule, email);
+      const { removed, syncedLeft } = await removeHandWritten(db, schedule, email);
       const rows = removed.map((item) => ({ starts_at: item.starts_at ?? null, ends_at: item.ends_at ?? null }));
-      return { table: target.required, schedule, email, by, removed: rows, syncedLeft };
+      return { table: db.required, schedule, email, by, removed: rows, syncedLeft };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: () => EXIT.ok,
@@ -86,19 +86,17 @@ export const removeShiftCommand: CliCommand<[string, string, RemoveShiftFlags], 
   },
 };
 
-async function removeHandWritten(target: TablesTarget, schedule: string, email: string): Promise<{ removed: ExistingItem[]; syncedLeft: number }> {
+async function removeHandWritten(db: OpenTables, schedule: string, email: string): Promise<{ removed: ExistingItem[]; syncedLeft: number }> {
   const deadline = new Deadline(BUDGET_MS);
   const prefix = shiftPersonPrefix(email);
   const removed: ExistingItem[] = [];
   try {
-    const theirs = (await new DynamoSyncedStateStore(target.documents, target.required).shiftsOf(schedule, deadline)).filter((item) =>
-      item.sk.startsWith(prefix),
-    );
+    const theirs = (await new DynamoSyncedStateStore(db.documents, db.required).shiftsOf(schedule, deadline)).filter((item) => item.sk.startsWith(prefix));
     for (const item of theirs.filter((shift) => shift.source === undefined)) {
-      if (await deleteHandWrittenShift(target.documents, target.required, item, deadline)) removed.push(item);
+      if (await deleteHandWrittenShift(db.documents, db.required, item, deadline)) removed.push(item);
     }
     return { removed, syncedLeft: theirs.filter((item) => item.source !== undefined).length };
   } catch (error) {
-    throw stateTableError(error, 'writing', target);
+    throw stateTableError(error, 'writing', db);
   }
 }

@@ -25,9 +25,9 @@ import type { ItemKey } from '../../../store/synced-state-store';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { OpenTables, TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { joined, type Printed, printed } from '../../shared/terminal-text';
 import { importer } from '../import/importer';
 import { nameArgument } from '../import/name-argument';
@@ -106,18 +106,18 @@ export const removeSourceCommand: CliCommand<[string, RemoveSourceFlags], Remove
   run: async (options, deps) => {
     const { id, dryRun } = options;
     const by = importer(options.by, deps.cwd);
-    const target = await openTables(options.tables, STATE_TABLES);
+    const db = await openTables(options.tables, STATE_TABLES);
     try {
       const deadline = new Deadline(BUDGET_MS);
-      const { records, searched, found } = await findSource(target, id, options.scan, deadline);
+      const { records, searched, found } = await findSource(db, id, options.scan, deadline);
       const nothing = records.item === null && records.status === null && found.length === 0;
       const removal: Removal =
         dryRun || nothing
           ? { sourceItem: records.item !== null, status: records.status !== null, items: found, changed: [] }
-          : await removeSource(target, id, by, found, deps.now(), deadline);
+          : await removeSource(db, id, by, found, deps.now(), deadline);
       const shifts = removal.items.filter(isShiftKey);
       return {
-        table: target.required,
+        table: db.required,
         id,
         by,
         dryRun,
@@ -132,7 +132,7 @@ export const removeSourceCommand: CliCommand<[string, RemoveSourceFlags], Remove
         trainingSource: 'courses' in (records.status ?? {}) || records.item?.type === 'knowbe4' || found.some((key) => !isShiftKey(key)),
       };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: ({ nothing }) => (nothing ? EXIT.negative : EXIT.ok),
@@ -156,12 +156,12 @@ export const removeSourceCommand: CliCommand<[string, RemoveSourceFlags], Remove
 
 /** The source's records and the items it synced, where its coverage says they can be (or anywhere, with `--scan`). */
 async function findSource(
-  target: TablesTarget,
+  db: OpenTables,
   id: string,
   scan: boolean,
   deadline: Deadline,
 ): Promise<{ records: SourceRecords; searched: SourceCoverage; found: ItemKey[] }> {
-  const { documents: client, required: table } = target;
+  const { documents: client, required: table } = db;
   try {
     const records = await sourceRecords(client, table, id, deadline);
     const searched: SourceCoverage = scan ? { scan: true } : sourceCoverage(records);
@@ -171,12 +171,12 @@ async function findSource(
         : (await Promise.all(searched.schedules.map((schedule) => syncedShiftsIn(client, table, id, schedule, deadline)))).flat();
     return { records, searched, found };
   } catch (error) {
-    throw stateTableError(error, 'reading', target);
+    throw stateTableError(error, 'reading', db);
   }
 }
 
-async function removeSource(target: TablesTarget, id: string, by: string, found: readonly ItemKey[], now: Date, deadline: Deadline): Promise<Removal> {
-  const { documents: client, required: table } = target;
+async function removeSource(db: OpenTables, id: string, by: string, found: readonly ItemKey[], now: Date, deadline: Deadline): Promise<Removal> {
+  const { documents: client, required: table } = db;
   try {
     // The item first, so no run started from now on lists the source; then the status's
     // removal mark, stamped now: a run started before it cannot record the source again,
@@ -189,7 +189,7 @@ async function removeSource(target: TablesTarget, id: string, by: string, found:
     });
     return { sourceItem, status, items: found.filter((key) => deleted.has(key)), changed: found.filter((key) => !deleted.has(key)) };
   } catch (error) {
-    throw stateTableError(error, 'writing', target);
+    throw stateTableError(error, 'writing', db);
   }
 }
 

@@ -16,9 +16,9 @@ import { DynamoAuditSink } from '../../../store/audit-sink';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { OpenTables, TablesOptions } from '../../shared/open-tables';
+import { TableError, tableError } from '../../shared/table-error';
 import { GRANTS_TABLES, openTables, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions, TablesTarget } from '../../shared/table-target';
-import { TargetError, targetError } from '../../shared/target-error';
 import { printed } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { grantId, parseGrantId } from '../grant-id';
@@ -72,15 +72,15 @@ export const resolveCommand: CliCommand<[string, ResolveFlags], ResolveOptions, 
     ),
   options: ([grant, flags]) => ({ grant: parseGrantId(grant), by: text(flags.by, '--by'), reason: text(flags.reason, '--reason'), tables: tablesOf(flags) }),
   run: async ({ grant: key, by, reason, tables }, deps) => {
-    const target = await openTables(tables, GRANTS_TABLES);
+    const db = await openTables(tables, GRANTS_TABLES);
     try {
-      const auditTable = target.tables.auditTable;
+      const auditTable = db.tables.auditTable;
       if (auditTable === undefined) throw new UsageError('--endpoint needs --audit-table NAME too: a resolution is audited');
-      const resolved = await close(target, key, by, reason, deps.now);
-      await audit(target, auditTable, key, resolved, by, reason, deps.now);
+      const resolved = await close(db, key, by, reason, deps.now);
+      await audit(db, auditTable, key, resolved, by, reason, deps.now);
       return { grant: grantId(key), resolved, by, reason };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: () => EXIT.ok,
@@ -91,11 +91,11 @@ export const resolveCommand: CliCommand<[string, ResolveFlags], ResolveOptions, 
 };
 
 /** The resolution's audit item, of kind `grant_resolved`: who closed it and why. */
-async function audit(target: TablesTarget, auditTable: string, key: GrantKey, resolved: GrantItem, by: string, reason: string, now: () => Date): Promise<void> {
+async function audit(db: OpenTables, auditTable: string, key: GrantKey, resolved: GrantItem, by: string, reason: string, now: () => Date): Promise<void> {
   const startedAt = Date.now();
   try {
     await auditJob(
-      new DynamoAuditSink(target.documents, auditTable, AUDIT_RETENTION_DAYS),
+      new DynamoAuditSink(db.documents, auditTable, AUDIT_RETENTION_DAYS),
       'grant_resolved',
       {
         app_id: resolved.app_id,
@@ -113,35 +113,35 @@ async function audit(target: TablesTarget, auditTable: string, key: GrantKey, re
       new Deadline(BUDGET_MS),
     );
   } catch {
-    throw new TargetError(`grant ${grantId(key)} was closed, but its audit item could not be written to ${auditTable}: record the resolution by hand`);
+    throw new TableError(`grant ${grantId(key)} was closed, but its audit item could not be written to ${auditTable}: record the resolution by hand`);
   }
 }
 
 /** Reads the grant, refuses anything but a pending removal, and writes it removed if nobody changed it meanwhile. */
-async function close(target: TablesTarget, key: GrantKey, by: string, reason: string, clock: () => Date): Promise<GrantItem> {
-  const ledger = new DynamoGrantLedger(target.documents, target.required);
-  const what = `the grants table ${target.required}`;
+async function close(db: OpenTables, key: GrantKey, by: string, reason: string, clock: () => Date): Promise<GrantItem> {
+  const ledger = new DynamoGrantLedger(db.documents, db.required);
+  const what = `the grants table ${db.required}`;
   const deadline = new Deadline(BUDGET_MS);
   try {
     const item = await ledger.get(key, deadline);
     const now = clock();
-    if (item === null) throw new TargetError(`grant ${grantId(key)} is not in ${target.required}`);
+    if (item === null) throw new TableError(`grant ${grantId(key)} is not in ${db.required}`);
     const state = grantStateAt(item, now);
     if (state !== 'pending_removal') {
-      throw new TargetError(`grant ${grantId(key)} is ${state}, not a pending removal: only a pending removal can be closed by hand`);
+      throw new TableError(`grant ${grantId(key)} is ${state}, not a pending removal: only a pending removal can be closed by hand`);
     }
     const resolved = asResolvedByHand(item, by, reason, now);
     if (!(await ledger.save(resolved, item.version, deadline))) {
-      throw new TargetError(
+      throw new TableError(
         `grant ${grantId(key)} changed while it was being closed (the sweeper or a webhook acted on it): look again with \`lumos-state grants --pending\``,
       );
     }
     return resolved;
   } catch (error) {
-    if (error instanceof TargetError) throw error;
+    if (error instanceof TableError) throw error;
     if (error instanceof UnreadableGrantError) {
-      throw new TargetError(`grant ${grantId(key)} in ${target.required} is not a readable grant (${error.problem}): fix the item first`);
+      throw new TableError(`grant ${grantId(key)} in ${db.required} is not a readable grant (${error.problem}): fix the item first`);
     }
-    throw targetError(error instanceof Error && error.cause !== undefined ? error.cause : error, `writing ${what}`, target.where);
+    throw tableError(error instanceof Error && error.cause !== undefined ? error.cause : error, `writing ${what}`, db.where);
   }
 }

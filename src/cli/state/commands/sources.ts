@@ -14,9 +14,9 @@ import type { SourceSecretPrefixes } from '../../../sync/source-secret-prefixes'
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
 import { type Colours, joined, type Printed, printed, prose } from '../../shared/terminal-text';
 import { stateTableError } from '../import/state-write-error';
 import { type SourcePrefixFlags, type SourcePrefixOptions, sourcePrefixesOf, sourcePrefixOptions, withSourcePrefixOptions } from '../source-options';
@@ -70,19 +70,19 @@ export const sourcesCommand: CliCommand<[SourcesFlags], SourcesOptions, SourcesO
     ),
   options: ([flags], io) => ({ prefixes: sourcePrefixOptions(flags, io), tables: tablesOf(flags) }),
   run: async (options, deps) => {
-    const target = await openTables(options.tables, STATE_TABLES);
+    const db = await openTables(options.tables, STATE_TABLES);
     const now = deps.now();
     try {
-      const prefixes = sourcePrefixesOf(options.prefixes, options.tables.stack, target);
+      const prefixes = sourcePrefixesOf(options.prefixes, options.tables.stack, db);
       let list: SourceList;
       try {
-        list = await readSources(new DynamoSourceStore(target.documents, target.required), prefixes, new Deadline(BUDGET_MS));
+        list = await readSources(new DynamoSourceStore(db.documents, db.required), prefixes, new Deadline(BUDGET_MS));
       } catch (error) {
-        throw stateTableError(error, 'reading', target);
+        throw stateTableError(error, 'reading', db);
       }
-      return { table: target.required, at: now, prefixes, sources: sourceRows(list, now) };
+      return { table: db.required, at: now, prefixes, sources: sourceRows(list, now) };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: ({ sources }) => (sources.some(troubled) ? EXIT.negative : EXIT.ok),

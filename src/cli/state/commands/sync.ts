@@ -18,9 +18,9 @@ import type { SourceOutcome } from '../../../sync/sync-source';
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { OpenTables, TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { type Colours, joined, type Printed, printed, prose } from '../../shared/terminal-text';
 import { UsageError } from '../../shared/usage-error';
 import { stateTableError } from '../import/state-write-error';
@@ -63,13 +63,13 @@ export const syncCommand: CliCommand<[string | undefined, SyncFlags], SyncOption
     ),
   options: ([only, flags], io) => ({ ...(only === undefined ? {} : { only }), prefixes: sourcePrefixOptions(flags, io), tables: tablesOf(flags) }),
   run: async (options) => {
-    const target = await openTables(options.tables, STATE_TABLES);
+    const db = await openTables(options.tables, STATE_TABLES);
     try {
-      const report = await syncNow(target, options);
+      const report = await syncNow(db, options);
       const outcomes = [...report.outcomes].sort((a, b) => (a.id < b.id ? -1 : 1));
-      return { table: target.required, startedAt: report.startedAt, outcomes, refused: report.problems };
+      return { table: db.required, startedAt: report.startedAt, outcomes, refused: report.problems };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: (outcome) => (failures(outcome) > 0 ? EXIT.negative : EXIT.ok),
@@ -85,16 +85,16 @@ export const syncCommand: CliCommand<[string | undefined, SyncFlags], SyncOption
 
 const failures = ({ outcomes, refused }: SyncOutcome): number => outcomes.filter((outcome) => outcome.status === 'failed').length + refused.length;
 
-async function syncNow(target: TablesTarget, options: SyncOptions): Promise<SyncReport> {
-  const prefixes = sourcePrefixesOf(options.prefixes, options.tables.stack, target);
+async function syncNow(db: OpenTables, options: SyncOptions): Promise<SyncReport> {
+  const prefixes = sourcePrefixesOf(options.prefixes, options.tables.stack, db);
   const { stack, region } = options.tables;
   const secretsManager = new SecretsManagerClient({ ...(stack !== undefined && region !== undefined ? { region } : {}), maxAttempts: 2 });
   // The report is the output: the run's own JSON log lines would only interleave with it.
   logger.setLogLevel('SILENT');
   try {
     const service = new SyncService({
-      sources: new DynamoSourceStore(target.documents, target.required),
-      state: new DynamoSyncedStateStore(target.documents, target.required),
+      sources: new DynamoSourceStore(db.documents, db.required),
+      state: new DynamoSyncedStateStore(db.documents, db.required),
       secrets: new SecretsManagerSourceSecrets(secretsManager, prefixes),
       sourcePrefixes: prefixes,
     });
@@ -102,7 +102,7 @@ async function syncNow(target: TablesTarget, options: SyncOptions): Promise<Sync
       return await service.run(new Deadline(BUDGET_MS), options.only);
     } catch (error) {
       if (error instanceof UnknownSourceError) throw new UsageError(`${error.message} (see \`lumos-state sources\`)`);
-      throw stateTableError(error, 'reading the sources from', target);
+      throw stateTableError(error, 'reading the sources from', db);
     }
   } finally {
     secretsManager.destroy();

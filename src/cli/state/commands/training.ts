@@ -9,9 +9,9 @@ import { DynamoStateSource, type StoredTraining } from '../../../store/state-sou
 import type { CliCommand } from '../../shared/command';
 import { withJsonOption } from '../../shared/common-options';
 import { EXIT } from '../../shared/exit-codes';
+import type { TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { openTables, STATE_TABLES, tablesOf, withTableOptions } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
 import { printed } from '../../shared/terminal-text';
 import { emailArgument } from '../email-argument';
 import { stateTableError } from '../import/state-write-error';
@@ -57,13 +57,13 @@ export const trainingCommand: CliCommand<[string, TrainingFlags], TrainingOption
   options: ([email, flags]) => ({ email: emailArgument(email), tables: tablesOf(flags) }),
   run: async ({ email, tables }, deps) => {
     const now = deps.now();
-    const target = await openTables(tables, STATE_TABLES);
+    const db = await openTables(tables, STATE_TABLES);
     try {
       let records: StoredTraining[];
       try {
-        records = await new DynamoStateSource(target.documents, target.required, 0).trainings([email], new Deadline(BUDGET_MS));
+        records = await new DynamoStateSource(db.documents, db.required, 0).trainings([email], new Deadline(BUDGET_MS));
       } catch (error) {
-        throw stateTableError(error, 'reading', target);
+        throw stateTableError(error, 'reading', db);
       }
       const rows = records
         .map((record) => ({
@@ -74,9 +74,9 @@ export const trainingCommand: CliCommand<[string, TrainingFlags], TrainingOption
           source: record.source ?? null,
         }))
         .sort((a, b) => (a.course < b.course ? -1 : 1));
-      return { table: target.required, email, at: now, records: rows };
+      return { table: db.required, email, at: now, records: rows };
     } finally {
-      target.close();
+      db.close();
     }
   },
   exitCode: ({ records }) => (records.length > 0 ? EXIT.ok : EXIT.negative),

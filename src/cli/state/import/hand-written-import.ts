@@ -13,9 +13,9 @@ import { DynamoSyncedStateStore } from '../../../store/synced-state-store';
 import type { TrainingItem } from '../../../store/training-item';
 import type { CommandDeps } from '../../shared/command';
 import { EXIT, type ExitCode } from '../../shared/exit-codes';
+import type { OpenTables, TablesOptions } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
 import { openTables, STATE_TABLES, tablesOf } from '../../shared/table-options';
-import type { TablesOptions, TablesTarget } from '../../shared/table-target';
 import { type Colours, type Printed, printed } from '../../shared/terminal-text';
 import { importer } from './importer';
 import { nameArgument } from './name-argument';
@@ -90,7 +90,7 @@ export interface ImportKind<Entry extends FileEntry, Item extends ImportItem, Wr
 /** An import under way: its tables, who imports, its clock and budget. */
 export interface ImportRun {
   options: ImportOptions;
-  target: TablesTarget;
+  db: OpenTables;
   by: string;
   now: Date;
   deadline: Deadline;
@@ -121,11 +121,11 @@ export async function runImport<Read extends FileEntries<FileEntry>, Result>(
   const now = deps.now();
   const read = await readEntries(readImportFile(options.file, deps.cwd), now);
   const by = importer(options.by, deps.cwd);
-  const target = await openTables(options.tables, STATE_TABLES);
+  const db = await openTables(options.tables, STATE_TABLES);
   try {
-    return await use(read, { options, target, by, now, deadline: new Deadline(BUDGET_MS) });
+    return await use(read, { options, db, by, now, deadline: new Deadline(BUDGET_MS) });
   } finally {
-    target.close();
+    db.close();
   }
 }
 
@@ -147,11 +147,11 @@ export async function acceptedEntries<Entry extends FileEntry, Item extends Impo
     rejected,
   );
   const fileRejected = [...rejected];
-  const store = new DynamoSyncedStateStore(run.target.documents, run.target.required);
+  const store = new DynamoSyncedStateStore(run.db.documents, run.db.required);
   const accepted = await notSynced(
     candidates,
     store,
-    run.target,
+    run.db,
     run.deadline,
     ({ entry }, source) => ({ line: entry.line, value: entry.email, reason: `source ${source} synced this ${kind.shortNoun}; the sync keeps it current` }),
     rejected,
@@ -166,9 +166,9 @@ export async function writeAccepted<Entry extends FileEntry, Item extends Import
   rejected: Rejection[],
   run: ImportRun,
 ): Promise<ImportOutcome<Written, Kept>> {
-  const writes = run.options.dryRun ? { written: [...accepted], kept: [] } : await writeHandWritten(accepted, run.target, run.deadline);
+  const writes = run.options.dryRun ? { written: [...accepted], kept: [] } : await writeHandWritten(accepted, run.db, run.deadline);
   return {
-    table: run.target.required,
+    table: run.db.required,
     name: run.options.name,
     file: run.options.file,
     dryRun: run.options.dryRun,

@@ -5,7 +5,7 @@
  */
 import type { Deadline } from '../../../kernel/deadline';
 import type { SyncedStateStore } from '../../../store/synced-state-store';
-import type { TablesTarget } from '../../shared/table-target';
+import type { OpenTables } from '../../shared/open-tables';
 import type { Rejection } from './rejection';
 import { stateTableError } from './state-write-error';
 
@@ -16,7 +16,7 @@ interface Candidate {
 export async function notSynced<C extends Candidate>(
   candidates: readonly C[],
   store: Pick<SyncedStateStore, 'existing'>,
-  target: TablesTarget,
+  db: OpenTables,
   deadline: Deadline,
   rejectionOf: (candidate: C, source: string) => Rejection,
   rejected: Rejection[],
@@ -30,7 +30,7 @@ export async function notSynced<C extends Candidate>(
     );
     synced = new Map(existing.flatMap((item) => (item.source === undefined ? [] : [[keyOf(item), item.source] as const])));
   } catch (error) {
-    throw stateTableError(error, 'reading', target);
+    throw stateTableError(error, 'reading', db);
   }
   return candidates.filter((candidate) => {
     const source = synced.get(keyOf(candidate.item));

@@ -7,8 +7,8 @@
  */
 import type { Deadline } from '../../../kernel/deadline';
 import { cutShiftAsRead, deleteShiftAsRead, type ShiftAsRead, shiftsAsRead } from '../../../store/hand-written-shifts';
+import type { OpenTables } from '../../shared/open-tables';
 import { plural } from '../../shared/plural';
-import type { TablesTarget } from '../../shared/table-target';
 import { type Printed, printed, prose } from '../../shared/terminal-text';
 import { type DroppedShifts, droppedShifts, type TimeRange } from './dropped-shifts';
 import type { Rejection } from './rejection';
@@ -42,14 +42,14 @@ export interface Replaced {
   skipped?: string;
 }
 
-interface ReplaceTarget {
-  target: TablesTarget;
+interface ReplaceScope {
+  db: OpenTables;
   schedule: string;
   deadline: Deadline;
 }
 
 export async function planReplace(
-  { target, schedule, deadline }: ReplaceTarget,
+  { db, schedule, deadline }: ReplaceScope,
   listedKeys: ReadonlySet<string>,
   range: TimeRange | null,
   rejected: readonly Rejection[],
@@ -61,15 +61,15 @@ export async function planReplace(
   if (range === null) return { range: shown, from, skipped: 'the file lists no shift, so it has no time range' };
   let existing: ShiftAsRead[];
   try {
-    existing = await shiftsAsRead(target.documents, target.required, schedule, deadline);
+    existing = await shiftsAsRead(db.documents, db.required, schedule, deadline);
   } catch (error) {
-    throw stateTableError(error, 'reading', target);
+    throw stateTableError(error, 'reading', db);
   }
   return { range: shown, from, dropped: droppedShifts(existing, listedKeys, range) };
 }
 
 /** The plan carried out (in a dry run, as planned), as shown. */
-export async function carryOut(plan: ReplacePlan, dryRun: boolean, where: ReplaceTarget): Promise<Replaced> {
+export async function carryOut(plan: ReplacePlan, dryRun: boolean, where: ReplaceScope): Promise<Replaced> {
   const done = plan.dropped === undefined ? undefined : dryRun ? { ...plan.dropped, changed: [] } : await replaceDropped(where, plan.dropped, plan.from);
   return {
     range: plan.range,
@@ -84,22 +84,22 @@ export async function carryOut(plan: ReplacePlan, dryRun: boolean, where: Replac
 
 /** Cuts and removes, each only while the shift is as read; those written again meanwhile are left and listed. */
 async function replaceDropped(
-  { target, deadline }: ReplaceTarget,
+  { db, deadline }: ReplaceScope,
   dropped: DroppedShifts<ShiftAsRead>,
   cutTo: Date,
 ): Promise<DroppedShifts<ShiftAsRead> & { changed: ShiftAsRead[] }> {
   const done: DroppedShifts<ShiftAsRead> & { changed: ShiftAsRead[] } = { cut: [], removed: [], kept: dropped.kept, changed: [] };
   try {
     for (const shift of dropped.cut) {
-      if (await cutShiftAsRead(target.documents, target.required, shift, cutTo, deadline)) done.cut.push(shift);
+      if (await cutShiftAsRead(db.documents, db.required, shift, cutTo, deadline)) done.cut.push(shift);
       else done.changed.push(shift);
     }
     for (const shift of dropped.removed) {
-      if (await deleteShiftAsRead(target.documents, target.required, shift, deadline)) done.removed.push(shift);
+      if (await deleteShiftAsRead(db.documents, db.required, shift, deadline)) done.removed.push(shift);
       else done.changed.push(shift);
     }
   } catch (error) {
-    throw stateTableError(error, 'writing', target);
+    throw stateTableError(error, 'writing', db);
   }
   return done;
 }

@@ -1,9 +1,9 @@
 /** A store failure while a command reads or writes the state table, as the CLI's one-line error. */
-import type { TablesTarget } from '../../shared/table-target';
-import { TargetError, targetError } from '../../shared/target-error';
+import type { OpenTables } from '../../shared/open-tables';
+import { TableError, tableError } from '../../shared/table-error';
 import { UsageError } from '../../shared/usage-error';
 
-export function stateTableError(error: unknown, what: string, target: TablesTarget): Error {
-  if (error instanceof TargetError || error instanceof UsageError) return error;
-  return targetError(error instanceof Error && error.cause !== undefined ? error.cause : error, `${what} the state table ${target.required}`, target.where);
+export function stateTableError(error: unknown, what: string, db: OpenTables): Error {
+  if (error instanceof TableError || error instanceof UsageError) return error;
+  return tableError(error instanceof Error && error.cause !== undefined ? error.cause : error, `${what} the state table ${db.required}`, db.where);
 }

@@ -8,7 +8,7 @@ import { inPool } from '../../../kernel/pool';
 import { putHandWritten } from '../../../store/hand-written-put';
 import type { ShiftItem } from '../../../store/shift-item';
 import type { TrainingItem } from '../../../store/training-item';
-import type { TablesTarget } from '../../shared/table-target';
+import type { OpenTables } from '../../shared/open-tables';
 import { stateTableError } from './state-write-error';
 
 const AT_ONCE = 8;
@@ -21,17 +21,17 @@ export interface HandWrittenWrites<C> {
 
 export async function writeHandWritten<C extends { item: ShiftItem | TrainingItem }>(
   candidates: readonly C[],
-  target: TablesTarget,
+  db: OpenTables,
   deadline: Deadline,
 ): Promise<HandWrittenWrites<C>> {
   const outcomes = new Map<C, string | null | true>();
   try {
     await inPool(candidates, AT_ONCE, async (candidate) => {
-      const put = await putHandWritten(target.documents, target.required, candidate.item, deadline);
+      const put = await putHandWritten(db.documents, db.required, candidate.item, deadline);
       outcomes.set(candidate, put.written ? true : put.source);
     });
   } catch (error) {
-    throw stateTableError(error, 'writing', target);
+    throw stateTableError(error, 'writing', db);
   }
   // In the file's order, whatever order the puts finished in.
   const writes: HandWrittenWrites<C> = { written: [], kept: [] };

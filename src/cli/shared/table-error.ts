@@ -2,8 +2,8 @@
  * A table the command needs cannot be used (unreachable, missing, no credentials, a stack without
  * its outputs): one line saying which and how to fix it, exit 1, never a stack trace.
  */
-export class TargetError extends Error {
-  override name = 'TargetError';
+export class TableError extends Error {
+  override name = 'TableError';
 
   /**
    * `tableUnusable`: the table itself cannot be used (missing, unreachable, credentials refused),
@@ -20,9 +20,9 @@ export class TargetError extends Error {
 }
 
 /** An AWS SDK failure as that one line; `what` names what was being done, e.g. "reading the rules table lumos-rules". */
-export function targetError(error: unknown, what: string, where: string): TargetError {
+export function tableError(error: unknown, what: string, where: string): TableError {
   const { detail, tableUnusable } = failureOf(error, where);
-  return new TargetError(`${what}: ${detail}`, tableUnusable, detail);
+  return new TableError(`${what}: ${detail}`, tableUnusable, detail);
 }
 
 function failureOf(error: unknown, where: string): { detail: string; tableUnusable: boolean } {

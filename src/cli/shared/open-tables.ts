@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MARSHALL_OPTIONS } from '../../store/dynamo-client';
-import { TargetError, targetError } from './target-error';
+import { TableError, tableError } from './table-error';
 import { UsageError } from './usage-error';
 
 export type TableOption = 'rulesTable' | 'auditTable' | 'stateTable' | 'grantsTable';
@@ -36,7 +36,7 @@ export interface TablesOptions extends Partial<Record<TableOption, string>> {
   stack?: string;
 }
 
-export interface TablesTarget {
+export interface OpenTables {
   documents: DynamoDBDocumentClient;
   /** For rule items: every number read exactly (`NumberValue`), so a write's condition compares exact values. */
   ruleDocuments: DynamoDBDocumentClient;
@@ -57,7 +57,7 @@ export interface TablesTarget {
  * Two document clients, each over a client of its own: document clients made from one client
  * share its middleware, and the last one's number handling would apply to both.
  */
-function documentClients(makeClient: () => DynamoDBClient): Pick<TablesTarget, 'documents' | 'ruleDocuments' | 'close'> {
+function documentClients(makeClient: () => DynamoDBClient): Pick<OpenTables, 'documents' | 'ruleDocuments' | 'close'> {
   const clients = [makeClient(), makeClient()] as const;
   return {
     documents: DynamoDBDocumentClient.from(clients[0], { marshallOptions: { ...MARSHALL_OPTIONS } }),
@@ -76,14 +76,14 @@ const given = (options: TablesOptions, lookUp: (option: TableOption) => string |
     }),
   );
 
-export async function resolveTables(options: TablesOptions, required: TableOption): Promise<TablesTarget> {
+export async function resolveTables(options: TablesOptions, required: TableOption): Promise<OpenTables> {
   if (options.stack !== undefined && options.endpoint !== undefined) throw new UsageError('give --endpoint or --stack, not both');
-  if (options.endpoint !== undefined) return localTarget(options.endpoint, options, required);
-  if (options.stack !== undefined) return stackTarget(options.stack, options, required);
+  if (options.endpoint !== undefined) return localTables(options.endpoint, options, required);
+  if (options.stack !== undefined) return stackTables(options.stack, options, required);
   throw new UsageError(`which tables? give --endpoint URL ${TABLE_FLAGS[required]} NAME (DynamoDB Local, as \`npm start\` prints), or --stack NAME`);
 }
 
-function localTarget(endpoint: string, options: TablesOptions, required: TableOption): TablesTarget {
+function localTables(endpoint: string, options: TablesOptions, required: TableOption): OpenTables {
   if (!/^https?:\/\/[^/]/i.test(endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`);
   const name = options[required];
   if (name === undefined) throw new UsageError(`--endpoint needs ${TABLE_FLAGS[required]} NAME (as the \`npm start\` banner prints)`);
@@ -99,7 +99,7 @@ function localTarget(endpoint: string, options: TablesOptions, required: TableOp
   };
 }
 
-async function stackTarget(stack: string, options: TablesOptions, required: TableOption): Promise<TablesTarget> {
+async function stackTables(stack: string, options: TablesOptions, required: TableOption): Promise<OpenTables> {
   const region = options.region === undefined ? {} : { region: options.region };
   const cloudFormation = new CloudFormationClient(region);
   let outputs: Record<string, string>;
@@ -110,14 +110,14 @@ async function stackTarget(stack: string, options: TablesOptions, required: Tabl
     );
   } catch (error) {
     if (error instanceof Error && error.name === 'ValidationError')
-      throw new TargetError(`stack ${stack} not found (check --stack and the region: --region or AWS_REGION)`);
-    throw targetError(error, `reading the outputs of stack ${stack}`, 'CloudFormation');
+      throw new TableError(`stack ${stack} not found (check --stack and the region: --region or AWS_REGION)`);
+    throw tableError(error, `reading the outputs of stack ${stack}`, 'CloudFormation');
   } finally {
     cloudFormation.destroy();
   }
   const tables = given(options, (option) => outputs[OUTPUTS[option]]);
   const name = tables[required];
-  if (name === undefined) throw new TargetError(`stack ${stack} has no ${OUTPUTS[required]} output: is it this project's stack?`);
+  if (name === undefined) throw new TableError(`stack ${stack} has no ${OUTPUTS[required]} output: is it this project's stack?`);
   return {
     ...documentClients(() => new DynamoDBClient({ ...region, maxAttempts: 3 })),
     required: name,
@@ -129,7 +129,7 @@ async function stackTarget(stack: string, options: TablesOptions, required: Tabl
       try {
         return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
       } catch (error) {
-        throw targetError(error, 'finding who is calling (STS)', 'AWS');
+        throw tableError(error, 'finding who is calling (STS)', 'AWS');
       } finally {
         sts.destroy();
       }

@@ -1,12 +1,12 @@
 /**
- * Which tables a rules command works on (src/cli/shared/table-target.ts resolves them): DynamoDB
+ * Which tables a rules command works on (src/cli/shared/open-tables.ts resolves them): DynamoDB
  * Local (`--endpoint URL --rules-table NAME`) or a deployed stack (`--stack NAME`).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TablesOptions } from '../../shared/open-tables';
 import { openTables, RULES_TABLES } from '../../shared/table-options';
-import type { TablesOptions } from '../../shared/table-target';
 
-export interface Target {
+export interface RulesTables {
   documents: DynamoDBDocumentClient;
   /** For rule items: every number read exactly (`NumberValue`), so a write's condition compares exact values. */
   ruleDocuments: DynamoDBDocumentClient;
@@ -22,7 +22,7 @@ export interface Target {
 }
 
 /** The rules commands' tables: the rules table always, the audit and state tables when given or in the stack's outputs. */
-export async function resolveTarget(options: TablesOptions): Promise<Target> {
+export async function openRulesTables(options: TablesOptions): Promise<RulesTables> {
   const { tables, required, ...resolved } = await openTables(options, RULES_TABLES);
   return {
     ...resolved,
