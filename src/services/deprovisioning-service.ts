@@ -37,7 +37,7 @@ export class DeprovisioningService implements KindService {
 
   private readonly removal: GrantRemoval;
 
-  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now'>) {
+  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now' | 'backoff'>) {
     this.removal = new GrantRemoval(deps);
   }
 
@@ -62,6 +62,7 @@ export class DeprovisioningService implements KindService {
         deadline,
         () => this.attempt(target, deadline),
         (why) => ({ permission: target.permission.value, status: 'failed', detail: GAVE_UP[why] }),
+        this.deps.backoff,
       ),
     );
   }

@@ -56,7 +56,7 @@ type Swept =
   | { kind: 'waiting'; grant: GrantItem }
   | { kind: 'worked'; grant: GrantItem; reason: 'expired' | 'pending_removal'; removal: Removal };
 
-type Deps = Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now'> & { readonly due: DueGrants };
+type Deps = Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now' | 'backoff'> & { readonly due: DueGrants };
 
 export class ExpirySweeper implements ScheduledService {
   readonly name = 'expiry_sweeper';
@@ -107,6 +107,7 @@ export class ExpirySweeper implements ScheduledService {
           logger.warn('expired grant not swept this run', { ...key, why: GAVE_UP[why] });
           return { kind: 'waiting', grant: indexed };
         },
+        this.deps.backoff,
       );
     } catch (error) {
       // The ledger itself failed: the grant stays due, and the next run tries again.

@@ -24,7 +24,7 @@ export type Removal =
   | { status: 'not_called'; message: string };
 
 export class GrantRemoval {
-  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'provisioners' | 'now'>) {}
+  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'provisioners' | 'now' | 'backoff'>) {}
 
   /** `revoking` first (the lock), then the target, then `removed` or `pending_removal`, each conditional on our own last write. */
   async revoke(grant: GrantItem, target: GrantTarget, deadline: Deadline): Promise<LedgerStep<Removal>> {
@@ -71,6 +71,7 @@ export class GrantRemoval {
           logger.error('grant may have lost its access to a late removal and could not be checked', { ...grantNamed(revoking), why });
           return `; the grant changed meanwhile and could not be checked (${GAVE_UP[why]}); an error log names it`;
         },
+        this.deps.backoff,
       );
     } catch (error) {
       logger.error('grant may have lost its access to a late removal and could not be checked', {

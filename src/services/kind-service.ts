@@ -6,6 +6,7 @@ import type { Provisioners } from '../provisioners/dispatch';
 import type { GrantLedger } from '../store/grant-ledger';
 import type { RuleSource } from '../store/rule-source';
 import type { StateSource } from '../store/state-source';
+import type { Backoff } from './ledger-retry';
 
 /** One webhook kind's work on a parsed, authenticated call; the pipeline does everything around it. */
 export interface KindService {
@@ -24,4 +25,6 @@ export interface ServiceDependencies {
   readonly provisioners: Provisioners;
   /** The clock for ledger times (a grant's start and end, a removal's mark): each write reads it. */
   readonly now: () => Date;
+  /** How a step on a grant held up by another call waits before it tries again; default `LEDGER_BACKOFF`. */
+  readonly backoff?: Backoff;
 }
