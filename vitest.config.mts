@@ -25,6 +25,14 @@ export default defineConfig({
     // Many files wait on sockets, child processes and timers rather than the CPU, so more workers
     // than cores (vitest's default is one fewer than the cores) keep both cores busy.
     maxWorkers: 3,
+    // `npm run test:coverage` (CI): line coverage of the product code; the floor is the measured
+    // figure rounded down to 5 %, so a change that drops it below fails the run.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts', 'lib/**/*.ts'],
+      reporter: ['text-summary'],
+      thresholds: { lines: 90 },
+    },
     projects: [
       { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'] } },
       {
