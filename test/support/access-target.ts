@@ -4,7 +4,7 @@
  * fail; the change takes effect when the answer leaves (the latest moment a real system could
  * apply it), so a held removal still lands after anything that reached the server meanwhile.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Parking } from './parking';
 
@@ -40,27 +40,38 @@ export interface AccessTarget {
   close(): Promise<void>;
 }
 
+/** `POST` or `DELETE` of `/access/<email>/<permission>`, as the call and the access it is about. */
+function callOf(method: string, url: string): { method: string; access: string } | null {
+  const match = /^\/access\/([^/]+)\/([^/]+)$/.exec(url);
+  if (!match || (method !== 'POST' && method !== 'DELETE')) return null;
+  return { method, access: `${decodeURIComponent(match[1] as string)}#${decodeURIComponent(match[2] as string)}` };
+}
+
 export async function startAccessTarget(): Promise<AccessTarget> {
   const target = { access: new Set<string>(), calls: [] as TargetCall[], provision: {} as Behaviour, deprovision: {} as Behaviour };
   const held = new Parking<HeldCall>();
+
+  /** Held first if asked; then the change (a 2xx only) and the answer leave together. */
+  async function carryOut({ method, access }: { method: string; access: string }, response: ServerResponse): Promise<void> {
+    const behaviour = method === 'POST' ? target.provision : target.deprovision;
+    const status = behaviour.status ?? 204;
+    let answered = () => {};
+    if (behaviour.hold === true) await held.park({ method, access, answered: new Promise<void>((resolve) => (answered = resolve)) });
+    if (status >= 200 && status < 300) {
+      if (method === 'POST') target.access.add(access);
+      else target.access.delete(access);
+    }
+    target.calls.push({ method, access, status });
+    response.writeHead(status).end();
+    answered();
+  }
+
   const server: Server = createServer((request, response) => {
     request.resume();
-    request.on('end', async () => {
-      const match = /^\/access\/([^/]+)\/([^/]+)$/.exec(request.url ?? '');
-      const method = request.method ?? '';
-      if (!match || (method !== 'POST' && method !== 'DELETE')) return response.writeHead(404).end();
-      const access = `${decodeURIComponent(match[1] as string)}#${decodeURIComponent(match[2] as string)}`;
-      const behaviour = method === 'POST' ? target.provision : target.deprovision;
-      const status = behaviour.status ?? 204;
-      let answered = () => {};
-      if (behaviour.hold === true) await held.park({ method, access, answered: new Promise<void>((resolve) => (answered = resolve)) });
-      if (status >= 200 && status < 300) {
-        if (method === 'POST') target.access.add(access);
-        else target.access.delete(access);
-      }
-      target.calls.push({ method, access, status });
-      response.writeHead(status).end();
-      answered();
+    request.on('end', () => {
+      const call = callOf(request.method ?? '', request.url ?? '');
+      if (call === null) response.writeHead(404).end();
+      else void carryOut(call, response);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
