@@ -39,7 +39,7 @@ describe('npm start expiry sweeper', () => {
     const read = async () => (await testDocumentClient().send(new GetCommand({ TableName: runtime.tables.GRANTS_TABLE, Key: key, ConsistentRead: true }))).Item;
     const granted = await read();
     // Act: the clock passes the expiry; one sweep (a second apart, and its run) must find it
-    clock.offsetMs = 2_000;
+    clock.offsetMs = 3_000;
     const after = await vi.waitFor(
       async () => {
         const item = await read();

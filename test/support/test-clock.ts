@@ -1,19 +1,22 @@
 /**
- * Time the test controls: a clock running ahead of the real one by an offset the test sets, and
- * the grants ledger's retry backoff on it, whose sleeps either move the clock on instead of
- * waiting, wait for the test (parked), or wait as in production.
+ * Time the test controls: a clock that stands still unless the test (or a retry's sleep) moves
+ * it on, and the grants ledger's retry backoff on it, whose sleeps either move the clock on
+ * instead of waiting, wait for the test (parked), or wait as in production.
  */
 import { type Backoff, LEDGER_BACKOFF } from '../../src/services/ledger-retry';
 import { Parking } from './parking';
 
 export class TestClock {
-  /** How far the clock runs ahead of the real one, ms. */
+  #startMs = Date.now();
+  /** How far the clock has been moved on since it was set, ms. */
   offsetMs = 0;
 
-  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+  /** Stands still but for `offsetMs`: nothing a test asserts depends on how fast the machine is. */
+  readonly now = (): Date => new Date(this.#startMs + this.offsetMs);
 
-  /** Back to the real time. */
+  /** Set to the real time, standing still there. */
   reset(): void {
+    this.#startMs = Date.now();
     this.offsetMs = 0;
   }
 }

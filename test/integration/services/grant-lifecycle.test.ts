@@ -38,7 +38,7 @@ let deprovision: Pipeline;
 let fakeSecrets: FakeSecretsManager;
 let target: AccessTarget;
 let people = 0;
-/** Every call's clock; the retries' sleeps move it on (`skip`), wait for the test (`park`) or sleep. */
+/** Every call's clock, standing still; the retries' sleeps move it on (`skip`), wait for the test (`park`) or sleep. */
 const clock = new TestClock();
 const backoff = testBackoff(clock);
 
@@ -257,13 +257,15 @@ describe('abandoned and failed removals', () => {
   it('waits for a revoking mark still in its time, then takes it as abandoned', async () => {
     // Prepare: its retries' sleeps move the clock on instead of taking time.
     const email = newPerson();
-    await putRevoking(email, fromNow(1_000));
+    const until = fromNow(1_000);
+    await putRevoking(email, until);
     backoff.mode = 'skip';
     // Act
     const reply = await grantFor(email, 'b');
-    // Assess
+    // Assess: granted only once the clock had passed the mark, which only the retries' sleeps move
     expect(reply).toEqual({ statusCode: 204 });
-    expect(backoff.sleptMs).toBeGreaterThanOrEqual(900);
+    expect(backoff.sleptMs).toBeGreaterThanOrEqual(1_000);
+    expect(Date.parse((await ledger(email))?.holds[taskUrl('b')]?.granted_at ?? '')).toBeGreaterThanOrEqual(until.getTime());
     expect((await ledger(email))?.state).toBe('held');
     await expectAgreement(email);
   });
