@@ -1,32 +1,64 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Two projects: `unit` (pure units and the CDK templates) never starts DynamoDB Local, so
- * `npx vitest run --project unit` is quick; `dynamodb` (integration, end-to-end and property
- * tests, which call the real pipelines) shares one DynamoDB Local per run. `npm test` runs both.
+ * `unit` (pure units and the CDK templates) never starts DynamoDB Local, so `npm run test:unit`
+ * is quick; `dynamodb` (integration, end-to-end and property tests, which call the real
+ * pipelines) shares one DynamoDB Local per run. `npm test` runs both. The timeout tests of each
+ * (`unit-timeouts`, `dynamodb-timeouts`) run in fresh processes of their own: they force a
+ * garbage collection between a call's start and its expected end, which must not take the time
+ * of a heap other files filled.
  */
+const TIMEOUT_TESTS = {
+  unit: ['test/unit/kernel/timed-call.test.ts', 'test/unit/store/outside-call-timeouts.test.ts', 'test/unit/sync/source-timeouts.test.ts'],
+  dynamodb: [
+    'test/integration/provisioners/http-provisioner-timeouts.test.ts',
+    'test/integration/services/expiry-sweeper-timeouts.test.ts',
+    'test/integration/sync/outside-calls.test.ts',
+  ],
+};
+
 const shared = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,
   // The timeout tests force a garbage collection between a call's start and its expected end.
   execArgv: ['--expose-gc'],
+  // A worker runs file after file on modules it loaded once (the AWS SDK and the CDK library take
+  // seconds to load); what a file changes in the process is put back after it (file-isolation.ts).
+  isolate: false,
+  // Every random choice comes from one seed (TEST_SEED), so a run can be repeated.
+  setupFiles: ['test/support/file-isolation.ts', 'test/support/seeded-runs.ts'],
   // Logs stay out of the test output; tests that check log content raise the level themselves.
   env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'SILENT' },
 };
+const unit = ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'];
+const dynamodb = { ...shared, globalSetup: ['test/support/global-setup.ts'] };
 
 export default defineConfig({
   test: {
+    // One worker per core: vitest's default (one fewer) ran one file at a time on two cores. More
+    // workers than cores measured no faster: each loads the AWS SDK and the CDK library anew.
+    maxWorkers: '100%',
+    // `npm run test:coverage` (CI): line coverage of the product code; the floor is the measured
+    // figure rounded down to 5 %, so a change that drops it below fails the run.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts', 'lib/**/*.ts'],
+      reporter: ['text-summary'],
+      thresholds: { lines: 90 },
+    },
     projects: [
-      { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'] } },
+      { test: { ...shared, name: 'unit', include: unit, exclude: [...configDefaults.exclude, ...TIMEOUT_TESTS.unit] } },
+      { test: { ...shared, name: 'unit-timeouts', include: TIMEOUT_TESTS.unit, isolate: true } },
       {
         test: {
-          ...shared,
+          ...dynamodb,
           name: 'dynamodb',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/property/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          exclude: [...configDefaults.exclude, ...TIMEOUT_TESTS.dynamodb],
         },
       },
+      { test: { ...dynamodb, name: 'dynamodb-timeouts', include: TIMEOUT_TESTS.dynamodb, isolate: true } },
     ],
   },
 });

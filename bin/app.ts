@@ -7,14 +7,11 @@
  * it for a quick look.
  */
 import * as path from 'node:path';
-import { buildApp } from '../lib/app';
+import { appOptionsFromEnvironment, buildApp } from '../lib/app';
 import { ContextError } from '../lib/context';
 
 try {
-  buildApp({
-    nag: process.env.CDK_NAG !== '0',
-    prebundledDir: process.env.PREBUNDLED === '1' ? path.join(__dirname, '..', 'dist') : undefined,
-  });
+  buildApp(appOptionsFromEnvironment(process.env, path.join(__dirname, '..', 'dist')));
 } catch (error) {
   if (!(error instanceof ContextError)) throw error;
   console.error(`Error: ${error.message}`);

@@ -51,6 +51,14 @@ export function stackPropsFromContext(context: ContextReader): WebhookStackProps
   };
 }
 
+/**
+ * What bin/app.ts builds from its environment: the cdk-nag checks unless `CDK_NAG=0`, and with
+ * `PREBUNDLED=1` the bundles in `distDir` (`npm run build`'s) instead of bundling during synth.
+ */
+export function appOptionsFromEnvironment(env: NodeJS.ProcessEnv, distDir: string): BuildAppOptions {
+  return { nag: env.CDK_NAG !== '0', prebundledDir: env.PREBUNDLED === '1' ? distDir : undefined };
+}
+
 /** The CDK app as `cdk synth` and `cdk deploy` build it (bin/app.ts), and as the tests build it. */
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const app = new App({ context: options.context });

@@ -38,8 +38,8 @@ const once = <T>(make: () => T): (() => T) => {
   return () => (value ??= make());
 };
 
-/** `dynamoEndpoint` points at DynamoDB Local (local runtime, tests); in Lambda it is absent. */
-export function createContainer(config: Config, dynamoEndpoint?: string): Container {
+/** `dynamoEndpoint` points at DynamoDB Local (local runtime, tests); in Lambda it is absent. `now`: the real clock, but where a test moves it. */
+export function createContainer(config: Config, dynamoEndpoint?: string, now: () => Date = () => new Date()): Container {
   const documentClient = createDocumentClient(dynamoEndpoint);
   const table = (name: TableVar): string => {
     const value = config[name];
@@ -68,7 +68,7 @@ export function createContainer(config: Config, dynamoEndpoint?: string): Contai
     get tokens() {
       return tokens();
     },
-    now: () => new Date(),
+    now,
     identity: {},
   };
 }

@@ -26,8 +26,8 @@ export interface Dependencies extends Container {
   readonly provisioners: Provisioners;
 }
 
-export function createDependencies(config: Config, dynamoEndpoint?: string): Dependencies {
-  const container = createContainer(config, dynamoEndpoint);
+export function createDependencies(config: Config, dynamoEndpoint?: string, clock?: () => Date): Dependencies {
+  const container = createContainer(config, dynamoEndpoint, clock);
   const { documentClient, table, now, identity } = container;
   return {
     config,

@@ -118,6 +118,7 @@ export class ExpirySweeper implements ScheduledService {
           logger.warn('expired grant not swept this run', { ...key, why: GAVE_UP[why] });
           return { kind: 'waiting', grant: indexed };
         },
+        this.deps.backoff,
       );
     } catch (error) {
       // The ledger itself failed: the grant stays due, and the next run tries again.

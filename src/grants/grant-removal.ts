@@ -13,7 +13,7 @@ import type { Provisioners } from '../provisioners/dispatch';
 import type { Entitlement } from '../provisioners/entitlement';
 import { type GrantItem, grantKey } from './grant-item';
 import type { GrantLedger } from './grant-ledger';
-import { GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
+import { type Backoff, GAVE_UP, type LedgerStep, untilSettled } from './ledger-retry';
 import { grantStateAt } from './lifecycle';
 import { writeOverMark } from './mark-outcome';
 import { recordedProvisionerName } from './recorded-provisioner';
@@ -31,6 +31,8 @@ export interface RemovalDependencies {
   readonly grants: GrantLedger;
   readonly provisioners: Provisioners;
   readonly now: () => Date;
+  /** How a step on a grant held up by another call waits before it tries again; default `LEDGER_BACKOFF`. */
+  readonly backoff?: Backoff;
 }
 
 export class GrantRemoval {
@@ -81,6 +83,7 @@ export class GrantRemoval {
           logger.error('grant may have lost its access to a late removal and could not be checked', { ...grantNamed(revoking), why });
           return `; the grant changed meanwhile and could not be checked (${GAVE_UP[why]}); an error log names it`;
         },
+        this.deps.backoff,
       );
     } catch (error) {
       logger.error('grant may have lost its access to a late removal and could not be checked', {

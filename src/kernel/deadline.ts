@@ -13,10 +13,10 @@ export class Deadline {
     this.endsAt = now() + budgetMs;
   }
 
-  /** The smaller of our own budget and what Lambda has left minus a margin for the reply. */
-  static forInvocation(budgetMs: number, lambdaRemainingMs?: number): Deadline {
+  /** The smaller of our own budget and what Lambda has left minus a margin for the reply, on the call's clock. */
+  static forInvocation(budgetMs: number, lambdaRemainingMs?: number, now: () => number = Date.now): Deadline {
     const lambdaBudget = lambdaRemainingMs === undefined ? budgetMs : lambdaRemainingMs - 500;
-    return new Deadline(Math.max(0, Math.min(budgetMs, lambdaBudget)));
+    return new Deadline(Math.max(0, Math.min(budgetMs, lambdaBudget)), now);
   }
 
   remainingMs(): number {

@@ -34,6 +34,8 @@ export interface LocalRuntimeOptions {
   server?: LocalServerOptions;
   /** Seconds between runs of each scheduled function (the expiry sweeper, the state sync); default `SWEEP_SECONDS` from `env`, else 60; 0: never. */
   sweepSeconds?: number;
+  /** The functions' clock; default the real one (a test moves it on instead of waiting for a grant to expire). */
+  now?: () => Date;
 }
 
 export const DEFAULT_SWEEP_SECONDS = 60;
@@ -67,7 +69,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     documents.destroy();
 
     const config = loadConfig({ ...options.env, ...tables, LUMOS_WEBHOOK_TOKEN: token, TOKEN_SECRET_ID: undefined });
-    const deps = createDependencies(config, dynamoEndpoint);
+    const deps = createDependencies(config, dynamoEndpoint, options.now);
     const routes = new Map<string, Pipeline>(LOCAL_ROUTES.map((route) => [route.path, buildPipeline(deps, route.service(deps))]));
     const server = createLocalServer(routes, options.server);
     await new Promise<void>((resolve, reject) => {

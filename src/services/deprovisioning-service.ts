@@ -41,7 +41,7 @@ export class DeprovisioningService implements KindService {
 
   private readonly removal: GrantRemoval;
 
-  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now'>) {
+  constructor(private readonly deps: Pick<ServiceDependencies, 'grants' | 'audit' | 'provisioners' | 'now' | 'backoff'>) {
     this.removal = new GrantRemoval(deps);
   }
 
@@ -66,6 +66,7 @@ export class DeprovisioningService implements KindService {
         deadline,
         () => this.attempt(entitlement, deadline),
         (why) => ({ permission: entitlement.permission.value, status: 'failed', detail: GAVE_UP[why] }),
+        this.deps.backoff,
       ),
     );
   }

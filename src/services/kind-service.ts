@@ -1,5 +1,6 @@
 import type { AuditSink } from '../audit/record';
 import type { GrantLedger } from '../grants/grant-ledger';
+import type { Backoff } from '../grants/ledger-retry';
 import type { CallContext } from '../kernel/call';
 import type { ParsedRequest, WebhookKind } from '../lumos/payload';
 import type { FailureReply, Reply } from '../lumos/replies';
@@ -24,4 +25,6 @@ export interface ServiceDependencies {
   readonly provisioners: Provisioners;
   /** The clock for ledger times (a grant's start and end, a removal's mark): each write reads it. */
   readonly now: () => Date;
+  /** How a step on a grant held up by another call waits before it tries again; default `LEDGER_BACKOFF`. */
+  readonly backoff?: Backoff;
 }

@@ -37,7 +37,7 @@ type Result = Omit<PermissionResult, 'status' | 'detail'>;
 export class ProvisioningService implements KindService {
   readonly kind = 'provisioning' as const;
 
-  constructor(private readonly deps: Pick<ServiceDependencies, 'rules' | 'grants' | 'audit' | 'provisioners' | 'now'>) {}
+  constructor(private readonly deps: Pick<ServiceDependencies, 'rules' | 'grants' | 'audit' | 'provisioners' | 'now' | 'backoff'>) {}
 
   async handle(parsed: ParsedRequest, call: CallContext): Promise<Reply> {
     const { rules, audit } = this.deps;
@@ -70,6 +70,7 @@ export class ProvisioningService implements KindService {
         deadline,
         () => this.attempt(entitlement, ruleId, spec, deadline),
         (why) => ({ ...base, status: 'failed', detail: GAVE_UP[why] }),
+        this.deps.backoff,
       ),
     );
   }

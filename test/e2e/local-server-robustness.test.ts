@@ -93,7 +93,7 @@ afterAll(() => {
 });
 afterEach(async () => {
   // A rejection surfaces a tick or two after the request that caused it.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let tick = 0; tick < 2; tick++) await new Promise((resolve) => setImmediate(resolve));
   expect(unhandled.splice(0)).toEqual([]);
 });
 
@@ -164,8 +164,10 @@ describe('local server, any request', () => {
       const socket = connect(port, '127.0.0.1');
       socket.on('error', () => {});
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      // The server has read the headers (and is waiting for the rest of the body) when it emits `request`.
+      const reading = new Promise<void>((resolve) => server.once('request', () => resolve()));
       socket.write('POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"half":');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await reading;
       if (i % 2 === 0) socket.destroy();
       else socket.resetAndDestroy();
     }
@@ -245,7 +247,8 @@ describe('local server timeouts', () => {
     expect(server.keepAliveTimeout).toBeGreaterThan(0);
   });
 
-  describe('with 1 s timeouts', () => {
+  // Each waits for a timeout of its own: they run at once.
+  describe.concurrent('with 1 s timeouts', () => {
     let server: Server;
     let port: number;
 

@@ -124,6 +124,12 @@ describe('context keys', () => {
   it('reports a value of the wrong shape as a ContextError too', () => {
     expect(contextError({ waf: 'yes' }).message).toBe('context waf must be true or false');
   });
+
+  it('16.9 refuses sourceSecretPrefix=* as a ContextError, saying it would grant every secret', () => {
+    expect(contextError({ sourceSecretPrefix: '*' }).message).toBe(
+      'context sourceSecretPrefix "*" must not hold "*" or "?": IAM reads them as wildcards, so it would grant every secret in the account and region',
+    );
+  });
 });
 
 describe('cdk synth (the real CLI)', () => {
@@ -144,41 +150,16 @@ describe('cdk synth (the real CLI)', () => {
     });
   }
 
-  // Bundles the four functions (the CLI refuses `aws:cdk:` keys from -c), hence the longer timeout.
-  it('succeeds with a correct option: the keys the CLI adds itself are not taken for typos', async () => {
-    // Act
-    const { code, stderr } = await cdkSynth('alarmEmail=a@b.co');
-    // Assess
-    expect(stderr).not.toContain('unknown context key');
-    expect(code).toBe(0);
-  }, 120_000);
-
-  it('fails on -c alarmEmial=…, saying which key was meant, without a stack trace', async () => {
+  // One run of the real CLI, which stops before bundling: the keys the CLI and cdk.json add to the
+  // context would be named beside alarmEmial (the list is sorted, and the line must begin and end
+  // with it), so it shows both that they are taken for known keys and how an error reaches the user.
+  // The stack it builds when nothing is wrong is CI's own `cdk synth` (.ci/run).
+  it('fails on -c alarmEmial=…, naming that key alone and which key was meant, in one line without a stack trace', async () => {
     // Act
     const { code, stderr } = await cdkSynth('alarmEmial=a@b.co');
     // Assess
     expect(code).not.toBe(0);
-    expect(stderr).toContain('Error: unknown context key "alarmEmial" (did you mean "alarmEmail"?); known keys: ');
-    expect(stderr).not.toMatch(/^ {4}at /m);
-  });
-
-  it('fails on a bad value the same way', async () => {
-    // Act
-    const { code, stderr } = await cdkSynth('waf=yes');
-    // Assess
-    expect(code).not.toBe(0);
-    expect(stderr).toContain('Error: context waf must be true or false');
-    expect(stderr).not.toMatch(/^ {4}at /m);
-  });
-
-  it('16.9 fails on -c sourceSecretPrefix=* in one line, saying it would grant every secret, without a stack trace', async () => {
-    // Act
-    const { code, stderr } = await cdkSynth('sourceSecretPrefix=*');
-    // Assess
-    expect(code).not.toBe(0);
-    expect(stderr).toContain(
-      'Error: context sourceSecretPrefix "*" must not hold "*" or "?": IAM reads them as wildcards, so it would grant every secret in the account and region',
-    );
+    expect(stderr).toMatch(/^Error: unknown context key "alarmEmial" \(did you mean "alarmEmail"\?\); known keys: [^"]*$/m);
     expect(stderr).not.toMatch(/^ {4}at /m);
   });
 });

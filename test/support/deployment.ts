@@ -16,10 +16,13 @@ export interface TestDeployment {
   pipeline(service: (deps: Dependencies) => KindService): Pipeline;
 }
 
-/** `seeded`: with the demo rules and state `npm start` loads; `env`: further settings. */
-export async function testDeployment(token: string, options: { seeded?: boolean; env?: Record<string, string> } = {}): Promise<TestDeployment> {
+/** `seeded`: with the demo rules and state `npm start` loads; `env`: further settings; `now`: the clock of every call (the ledger's times and each call's deadline). */
+export async function testDeployment(
+  token: string,
+  options: { seeded?: boolean; env?: Record<string, string>; now?: () => Date } = {},
+): Promise<TestDeployment> {
   const { endpoint, tables } = await createTestTables();
   if (options.seeded) await seed(testDocumentClient(), { rules: tables.RULES_TABLE, state: tables.STATE_TABLE }, new Date());
-  const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: token, ...options.env }), endpoint);
+  const deps = createDependencies(loadConfig({ ...tables, LUMOS_WEBHOOK_TOKEN: token, ...options.env }), endpoint, options.now);
   return { endpoint, tables, deps, pipeline: (service) => buildPipeline(deps, service(deps)) };
 }

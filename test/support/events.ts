@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { WebhookRequest } from '../../src/http/pipeline';
 
+/** Request ids unique within the run: the worker's pid and a count, no random choice. */
+let requests = 0;
+const nextRequestId = (): string => `req-${process.pid}-${++requests}`;
+
 export const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'lumos', name), 'utf8')) as Record<string, unknown>;
 
@@ -22,7 +26,7 @@ export function webhookRequest(body: unknown, token: string, overrides: Partial<
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     isBase64Encoded: false,
-    requestId: `req-${Math.random().toString(36).slice(2)}`,
+    requestId: nextRequestId(),
     ...overrides,
   };
 }
@@ -40,7 +44,7 @@ export function proxyEvent(body: string, headers: Record<string, string>, overri
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
     stageVariables: null,
-    requestContext: { requestId: `req-${Math.random().toString(36).slice(2)}` } as APIGatewayProxyEvent['requestContext'],
+    requestContext: { requestId: nextRequestId() } as APIGatewayProxyEvent['requestContext'],
     ...overrides,
   };
 }

@@ -1,6 +1,10 @@
-/** Starts DynamoDB Local once per test run; tests reach it through `inject('dynamoEndpoint')`. */
+/**
+ * Starts DynamoDB Local once per test run, for every project that asks (`dynamodb` and
+ * `dynamodb-timeouts`); tests reach it through `inject('dynamoEndpoint')`. It stops when the last
+ * of them is torn down.
+ */
 import type { TestProject } from 'vitest/node';
-import { freePort, startDynamoDbLocal } from '../../src/local/dynamodb-local';
+import { freePort, type RunningDynamoDb, startDynamoDbLocal } from '../../src/local/dynamodb-local';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,8 +12,19 @@ declare module 'vitest' {
   }
 }
 
+/** Kept on the global object: each project loads this file as a module of its own. */
+const shared = globalThis as { testDynamoDbLocal?: { running: Promise<RunningDynamoDb>; projects: number } };
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dynamo = await startDynamoDbLocal(await freePort());
+  shared.testDynamoDbLocal ??= { running: freePort().then(startDynamoDbLocal), projects: 0 };
+  const dynamoDbLocal = shared.testDynamoDbLocal;
+  dynamoDbLocal.projects += 1;
+  const dynamo = await dynamoDbLocal.running;
   project.provide('dynamoEndpoint', dynamo.endpoint);
-  return () => dynamo.stop();
+  return async () => {
+    dynamoDbLocal.projects -= 1;
+    if (dynamoDbLocal.projects > 0) return;
+    shared.testDynamoDbLocal = undefined;
+    await dynamo.stop();
+  };
 }

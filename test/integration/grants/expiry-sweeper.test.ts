@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExpirySweeper, type SweepSummary } from '../../../src/grants/expiry-sweeper';
 import type { Pipeline } from '../../../src/http/pipeline';
 import { Deadline } from '../../../src/kernel/deadline';
@@ -19,7 +19,9 @@ import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
 import { grantAt } from '../../support/grants';
+import { seededRandom } from '../../support/seeded-random';
 import { auditItemsOf, testDocumentClient } from '../../support/tables';
+import { TestClock, testBackoff } from '../../support/test-clock';
 
 const TOKEN = 'sweeper-token-0123456789';
 const APP = 'sweep_app';
@@ -31,6 +33,8 @@ let deprovision: Pipeline;
 let fakeSecrets: FakeSecretsManager;
 let target: AccessTarget;
 let people = 0;
+/** The provisioning's retries: a sleep can be held until the test lets it go. */
+const backoff = testBackoff(new TestClock());
 
 const spec = (secret = 'lumos-connectors/access') => ({
   type: 'http',
@@ -49,16 +53,22 @@ beforeAll(async () => {
   await testDocumentClient().send(
     new PutCommand({ TableName: deployment.tables.RULES_TABLE, Item: { app_id: APP, rule_id: 'access-api', kind: 'provisioning', provisioner: spec() } }),
   );
-  provision = deployment.pipeline((deps) => new ProvisioningService(deps));
+  provision = deployment.pipeline((deps) => new ProvisioningService({ ...deps, backoff }));
   deprovision = deployment.pipeline((deps) => new DeprovisioningService(deps));
 });
 afterAll(async () => {
   await target.close();
   await fakeSecrets.close();
 });
-beforeEach(() => {
+beforeEach((context) => {
   target.provision = {};
   target.deprovision = {};
+  backoff.mode = 'real';
+  backoff.random = seededRandom(`expiry-sweeper: ${context.task.name}`);
+});
+afterEach(() => {
+  target.held.releaseAll();
+  backoff.parked.releaseAll();
 });
 
 const newPerson = () => `sweep-${++people}-${randomUUID().slice(0, 6)}@lumos.com`;
@@ -198,13 +208,21 @@ describe('expiry', () => {
   });
 
   it('lets a provisioning that adds a hold during a sweep keep the access', async () => {
-    // Prepare: an expired grant, and a target slow to remove it
+    // Prepare: a grant expired by the sweeper's clock, and a target that holds its removal until the test lets it go
     const email = newPerson();
     await grantFor(email, 'old', 1);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    target.deprovision = { delayMs: 400 };
-    // Act: a new request comes in while the sweeper removes the old one
-    const [, granted] = await Promise.all([sweep(0), new Promise((resolve) => setTimeout(resolve, 100)).then(() => grantFor(email, 'new', 600))]);
+    target.deprovision = { hold: true };
+    backoff.mode = 'park';
+    // Act: a new request comes in while the sweeper removes the old one, and waits for it
+    const sweeping = sweep(2 * MINUTE);
+    const removal = await target.held.next();
+    const granting = grantFor(email, 'new', 600);
+    const waiting = await backoff.parked.next();
+    removal.release();
+    await sweeping;
+    backoff.mode = 'real';
+    waiting.release();
+    const granted = await granting;
     // Assess: the new request holds the access, at the target too
     expect(granted.statusCode).toBe(204);
     expect(hasAccess(email)).toBe(true);

@@ -1,11 +1,13 @@
 /**
- * The ledger as the lock, through the pipeline on DynamoDB Local against a slow loopback
- * target that keeps who has access: whatever the interleaving of grants and removals, the
- * ledger holds a request's hold exactly when the target has the access.
+ * The ledger as the lock, through the pipeline on DynamoDB Local against a loopback target that
+ * keeps who has access and answers when the test lets it: whatever the interleaving of grants
+ * and removals, the ledger holds a request's hold exactly when the target has the access.
+ * Nothing here waits for time to pass: calls are held at the target and in their retries until
+ * the test releases them, and a mark runs out on a clock the retries move on.
  */
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PermissionResult } from '../../../src/audit/record';
 import type { GrantItem, GrantKey } from '../../../src/grants/grant-item';
@@ -17,12 +19,16 @@ import { StoreUnavailableError } from '../../../src/kernel/errors';
 import { logger } from '../../../src/kernel/logger';
 import { DeprovisioningService } from '../../../src/services/deprovisioning-service';
 import { ProvisioningService } from '../../../src/services/provisioning-service';
-import { type AccessTarget, startAccessTarget } from '../../support/access-target';
+import { type AccessTarget, type HeldCall, startAccessTarget } from '../../support/access-target';
 import { type TestDeployment, testDeployment } from '../../support/deployment';
 import { fixture, webhookRequest } from '../../support/events';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager';
 import { grantAt } from '../../support/grants';
+import { interleave } from '../../support/interleaving';
+import type { Parked } from '../../support/parking';
+import { seededRandom } from '../../support/seeded-random';
 import { auditItemsOf, type TableNames, testDocumentClient } from '../../support/tables';
+import { TestClock, testBackoff } from '../../support/test-clock';
 
 const TOKEN = 'lifecycle-token-0123456789';
 const APP = 'lifecycle_app';
@@ -35,6 +41,9 @@ let deprovision: Pipeline;
 let fakeSecrets: FakeSecretsManager;
 let target: AccessTarget;
 let people = 0;
+/** Every call's clock, standing still; the retries' sleeps move it on (`skip`), wait for the test (`park`) or sleep. */
+const clock = new TestClock();
+const backoff = testBackoff(clock);
 
 const spec = () => ({
   type: 'http',
@@ -49,28 +58,36 @@ beforeAll(async () => {
   Object.assign(process.env, fakeSecrets.sdkEnvironment);
   target = await startAccessTarget();
   fakeSecrets.secrets.set('lumos-connectors/access', JSON.stringify({ header: 'Authorization', value: 'Bearer access-secret', allowed_hosts: ['127.0.0.1'] }));
-  deployment = await testDeployment(TOKEN);
+  deployment = await testDeployment(TOKEN, { now: clock.now });
   tables = deployment.tables;
   await testDocumentClient().send(
     new PutCommand({ TableName: tables.RULES_TABLE, Item: { app_id: APP, rule_id: 'access-api', kind: 'provisioning', provisioner: spec() } }),
   );
-  provision = deployment.pipeline((deps) => new ProvisioningService(deps));
-  deprovision = deployment.pipeline((deps) => new DeprovisioningService(deps));
+  provision = deployment.pipeline((deps) => new ProvisioningService({ ...deps, backoff }));
+  deprovision = deployment.pipeline((deps) => new DeprovisioningService({ ...deps, backoff }));
 });
 afterAll(async () => {
   await target.close();
   await fakeSecrets.close();
 });
-beforeEach(() => {
+beforeEach((context) => {
   target.provision = {};
   target.deprovision = {};
+  clock.reset();
+  backoff.mode = 'real';
+  backoff.sleptMs = 0;
+  backoff.random = seededRandom(`grant-lifecycle: ${context.task.name}`);
 });
 afterEach(() => {
   vi.restoreAllMocks();
+  target.held.releaseAll();
+  backoff.parked.releaseAll();
 });
 
 /** A person of their own per test, so tests never see each other's grants. */
 const newPerson = () => `person-${++people}-${Date.now()}@lumos.com`;
+/** An instant `ms` from now on the calls' clock. */
+const fromNow = (ms: number) => new Date(clock.now().getTime() + ms);
 const taskUrl = (request: string) => `https://lumos.example/tasks?requestId=${request}`;
 const body = (email: string, request: string) => ({
   ...fixture('provisioning.json'),
@@ -80,13 +97,12 @@ const body = (email: string, request: string) => ({
 });
 const grantFor = (email: string, request: string) => provision(webhookRequest(body(email, request), TOKEN));
 const removeFor = (email: string, request: string) => deprovision(webhookRequest(body(email, request), TOKEN));
-const later = <T>(ms: number, call: () => Promise<T>) => sleep(ms).then(call);
 
 const ledger = (email: string) => grantAt(tables.GRANTS_TABLE, { app_instance: APP, subject_permission: `${email}#${PERMISSION}` });
 
 /** Writes a grant item as another call (or a clock a little off) would have left it. */
 async function putGrant(email: string, fields: Partial<GrantItem>, permission = PERMISSION): Promise<void> {
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   const item = {
     app_instance: APP,
     subject_permission: `${email}#${permission}`,
@@ -121,9 +137,18 @@ describe('a removal and a grant at once, on a slow target', () => {
     // Prepare: A holds the access.
     const email = newPerson();
     await grantFor(email, 'a');
-    target.deprovision = { delayMs: 400 };
-    // Act: A ends; B asks while the target is still removing.
-    const [removed, granted] = await Promise.all([removeFor(email, 'a'), later(100, () => grantFor(email, 'b'))]);
+    target.deprovision = { hold: true };
+    backoff.mode = 'park';
+    // Act: A ends; B asks while the target is still removing, and waits.
+    const removing = removeFor(email, 'a');
+    const removal = await target.held.next();
+    const granting = grantFor(email, 'b');
+    const waiting = await backoff.parked.next();
+    removal.release();
+    const removed = await removing;
+    backoff.mode = 'real';
+    waiting.release();
+    const granted = await granting;
     // Assess
     expect([removed.statusCode, granted.statusCode]).toEqual([204, 204]);
     expect(Object.keys((await ledger(email))?.holds ?? {})).toEqual([taskUrl('b')]);
@@ -134,11 +159,20 @@ describe('a removal and a grant at once, on a slow target', () => {
   it('a deprovisioning that arrives during a slow first grant waits for it, then removes it', async () => {
     // Prepare
     const email = newPerson();
-    target.provision = { delayMs: 400 };
+    target.provision = { hold: true };
+    backoff.mode = 'park';
     // Act: request b is being granted; its own deprovisioning (and another request's) arrive before the grant is recorded.
-    const [granted, own, other] = await Promise.all([grantFor(email, 'b'), later(100, () => removeFor(email, 'b')), later(150, () => removeFor(email, 'a'))]);
+    const granting = grantFor(email, 'b');
+    const grant = await target.held.next();
+    const removals = [removeFor(email, 'b'), removeFor(email, 'a')];
+    await backoff.parked.waiting(2);
+    grant.release();
+    const granted = await granting;
+    backoff.mode = 'real';
+    backoff.parked.releaseAll();
+    const [own, other] = await Promise.all(removals);
     // Assess: the removals waited for the grant's outcome, then removed it once, after it was made.
-    expect([granted.statusCode, own.statusCode, other.statusCode]).toEqual([204, 204, 204]);
+    expect([granted.statusCode, own?.statusCode, other?.statusCode]).toEqual([204, 204, 204]);
     expect(target.calls.filter((call) => call.access === `${email}#${PERMISSION}`).map((call) => call.method)).toEqual(['POST', 'DELETE']);
     expect((await ledger(email))?.state).toBe('removed');
     await expectAgreement(email);
@@ -147,9 +181,18 @@ describe('a removal and a grant at once, on a slow target', () => {
   it('a provisioning of another request that arrives during a slow first grant waits for it, then adds its hold', async () => {
     // Prepare
     const email = newPerson();
-    target.provision = { delayMs: 400 };
+    target.provision = { hold: true };
+    backoff.mode = 'park';
     // Act
-    const replies = await Promise.all([grantFor(email, 'a'), later(100, () => grantFor(email, 'b'))]);
+    const first = grantFor(email, 'a');
+    const grant = await target.held.next();
+    const second = grantFor(email, 'b');
+    const waiting = await backoff.parked.next();
+    grant.release();
+    const replies = [await first];
+    backoff.mode = 'real';
+    waiting.release();
+    replies.push(await second);
     // Assess: one grant at the target, two holds.
     expect(replies).toEqual([{ statusCode: 204 }, { statusCode: 204 }]);
     expect(callsFor(email, 'POST')).toHaveLength(1);
@@ -158,30 +201,35 @@ describe('a removal and a grant at once, on a slow target', () => {
   });
 
   it('never ends with a hold in the ledger and the access gone, whatever the interleaving', async () => {
-    for (let round = 0; round < 6; round += 1) {
-      // Prepare: A holds the access; the target takes 300–500 ms for each call.
-      const email = newPerson();
-      await grantFor(email, 'a');
-      target.provision = { delayMs: [300, 500] };
-      target.deprovision = { delayMs: [300, 500] };
-      const operations = [
-        () => removeFor(email, 'a'),
-        () => grantFor(email, 'b'),
-        () => removeFor(email, 'b'),
-        () => grantFor(email, 'c'),
-        () => grantFor(email, 'a'),
-      ];
-      // Act: all at once, each after a random offset.
-      const replies = await Promise.all(operations.map((operation) => later(Math.random() * 600, operation)));
-      // Assess
-      expect(
-        replies.map((reply) => reply.statusCode),
-        `round ${round}`,
-      ).toEqual([204, 204, 204, 204, 204]);
-      await expectAgreement(email);
-      target.provision = {};
-      target.deprovision = {};
-    }
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), async (choices) => {
+        // Prepare: A holds the access; every call at the target and every retry waits for its turn.
+        const email = newPerson();
+        await grantFor(email, 'a');
+        target.provision = { hold: true };
+        target.deprovision = { hold: true };
+        backoff.mode = 'park';
+        const operations = [
+          () => removeFor(email, 'a'),
+          () => grantFor(email, 'b'),
+          () => removeFor(email, 'b'),
+          () => grantFor(email, 'c'),
+          () => grantFor(email, 'a'),
+        ];
+        try {
+          // Act: started, answered and woken in the order the choices make.
+          const replies = await interleave(operations, [target.held, backoff.parked], choices);
+          // Assess
+          expect(replies.map((reply) => reply.statusCode)).toEqual([204, 204, 204, 204, 204]);
+          await expectAgreement(email);
+        } finally {
+          target.provision = {};
+          target.deprovision = {};
+          backoff.mode = 'real';
+        }
+      }),
+      { numRuns: 12 },
+    );
   });
 });
 
@@ -191,7 +239,7 @@ describe('abandoned and failed removals', () => {
   it('reads a revoking mark past its time as a pending removal: a provisioning grants at the target and holds it', async () => {
     // Prepare: a deprovisioner marked it and was never heard of again; the target may or may not have removed it.
     const email = newPerson();
-    await putRevoking(email, new Date(Date.now() - 1_000));
+    await putRevoking(email, fromNow(-1_000));
     // Act
     const reply = await grantFor(email, 'b');
     // Assess
@@ -205,15 +253,17 @@ describe('abandoned and failed removals', () => {
   });
 
   it('waits for a revoking mark still in its time, then takes it as abandoned', async () => {
-    // Prepare
+    // Prepare: its retries' sleeps move the clock on instead of taking time.
     const email = newPerson();
-    await putRevoking(email, new Date(Date.now() + 1_000));
-    const started = Date.now();
+    const until = fromNow(1_000);
+    await putRevoking(email, until);
+    backoff.mode = 'skip';
     // Act
     const reply = await grantFor(email, 'b');
-    // Assess
+    // Assess: granted only once the clock had passed the mark, which only the retries' sleeps move
     expect(reply).toEqual({ statusCode: 204 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(backoff.sleptMs).toBeGreaterThanOrEqual(1_000);
+    expect(Date.parse((await ledger(email))?.holds[taskUrl('b')]?.granted_at ?? '')).toBeGreaterThanOrEqual(until.getTime());
     expect((await ledger(email))?.state).toBe('held');
     await expectAgreement(email);
   });
@@ -221,7 +271,7 @@ describe('abandoned and failed removals', () => {
   it('retries the removal when a deprovisioning meets a revoking mark past its time', async () => {
     // Prepare: the access is still there.
     const email = newPerson();
-    await putRevoking(email, new Date(Date.now() - 1_000));
+    await putRevoking(email, fromNow(-1_000));
     target.access.add(`${email}#${PERMISSION}`);
     // Act
     const reply = await removeFor(email, 'a');
@@ -244,7 +294,7 @@ describe('abandoned and failed removals', () => {
     const pending = await ledger(email);
     expect(pending).toMatchObject({ state: 'pending_removal', holds: {}, removal_error: 'Access API: answered HTTP 503' });
     expect(pending).not.toHaveProperty('ttl');
-    expect(holdsAccess(pending ?? null, new Date())).toBe(true);
+    expect(holdsAccess(pending ?? null, clock.now())).toBe(true);
     expect(target.access.has(`${email}#${PERMISSION}`)).toBe(true);
     // Act: another request asks for it.
     target.deprovision = {};
@@ -271,7 +321,7 @@ describe('abandoned and failed removals', () => {
     expect(callsFor(email, 'DELETE').map((call) => call.status)).toEqual([500, 204]);
     const item = await ledger(email);
     expect(item).toMatchObject({ state: 'removed', holds: {} });
-    expect(item?.ttl).toBeGreaterThan(Date.now() / 1000);
+    expect(item?.ttl).toBeGreaterThan(clock.now().getTime() / 1000);
     await expectAgreement(email);
   });
 });
@@ -284,6 +334,22 @@ function failingLedger(inner: GrantLedger, fails: { get?: (key: GrantKey) => boo
     permissionsOf: (appInstance, email, deadline) => inner.permissionsOf(appInstance, email, deadline),
     save: (item, previousVersion, deadline) => (fails.save?.(item) ? down() : inner.save(item, previousVersion, deadline)),
   };
+}
+
+/** The real ledger, and a promise that settles once it has written an item the test waits for. */
+function watchedLedger(inner: GrantLedger, awaited: (item: GrantItem) => boolean): { grants: GrantLedger; written: Promise<void> } {
+  let written = () => {};
+  const promise = new Promise<void>((resolve) => (written = resolve));
+  const grants: GrantLedger = {
+    get: (key, deadline) => inner.get(key, deadline),
+    permissionsOf: (appInstance, email, deadline) => inner.permissionsOf(appInstance, email, deadline),
+    save: async (item, previousVersion, deadline) => {
+      const saved = await inner.save(item, previousVersion, deadline);
+      if (saved && awaited(item)) written();
+      return saved;
+    },
+  };
+  return { grants, written: promise };
 }
 
 const access = (email: string, permission = PERMISSION) => `${email}#${permission}`;
@@ -321,9 +387,10 @@ describe('a grant at the target is never left without a ledger record', () => {
     if (marked === undefined) throw new Error('the grant was not recorded');
     expect(marked).toMatchObject({ state: 'granting', holds: { [taskUrl('a')]: expect.anything() } });
     expect(marked).not.toHaveProperty('ttl');
-    expect(holdsAccess(marked, new Date())).toBe(true);
+    expect(holdsAccess(marked, clock.now())).toBe(true);
     expect(grantStateAt(marked, new Date(Date.parse(marked.granting_until as string)))).toBe('pending_removal');
-    // Act: Lumos ends the request; the deprovisioning waits out the mark, then removes the access.
+    // Act: Lumos ends the request; the deprovisioning waits out the mark (its sleeps move the clock on), then removes the access.
+    backoff.mode = 'skip';
     const removed = await removeFor(email, 'a');
     // Assess
     expect(removed).toEqual({ statusCode: 204 });
@@ -333,9 +400,9 @@ describe('a grant at the target is never left without a ledger record', () => {
   });
 
   it('records a grant whose answer never came as a pending removal: the target carried it out late, and the next deprovisioning removes it', async () => {
-    // Prepare: a 1 s deadline leaves the target 0.25 s; it answers after 1.5 s.
+    // Prepare: a 1 s deadline leaves the target 0.25 s; it answers only when the test lets it.
     const email = newPerson();
-    target.provision = { delayMs: 1_500 };
+    target.provision = { hold: true };
     // Act
     const reply = await provision(webhookRequest(body(email, 'a'), TOKEN, { remainingMs: 1_500 }));
     // Assess
@@ -347,8 +414,11 @@ describe('a grant at the target is never left without a ledger record', () => {
     });
     expect(await ledger(email)).not.toHaveProperty('ttl');
     // The abandoned request is carried out after all.
-    await vi.waitFor(() => expect(target.access.has(access(email))).toBe(true), { timeout: 3_000, interval: 20 });
     target.provision = {};
+    const late = await target.held.next();
+    late.release();
+    await late.item.answered;
+    expect(target.access.has(access(email))).toBe(true);
     // Act
     const removed = await removeFor(email, 'a');
     // Assess
@@ -358,27 +428,24 @@ describe('a grant at the target is never left without a ledger record', () => {
   });
 
   it('marks a removed grant as a pending removal when its own granting mark was taken over and its answer never came', async () => {
-    // Prepare: a 1.5 s deadline leaves the target 0.75 s; it answers after 1.2 s.
+    // Prepare: a 1.5 s deadline leaves the target 0.75 s; it answers only when the test lets it.
     const email = newPerson();
-    target.provision = { delayMs: 1_200 };
-    // Act: while the POST is on its way, a deprovisioning with a clock ahead takes the mark as expired and removes.
+    target.provision = { hold: true };
+    // Act: while the POST is held, a deprovisioning with a clock ahead takes the mark as expired and removes.
     const granting = provision(webhookRequest(body(email, 'a'), TOKEN, { remainingMs: 2_000 }));
-    const mark = await vi.waitFor(
-      async () => {
-        const item = await ledger(email);
-        if (item?.state !== 'granting') throw new Error(`not granting yet: ${item?.state}`);
-        return item;
-      },
-      { timeout: 2_000, interval: 10 },
-    );
-    await putGrant(email, { ...mark, granting_until: new Date(Date.now() - 1_000).toISOString() });
+    const post = await target.held.next();
+    const mark = (await ledger(email)) as GrantItem;
+    expect(mark.state).toBe('granting');
+    await putGrant(email, { ...mark, granting_until: fromNow(-1_000).toISOString() });
     expect(await removeFor(email, 'a')).toEqual({ statusCode: 204 });
     const reply = await granting;
+    target.provision = {};
+    post.release();
+    await post.item.answered;
     // Assess: the grant lands after the removal; the ledger says the access may exist, and the next deprovisioning removes it.
     expect(reply.statusCode).toBe(502);
-    await vi.waitFor(() => expect(target.access.has(access(email))).toBe(true), { timeout: 3_000, interval: 20 });
+    expect(target.access.has(access(email))).toBe(true);
     expect(await ledger(email)).toMatchObject({ state: 'pending_removal', removal_error: 'a grant may have reached the target after this removal' });
-    target.provision = {};
     expect(await removeFor(email, 'a')).toEqual({ statusCode: 204 });
     expect((await ledger(email))?.state).toBe('removed');
     await expectAgreement(email);
@@ -400,20 +467,20 @@ describe('a grant at the target is never left without a ledger record', () => {
     expect(replies.map((reply) => reply.statusCode)).toEqual([502, 502, 502]);
     const never = await ledger(fresh);
     expect(never).toMatchObject({ state: 'removed', holds: {}, version: 2 });
-    expect(never?.ttl).toBeGreaterThan(Date.now() / 1000);
+    expect(never?.ttl).toBeGreaterThan(clock.now().getTime() / 1000);
     expect(await ledger(gone)).toEqual({ ...removedBefore, version: (removedBefore?.version ?? 0) + 2, updated_at: expect.any(String) });
     expect(await ledger(pending)).toMatchObject({ state: 'pending_removal', holds: {}, removal_error: 'Access API: answered HTTP 503' });
-    expect(holdsAccess((await ledger(pending)) ?? null, new Date())).toBe(true);
+    expect(holdsAccess((await ledger(pending)) ?? null, clock.now())).toBe(true);
     for (const email of [fresh, gone]) await expectAgreement(email);
   });
 
   it('reads a granting mark past its time as a pending removal: a deprovisioning removes the access at the target', async () => {
     // Prepare: a provisioner marked it, may have granted it, and was never heard of again.
     const email = newPerson();
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await putGrant(email, {
       state: 'granting',
-      granting_until: new Date(Date.now() - 1_000).toISOString(),
+      granting_until: fromNow(-1_000).toISOString(),
       holds: { [taskUrl('a')]: { granted_at: now, expires_at: null, request_task_url: taskUrl('a') } },
     });
     target.access.add(access(email));
@@ -432,10 +499,18 @@ describe('one permission failing never loses the others', () => {
     // Prepare: Permission Two is being removed until 1.3 s from now; the call's deadline ends 0.72 s
     // after that, so every try after the mark has less than the 0.75 s a target call is given.
     const email = newPerson();
-    const until = Date.now() + 1_300;
+    const until = fromNow(1_300).getTime();
     await putGrant(email, { state: 'revoking', revoking_until: new Date(until).toISOString() }, SECOND);
-    // Act
-    const reply = await provision(webhookRequest(bothPermissions(email, 'a'), TOKEN, { remainingMs: until - Date.now() + 500 + 720 }));
+    const watched = watchedLedger(deployment.deps.grants, (item) => item.permission === PERMISSION && item.state === 'held');
+    const watching = deployment.pipeline((deps) => new ProvisioningService({ ...deps, grants: watched.grants, backoff }));
+    backoff.mode = 'park';
+    // Act: Permission Two waits until Permission One is recorded, then its sleeps move the clock past the mark.
+    const replying = watching(webhookRequest(bothPermissions(email, 'a'), TOKEN, { remainingMs: until - clock.now().getTime() + 500 + 720 }));
+    await watched.written;
+    const waiting = await backoff.parked.next();
+    backoff.mode = 'skip';
+    waiting.release();
+    const reply = await replying;
     // Assess
     expect(reply).toEqual({
       statusCode: 502,
@@ -486,36 +561,36 @@ describe('one permission failing never loses the others', () => {
 });
 
 describe('a removal that lands after another call took the grant over', () => {
-  /** Waits for the deprovisioner's mark, then makes it look expired (a clock ahead, or a target that acts late). */
-  async function takeOverRevoking(email: string): Promise<void> {
-    const revoking = await vi.waitFor(
-      async () => {
-        const item = await ledger(email);
-        if (item?.state !== 'revoking') throw new Error(`not revoking yet: ${item?.state}`);
-        return item;
-      },
-      { timeout: 2_000, interval: 10 },
-    );
+  /**
+   * Once the deprovisioner's DELETE is held at the target (its mark written), makes the mark look
+   * expired (a clock ahead, or a target that acts late); returns the held DELETE.
+   */
+  async function takeOverRevoking(email: string): Promise<Parked<HeldCall>> {
+    const removal = await target.held.next();
+    const revoking = (await ledger(email)) as GrantItem;
+    expect(revoking.state).toBe('revoking');
     await testDocumentClient().send(
       new PutCommand({
         TableName: tables.GRANTS_TABLE,
-        Item: { ...revoking, revoking_until: new Date(Date.now() - 1_000).toISOString() },
+        Item: { ...revoking, revoking_until: fromNow(-1_000).toISOString() },
         ConditionExpression: 'version = :v',
         ExpressionAttributeValues: { ':v': revoking.version },
       }),
     );
+    return removal;
   }
 
   it('grants the access again at the target when the grant is held again by then, and says so', async () => {
-    // Prepare: A holds the access; the target takes 0.8 s to remove it.
+    // Prepare: A holds the access; the target holds the removal until the test lets it go.
     const email = newPerson();
     await grantFor(email, 'a');
-    target.deprovision = { delayMs: 800 };
+    target.deprovision = { hold: true };
     // Act: A ends; while the DELETE is on its way, B takes the grant over and is granted at once.
-    const removal = removeFor(email, 'a');
-    await takeOverRevoking(email);
+    const removing = removeFor(email, 'a');
+    const removal = await takeOverRevoking(email);
     const granted = await grantFor(email, 'b');
-    const removed = await removal;
+    removal.release();
+    const removed = await removing;
     // Assess: the late DELETE took the access from B; the deprovisioning granted it back.
     expect([granted.statusCode, removed.statusCode]).toEqual([204, 204]);
     expect(target.calls.filter((call) => call.access === access(email)).map((call) => call.method)).toEqual(['POST', 'POST', 'DELETE', 'POST']);
@@ -534,14 +609,15 @@ describe('a removal that lands after another call took the grant over', () => {
     // Prepare
     const email = newPerson();
     await grantFor(email, 'a');
-    target.deprovision = { delayMs: 800 };
+    target.deprovision = { hold: true };
     const errors = vi.spyOn(logger, 'error');
     // Act: as above, but the target refuses the grant the deprovisioning makes again.
-    const removal = removeFor(email, 'a');
-    await takeOverRevoking(email);
+    const removing = removeFor(email, 'a');
+    const removal = await takeOverRevoking(email);
     expect((await grantFor(email, 'b')).statusCode).toBe(204);
     target.provision = { status: 503 };
-    const removed = await removal;
+    removal.release();
+    const removed = await removing;
     // Assess: answered as the removal it was; still held in the ledger (not a pending removal, which would end B's access for good).
     expect(removed).toEqual({ statusCode: 204 });
     expect(await ledger(email)).toMatchObject({ state: 'held', holds: { [taskUrl('b')]: expect.anything() } });

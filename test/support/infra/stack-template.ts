@@ -17,17 +17,72 @@ export interface Synthesized {
 
 export type Resources = Record<string, { Properties?: Record<string, unknown> }>;
 
-/** Synthesizes the stack without running esbuild (bundling is skipped for every stack). */
+/**
+ * Synthesized stacks by their settings. A synth takes about a second and the tests only read
+ * what it made, so each variant is synthesized once per worker, whichever file asks first (the
+ * workers keep their modules between files: vitest.config.mts). A synth that throws is not kept.
+ */
+const synthesized = new Map<string, Synthesized>();
+
+function once(key: string, make: () => Synthesized): Synthesized {
+  const known = synthesized.get(key);
+  if (known !== undefined) return known;
+  const made = make();
+  synthesized.set(key, made);
+  return made;
+}
+
+/** A stable key for settings: the same values in another order are the same stack. */
+const keyOf = (kind: string, settings: object): string =>
+  `${kind}:${JSON.stringify(settings, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : value,
+  )}`;
+
+/**
+ * Synthesizes the stack without running esbuild (bundling is skipped for every stack). A stack of
+ * prebundled code is made anew each time: its folder's files may have changed since.
+ */
 export function synth(props: WebhookStackProps = {}): Synthesized {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new WebhookStack(app, 'Test', props);
-  return { stack, template: Template.fromStack(stack) };
+  const make = () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new WebhookStack(app, 'Test', props);
+    return { stack, template: Template.fromStack(stack) };
+  };
+  return props.prebundledDir === undefined ? once(keyOf('props', props), make) : make();
 }
 
 /** Synthesizes the stack the way `cdk synth` does (bin/app.ts), from context, without running esbuild. */
 export function synthContext(context: Record<string, unknown> = {}): Synthesized {
-  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  return { stack, template: Template.fromStack(stack) };
+  return once(keyOf('context', context), () => {
+    const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    return { stack, template: Template.fromStack(stack) };
+  });
+}
+
+/** What the cdk-nag checks said of a synth, by context and by whether the acknowledgements were applied. */
+const nagOutcomes = new Map<string, string | null>();
+
+/**
+ * Synthesizes the app as bin/app.ts does, with the cdk-nag checks on and bundling skipped, and
+ * returns the synth's failure (every finding left unacknowledged, each with its rule id), or null
+ * when it passed. `acknowledged: false` drops every acknowledgement. Once per worker and variant:
+ * the checks take seconds.
+ */
+export function nagFailure(context: Record<string, unknown> = {}, { acknowledged = true }: { acknowledged?: boolean } = {}): string | null {
+  const key = keyOf(acknowledged ? 'nag' : 'nag-unacknowledged', context);
+  const known = nagOutcomes.get(key);
+  if (known !== undefined) return known;
+  const { app } = buildApp({ nag: true, context: { 'aws:cdk:bundling-stacks': [], ...context }, keepAcknowledgement: () => acknowledged });
+  let outcome: string | null = null;
+  try {
+    app.synth();
+  } catch (error) {
+    outcome = error instanceof Error ? error.message : String(error);
+  }
+  nagOutcomes.set(key, outcome);
+  return outcome;
 }
 
 export function onlyLogicalId(template: Template, type: string, props: object = {}): string {

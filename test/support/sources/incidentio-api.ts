@@ -42,16 +42,34 @@ function answer(request: RecordedRequest, apiKey: string, state: IncidentIoApi):
   if (request.headers.authorization !== `Bearer ${apiKey}`)
     return json({ type: 'authentication_error', status: 401, errors: [{ message: 'Unauthorized' }] }, 401);
   if (request.method !== 'GET' || request.path !== '/v2/schedule_entries') return json({ type: 'not_found', status: 404, errors: [] }, 404);
-  const { query } = request;
-  const scheduleId = query.get('schedule_id');
+  const asked = pageAsked(request.query, state);
+  if (state.malformedPages.has(asked.page)) return { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>502 Bad Gateway</html>' };
+  return json(pageOf(asked, state));
+}
+
+interface PageAsked {
+  scheduleId: string | null;
+  page: number;
+  /** The window: the first page's start (a cursor stands for it on later pages) and the end. */
+  from: string | null;
+  end: string | null;
+}
+
+/** Which page a query asks for; the first page's window start is kept for the cursors of later ones. */
+function pageAsked(query: URLSearchParams, state: IncidentIoApi): PageAsked {
   const start = query.get('entry_window_start');
-  const end = query.get('entry_window_end');
   const cursor = start === null ? null : CURSOR.exec(start);
-  const page = cursor ? Number(cursor[1]) : 0;
-  // The window's start is the original request's, kept in the cursor's stead.
-  const from = cursor ? (state.windowStart ?? null) : start;
   if (!cursor) state.windowStart = start ?? undefined;
-  if (state.malformedPages.has(page)) return { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>502 Bad Gateway</html>' };
+  return {
+    scheduleId: query.get('schedule_id'),
+    page: cursor ? Number(cursor[1]) : 0,
+    from: cursor ? (state.windowStart ?? null) : start,
+    end: query.get('entry_window_end'),
+  };
+}
+
+/** One page: the final entries of the window, paged; the overrides and the rota's own on the first page; a cursor while more follow. */
+function pageOf({ scheduleId, page, from, end }: PageAsked, state: IncidentIoApi): Record<string, unknown> {
   const inWindow = state.entries.filter(
     (entry) => entry.schedule_id === scheduleId && overlapsWindow(entry.start_at, entry.end_at ?? '9999-12-31T00:00:00Z', from, end),
   );
@@ -64,23 +82,25 @@ function answer(request: RecordedRequest, apiKey: string, state: IncidentIoApi):
     end_at: entry.end_at,
     user: entry.user === null ? undefined : { ...entry.user, role: 'responder', slack_user_id: 'U02AYNF2XJM' },
   });
+  const listed = (list: IncidentIoEntry['list']) => (page === 0 ? inWindow.filter((entry) => entry.list === list).map(shown) : []);
   const final = inWindow.filter((entry) => entry.list === 'final');
-  const pageEntries = final.slice(page * state.pageSize, (page + 1) * state.pageSize);
-  const more = (page + 1) * state.pageSize < final.length;
   const body: Record<string, unknown> = {
     schedule_entries: {
-      final: pageEntries.map(shown),
-      overrides: page === 0 ? inWindow.filter((entry) => entry.list === 'overrides').map(shown) : [],
-      scheduled: page === 0 ? inWindow.filter((entry) => entry.list === 'scheduled').map(shown) : [],
+      final: final.slice(page * state.pageSize, (page + 1) * state.pageSize).map(shown),
+      overrides: listed('overrides'),
+      scheduled: listed('scheduled'),
     },
   };
-  if (more) {
-    const after = `cursor-${page + 1}`;
-    const next = new URL('/v2/schedule_entries', state.afterUrlOrigin ?? state.origin);
-    next.searchParams.set('schedule_id', scheduleId ?? '');
-    next.searchParams.set('entry_window_start', after);
-    if (end !== null) next.searchParams.set('entry_window_end', end);
-    body.pagination_meta = { after, after_url: next.href };
-  }
-  return json(body);
+  if ((page + 1) * state.pageSize < final.length) body.pagination_meta = nextPage(page + 1, scheduleId, end, state);
+  return body;
+}
+
+/** `pagination_meta` pointing at page `next`, its `after_url` on `afterUrlOrigin` when set. */
+function nextPage(next: number, scheduleId: string | null, end: string | null, state: IncidentIoApi): { after: string; after_url: string } {
+  const after = `cursor-${next}`;
+  const url = new URL('/v2/schedule_entries', state.afterUrlOrigin ?? state.origin);
+  url.searchParams.set('schedule_id', scheduleId ?? '');
+  url.searchParams.set('entry_window_start', after);
+  if (end !== null) url.searchParams.set('entry_window_end', end);
+  return { after, after_url: url.href };
 }

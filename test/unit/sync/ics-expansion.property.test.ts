@@ -104,7 +104,8 @@ describe('reading a calendar with arbitrary recurrence rules (16.5)', () => {
           expect(emailProblem(shift.email)).toBeNull();
         }
       }),
-      { numRuns: 20 },
+      // About half the runs end at the bound (a second each): ten give both kinds, on a fixed seed.
+      { numRuns: 10 },
     );
   });
 });
