@@ -31,7 +31,7 @@ import { measureSync, SHIFTS_PER_SCHEDULE, SYNC_SCHEDULES } from './bench/sync';
 import { bytes, formatTable, ms, type Row, ratio, section } from './bench/table';
 import { type BundleHandler, callOnce, caseBody, caseSubject, loadHandler, runInterleaved, type WarmRun } from './bench/warm';
 
-const LOAD = { warmupRounds: 3, rounds: 60, maxRatioToSdkOnly: 1.35, maxRatioToDefault: 2 / 3 };
+const LOAD = { warmupRounds: 3, rounds: 100, maxRatioToSdkOnly: 1.35, maxRatioToDefault: 2 / 3 };
 const WARM = { storeWarmup: 1_000, warmup: 30, calls: 1_000, maxP50ToStore: 1.5, maxP99ToStore: 3 };
 const COUNT = { warmup: 3, calls: 50 };
 const COLD = { warmupRounds: 2, rounds: 30, maxPatternRatio: 1.15 };
