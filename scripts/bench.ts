@@ -123,7 +123,7 @@ function reportLoad(node: RuntimeNode, slugs: readonly string[], budgets: Budget
     '× CDK default',
     'wall ms',
   ];
-  const note = 'overheads are over bare node in the same round; ratios are the median of the per-round ratios';
+  const note = 'overhead: over bare node of the same round, the interquartile mean over the rounds; × : the ratio of two such overheads';
   section('load', `${formatTable(header, rows)}\n${note}`);
 
   for (const { slug, ours, cdkDefault } of perFunction) {
