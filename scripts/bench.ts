@@ -24,7 +24,7 @@ import { assertInitialised, type LoadResult, type LoadVariant, measureLoad, over
 import { measurePatterns, RE2_RUNS } from './bench/patterns';
 import { measureReplay, REPLAY_CALLS } from './bench/replay';
 import { type RuntimeNode, runtimeNode } from './bench/runtime-node';
-import { median, medianRatio, msSince, percentile } from './bench/stats';
+import { medianRatio, msSince, percentile } from './bench/stats';
 import { type StoreBaseline, storeBaseline } from './bench/store-baseline';
 import { measureSweep } from './bench/sweep';
 import { measureSync, SHIFTS_PER_SCHEDULE, SYNC_SCHEDULES } from './bench/sync';
@@ -201,7 +201,7 @@ async function reportWarm(endpoint: string, token: string, budgets: Budgets): Pr
       `DynamoDB Local warmed first with ${WARM.storeWarmup} store-alone pairs (${ms(storeWarmupMs / 1000)} s)`,
     ];
     section('warm latency', `${formatTable(header, rows)}\n${notes.join('\n')}`);
-    return median(baseRun.samples);
+    return percentile(baseRun.samples, 0.5);
   } finally {
     baseline.stop();
   }
