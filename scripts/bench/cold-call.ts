@@ -2,22 +2,27 @@
  * A cold start as the first caller pays it: process start, bundle load and the first call,
  * against DynamoDB Local. Two apps side by side, interleaved: one whose rules in scope have no
  * pattern, one whose rules have a `custom_field.matches` pattern, so the difference is what the
- * pattern engine (loaded on first use) adds to a cold start, and nothing to the other.
+ * pattern engine (loaded on first use) adds to a cold start, and nothing to the other. Each child
+ * reports its CPU time (scripts/bench/child.ts); the two are compared round by round.
  */
 
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../src/store/dynamo-client';
 import { ROOT } from './bundles';
+import { timeChild } from './child';
 import { lambdaInitEnv, TABLE_NAMES } from './env';
-import { median, msSince, percentile } from './stats';
+import { BENCH_SEED, roundOrder, seeded } from './round-order';
+import { median, percentile } from './stats';
 
 export const PATTERN_APP = 'bench_pattern_app';
 
 export interface ColdCallResult {
   label: string;
+  /** CPU ms per round, in round order. */
+  cpu: number[];
+  wallMedian: number;
   median: number;
   p25: number;
   p75: number;
@@ -46,15 +51,6 @@ function childScript(bundle: string, body: string, token: string): string {
   return `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}).then((r) => { if (!/"PREAPPROVED"/.test(r.body)) { console.error(r.statusCode, r.body); process.exit(3); } })`;
 }
 
-function timeOnce(node: string, script: string, env: NodeJS.ProcessEnv, label: string): number {
-  const start = process.hrtime.bigint();
-  const child = spawnSync(node, ['-e', script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const elapsed = msSince(start);
-  if (child.error || child.status !== 0)
-    throw new Error(`cold call ${label} failed (${child.error?.message ?? `exit ${String(child.status)}: ${child.stderr.toString().trim().slice(0, 300)}`})`);
-  return elapsed;
-}
-
 export function measureColdCalls(node: string, bundle: string, endpoint: string, token: string, warmupRounds: number, rounds: number): ColdCallResult[] {
   const { TOKEN_SECRET_ID: _secret, ...base } = lambdaInitEnv();
   const env = { ...base, LUMOS_WEBHOOK_TOKEN: token, AWS_ENDPOINT_URL_DYNAMODB: endpoint, LOG_LEVEL: 'SILENT' };
@@ -64,15 +60,27 @@ export function measureColdCalls(node: string, bundle: string, endpoint: string,
     { label: 'no pattern rule in scope', script: childScript(bundle, demo, token) },
     { label: 'a pattern rule in scope', script: childScript(bundle, withPattern, token) },
   ];
-  const samples = variants.map((): number[] => []);
+  const cpu = variants.map((): number[] => []);
+  const wall = variants.map((): number[] => []);
+  const random = seeded(BENCH_SEED);
   for (let round = 0; round < warmupRounds + rounds; round += 1) {
-    variants.forEach((variant, index) => {
-      const elapsed = timeOnce(node, variant.script, env, variant.label);
-      if (round >= warmupRounds) samples[index]?.push(elapsed);
-    });
+    for (const index of roundOrder(variants.length, random)) {
+      const variant = variants[index] as (typeof variants)[number];
+      const timing = timeChild(node, variant.script, env, `cold call ${variant.label}`);
+      if (round < warmupRounds) continue;
+      cpu[index]?.push(timing.cpuMs);
+      wall[index]?.push(timing.wallMs);
+    }
   }
   return variants.map((variant, index) => {
-    const own = samples[index] ?? [];
-    return { label: variant.label, median: median(own), p25: percentile(own, 0.25), p75: percentile(own, 0.75) };
+    const own = cpu[index] ?? [];
+    return {
+      label: variant.label,
+      cpu: own,
+      wallMedian: median(wall[index] ?? []),
+      median: median(own),
+      p25: percentile(own, 0.25),
+      p75: percentile(own, 0.75),
+    };
   });
 }

@@ -1,11 +1,13 @@
 /**
- * Process start + bundle load, as a cold start pays it: `node -e` children timed around
- * spawnSync. Every variant runs once per round, in a shuffled order, so machine noise hits all
- * of them alike; the figures that matter are overheads over bare `node` in the same run, and
- * their ratios.
+ * Process start + bundle load, as a cold start pays it: `node -e` children, each reporting the
+ * CPU time it used (scripts/bench/child.ts). Every variant runs once per round, in a new seeded
+ * order each round; the figures that matter are overheads over bare `node` of the same round,
+ * and their ratios.
  */
 import { spawnSync } from 'node:child_process';
-import { median, msSince, percentile } from './stats';
+import { timeChild } from './child';
+import { BENCH_SEED, roundOrder, seeded } from './round-order';
+import { differences, interquartileMean, median, percentile } from './stats';
 
 export interface LoadVariant {
   label: string;
@@ -17,10 +19,13 @@ export interface LoadVariant {
 
 export interface LoadResult {
   variant: LoadVariant;
-  samples: number[];
+  /** CPU ms per round, in round order (paired with every other variant's). */
+  cpu: number[];
+  wall: number[];
   median: number;
   p25: number;
   p75: number;
+  wallMedian: number;
 }
 
 /** Requires the bundle and insists on a `handler` function, so a broken bundle fails instead of looking fast. */
@@ -29,56 +34,49 @@ function script(bundle: string | undefined): string {
   return `if (typeof require(${JSON.stringify(bundle)}).handler !== 'function') process.exit(3)`;
 }
 
-function timeOnce(node: string, variant: LoadVariant): number {
-  const start = process.hrtime.bigint();
-  const child = spawnSync(node, ['-e', script(variant.bundle)], { env: variant.env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const elapsed = msSince(start);
-  if (child.error || child.status !== 0) {
-    const why = child.error?.message ?? `exit ${String(child.status ?? child.signal)}: ${child.stderr.toString().trim().split('\n').slice(0, 5).join(' | ')}`;
-    throw new Error(`loading ${variant.label} failed (${why})`);
-  }
-  return elapsed;
-}
-
-/**
- * The variants in a new order each round (seeded, so runs are comparable): in a fixed order each
- * function would always follow the same neighbour (a heavy CDK-default child), and what a child
- * leaves behind (caches, CPU frequency) would weigh on one variant more than on the others.
- */
-function roundOrder(count: number, random: () => number): number[] {
-  const order = Array.from({ length: count }, (_, index) => index);
-  for (let index = count - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [order[index], order[other]] = [order[other] as number, order[index] as number];
-  }
-  return order;
-}
-
-/** A small deterministic generator (mulberry32): the same orders on every run. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** `node`: the binary every child runs (scripts/bench/runtime-node.ts). */
 export function measureLoad(node: string, variants: readonly LoadVariant[], warmupRounds: number, rounds: number): LoadResult[] {
-  const samples = variants.map((): number[] => []);
-  const random = seeded(20_261_129);
+  const cpu = variants.map((): number[] => []);
+  const wall = variants.map((): number[] => []);
+  const random = seeded(BENCH_SEED);
   for (let round = 0; round < warmupRounds + rounds; round += 1) {
     for (const index of roundOrder(variants.length, random)) {
-      const elapsed = timeOnce(node, variants[index] as LoadVariant);
-      if (round >= warmupRounds) samples[index]?.push(elapsed);
+      const variant = variants[index] as LoadVariant;
+      const timing = timeChild(node, script(variant.bundle), variant.env, `loading ${variant.label}`);
+      if (round < warmupRounds) continue;
+      cpu[index]?.push(timing.cpuMs);
+      wall[index]?.push(timing.wallMs);
     }
   }
   return variants.map((variant, index) => {
-    const own = samples[index] ?? [];
-    return { variant, samples: own, median: median(own), p25: percentile(own, 0.25), p75: percentile(own, 0.75) };
+    const own = cpu[index] ?? [];
+    return {
+      variant,
+      cpu: own,
+      wall: wall[index] ?? [],
+      median: median(own),
+      p25: percentile(own, 0.25),
+      p75: percentile(own, 0.75),
+      wallMedian: median(wall[index] ?? []),
+    };
   });
+}
+
+/**
+ * A variant's CPU time over bare `node` of the same round, summed up over the rounds by the
+ * interquartile mean: what bare `node` costs moves from round to round, and pairing takes it out.
+ */
+export function overheadOver(result: LoadResult, bare: LoadResult): number {
+  return interquartileMean(differences(result.cpu, bare.cpu));
+}
+
+/**
+ * `result`'s overhead against `other`'s, the figure every load budget is judged on: a ratio of
+ * the two overheads, as the budgets say. The median of per-round ratios read up to 0.05 higher on
+ * the same samples: a ratio whose denominator moves by ~15% from round to round is skewed upwards.
+ */
+export function overheadRatio(result: LoadResult, other: LoadResult, bare: LoadResult): number {
+  return overheadOver(result, bare) / overheadOver(other, bare);
 }
 
 /**

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ROOT } from './bundles';
 import type { ExpectedReply, WarmCase } from './cases';
+import { BENCH_SEED, roundOrder, seeded } from './round-order';
 import { msSince } from './stats';
 
 type LambdaContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
@@ -100,13 +101,16 @@ export interface WarmRun {
 }
 
 /**
- * Sequential calls, round-robin over the subjects (a, b, c, a, b, c, ...), so DynamoDB Local's
- * JVM pauses and the machine's noise land on every subject alike.
+ * Sequential calls, each subject once per round in a new seeded order, so DynamoDB Local's JVM
+ * pauses and the machine's noise land on every subject alike, and no subject always follows the
+ * same neighbour. Samples stay in round order: the n-th of every run is from the same round.
  */
 export async function runInterleaved(subjects: readonly Subject[], warmupRounds: number, rounds: number): Promise<WarmRun[]> {
   const runs = subjects.map((): WarmRun => ({ samples: [], matched: 0, total: 0 }));
+  const random = seeded(BENCH_SEED);
   for (let round = 0; round < warmupRounds + rounds; round += 1) {
-    for (const [index, subject] of subjects.entries()) {
+    for (const index of roundOrder(subjects.length, random)) {
+      const subject = subjects[index] as Subject;
       const run = runs[index] as WarmRun;
       const outcome = await subject.call();
       run.total += 1;
