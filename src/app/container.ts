@@ -38,7 +38,7 @@ const once = <T>(make: () => T): (() => T) => {
   return () => (value ??= make());
 };
 
-/** `dynamoEndpoint` points at DynamoDB Local (local runtime, tests); in Lambda it is absent. `now`: the real clock, but where a test moves it. */
+/** `dynamoEndpoint` points at DynamoDB Local (local runtime, tests); in Lambda it is absent. `now` is the clock every part reads: the real one, unless a test brings its own. */
 export function createContainer(config: Config, dynamoEndpoint?: string, now: () => Date = () => new Date()): Container {
   const documentClient = createDocumentClient(dynamoEndpoint);
   const table = (name: TableVar): string => {

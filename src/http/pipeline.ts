@@ -146,7 +146,7 @@ export function createPipeline(service: KindService, options: PipelineOptions): 
 
   return async function run(request: WebhookRequest): Promise<Reply> {
     const receivedAt = Date.now();
-    // On the same clock as the ledger's marks, which a mark's end is reckoned from.
+    // On the container's clock, as the ledger's marks are: a mark ends at that clock's now plus what the deadline leaves.
     const deadline = Deadline.forInvocation(options.deadlineMs, request.remainingMs, () => now().getTime());
     const call: CallContext = { requestId: request.requestId, deadline, at: now(), receivedAt };
     if (request.method.toUpperCase() !== 'POST') return refuse(request, replies.methodNotAllowed(), 'method_not_allowed');
